@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "klp-convert",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "klp-convert", targets: ["klp-convert"]),
+        .library(name: "KLPEngine", targets: ["KLPEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code.
+        .target(name: "KLPEngine"),
+        // ncursesw, used only by the TUI.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
+        .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses"]),
+        .executableTarget(
+            name: "klp-convert",
+            dependencies: [
+                "KLPEngine", "KLPTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"]),
+    ]
+)

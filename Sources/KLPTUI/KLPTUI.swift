@@ -1,0 +1,2 @@
+// The interactive inspector lives here (state, reducer, renderer, curses driver).
+import KLPEngine

@@ -1,0 +1,2 @@
+import KLPEngine
+print("klp-convert: not built yet")

@@ -123,6 +123,14 @@ enum FixtureReadelf {
         let relocation = Regex<AnyRegexOutput>(#/^([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s+(?:([0-9a-f]+)\s+(\S.*?)(?:\s+([+-])\s+([0-9a-f]+))?|([0-9a-f]+))\s*$/#)
     }
 
+    /// `readelf -x` of every section at once (the hex dumps name sections, not file offsets, so
+    /// two files with the same contents in a different layout give the same text).
+    static func allSectionContents(_ url: URL, sectionCount: Int) throws -> String {
+        guard sectionCount > 1 else { return "" }
+        let selectors = (1..<sectionCount).flatMap { ["-x", String($0)] }
+        return try FixtureTool.check("readelf", ["-W"] + selectors + [url.path]).stdout
+    }
+
     private enum Part { case none, header, sections, symbols, relocations(String) }
 
     static func parse(_ text: String, file: String) throws -> ReadelfDump {

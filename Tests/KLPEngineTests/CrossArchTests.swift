@@ -90,8 +90,9 @@ struct CrossArchTests {
 
     @Test("a second run over the output changes nothing", arguments: allArchs)
     func idempotent(arch: FixtureArch) throws {
-        let first = try FixtureConversion.run(.livepatch, arch: arch)
+        let first = try FixtureConversion.run(.livepatch, arch: arch, keepOutput: true)
         let url = try #require(first.outputURL, "\(arch): \(first.plan.diagnostics)")
+        defer { FixtureConversion.removeOutputDirectory(url) }
         let firstDump = try #require(first.output)
         let (plan, again) = try FixtureConversion.rerun(url)
         #expect(!plan.hasErrors, "\(arch): \(plan.diagnostics.errors)")

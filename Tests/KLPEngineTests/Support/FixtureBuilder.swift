@@ -121,6 +121,20 @@ final class FixtureBuilder: @unchecked Sendable {
         try directory(for: arch).appendingPathComponent(object.rawValue)
     }
 
+    private static let buildPrefix = "klp-fixtures-"
+
+    /// The objects of a test process stay until the next run: drop those whose process is gone.
+    private func removeStaleBuilds() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix(Self.buildPrefix) {
+            let pid = name.dropFirst(Self.buildPrefix.count)
+            guard !pid.isEmpty, pid.allSatisfy(\.isNumber), !FileManager.default.fileExists(atPath: "/proc/\(pid)")
+            else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
+    }
+
     private func buildHostObjects() throws(FixtureToolError) -> URL {
         for tool in ["gcc", "ld", "bash"] where FixtureTool.find(tool) == nil {
             throw FixtureToolError(
@@ -128,8 +142,10 @@ final class FixtureBuilder: @unchecked Sendable {
                 problem: "not found on PATH: the x86_64 fixtures are compiled at test time; install "
                     + "\(FixtureTool.packages[tool] ?? tool)")
         }
+        removeStaleBuilds()
         let output = FileManager.default.temporaryDirectory
-            .appendingPathComponent("klp-fixtures-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+            .appendingPathComponent("\(Self.buildPrefix)\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: output)
         let arguments = [FixturePaths.buildScript.path, "--arch", "x86_64", output.path]
         do {
             _ = try FixtureTool.check("bash", arguments)

@@ -10,13 +10,15 @@ struct FixtureConversion {
     let input: ReadelfDump
     /// nil when the plan has errors (the engine then writes nothing).
     let output: ReadelfDump?
+    /// The written output, when asked to keep it (the caller then removes its directory).
     let outputURL: URL?
 
     /// Converts `object` of `arch` against `database` (the ordered fixture database by default),
-    /// writes the result to a temporary file and dumps it with readelf.
+    /// writes the result to a temporary file and dumps it with readelf.  The file is removed after
+    /// the dump unless `keepOutput` is set.
     static func run(
         _ object: FixtureObject, arch: FixtureArch, database: URL = FixturePaths.orderedDatabase,
-        options: ConversionOptions = ConversionOptions()
+        options: ConversionOptions = ConversionOptions(), keepOutput: Bool = false
     ) throws -> FixtureConversion {
         let inputURL = try FixtureBuilder.shared.object(object, arch: arch)
         let db = try SymbolDatabase.load(path: database.path)
@@ -27,10 +29,12 @@ struct FixtureConversion {
             return FixtureConversion(arch: arch, object: object, plan: plan, input: input, output: nil, outputURL: nil)
         }
         let outputURL = try temporaryOutput(for: object, arch: arch)
+        defer { if !keepOutput { removeOutputDirectory(outputURL) } }
         try FileIO.writeAtomically(try ELFWriter.bytes(of: converted), to: outputURL.path)
         let output = try FixtureReadelf.dump(outputURL)
         return FixtureConversion(
-            arch: arch, object: object, plan: plan, input: input, output: output, outputURL: outputURL)
+            arch: arch, object: object, plan: plan, input: input, output: output,
+            outputURL: keepOutput ? outputURL : nil)
     }
 
     /// Converts an already converted file again (idempotence).
@@ -41,6 +45,11 @@ struct FixtureConversion {
         let again = url.deletingLastPathComponent().appendingPathComponent("again-" + url.lastPathComponent)
         try FileIO.writeAtomically(try ELFWriter.bytes(of: converted), to: again.path)
         return (plan, try FixtureReadelf.dump(again))
+    }
+
+    /// Removes the temporary directory holding a kept output.
+    static func removeOutputDirectory(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
     }
 
     private static func temporaryOutput(for object: FixtureObject, arch: FixtureArch) throws -> URL {

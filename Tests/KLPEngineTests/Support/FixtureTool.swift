@@ -8,7 +8,7 @@ struct FixtureToolError: Error, CustomStringConvertible {
     let problem: String
 
     var description: String {
-        "\(tool) \(arguments.joined(separator: " ")): \(problem)"
+        ([tool] + arguments).joined(separator: " ") + ": " + problem
     }
 }
 

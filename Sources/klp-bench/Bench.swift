@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KLPEngine
+
+/// A project target and the figure it is judged on.
+struct TargetCheck {
+    let what: String
+    let value: Double
+    let limit: Double
+    let unit: String
+
+    var met: Bool { value <= limit }
+    var verdict: String {
+        let shown = unit == "x" ? Format.fixed(value, 2) + "x" : Format.fixed(value, 1) + " " + unit
+        let target = unit == "x" ? Format.fixed(limit, 1) + "x" : Format.fixed(limit, 0) + " " + unit
+        return "\(shown)  target \(target): \(met ? "met" : "MISSED")"
+    }
+}
+
+final class Bench {
+    let options: BenchOptions
+    var targets: [TargetCheck] = []
+    var scratch: String { options.work }
+
+    init(options: BenchOptions) { self.options = options }
+
+    func run() throws {
+        let converter = options.converter ?? executableFolder() + "/klp-convert"
+        guard access(converter, X_OK) == 0 else {
+            throw SpawnError(description: "\(converter) not found: build it first with "
+                + "`swift build -c release --product klp-convert` (scripts/bench.sh does both)")
+        }
+        printHeader(converter)
+
+        heading("workloads (deterministic generators, KLPEngine/Synthetic)")
+        let w = try Workloads.generate(in: options.work)
+        row("symbols.klp", Format.size(w.databaseBytes), w.databaseDescription)
+        row("small.ko", Format.size(w.small.bytes), w.small.description)
+        row("large.ko", Format.size(w.large.bytes), w.large.description)
+        row("generation", Format.fixed(w.generationMilliseconds, 0) + " ms", "")
+        if options.checkWithReadelf {
+            try ReadelfCheck.check(w.small.path, scratch: scratch)
+            try ReadelfCheck.check(w.large.path, scratch: scratch)
+            row("readelf", "clean", "`readelf -a -W` and `readelf --debug-dump=info` print no warning on either")
+        }
+
+        try databaseLoad(w)
+        try stages(w.large, w)
+        let small = try endToEnd(w.small, w, converter: converter, name: "small")
+        let large = try endToEnd(w.large, w, converter: converter, name: "large")
+        try startup(converter)
+        try floors(w, small: small, large: large)
+        memory(w, small: small, large: large)
+        try tui(w)
+        try build(w)
+        summary()
+    }
+
+    // MARK: output
+
+    private func printHeader(_ converter: String) {
+        var name = utsname()
+        uname(&name)
+        let machine = withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M UTC", &parts)
+        let date = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        print("klp-bench \(KLPVersion.tool)  \(date)  Linux \(release) \(machine), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs")
+        print("figures: median [min .. max] of \(options.runs) runs after one warm-up; converter \(converter)")
+    }
+
+    private func heading(_ text: String) {
+        print("\n== \(text)")
+    }
+
+    private func row(_ label: String, _ value: String, _ note: String) {
+        print("  " + Format.padded(label, 22) + Format.padded(value, 34) + note)
+    }
+
+    private func judge(_ check: TargetCheck) -> String {
+        targets.append(check)
+        return check.verdict
+    }
+
+    // MARK: figures
+
+    private func databaseLoad(_ w: Workloads) throws {
+        heading("database load, in process (SymbolDatabase.load, symbols.klp \(Format.size(w.databaseBytes)))")
+        let megabytes = Double(w.databaseBytes) / 1_048_576
+        func report(_ label: String, _ samples: Samples, _ note: String) {
+            row(label, samples.describe(), Format.fixed(megabytes / (samples.median / 1_000), 0) + " MB/s  " + note)
+        }
+        var kept = 0
+        let full = try timeRuns(options.runs) { kept = try SymbolDatabase.load(path: w.database).symbolCount }
+        report("full", full, "\(Format.grouped(kept)) symbol lines kept")
+        let large = try timeRuns(options.runs) {
+            kept = try SymbolDatabase.load(path: w.database, only: w.large.undefinedNames).symbolCount
+        }
+        report("targeted (large.ko)", large, "\(w.large.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
+        let small = try timeRuns(options.runs) {
+            kept = try SymbolDatabase.load(path: w.database, only: w.small.undefinedNames).symbolCount
+        }
+        report("targeted (small.ko)", small, "\(w.small.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
+    }
+
+    /// Where the in-process time of a conversion goes, stage by stage (what klp-convert does, minus start-up).
+    private func stages(_ lp: Workloads.Livepatch, _ w: Workloads) throws {
+        heading("conversion stages in process (large.ko, the steps of `klp-convert convert`)")
+        let output = options.work + "/stages.out.ko"
+        var object = try ELFObject.read(path: lp.path)
+        let read = try timeRuns(options.runs) { object = try ELFObject.read(path: lp.path) }
+        row("read + parse ELF", read.describe(), Format.size(lp.bytes))
+        var database = try SymbolDatabase.load(path: w.database, only: lp.undefinedNames)
+        let load = try timeRuns(options.runs) {
+            database = try SymbolDatabase.load(path: w.database, only: lp.undefinedNames)
+        }
+        row("targeted database load", load.describe(), "")
+        var result = Converter(database: database).convert(object)
+        let convert = timeRuns(options.runs) { result = Converter(database: database).convert(object) }
+        guard let converted = result.output else {
+            throw SpawnError(description: "the synthetic large livepatch does not convert: "
+                + result.plan.diagnostics.errors.prefix(5).map(\.description).joined(separator: "; "))
+        }
+        row("plan + apply", convert.describe(), "\(result.plan.createdSections.reduce(0) { $0 + $1.relocationCount }) relocations moved into "
+            + "\(result.plan.createdSections.count) klp sections")
+        var bytes = try ELFWriter.bytes(of: converted)
+        let encode = try timeRuns(options.runs) { bytes = try ELFWriter.bytes(of: converted) }
+        row("plan layout + encode", encode.describe(), Format.size(bytes.count))
+        let write = try timeRuns(options.runs) { try FileIO.writeAtomically(bytes, to: output) }
+        row("atomic write (fsync)", write.describe(), "temporary file, fsync, rename, fsync folder")
+        let total = read.median + load.median + convert.median + encode.median + write.median
+        row("sum of medians", Format.fixed(total, 1) + " ms", "")
+    }
+
+    struct EndToEnd {
+        let name: String
+        let output: String
+        let outputBytes: Int
+        let time: Samples
+        let peak: Samples
+        let input: Workloads.Livepatch
+    }
+
+    private func endToEnd(_ lp: Workloads.Livepatch, _ w: Workloads, converter: String, name: String) throws
+        -> EndToEnd
+    {
+        if name == "small" {
+            heading("conversion end to end: posix_spawn(klp-convert symbols.klp in.ko out.ko) until reaped by wait4")
+        }
+        let output = options.work + "/\(name).out.ko"
+        var peaks: [Double] = []
+        let arguments = [w.database, lp.path, output]
+        let time = try timeRuns(options.runs) {
+            let child = try Spawn.check(converter, arguments, scratch: scratch)
+            peaks.append(Double(child.peakResidentBytes))
+        }
+        peaks.removeFirst()  // the warm-up
+        if options.checkWithReadelf { try ReadelfCheck.check(output, scratch: scratch) }
+        let converted = try ELFObject.read(path: output)
+        let klpSections = converted.sections.filter { $0.flags & SectionFlags.relaLivepatch != 0 }.count
+        let klpSymbols = converted.symbols.filter { $0.section == .livepatch }.count
+        let limit: Double? = name == "small" ? 50 : nil
+        let note = "\(klpSymbols) klp symbols, \(klpSections) klp sections"
+            + (limit.map { "; " + judge(TargetCheck(what: "small conversion, end to end", value: time.median,
+                                                     limit: $0, unit: "ms")) } ?? "")
+        row("\(name).ko", time.describe(), note)
+        return EndToEnd(name: name, output: output, outputBytes: FileIOBench.size(output), time: time,
+                        peak: Samples(peaks), input: lp)
+    }
+
+    /// The fixed cost of starting the binary (dynamic loading of the Swift runtime and Foundation).
+    private func startup(_ converter: String) throws {
+        let time = try timeRuns(options.runs) { _ = try Spawn.check(converter, ["--version"], scratch: scratch) }
+        row("klp-convert --version", time.describe(), "process start-up and exit, no work")
+    }
+
+    private func floors(_ w: Workloads, small: EndToEnd, large: EndToEnd) throws {
+        heading("floor: the same bytes without conversion (read symbols.klp and in.ko, write out.ko's size)")
+        guard let cat = Spawn.find("cat") else { throw SpawnError(description: "cat not found") }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        for run in [small, large] {
+            let floorOutput = options.work + "/\(run.name).floor.ko"
+            // Two processes: cat the inputs to /dev/null, cat a file of the output's size to the output.
+            let process = try timeRuns(options.runs) {
+                _ = try Spawn.check(cat, [w.database, run.input.path], scratch: scratch)
+                _ = try Spawn.check(cat, [run.output], stdoutPath: floorOutput, scratch: scratch)
+            }
+            let outputBytes = try FileIOBench.read(run.output)
+            let plain = try timeRuns(options.runs) {
+                _ = try FileIOBench.readDiscarding(w.database, buffer: buffer)
+                _ = try FileIOBench.readDiscarding(run.input.path, buffer: buffer)
+                try FileIOBench.write(outputBytes, to: floorOutput)
+            }
+            let durable = try timeRuns(options.runs) {
+                _ = try FileIOBench.readDiscarding(w.database, buffer: buffer)
+                _ = try FileIOBench.readDiscarding(run.input.path, buffer: buffer)
+                try FileIO.writeAtomically(outputBytes, to: floorOutput)
+            }
+            let inputs = Format.size(w.databaseBytes + run.input.bytes) + " in, " + Format.size(run.outputBytes) + " out"
+            row("\(run.name): cat, 2 processes", process.describe(), inputs)
+            row("\(run.name): read+write", plain.describe(), "in process, no fsync")
+            row("\(run.name): read+atomic write", durable.describe(), "in process, fsync + rename as klp-convert")
+            let ratio = run.time.median / process.median
+            let note: String
+            if run.name == "large" {
+                note = judge(TargetCheck(what: "large conversion / floor (cat)", value: ratio, limit: 3, unit: "x"))
+            } else {
+                note = Format.fixed(ratio, 2) + "x (no ratio target; the small target is 50 ms)"
+            }
+            row("\(run.name): ratio to cat", "", note)
+            row("\(run.name): ratio to atomic", "", Format.fixed(run.time.median / durable.median, 2)
+                + "x the in-process floor with the same fsync/rename")
+        }
+    }
+
+    private func memory(_ w: Workloads, small: EndToEnd, large: EndToEnd) {
+        heading("peak memory of klp-convert (ru_maxrss from wait4) against the input bytes")
+        for run in [small, large] {
+            let inputs = w.databaseBytes + run.input.bytes
+            let ratio = run.peak.median / Double(inputs)
+            let mb = Samples(run.peak.values.map { $0 / 1_048_576 })
+            row("\(run.name).ko", mb.describe(unit: "MB"), "inputs " + Format.size(inputs) + ": "
+                + judge(TargetCheck(what: "\(run.name) conversion peak RSS / input bytes", value: ratio, limit: 4,
+                                    unit: "x")))
+        }
+    }
+
+    private func tui(_ w: Workloads) throws {
+        heading("TUI on the full database")
+        row("not measured", "", "the TUI's measuring function is not in main yet")
+    }
+
+    private func build(_ w: Workloads) throws {
+        heading("database build from a module tree")
+        row("not measured", "", "the symbols.klp builder is not in main yet")
+    }
+
+    private func summary() {
+        heading("targets")
+        for t in targets { row(t.met ? "met" : "MISSED", "", t.what + ": " + t.verdict) }
+        let missed = targets.filter { !$0.met }.count
+        print("\n\(targets.count - missed) of \(targets.count) targets met")
+    }
+}

@@ -34,25 +34,28 @@ struct PositionValidator {
     }
 
     func validate(object: String, name: String, position: Int, location: Diagnostic.Location?) -> Outcome {
-        let all = database.candidates(named: name)
-        let listing = CandidateListing.lines(symbol: name, candidates: all, order: database.order)
-        guard database.hasObject(object) else {
-            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing))
+        // The listing of every candidate is only for messages: a homonym can have thousands of lines, and
+        // building it for each valid annotation dominated the conversion of large patches.
+        func listing() -> [String] {
+            CandidateListing.lines(symbol: name, candidates: database.candidates(named: name), order: database.order)
         }
-        let inObject = all.filter { $0.object == object }
+        guard database.hasObject(object) else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing()))
+        }
+        let inObject = database.copies(of: name, in: object)
         if position == 0 {
-            guard inObject.count == 1 else {
-                let why = inObject.isEmpty ? "" : "; a homonym needs its position 1..\(inObject.count)"
-                return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS of 0, but found \(inObject.count) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing))
+            guard inObject == 1 else {
+                let why = inObject == 0 ? "" : "; a homonym needs its position 1..\(inObject)"
+                return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS of 0, but found \(inObject) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing()))
             }
             return .valid(SymbolTarget(object: object, position: 0), note: nil)
         }
-        guard position <= inObject.count else {
-            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (\(inObject.count) in \(object))", at: location, detail: listing))
+        guard position <= inObject else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (\(inObject) in \(object))", at: location, detail: listing()))
         }
         var note: String?
-        if database.order == .nameSorted && inObject.count > 1 {
-            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject.count) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
+        if database.order == .nameSorted && inObject > 1 {
+            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
         }
         return .valid(SymbolTarget(object: object, position: position), note: note)
     }

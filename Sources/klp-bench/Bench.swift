@@ -155,11 +155,16 @@ final class Bench {
         let output = options.work + "/\(name).out.ko"
         var peaks: [Double] = []
         let arguments = [w.database, lp.path, output]
-        let time = try timeRuns(options.runs) {
-            let child = try Spawn.check(converter, arguments, scratch: scratch)
+        var times: [Double] = []
+        _ = try timeRuns(options.runs) {
+            let child = try MeasuredSpawn.run(converter, arguments, scratch: scratch)
             peaks.append(Double(child.peakResidentBytes))
+            times.append(child.milliseconds)
         }
-        peaks.removeFirst()  // the warm-up
+        // Drop the warm-up; the times are the launcher's spawn-to-reaped figures.
+        peaks.removeFirst()
+        times.removeFirst()
+        let time = Samples(times)
         if options.checkWithReadelf { try ReadelfCheck.check(output, scratch: scratch) }
         let converted = try ELFObject.read(path: output)
         let klpSections = converted.sections.filter { $0.flags & SectionFlags.relaLivepatch != 0 }.count
@@ -175,8 +180,18 @@ final class Bench {
 
     /// The fixed cost of starting the binary (dynamic loading of the Swift runtime and Foundation).
     private func startup(_ converter: String) throws {
-        let time = try timeRuns(options.runs) { _ = try Spawn.check(converter, ["--version"], scratch: scratch) }
-        row("klp-convert --version", time.describe(), "process start-up and exit, no work")
+        var peak = 0
+        var times: [Double] = []
+        for _ in 0...options.runs {
+            let child = try MeasuredSpawn.run(converter, ["--version"], scratch: scratch)
+            times.append(child.milliseconds)
+            peak = max(peak, child.peakResidentBytes)
+        }
+        row("klp-convert --version", Samples(Array(times.dropFirst())).describe(),
+            "process start-up and exit, no work; peak RSS " + Format.size(peak))
+        let launcher = try MeasuredSpawn.run("/bin/true", [], scratch: scratch)
+        row("/bin/true", Format.fixed(launcher.milliseconds, 1) + " ms", "peak RSS " + Format.size(launcher.peakResidentBytes)
+            + " (the launcher's floor for RSS figures)")
     }
 
     private func floors(_ w: Workloads, small: EndToEnd, large: EndToEnd) throws {

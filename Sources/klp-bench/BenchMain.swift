@@ -9,6 +9,11 @@ import Glibc
 enum KLPBench {
     static func main() {
         do {
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == MeasuredSpawn.flag {
+                try MeasuredSpawn.launch(Array(arguments.dropFirst()))
+                return
+            }
             let options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
             try Bench(options: options).run()
         } catch let usage as BenchOptions.Usage {

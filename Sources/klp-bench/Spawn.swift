@@ -93,3 +93,38 @@ func readText(_ path: String) throws -> String {
     let bytes = try FileIOBench.read(path)
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// Peak memory of a child needs a small parent: Linux's ru_maxrss of a spawned child starts from the RSS of the
+/// address space it was cloned from (posix_spawn shares the parent's until exec), so a child of this bench, which
+/// holds the generated workloads, would report the bench's own size. The bench therefore re-executes itself as
+/// a launcher (`--measure-child`) before touching any data; the launcher spawns the program and writes
+/// "status milliseconds peak-bytes" and the child's stderr to a result file. Its own RSS at spawn time (the
+/// Swift runtime, a few MB) is a floor below which a figure cannot go; every measured figure is well above it.
+enum MeasuredSpawn {
+    static let flag = "--measure-child"
+
+    static func run(_ executable: String, _ arguments: [String], scratch: String) throws -> ChildRun {
+        let result = scratch + "/child-result.txt"
+        let launcher = executableFolder() + "/klp-bench"
+        _ = try Spawn.check(launcher, [flag, result, scratch, executable] + arguments, scratch: scratch)
+        let text = try readText(result)
+        let firstLine = text.prefix { $0 != "\n" }
+        let fields = firstLine.split(separator: " ")
+        guard fields.count == 3, let status = Int32(fields[0]), let ms = Double(fields[1]), let peak = Int(fields[2])
+        else { throw SpawnError(description: "\(result): unexpected launcher output '\(firstLine)'") }
+        let stderr = String(text.dropFirst(firstLine.count + 1))
+        guard status == 0 else {
+            throw SpawnError(description: "\(executable) \(arguments.joined(separator: " ")) exited with \(status): "
+                + stderr.prefix(2_000))
+        }
+        return ChildRun(status: status, milliseconds: ms, peakResidentBytes: peak, stderr: stderr)
+    }
+
+    /// The launcher side: `klp-bench --measure-child RESULT SCRATCH EXECUTABLE ARGUMENTS...`.
+    static func launch(_ arguments: [String]) throws {
+        guard arguments.count >= 3 else { throw SpawnError(description: "\(flag) RESULT SCRATCH EXECUTABLE [ARGS]") }
+        let child = try Spawn.run(arguments[2], Array(arguments.dropFirst(3)), scratch: arguments[1])
+        let text = "\(child.status) \(child.milliseconds) \(child.peakResidentBytes)\n" + child.stderr
+        try FileIOBench.write(Array(text.utf8), to: arguments[0])
+    }
+}

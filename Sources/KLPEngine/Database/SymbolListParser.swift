@@ -37,6 +37,10 @@ enum SymbolListParser {
         var lineNumber = 0
         var currentObject: Int32 = -1
         var currentFile: Int32 = -1
+        // The `-<file>` marker in effect, interned only when a kept symbol line needs it: a targeted load keeps
+        // a few lines, and interning the ~25,000 markers of a distribution database cost as much as the filter.
+        var pendingFileStart = -1
+        var pendingFileLength = 0
         // The previous symbol line of the current block, to notice a block that is not in name order.
         var previousStart = -1
         var previousLength = 0
@@ -64,6 +68,7 @@ enum SymbolListParser {
                 let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
                 currentObject = contents.objects.intern(ObjectList.normalise(name))
                 currentFile = -1
+                pendingFileStart = -1
                 previousStart = -1
 
             case UInt8(ascii: "-"):
@@ -71,7 +76,9 @@ enum SymbolListParser {
                     throw failure(lineNumber, "File format error: source file marker before the first *object line")
                 }
                 if length == 1 { throw failure(lineNumber, "File format error: empty source file name after '-'") }
-                currentFile = contents.files.intern(line + 1, length - 1)
+                currentFile = -1
+                pendingFileStart = start + 1
+                pendingFileLength = length - 1
                 if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
 
             default:
@@ -96,6 +103,10 @@ enum SymbolListParser {
                         contents.exports.add(exported, length - markerLength, owner: currentObject)
                     }
                 } else if filter?.contains(line, length) ?? true {
+                    if pendingFileStart >= 0 {
+                        currentFile = contents.files.intern(base + pendingFileStart, pendingFileLength)
+                        pendingFileStart = -1
+                    }
                     contents.symbols.append(
                         line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 }

@@ -70,6 +70,13 @@ private struct ConversionPlanner {
     var entryIndex: [SymbolID: Int] = [:]
     /// Symbols that need no planning (defined, .TOC., ...), so each is classified once.
     var skipped: Set<SymbolID> = []
+    /// The same facts for the per-relocation loop, indexed by SymbolID.rawValue (the reader numbers symbols
+    /// densely): unknown, removed, skipped, or the index of the symbol's entry. A large patch has ~100k
+    /// debug-info relocations against defined symbols; array reads instead of two hash lookups each.
+    var relocationState: [Int32] = []
+    static let unknownSymbol: Int32 = -3
+    static let removedSymbol: Int32 = -2
+    static let skippedSymbol: Int32 = -1
     var klpSectionIndex: [String: Int] = [:]
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
@@ -93,6 +100,11 @@ private struct ConversionPlanner {
         for a in scan.annotations where annotationsByName[a.symbol] == nil { annotationsByName[a.symbol] = a }
         plan.sectionsToRemove = scan.sectionsToRemove
         plan.symbolsToRemove = scan.symbolsToRemove
+        relocationState = [Int32](repeating: Self.unknownSymbol,
+                                  count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
+        for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
+            relocationState[id.rawValue] = Self.removedSymbol
+        }
         plan.removedSections = object.sections.filter { scan.sectionsToRemove.contains($0.id) }.map(\.name)
         plan.removedSymbols = object.symbols.filter { scan.symbolsToRemove.contains($0.id) }
             .map { $0.name.isEmpty ? "(section symbol)" : $0.name }
@@ -122,27 +134,31 @@ private struct ConversionPlanner {
         let (baseID, base) = baseName(of: section)
         let rela = section.type == SectionType.rela
         for (k, r) in section.relocations.enumerated() {
-            guard let sid = r.symbol else { continue }
-            if plan.symbolsToRemove.contains(sid) {
+            // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
+            guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
+            let state = relocationState[sid.rawValue]
+            if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info).
                 plan.droppedRelocations[section.id, default: []].insert(k)
                 continue
             }
-            if skipped.contains(sid) { continue }
+            if state == Self.skippedSymbol { continue }
             guard let symbol = object.symbol(sid) else { continue }
             if seenSymbols.insert(sid).inserted { referencedNames.insert(symbol.name) }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             let index: Int
-            if let i = entryIndex[sid] {
-                index = i
+            if state >= 0 {
+                index = Int(state)
             } else {
                 guard let entry = classify(symbol, firstUse: location) else {
                     skipped.insert(sid)
+                    relocationState[sid.rawValue] = Self.skippedSymbol
                     continue
                 }
                 plan.symbols.append(entry)
                 index = plan.symbols.count - 1
                 entryIndex[sid] = index
+                relocationState[sid.rawValue] = Int32(index)
             }
             let entry = plan.symbols[index]
             let relObject = entry.relocationObject ?? entry.target?.object ?? ""

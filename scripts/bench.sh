@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-command -v readelf >/dev/null || { echo "bench.sh: readelf not found (apt-get install binutils), or pass --no-readelf" >&2; exit 1; }
 swift build -c release --product klp-convert
 swift build -c release --product klp-bench
 exec "$(swift build -c release --show-bin-path)/klp-bench" "$@"

@@ -79,7 +79,7 @@ final class Bench {
     }
 
     private func row(_ label: String, _ value: String, _ note: String) {
-        print("  " + Format.padded(label, 22) + Format.padded(value, 34) + note)
+        print("  " + Format.padded(label, 30) + Format.padded(value, 30) + note)
     }
 
     private func judge(_ check: TargetCheck) -> String {
@@ -156,14 +156,17 @@ final class Bench {
         var peaks: [Double] = []
         let arguments = [w.database, lp.path, output]
         var times: [Double] = []
+        var cpu: [Double] = []
         _ = try timeRuns(options.runs) {
             let child = try MeasuredSpawn.run(converter, arguments, scratch: scratch)
             peaks.append(Double(child.peakResidentBytes))
             times.append(child.milliseconds)
+            cpu.append(child.cpuMilliseconds)
         }
         // Drop the warm-up; the times are the launcher's spawn-to-reaped figures.
         peaks.removeFirst()
         times.removeFirst()
+        cpu.removeFirst()
         let time = Samples(times)
         if options.checkWithReadelf { try ReadelfCheck.check(output, scratch: scratch) }
         let converted = try ELFObject.read(path: output)
@@ -174,6 +177,7 @@ final class Bench {
             + (limit.map { "; " + judge(TargetCheck(what: "small conversion, end to end", value: time.median,
                                                      limit: $0, unit: "ms")) } ?? "")
         row("\(name).ko", time.describe(), note)
+        row("  CPU (user+sys)", Samples(cpu).describe(), "of the same runs: what the machine's other load cannot inflate")
         return EndToEnd(name: name, output: output, outputBytes: FileIOBench.size(output), time: time,
                         peak: Samples(peaks), input: lp)
     }

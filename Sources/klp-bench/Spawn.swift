@@ -8,6 +8,8 @@ struct ChildRun {
     var milliseconds: Double
     /// ru_maxrss of the child, in bytes (Linux reports KiB).
     var peakResidentBytes: Int
+    /// User + system CPU time of the child: less sensitive than wall time to other load on the machine.
+    var cpuMilliseconds: Double
     var stderr: String
 }
 
@@ -63,8 +65,9 @@ enum Spawn {
         let exited = (status & 0x7f) == 0
         let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let stderr = (try? readText(stderrPath)) ?? ""
+        func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1_000 + Double(t.tv_usec) / 1_000 }
         return ChildRun(status: code, milliseconds: elapsed, peakResidentBytes: Int(usage.ru_maxrss) * 1024,
-                        stderr: stderr)
+                        cpuMilliseconds: ms(usage.ru_utime) + ms(usage.ru_stime), stderr: stderr)
     }
 
     /// Runs and requires exit status 0.
@@ -98,7 +101,7 @@ func readText(_ path: String) throws -> String {
 /// address space it was cloned from (posix_spawn shares the parent's until exec), so a child of this bench, which
 /// holds the generated workloads, would report the bench's own size. The bench therefore re-executes itself as
 /// a launcher (`--measure-child`) before touching any data; the launcher spawns the program and writes
-/// "status milliseconds peak-bytes" and the child's stderr to a result file. Its own RSS at spawn time (the
+/// "status milliseconds peak-bytes cpu-milliseconds" and the child's stderr to a result file. Its own RSS at spawn time (the
 /// Swift runtime, a few MB) is a floor below which a figure cannot go; every measured figure is well above it.
 enum MeasuredSpawn {
     static let flag = "--measure-child"
@@ -110,21 +113,24 @@ enum MeasuredSpawn {
         let text = try readText(result)
         let firstLine = text.prefix { $0 != "\n" }
         let fields = firstLine.split(separator: " ")
-        guard fields.count == 3, let status = Int32(fields[0]), let ms = Double(fields[1]), let peak = Int(fields[2])
+        guard fields.count == 4, let status = Int32(fields[0]), let ms = Double(fields[1]), let peak = Int(fields[2]),
+              let cpu = Double(fields[3])
         else { throw SpawnError(description: "\(result): unexpected launcher output '\(firstLine)'") }
         let stderr = String(text.dropFirst(firstLine.count + 1))
         guard status == 0 else {
             throw SpawnError(description: "\(executable) \(arguments.joined(separator: " ")) exited with \(status): "
                 + stderr.prefix(2_000))
         }
-        return ChildRun(status: status, milliseconds: ms, peakResidentBytes: peak, stderr: stderr)
+        return ChildRun(status: status, milliseconds: ms, peakResidentBytes: peak, cpuMilliseconds: cpu,
+                        stderr: stderr)
     }
 
     /// The launcher side: `klp-bench --measure-child RESULT SCRATCH EXECUTABLE ARGUMENTS...`.
     static func launch(_ arguments: [String]) throws {
         guard arguments.count >= 3 else { throw SpawnError(description: "\(flag) RESULT SCRATCH EXECUTABLE [ARGS]") }
         let child = try Spawn.run(arguments[2], Array(arguments.dropFirst(3)), scratch: arguments[1])
-        let text = "\(child.status) \(child.milliseconds) \(child.peakResidentBytes)\n" + child.stderr
+        let text = "\(child.status) \(child.milliseconds) \(child.peakResidentBytes) \(child.cpuMilliseconds)\n"
+            + child.stderr
         try FileIOBench.write(Array(text.utf8), to: arguments[0])
     }
 }

@@ -9,7 +9,7 @@ struct DatabaseSyntheticTests {
 
     /// A mixed selection: homonyms, exported names, unique names, module names, names that do not exist.
     static func selection(from db: SymbolDatabase, count: Int) -> Set<String> {
-        var random = SplitMix64(seed: 7)
+        var random = SyntheticSymbolList.Random(seed: 7)
         var names: Set<String> = ["__key", "_rs", "init_module", "no_such_symbol", "__ksymtab_x"]
         let ids = db.allNameIDs
         while names.count < count {

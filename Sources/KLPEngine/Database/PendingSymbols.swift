@@ -23,12 +23,15 @@ struct PendingSymbols {
     }
 
     mutating func flush(into records: inout SymbolRecords) {
-        var warmth: UInt64 = 0
         for index in 0..<count {
             guard let pointer = pointers[index] else { continue }
-            let hash = ByteNameTable.hash(pointer, lengths[index])
-            hashes[index] = hash
-            warmth ^= records.names.warm(hash)
+            hashes[index] = ByteNameTable.hash(pointer, lengths[index])
+        }
+        // A separate, branch-free loop: hashing mispredicts at every length, which would cancel loads issued
+        // after it; here all the slot loads can be in flight together.
+        var warmth: UInt64 = 0
+        for index in 0..<count {
+            warmth ^= records.names.warm(hashes[index])
         }
         records.warmth ^= warmth
         for index in 0..<count {

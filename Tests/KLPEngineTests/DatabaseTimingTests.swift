@@ -23,15 +23,15 @@ struct DatabaseTimingTests {
 
         let clock = ContinuousClock()
         func best<T>(_ runs: Int, _ body: () throws -> T) rethrows -> (Duration, T) {
-            var fastest = Duration.seconds(1_000)
-            var last: T? = nil
-            for _ in 0..<runs {
-                let start = clock.now
-                let value = try body()
+            var start = clock.now
+            var last = try body()
+            var fastest = clock.now - start
+            for _ in 1..<max(runs, 1) {
+                start = clock.now
+                last = try body()
                 fastest = min(fastest, clock.now - start)
-                last = value
             }
-            return (fastest, last!)
+            return (fastest, last)
         }
         func ms(_ duration: Duration) -> String {
             let value = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
@@ -41,17 +41,18 @@ struct DatabaseTimingTests {
         let (readTime, raw) = try best(5) { try FileBytes.load(path: path, what: "Symbol list").count }
         // Baseline: the cheapest possible pass, memchr to every newline of a buffer already read.
         let file = try FileBytes.load(path: path, what: "Symbol list")
-        let (scanTime, lines) = best(5) { () -> Int in
-            let raw = file.bytes
-            guard let base = raw.baseAddress else { return 0 }
-            var count = 0
-            var offset = 0
-            while offset < raw.count {
-                guard let newline = memchr(base + offset, 10, raw.count - offset) else { break }
-                offset = UnsafeRawPointer(newline) - base + 1
-                count += 1
+        let (scanTime, lines) = try best(5) { () throws -> Int in
+            try file.withBytes { raw in
+                guard let base = raw.baseAddress else { return 0 }
+                var count = 0
+                var offset = 0
+                while offset < raw.count {
+                    guard let newline = memchr(base + offset, 10, raw.count - offset) else { break }
+                    offset = UnsafeRawPointer(newline) - base + 1
+                    count += 1
+                }
+                return count
             }
-            return count
         }
         let (fullTime, full) = try best(5) { try SymbolDatabase.load(path: path) }
         let wanted = DatabaseSyntheticTests.selection(from: full, count: 50)

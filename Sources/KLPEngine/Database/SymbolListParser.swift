@@ -115,9 +115,6 @@ enum SymbolListParser {
                 }
             }
         }
-        if lineNumber == 0 {
-            throw DatabaseError(path: path, line: nil, message: "Unable to read Symbol list: the file is empty")
-        }
         pending.flush(into: &contents.symbols)
         contents.fileObjectCount = contents.objects.names.count
         contents.symbols.computePositions()

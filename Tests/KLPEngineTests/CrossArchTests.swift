@@ -123,6 +123,23 @@ struct CrossArchTests {
             .filter { $0.symbol == ".klp.sym.test_klp_convert_mod.get_homonym_string,1" }
         #expect(!calls.isEmpty)
         #expect(calls.allSatisfy { $0.type == "R_PPC64_REL24" })
+        // Every converted call is followed by a nop (0x60000000) that the loader turns into the r2
+        // restore; without it the kernel refuses the relocation.
+        let url = try FixtureBuilder.shared.object(.livepatch, arch: .ppc64le)
+        for klp in output.sections(withPrefix: ".klp.rela.") {
+            let base = try #require(output.sectionName(at: klp.info))
+            let rows = output.rows(in: klp.name).filter { $0.type == "R_PPC64_REL24" }
+            guard !rows.isEmpty else { continue }
+            let text = try FixtureReadelf.sectionBytes(url, section: base)
+            for row in rows {
+                guard let offset = Int(exactly: row.offset), offset <= text.count - 8 else {
+                    Issue.record("\(klp.name) \(row): offset outside \(base)")
+                    continue
+                }
+                let next = offset + 4
+                #expect(Array(text[next..<(next + 4)]) == [0x00, 0x00, 0x00, 0x60], "\(klp.name) \(row): no nop")
+            }
+        }
     }
 
     @Test("ppc32: ELF32 output with 12-byte klp relocation entries")
@@ -257,6 +274,18 @@ struct CrossArchTests {
         #expect(symtab.info == firstGlobal, "\(label)", sourceLocation: sourceLocation)
         #expect(output.symbols.dropFirst(firstGlobal).allSatisfy { $0.bind != "LOCAL" }, "\(label)",
                 sourceLocation: sourceLocation)
+
+        // Contents are never touched: the kernel writes each relocation into a zeroed place (x86_64
+        // refuses a non-zero one), so every data section keeps its bytes.
+        let contentsBefore = conversion.inputContents
+        let contentsAfter = conversion.outputContents
+        #expect(!contentsAfter.isEmpty, "\(label)", sourceLocation: sourceLocation)
+        let tables: Set<String> = ["RELA", "REL", "SYMTAB", "STRTAB"]
+        for section in output.sections where !tables.contains(section.type) {
+            guard let before = contentsBefore[section.name] else { continue }
+            #expect(contentsAfter[section.name] == before, "\(label) \(section.name) contents changed",
+                    sourceLocation: sourceLocation)
+        }
 
         // Sections that survive still point at the same sections by name (indices shifted).
         for section in output.sections where section.index != 0 && !section.name.hasPrefix(".klp.rela.") {

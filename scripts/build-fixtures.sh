@@ -3,8 +3,9 @@
 #
 #   scripts/build-fixtures.sh [--arch ARCH] OUTDIR
 #
-# ARCH: x86_64 (default, host gcc), ppc64le, s390x, arm64, ppc32 (Debian cross compilers
-# gcc-<triple>), or "cross" = the four cross architectures, each into OUTDIR/<arch>/.
+# ARCH: x86_64 (default, host gcc), ppc64le, ppc64 (big-endian, ELFv1), s390x, arm64, ppc32
+# (Debian cross compilers gcc-<triple>), or "cross" = every cross architecture, each into
+# OUTDIR/<arch>/.
 # Only lp_extra.c is compiled with -g (livepatch.o then has .rela.debug_* sections that refer to an
 # annotation array); the other objects carry no debug info.  .comment is kept: it records the
 # compiler version that made a committed object.
@@ -39,7 +40,7 @@ done
 [ -n "$out" ] || { echo "usage: build-fixtures.sh [--arch ARCH] OUTDIR" >&2; exit 2; }
 
 if [ "$arch" = cross ]; then
-	for a in ppc64le s390x arm64 ppc32; do
+	for a in ppc64le ppc64 s390x arm64 ppc32; do
 		"$0" --arch "$a" "$out/$a"
 	done
 	exit 0
@@ -52,6 +53,11 @@ x86_64)
 	prefix=""
 	flags=(-m64 -mcmodel=kernel -fno-pic -mno-red-zone -mno-sse -mno-mmx -mno-80387
 		-pg -mfentry -mrecord-mcount) ;;
+ppc64)
+	# Big-endian ppc64 with the classic ELFv1 ABI: function descriptors in .opd, TOC via .toc.
+	prefix=powerpc64-linux-gnu-
+	flags=(-m64 -mbig-endian -mabi=elfv1 -mcmodel=medium -mno-pcrel -mno-prefixed -msoft-float
+		-mno-altivec -mno-vsx -pg) ;;
 ppc64le)
 	prefix=powerpc64le-linux-gnu-
 	flags=(-m64 -mlittle-endian -mabi=elfv2 -mcmodel=medium -mno-pcrel -mno-prefixed -msoft-float
@@ -66,7 +72,7 @@ ppc32)
 	prefix=powerpc-linux-gnu-
 	flags=(-m32 -mcpu=powerpc -msoft-float -ffixed-r2 -fno-pic -G 0 -mno-altivec -pg) ;;
 *)
-	echo "build-fixtures.sh: unknown arch $arch (x86_64 ppc64le s390x arm64 ppc32 cross)" >&2; exit 2 ;;
+	echo "build-fixtures.sh: unknown arch $arch (x86_64 ppc64le ppc64 s390x arm64 ppc32 cross)" >&2; exit 2 ;;
 esac
 
 cc="${prefix}gcc"

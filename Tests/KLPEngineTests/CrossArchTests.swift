@@ -106,15 +106,22 @@ struct CrossArchTests {
 
     // MARK: - Architecture specifics
 
-    @Test("ppc64le: .TOC. stays undefined and ordinary, .toc entries and calls become klp relocations")
-    func ppc64leToc() throws {
-        let conversion = try FixtureConversion.run(.livepatch, arch: .ppc64le)
+    @Test("ppc64: .TOC. stays undefined and ordinary, .toc entries and calls become klp relocations",
+          arguments: [FixtureArch.ppc64le, .ppc64])
+    func ppc64Toc(arch: FixtureArch) throws {
+        let conversion = try FixtureConversion.run(.livepatch, arch: arch)
         let output = try #require(conversion.output, "\(conversion.plan.diagnostics)")
-        #expect(output.symbols(named: ".TOC.").map(\.sectionIndex) == ["UND"])
         #expect(!output.symbols.contains { $0.name.contains(".TOC.") && $0.name.hasPrefix(".klp.sym.") })
-        let tocUses = output.relocations.filter { $0.value.contains { $0.symbolName == ".TOC." } }.map(\.key)
-        #expect(!tocUses.isEmpty)
-        #expect(tocUses.allSatisfy { !$0.hasPrefix(".klp.rela.") })
+        if arch == .ppc64le {
+            #expect(output.symbols(named: ".TOC.").map(\.sectionIndex) == ["UND"])
+            let tocUses = output.relocations.filter { $0.value.contains { $0.symbolName == ".TOC." } }.map(\.key)
+            #expect(!tocUses.isEmpty)
+            #expect(tocUses.allSatisfy { !$0.hasPrefix(".klp.rela.") })
+        } else {
+            // ELFv1 descriptors keep their symbol-less R_PPC64_TOC in an ordinary .rela.opd.
+            #expect(output.rows(in: ".rela.opd") == conversion.input.rows(in: ".rela.opd"))
+            #expect(output.rows(in: ".rela.opd").contains { $0.type == "R_PPC64_TOC" })
+        }
         let toc = output.rows(in: ".klp.rela.vmlinux..toc")
         #expect(toc.contains { $0.symbol == ".klp.sym.vmlinux.saved_command_line,0" && $0.type == "R_PPC64_ADDR64" })
         #expect(output.rows(in: ".klp.rela.test_klp_convert_mod..toc").allSatisfy { $0.type == "R_PPC64_ADDR64" })
@@ -125,7 +132,8 @@ struct CrossArchTests {
         #expect(calls.allSatisfy { $0.type == "R_PPC64_REL24" })
         // Every converted call is followed by a nop (0x60000000) that the loader turns into the r2
         // restore; without it the kernel refuses the relocation.
-        let url = try FixtureBuilder.shared.object(.livepatch, arch: .ppc64le)
+        let url = try FixtureBuilder.shared.object(.livepatch, arch: arch)
+        let nop: [UInt8] = arch.isBigEndian ? [0x60, 0x00, 0x00, 0x00] : [0x00, 0x00, 0x00, 0x60]
         for klp in output.sections(withPrefix: ".klp.rela.") {
             let base = try #require(output.sectionName(at: klp.info))
             let rows = output.rows(in: klp.name).filter { $0.type == "R_PPC64_REL24" }
@@ -137,7 +145,7 @@ struct CrossArchTests {
                     continue
                 }
                 let next = offset + 4
-                #expect(Array(text[next..<(next + 4)]) == [0x00, 0x00, 0x00, 0x60], "\(klp.name) \(row): no nop")
+                #expect(Array(text[next..<(next + 4)]) == nop, "\(arch) \(klp.name) \(row): no nop")
             }
         }
     }

@@ -27,6 +27,7 @@ enum FixtureTool {
         "gcc": "gcc", "ld": "binutils", "readelf": "binutils", "objcopy": "binutils", "nm": "binutils",
         "bash": "bash",
         "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
+        "powerpc64-linux-gnu-gcc": "gcc-powerpc64-linux-gnu",
         "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
         "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
         "powerpc-linux-gnu-gcc": "gcc-powerpc-linux-gnu",

@@ -20,6 +20,29 @@ struct CrossArchFixtureTests {
         }
     }
 
+    @Test("the committed cross objects were built from the current sources")
+    func crossObjectsAreCurrent() throws {
+        let manifest = FixturePaths.fixtures.appendingPathComponent("cross/SOURCES.sha256")
+        var recorded: [String: String] = [:]
+        for line in try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count == 2 else { continue }
+            recorded[String(fields[1])] = String(fields[0])
+        }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.sources.path).sorted()
+        let current = ["scripts/build-fixtures.sh"] + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
+        let paths = current.map { FixturePaths.repositoryRoot.appendingPathComponent($0).path }
+        let hashes = try FixtureTool.check("sha256sum", paths).stdout.split(separator: "\n")
+            .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init) }
+        #expect(hashes.count == current.count)
+        let rebuild = "rebuild them: scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross "
+            + "(needs the cross compilers listed in cross/README.md)"
+        #expect(Set(recorded.keys) == Set(current), "sources added or removed since the cross objects were built; \(rebuild)")
+        for (path, hash) in zip(current, hashes) {
+            #expect(recorded[path] == hash, "\(path) changed since the cross objects were built; \(rebuild)")
+        }
+    }
+
     @Test("annotation records are 12 bytes with sympos in the target byte order", arguments: allArchs)
     func annotationRecords(arch: FixtureArch) throws {
         let url = try FixtureBuilder.shared.object(.livepatch2, arch: arch)

@@ -106,7 +106,7 @@ final class FixtureBuilder: @unchecked Sendable {
                     throw FixtureToolError(
                         tool: "fixtures", arguments: [arch.rawValue],
                         problem: "committed object \(path) is missing; rebuild with "
-                            + "scripts/build-fixtures.sh --arch cross --strip Tests/KLPEngineTests/Fixtures/cross")
+                            + "scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross")
                 }
             }
             return directory

@@ -22,6 +22,7 @@
 #   livepatch2.o            lp2.c                    positions 2, automatic resolution
 #   lp_noop.o               lp_noop.c                nothing to convert
 #   lp_minimal.o            lp_minimal.c             minimal-version .klp.sym.rela. names
+#   lp_v4_record.o          lp_v4_record.c           v4 annotation layout: 12 bytes on 64-bit, 8 on ppc32
 #   bad_*.o                 bad_*.c                  one error category each
 set -euo pipefail
 
@@ -111,12 +112,13 @@ compile lp_main.c
 compile lp_extra.c -g -ffunction-sections
 link livepatch.o "$tmp/lp_main.o" "$tmp/lp_extra.o"
 
-for f in lp2 lp_noop lp_minimal bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos \
-	bad_jump_module; do
+for f in lp2 lp_noop lp_minimal lp_v4_record bad_sections bad_ambiguous bad_notfound bad_unused \
+	bad_sympos bad_jump_module; do
 	compile "$f.c"
 done
 link livepatch2.o "$tmp/lp2.o"
-for f in lp_noop lp_minimal bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos bad_jump_module; do
+for f in lp_noop lp_minimal lp_v4_record bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos \
+	bad_jump_module; do
 	link "$f.o" "$tmp/$f.o"
 done
 compile bad_conflict_a.c

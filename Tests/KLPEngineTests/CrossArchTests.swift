@@ -150,6 +150,25 @@ struct CrossArchTests {
         }
     }
 
+    @Test("v4 annotation records: accepted where they are 12 bytes, refused on ppc32 where they are 8",
+          arguments: allArchs)
+    func v4Records(arch: FixtureArch) throws {
+        let conversion = try FixtureConversion.run(.v4Record, arch: arch)
+        guard arch == .ppc32 else {
+            try Self.checkConversion(conversion, targets: [
+                "saved_command_line": .symbol("saved_command_line", "vmlinux", 0),
+                "state_show": .symbol("state_show", "vmlinux", 2),
+                "tracepoint_printk_key": .symbol("tracepoint_printk_key", "vmlinux", 0),
+            ], annotationSymbols: ["v4_relocs"])
+            return
+        }
+        // 3 records of 8 bytes: 24 bytes look like 2 records of 12, with a relocation at offset 8.
+        #expect(conversion.plan.hasErrors)
+        #expect(conversion.output == nil)
+        let errors = conversion.plan.diagnostics.errors.map(\.description)
+        #expect(errors.contains { $0.contains(".klp.module_relocs.vmlinux") && $0.contains("12") }, "\(errors)")
+    }
+
     @Test("ppc32: ELF32 output with 12-byte klp relocation entries")
     func ppc32Layout() throws {
         let conversion = try FixtureConversion.run(.livepatch, arch: .ppc32)

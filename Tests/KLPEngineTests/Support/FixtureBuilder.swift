@@ -78,6 +78,7 @@ enum FixtureObject: String, CaseIterable, Sendable {
     case livepatch2 = "livepatch2.o"
     case noop = "lp_noop.o"
     case minimal = "lp_minimal.o"
+    case v4Record = "lp_v4_record.o"
     case badSections = "bad_sections.o"
     case badAmbiguous = "bad_ambiguous.o"
     case badNotFound = "bad_notfound.o"

@@ -73,7 +73,8 @@ e2e_user_patch() {
       lp=$(basename "$ko" .ko)
       e2e_case "livepatch $lp enabled in the guest"
       ck_grep "$E2E_LOG" "^E2E insmod-$lp.ko rc=0" "insmod"
-      ck_grep "$E2E_LOG" "^E2E lp-$lp enabled=1" "/sys/kernel/livepatch/$lp/enabled"
+      # kbuild names the module with "_" where the file name has "-"
+      ck_grep "$E2E_LOG" "^E2E lp-${lp//-/_} enabled=1" "/sys/kernel/livepatch/${lp//-/_}/enabled"
       e2e_case_end
     done
   fi

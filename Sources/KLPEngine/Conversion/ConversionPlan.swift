@@ -1,0 +1,124 @@
+// What a conversion will do, as plain values: the CLI prints it, the TUI shows and edits it (by re-planning with
+// new choices), and `Converter.apply` carries it out. Planning never changes the input.
+
+/// Where a converted symbol is looked up at load time: object (vmlinux or a module) and kallsyms position.
+public struct SymbolTarget: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var object: String
+    public var position: Int
+    public init(object: String, position: Int) {
+        self.object = object
+        self.position = position
+    }
+    public var description: String { "\(object),\(position)" }
+}
+
+public enum SymbolStatus: String, Sendable, CaseIterable, Codable {
+    /// Unique in the database: converted without an annotation.
+    case automatic
+    /// Chosen by a KLP_SYMPOS annotation (or a minimal-version `.klp.sym.rela.` name) in the patch.
+    case annotated
+    /// Chosen by the user (TUI or a choices file).
+    case chosen
+    /// Several candidates and no choice.
+    case ambiguous
+    /// Not in the database.
+    case notFound
+    /// An annotation or choice that the database contradicts.
+    case invalid
+    /// Resolved, but used from a section where a klp relocation cannot work.
+    case refused
+    /// Exported: stays an ordinary relocation, resolved by the module loader.
+    case exported
+    /// Weak and not in the database: left undefined, as the kernel's loader allows for weak symbols.
+    case weakUndefined
+    /// Already SHN_LIVEPATCH in the input (output of an earlier run).
+    case converted
+
+    /// Whether the symbol's relocations become klp relocations.
+    public var converts: Bool { self == .automatic || self == .annotated || self == .chosen }
+    public var isProblem: Bool { self == .ambiguous || self == .notFound || self == .invalid || self == .refused }
+}
+
+/// One relocation that uses a symbol.
+public struct SymbolUse: Sendable, Equatable {
+    public var relocationSection: String
+    public var baseSection: String
+    public var offset: UInt64
+    public var type: UInt32
+    public var typeName: String
+    public var addend: Int64
+    public var verdict: SectionRules.Verdict
+}
+
+public struct PlannedSymbol: Sendable {
+    public let id: SymbolID
+    public let name: String
+    public var isWeak: Bool
+    public var status: SymbolStatus
+    public var target: SymbolTarget?
+    /// Object whose `.klp.rela.<object>.*` sections receive the relocations (the symbol's object, except for
+    /// minimal-version names, which name the patched object).
+    public var relocationObject: String?
+    public var candidates: [DatabaseCandidate]
+    public var uses: [SymbolUse]
+    public var newName: String?
+    public var annotation: Annotation?
+    public var exportedBy: [String]
+}
+
+public struct PlannedKlpSection: Sendable, Equatable {
+    public var name: String
+    public var object: String
+    public var base: String
+    public var relocationCount: Int
+    /// True when the section exists in the input already (a second run, or a hand-made section).
+    public var exists: Bool
+}
+
+public struct ConversionOptions: Sendable {
+    /// Warnings (read-only late relocations, name-sorted database positions) become errors.
+    public var strict = false
+    /// Turn references to symbols exported by modules into klp relocations (late module patching), as objtool
+    /// and kpatch do; by default they stay ordinary relocations (v7).
+    public var convertModuleExports = false
+    /// Positions chosen outside the patch source (TUI, --choices), by symbol name. Annotations in the patch win
+    /// over nothing else: a choice for an annotated symbol replaces the annotation.
+    public var choices: [String: SymbolTarget] = [:]
+
+    public init(strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:]) {
+        self.strict = strict
+        self.convertModuleExports = convertModuleExports
+        self.choices = choices
+    }
+}
+
+public struct ConversionPlan: Sendable {
+    public var inputPath: String
+    public var machine: UInt16
+    public var databaseOrder: DatabaseOrder
+    /// Every undefined symbol that relocations use, in order of first use.
+    public var symbols: [PlannedSymbol]
+    public var annotations: [Annotation]
+    public var removedSections: [String]
+    public var removedSymbols: [String]
+    public var createdSections: [PlannedKlpSection]
+    public var diagnostics: [Diagnostic]
+
+    // How to carry it out.
+    struct Move: Sendable {
+        var relocationSection: SectionID
+        var index: Int
+        var klpSection: Int  // index into createdSections
+    }
+    var moves: [Move] = []
+    /// Relocations dropped because they referenced removed annotation symbols: (section, relocation index).
+    var droppedRelocations: [SectionID: Set<Int>] = [:]
+    var sectionsToRemove: Set<SectionID> = []
+    var symbolsToRemove: Set<SymbolID> = []
+    var klpSectionBases: [SectionID] = []  // parallel to createdSections
+
+    public var hasErrors: Bool { diagnostics.hasErrors }
+    public var convertedSymbols: [PlannedSymbol] { symbols.filter { $0.status.converts } }
+
+    public func symbol(named name: String) -> PlannedSymbol? { symbols.first { $0.name == name } }
+}

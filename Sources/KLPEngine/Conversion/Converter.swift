@@ -1,0 +1,332 @@
+// Decides, for every relocation of a livepatch, whether it stays an ordinary relocation or becomes a klp
+// relocation, and against which (object, position). All problems of the whole file are collected.
+
+public struct Converter: Sendable {
+    public let database: SymbolDatabase
+    public let options: ConversionOptions
+
+    public init(database: SymbolDatabase, options: ConversionOptions = ConversionOptions()) {
+        self.database = database
+        self.options = options
+    }
+
+    /// Plans the conversion of `object` without changing it.
+    public func plan(_ object: ELFObject) -> ConversionPlan {
+        var planner = ConversionPlanner(object: object, database: database, options: options)
+        return planner.run()
+    }
+
+    /// Plans and, when the plan has no errors, applies it. The output is nil when there are errors.
+    public func convert(_ object: ELFObject) -> (plan: ConversionPlan, output: ELFObject?) {
+        let plan = plan(object)
+        guard !plan.hasErrors else { return (plan, nil) }
+        return (plan, Converter.apply(plan, to: object))
+    }
+}
+
+/// Looks a (object, name, position) up in the database the way the kernel will.
+struct PositionValidator {
+    let database: SymbolDatabase
+
+    enum Outcome {
+        case valid(SymbolTarget, note: String?)
+        case invalid(Diagnostic)
+    }
+
+    func validate(object: String, name: String, position: Int, location: Diagnostic.Location?) -> Outcome {
+        let all = database.candidates(named: name)
+        let listing = CandidateListing.lines(symbol: name, candidates: all, order: database.order)
+        guard database.hasObject(object) else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing))
+        }
+        let inObject = all.filter { $0.object == object }
+        if position == 0 {
+            guard inObject.count == 1 else {
+                let why = inObject.isEmpty ? "" : "; a homonym needs its position 1..\(inObject.count)"
+                return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS of 0, but found \(inObject.count) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing))
+            }
+            return .valid(SymbolTarget(object: object, position: 0), note: nil)
+        }
+        guard position <= inObject.count else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (\(inObject.count) in \(object))", at: location, detail: listing))
+        }
+        var note: String?
+        if database.order == .nameSorted && inObject.count > 1 {
+            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject.count) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
+        }
+        return .valid(SymbolTarget(object: object, position: position), note: note)
+    }
+}
+
+private struct ConversionPlanner {
+    let object: ELFObject
+    let database: SymbolDatabase
+    let options: ConversionOptions
+
+    var plan: ConversionPlan
+    var entryIndex: [SymbolID: Int] = [:]
+    /// Symbols that need no planning (defined, .TOC., ...), so each is classified once.
+    var skipped: Set<SymbolID> = []
+    var klpSectionIndex: [String: Int] = [:]
+    var annotationsByName: [String: Annotation] = [:]
+    var referencedNames: Set<String> = []
+
+    init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
+        self.object = object
+        self.database = database
+        self.options = options
+        plan = ConversionPlan(inputPath: object.path, machine: object.header.machine, databaseOrder: database.order,
+                              symbols: [], annotations: [], removedSections: [], removedSymbols: [],
+                              createdSections: [], diagnostics: [])
+    }
+
+    mutating func run() -> ConversionPlan {
+        let scan = AnnotationReader.scan(object)
+        plan.annotations = scan.annotations
+        plan.diagnostics += scan.diagnostics
+        plan.diagnostics += AnnotationReader.conflicts(scan.annotations)
+        for a in scan.annotations where annotationsByName[a.symbol] == nil { annotationsByName[a.symbol] = a }
+        plan.sectionsToRemove = scan.sectionsToRemove
+        plan.symbolsToRemove = scan.symbolsToRemove
+        plan.removedSections = object.sections.filter { scan.sectionsToRemove.contains($0.id) }.map(\.name)
+        plan.removedSymbols = object.symbols.filter { scan.symbolsToRemove.contains($0.id) }
+            .map { $0.name.isEmpty ? "(section symbol)" : $0.name }
+
+        for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id) {
+            if section.flags & SectionFlags.relaLivepatch != 0 || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
+            planRelocations(of: section)
+        }
+
+        for a in scan.annotations where !referencedNames.contains(a.symbol) {
+            plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: \(a.symbol)", at: .init(section: a.source, offset: a.recordOffset)))
+        }
+        checkLeftoverUndefined()
+        finishNames()
+        return plan
+    }
+
+    private func baseName(of section: Section) -> (SectionID?, String) {
+        if let target = section.relocationTarget, let base = object.section(target) { return (target, base.name) }
+        for prefix in [".rela", ".rel"] where section.name.hasPrefix(prefix) {
+            return (nil, String(section.name.dropFirst(prefix.count)))
+        }
+        return (nil, section.name)
+    }
+
+    private mutating func planRelocations(of section: Section) {
+        let (baseID, base) = baseName(of: section)
+        let rela = section.type == SectionType.rela
+        for (k, r) in section.relocations.enumerated() {
+            guard let sid = r.symbol else { continue }
+            if plan.symbolsToRemove.contains(sid) {
+                // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info).
+                plan.droppedRelocations[section.id, default: []].insert(k)
+                continue
+            }
+            if skipped.contains(sid) { continue }
+            guard let symbol = object.symbol(sid) else { continue }
+            referencedNames.insert(symbol.name)
+            let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
+            let index: Int
+            if let i = entryIndex[sid] {
+                index = i
+            } else {
+                guard let entry = classify(symbol, firstUse: location) else {
+                    skipped.insert(sid)
+                    continue
+                }
+                plan.symbols.append(entry)
+                index = plan.symbols.count - 1
+                entryIndex[sid] = index
+            }
+            let entry = plan.symbols[index]
+            let relObject = entry.relocationObject ?? entry.target?.object ?? ""
+            let verdict = entry.status.converts || entry.status == .refused
+                ? SectionRules.judge(base: base, object: relObject) : .allowed
+            plan.symbols[index].uses.append(SymbolUse(
+                relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
+                typeName: RelocationTypeNames.name(machine: object.header.machine, type: r.type), addend: r.addend,
+                verdict: verdict))
+            guard entry.status.converts || entry.status == .refused else { continue }
+            switch verdict {
+            case .allowed: break
+            case .readOnlyLate(let why):
+                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)", at: location))
+            case .refused(let why):
+                plan.diagnostics.append(Diagnostic(.error, "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))", at: location))
+                plan.symbols[index].status = .refused
+                continue
+            }
+            guard plan.symbols[index].status.converts else { continue }
+            guard rela else {
+                plan.diagnostics.append(Diagnostic(.error, "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA", at: location))
+                continue
+            }
+            guard let baseID else {
+                plan.diagnostics.append(Diagnostic(.error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
+                continue
+            }
+            let klp = klpSection(object: relObject, baseID: baseID, base: base)
+            plan.createdSections[klp].relocationCount += 1
+            plan.moves.append(.init(relocationSection: section.id, index: k, klpSection: klp))
+        }
+    }
+
+    private mutating func klpSection(object relObject: String, baseID: SectionID, base: String) -> Int {
+        let name = KLPNames.relocationSection(object: relObject, base: base)
+        let key = "\(name)\u{0}\(baseID.rawValue)"
+        if let i = klpSectionIndex[key] { return i }
+        let exists = object.sections.contains { $0.name == name && $0.relocationTarget == baseID }
+        plan.createdSections.append(PlannedKlpSection(name: name, object: relObject, base: base, relocationCount: 0,
+                                                      exists: exists))
+        plan.klpSectionBases.append(baseID)
+        klpSectionIndex[key] = plan.createdSections.count - 1
+        return plan.createdSections.count - 1
+    }
+
+    /// Decides what happens to one symbol; nil for symbols that need nothing (defined here, `.TOC.`).
+    private mutating func classify(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol? {
+        switch symbol.section {
+        case .section, .absolute, .common, .reserved: return nil
+        case .livepatch:
+            let parsed = KLPNames.parseSymbol(symbol.name)
+            return PlannedSymbol(id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
+                                 target: parsed.map { SymbolTarget(object: $0.object, position: $0.position) },
+                                 relocationObject: nil, candidates: [], uses: [], newName: nil, annotation: nil,
+                                 exportedBy: [])
+        case .undefined: break
+        }
+        if symbol.name == ".TOC." { return nil }
+        var entry = PlannedSymbol(id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
+                                  target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
+                                  annotation: nil, exportedBy: [])
+
+        if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
+            guard let m = KLPNames.parseMinimal(symbol.name) else {
+                entry.status = .invalid
+                plan.diagnostics.append(Diagnostic(.error, "Invalid format of symbol (\(symbol.name)): expected .klp.sym.rela.<patched object>.<symbol object>.<name>,<position>", at: firstUse))
+                return entry
+            }
+            entry.candidates = database.candidates(named: m.name)
+            entry.annotation = Annotation(object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
+            switch PositionValidator(database: database).validate(object: m.symbolObject, name: m.name, position: m.position, location: firstUse) {
+            case .valid(let target, let note):
+                entry.status = .annotated
+                entry.target = target
+                entry.relocationObject = m.patchedObject
+                if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
+                if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
+                    entry.status = .invalid
+                    plan.diagnostics.append(Diagnostic(.error, "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) may not reference vmlinux symbols; the kernel refuses it", at: firstUse))
+                }
+            case .invalid(let d):
+                entry.status = .invalid
+                plan.diagnostics.append(d)
+            }
+            return entry
+        }
+        if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
+            entry.status = .invalid
+            plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)", at: firstUse))
+            return entry
+        }
+
+        entry.candidates = database.candidates(named: symbol.name)
+        let exporters = database.exportingObjects(of: symbol.name)
+        entry.exportedBy = exporters
+        let chosen = options.choices[symbol.name]
+        let annotation = annotationsByName[symbol.name]
+        entry.annotation = annotation
+
+        if !exporters.isEmpty && chosen == nil && annotation == nil {
+            if exporters.contains("vmlinux") || !options.convertModuleExports {
+                entry.status = .exported
+                return entry
+            }
+            // Late module patching: the export becomes a klp relocation against the exporting module.
+            let module = exporters[0]
+            guard exporters.count == 1 else {
+                entry.status = .ambiguous
+                plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) is exported by several modules (\(exporters.joined(separator: ", "))); choose one with KLP_MODULE_RELOC", at: firstUse))
+                return entry
+            }
+            let copies = entry.candidates.filter { $0.object == module }.count
+            guard copies <= 1 else {
+                entry.status = .ambiguous
+                plan.diagnostics.append(Diagnostic(.error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse, detail: CandidateListing.lines(symbol: symbol.name, candidates: entry.candidates, order: database.order)))
+                return entry
+            }
+            entry.status = .automatic
+            entry.target = SymbolTarget(object: module, position: 0)
+            return entry
+        }
+
+        if let explicit = chosen.map({ ($0, SymbolStatus.chosen) })
+            ?? annotation.map({ (SymbolTarget(object: $0.object, position: $0.position), SymbolStatus.annotated) }) {
+            switch PositionValidator(database: database).validate(object: explicit.0.object, name: symbol.name, position: explicit.0.position, location: firstUse) {
+            case .valid(let target, let note):
+                entry.status = explicit.1
+                entry.target = target
+                if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
+            case .invalid(let d):
+                entry.status = .invalid
+                plan.diagnostics.append(d)
+            }
+            return entry
+        }
+
+        switch entry.candidates.count {
+        case 1:
+            entry.status = .automatic
+            entry.target = SymbolTarget(object: entry.candidates[0].object, position: 0)
+        case 0:
+            if symbol.isWeak {
+                entry.status = .weakUndefined
+                plan.diagnostics.append(Diagnostic(.warning, "weak symbol \(symbol.name) is not in symbols.klp: left undefined (the kernel leaves an unresolved weak symbol at 0)", at: firstUse))
+            } else {
+                entry.status = .notFound
+                plan.diagnostics.append(Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
+            }
+        default:
+            entry.status = .ambiguous
+            plan.diagnostics.append(Diagnostic(.error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse, detail: CandidateListing.lines(symbol: symbol.name, candidates: entry.candidates, order: database.order)))
+        }
+        return entry
+    }
+
+    /// The kernel resolves every SHN_UNDEF symbol at load time, used or not; a non-weak one that is not exported
+    /// fails the load ("Unknown symbol"). Catch those here instead.
+    private mutating func checkLeftoverUndefined() {
+        let annotated = Set(plan.annotations.map(\.symbol))
+        for symbol in object.symbols where symbol.isUndefined && !symbol.isWeak && !symbol.name.isEmpty {
+            if entryIndex[symbol.id] != nil || plan.symbolsToRemove.contains(symbol.id) { continue }
+            if symbol.name == ".TOC." || annotated.contains(symbol.name) { continue }
+            if skipped.contains(symbol.id) { continue }
+            if database.isExported(symbol.name) { continue }
+            plan.diagnostics.append(Diagnostic(.error, "undefined symbol \(symbol.name) is used by no relocation and is not exported: the kernel would refuse the module (Unknown symbol \(symbol.name))", at: .init(symbol: symbol.name)))
+        }
+    }
+
+    private mutating func finishNames() {
+        for i in plan.symbols.indices where plan.symbols[i].status.converts {
+            guard let target = plan.symbols[i].target else { continue }
+            let name = plan.symbols[i].annotation.flatMap { _ in
+                KLPNames.parseMinimal(plan.symbols[i].name)?.name
+            } ?? plan.symbols[i].name
+            let location = Diagnostic.Location(symbol: plan.symbols[i].name)
+            if let problem = KLPNames.objectNameProblem(target.object) {
+                plan.diagnostics.append(Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+                continue
+            }
+            if let relObject = plan.symbols[i].relocationObject, let problem = KLPNames.objectNameProblem(relObject) {
+                plan.diagnostics.append(Diagnostic(.error, "Unable to convert relocation: \(name): \(problem)", at: location))
+                continue
+            }
+            if let problem = KLPNames.symbolNameProblem(name) {
+                plan.diagnostics.append(Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+                continue
+            }
+            plan.symbols[i].newName = KLPNames.symbol(object: target.object, name: name, position: target.position)
+        }
+    }
+}

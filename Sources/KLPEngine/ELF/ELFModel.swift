@@ -1,0 +1,285 @@
+// The editable ELF model. Sections and symbols carry stable identities (SectionID, SymbolID) that survive
+// removal and insertion; every index-bearing field refers to an identity, and the writer turns identities back
+// into indices when it plans the output layout. That is what makes deletions of annotation sections safe.
+
+public struct SectionID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (a: SectionID, b: SectionID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { "section#\(rawValue)" }
+}
+
+public struct SymbolID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (a: SymbolID, b: SymbolID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { "symbol#\(rawValue)" }
+}
+
+/// What a symbol's st_shndx says.
+public enum SymbolSection: Hashable, Sendable {
+    case undefined
+    case section(SectionID)
+    case absolute
+    case common
+    /// SHN_LIVEPATCH (0xff20): resolved by the livepatch core.
+    case livepatch
+    /// Any other reserved index, kept as it was.
+    case reserved(UInt16)
+
+    public var isDefinedInFile: Bool {
+        if case .section = self { return true }
+        return false
+    }
+}
+
+public struct Symbol: Sendable, Equatable {
+    public let id: SymbolID
+    public var name: String
+    public var binding: UInt8
+    public var type: UInt8
+    public var other: UInt8
+    public var section: SymbolSection
+    public var value: UInt64
+    public var size: UInt64
+    /// Offset of the name in the string table it was read from; reused by the writer while the name is unchanged,
+    /// so an unchanged object keeps its string table byte for byte (also for names that are not valid UTF-8).
+    var originalName: (offset: UInt32, name: String)?
+
+    public init(id: SymbolID, name: String, binding: UInt8, type: UInt8, other: UInt8 = 0,
+                section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) {
+        self.id = id
+        self.name = name
+        self.binding = binding
+        self.type = type
+        self.other = other
+        self.section = section
+        self.value = value
+        self.size = size
+    }
+
+    public var isUndefined: Bool { section == .undefined }
+    public var isLocal: Bool { binding == SymbolBinding.local }
+    public var isWeak: Bool { binding == SymbolBinding.weak }
+
+    public static func == (a: Symbol, b: Symbol) -> Bool {
+        a.id == b.id && a.name == b.name && a.binding == b.binding && a.type == b.type && a.other == b.other
+            && a.section == b.section && a.value == b.value && a.size == b.size
+    }
+}
+
+public struct Relocation: Sendable, Equatable {
+    public var offset: UInt64
+    /// nil for relocations with symbol index 0.
+    public var symbol: SymbolID?
+    public var type: UInt32
+    /// Explicit addend (SHT_RELA); 0 and unused for SHT_REL.
+    public var addend: Int64
+
+    public init(offset: UInt64, symbol: SymbolID?, type: UInt32, addend: Int64) {
+        self.offset = offset
+        self.symbol = symbol
+        self.type = type
+        self.addend = addend
+    }
+}
+
+/// What sh_info holds. Its meaning depends on the section type, so the reader decodes it once.
+public enum SectionInfo: Hashable, Sendable {
+    case raw(UInt32)
+    /// Relocation target, or any SHF_INFO_LINK section reference.
+    case section(SectionID)
+    /// SHT_GROUP signature symbol.
+    case symbol(SymbolID)
+    /// SHT_SYMTAB: index of the first non-local symbol, computed by the writer.
+    case firstNonLocal
+}
+
+public enum SectionContent: Sendable, Equatable {
+    /// Kept byte for byte (PROGBITS, notes, unknown types).
+    case bytes(ArraySlice<UInt8>)
+    case noBits(size: UInt64)
+    /// Generated from `ELFObject.symbols`.
+    case symbolTable
+    /// The original bytes; the writer appends names that are new.
+    case stringTable(ArraySlice<UInt8>)
+    case relocations([Relocation], rela: Bool)
+    case group(flags: UInt32, members: [SectionID])
+}
+
+public struct Section: Sendable, Equatable {
+    public let id: SectionID
+    public var name: String
+    public var type: UInt32
+    public var flags: UInt64
+    public var address: UInt64
+    public var alignment: UInt64
+    public var entrySize: UInt64
+    public var link: SectionID?
+    public var info: SectionInfo
+    public var content: SectionContent
+    var originalName: (offset: UInt32, name: String)?
+
+    public init(id: SectionID, name: String, type: UInt32, flags: UInt64, address: UInt64 = 0,
+                alignment: UInt64, entrySize: UInt64 = 0, link: SectionID? = nil, info: SectionInfo = .raw(0),
+                content: SectionContent) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.flags = flags
+        self.address = address
+        self.alignment = alignment
+        self.entrySize = entrySize
+        self.link = link
+        self.info = info
+        self.content = content
+    }
+
+    public var isRelocation: Bool { type == SectionType.rela || type == SectionType.rel }
+
+    /// The section a relocation section applies to (sh_info), if any.
+    public var relocationTarget: SectionID? {
+        guard isRelocation, case .section(let target) = info else { return nil }
+        return target
+    }
+
+    public var relocations: [Relocation] {
+        if case .relocations(let r, _) = content { return r }
+        return []
+    }
+
+    /// Size of the section contents as they are now (the writer may append to string tables).
+    public var size: UInt64 {
+        switch content {
+        case .bytes(let b): return UInt64(b.count)
+        case .noBits(let s): return s
+        case .stringTable(let b): return UInt64(b.count)
+        case .symbolTable, .relocations, .group: return 0  // computed by the writer
+        }
+    }
+
+    public static func == (a: Section, b: Section) -> Bool {
+        a.id == b.id && a.name == b.name && a.type == b.type && a.flags == b.flags && a.address == b.address
+            && a.alignment == b.alignment && a.entrySize == b.entrySize && a.link == b.link && a.info == b.info
+            && a.content == b.content
+    }
+}
+
+public struct ELFHeader: Sendable, Equatable {
+    public var elfClass: ELFClass
+    public var byteOrder: ByteOrder
+    public var osABI: UInt8
+    public var abiVersion: UInt8
+    public var type: UInt16
+    public var machine: UInt16
+    public var version: UInt32
+    public var entry: UInt64
+    public var flags: UInt32
+}
+
+/// An ET_REL object: header, sections in order, symbols of the one .symtab in order (without the null symbol).
+public struct ELFObject: Sendable {
+    public var path: String
+    public var header: ELFHeader
+    public private(set) var sections: [Section]
+    public private(set) var symbols: [Symbol]
+    /// The section holding `symbols`, if the object has a symbol table.
+    public var symbolTable: SectionID?
+    public var sectionNameTable: SectionID?
+
+    private var sectionIndex: [SectionID: Int] = [:]
+    private var symbolIndex: [SymbolID: Int] = [:]
+    private var nextSectionID: Int
+    private var nextSymbolID: Int
+
+    public init(path: String, header: ELFHeader, sections: [Section], symbols: [Symbol],
+                symbolTable: SectionID?, sectionNameTable: SectionID?) {
+        self.path = path
+        self.header = header
+        self.sections = sections
+        self.symbols = symbols
+        self.symbolTable = symbolTable
+        self.sectionNameTable = sectionNameTable
+        nextSectionID = (sections.map(\.id.rawValue).max() ?? 0) + 1
+        nextSymbolID = (symbols.map(\.id.rawValue).max() ?? 0) + 1
+        rebuildSectionIndex()
+        rebuildSymbolIndex()
+    }
+
+    private mutating func rebuildSectionIndex() {
+        sectionIndex = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.id, $0) })
+    }
+
+    private mutating func rebuildSymbolIndex() {
+        symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1.id, $0) })
+    }
+
+    // MARK: lookup
+
+    public func section(_ id: SectionID) -> Section? {
+        sectionIndex[id].map { sections[$0] }
+    }
+
+    public func section(named name: String) -> Section? {
+        sections.first { $0.name == name }
+    }
+
+    public func symbol(_ id: SymbolID) -> Symbol? {
+        symbolIndex[id].map { symbols[$0] }
+    }
+
+    /// ELF index the section would have if written now (1-based; 0 is the null section).
+    public func currentIndex(of id: SectionID) -> Int? {
+        sectionIndex[id].map { $0 + 1 }
+    }
+
+    // MARK: editing
+
+    public mutating func updateSection(_ id: SectionID, _ change: (inout Section) -> Void) {
+        guard let i = sectionIndex[id] else { return }
+        change(&sections[i])
+    }
+
+    public mutating func updateSymbol(_ id: SymbolID, _ change: (inout Symbol) -> Void) {
+        guard let i = symbolIndex[id] else { return }
+        change(&symbols[i])
+    }
+
+    /// Adds a section at the end of the section list and returns its identity.
+    @discardableResult
+    public mutating func appendSection(name: String, type: UInt32, flags: UInt64, alignment: UInt64,
+                                       entrySize: UInt64, link: SectionID?, info: SectionInfo,
+                                       content: SectionContent) -> SectionID {
+        let id = SectionID(nextSectionID)
+        nextSectionID += 1
+        sections.append(Section(id: id, name: name, type: type, flags: flags, alignment: alignment,
+                                entrySize: entrySize, link: link, info: info, content: content))
+        sectionIndex[id] = sections.count - 1
+        return id
+    }
+
+    /// Adds a symbol; the writer keeps locals before globals whatever the insertion order.
+    @discardableResult
+    public mutating func appendSymbol(name: String, binding: UInt8, type: UInt8, other: UInt8 = 0,
+                                      section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) -> SymbolID {
+        let id = SymbolID(nextSymbolID)
+        nextSymbolID += 1
+        symbols.append(Symbol(id: id, name: name, binding: binding, type: type, other: other, section: section,
+                              value: value, size: size))
+        symbolIndex[id] = symbols.count - 1
+        return id
+    }
+
+    /// Removes sections. Fields that referred to them are cleaned up by the caller or reported by the writer.
+    public mutating func removeSections(_ ids: Set<SectionID>) {
+        guard !ids.isEmpty else { return }
+        sections.removeAll { ids.contains($0.id) }
+        rebuildSectionIndex()
+    }
+
+    public mutating func removeSymbols(_ ids: Set<SymbolID>) {
+        guard !ids.isEmpty else { return }
+        symbols.removeAll { ids.contains($0.id) }
+        rebuildSymbolIndex()
+    }
+}

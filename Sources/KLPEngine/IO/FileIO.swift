@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file-system problem, with the path and the system's reason.
+public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let path: String
+    public let message: String
+    public init(path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Reading whole files and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
+/// interrupted or failed run never leaves a partial output and never touches the input.
+public enum FileIO {
+    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+    /// Largest file the tool reads whole (the largest real inputs are symbol databases of tens of MB).
+    public static let maximumInputSize = 4 << 30
+
+    public static func readAll(path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, "cannot open: \(errnoText())") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, "cannot stat: \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, "not a regular file") }
+        let size = Int(st.st_size)
+        guard size <= maximumInputSize else {
+            throw FileError(path: path, "file is \(size) bytes, more than the \(maximumInputSize) bytes the tool reads")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        let failure: String? = bytes.withUnsafeMutableBytes { buf in
+            guard let base = buf.baseAddress else { return nil }
+            while done < size {
+                let n = read(fd, base + done, size - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return "read failed: \(errnoText())"
+                }
+                if n == 0 { break }
+                done += n
+            }
+            return nil
+        }
+        if let failure { throw FileError(path: path, failure) }
+        if done < size { bytes.removeLast(size - done) }
+        return bytes
+    }
+
+    /// Permission bits of an existing file, if it exists.
+    public static func mode(of path: String) -> mode_t? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return st.st_mode & 0o7777
+    }
+
+    /// Same file (device and inode), following symlinks: used to refuse overwriting the input.
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Writes `bytes` to `path` through a temporary file in the same folder, then renames it into place.
+    /// On any failure the temporary file is removed and an existing `path` is left as it was.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let folder: String
+        let base: String
+        if let slash = path.lastIndex(of: "/") {
+            folder = slash == path.startIndex ? "/" : String(path[..<slash])
+            base = String(path[path.index(after: slash)...])
+        } else {
+            folder = "."
+            base = path
+        }
+        guard !base.isEmpty else { throw FileError(path: path, "output path names a folder, not a file") }
+        var template = Array("\(folder)/.\(base).klp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw FileError(path: path, "cannot create a temporary file in \(folder): \(errnoText())")
+        }
+        let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var ok = false
+        defer {
+            if !ok { unlink(tempPath) }
+        }
+        var written = 0
+        let failure: String? = bytes.withUnsafeBytes { buf in
+            guard let p = buf.baseAddress else { return nil }
+            while written < buf.count {
+                let n = write(fd, p + written, buf.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return "write failed: \(errnoText())"
+                }
+                written += n
+            }
+            return nil
+        }
+        if let failure {
+            close(fd)
+            throw FileError(path: path, failure)
+        }
+        if fchmod(fd, mode) != 0 {
+            let e = errnoText()
+            close(fd)
+            throw FileError(path: path, "cannot set mode: \(e)")
+        }
+        if fsync(fd) != 0 {
+            let e = errnoText()
+            close(fd)
+            throw FileError(path: path, "fsync failed: \(e)")
+        }
+        if close(fd) != 0 { throw FileError(path: path, "close failed: \(errnoText())") }
+        guard rename(tempPath, path) == 0 else {
+            throw FileError(path: path, "cannot rename the temporary file into place: \(errnoText())")
+        }
+        ok = true
+        // Make the rename itself durable.
+        let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+}

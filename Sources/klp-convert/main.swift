@@ -1,2 +1,0 @@
-import KLPEngine
-print("klp-convert: not built yet")

@@ -33,7 +33,8 @@ e2e_build_db() {
   rm -f "$out"
   "$KLP" build-db -o "$out" "$@" >"$err.out" 2>"$err" || rc=$?
   if [ $rc -ne 0 ]; then
-    printf 'klp-convert build-db exited with %d (missing command or failure)\n' "$rc" >>"$err"
+    printf 'klp-convert build-db exited with status %d: the command is missing from this binary or failed.\n' "$rc" >>"$err"
+    printf 'There is no fallback: symbols.klp must come from the project'"'"'s own build-db.\n' >>"$err"
     return 1
   fi
   if ! head -1 "$out" 2>/dev/null | grep -q '^klp-convert-symbol-data\.0\.1'; then

@@ -11,6 +11,8 @@ e2e_database_cases() {
   local err=$E2E_OUT/build-db.stderr n_guest n_db o diffout
   e2e_case "d1: klp-convert build-db makes symbols.klp from the guest's /proc/kallsyms"
   if e2e_build_db "$E2E_DB" "$err" --kallsyms "$E2E_DISC/kallsyms.txt"; then
+    # Positions are counted in the database's line order, so it must say it follows kallsyms order.
+    head -1 "$E2E_DB" | grep -q 'order=kallsyms' || e2e_bad "header '$(head -1 "$E2E_DB")' lacks order=kallsyms"
     for o in vmlinux binfmt_misc klp_e2e_target; do
       grep -qx "\*$o" "$E2E_DB" || e2e_bad "no *$o block in $E2E_DB"
     done
@@ -25,7 +27,7 @@ e2e_database_cases() {
 
   e2e_case "d2: build-db from .ko files lists module symbols in the kernel's kallsyms order, livepatches left out"
   if e2e_build_db "$E2E_OUT/ko.klp" "$E2E_OUT/build-db-ko.stderr" \
-       --modules "$E2E_STOCK_BINFMT" "$E2E_BUILD/klp_e2e_target.ko" "$E2E_BUILD/lp_s1_var.ko"; then
+       --modules "$E2E_STOCK_BINFMT" --modules "$E2E_BUILD/klp_e2e_target.ko" --modules "$E2E_BUILD/lp_s1_var.ko"; then
     for o in binfmt_misc klp_e2e_target; do
       # The guest's block: the module's lines of /proc/kallsyms, in order, without 'u'ndefined entries.
       awk -v m="[$o]" '$4 == m && $2 != "u" { print $3 }' "$E2E_DISC/kallsyms.txt" >"$E2E_OUT/guest-$o.syms"

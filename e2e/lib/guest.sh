@@ -34,7 +34,7 @@ e2e_initramfs() {
 e2e_boot() {
   local initrd=$1 log=$2 dump=$3 rc=0
   shift 3
-  timeout "${E2E_BOOT_TIMEOUT:-150}" qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -m "${E2E_MEM:-512M}" -smp 1 \
+  timeout "${E2E_BOOT_TIMEOUT:-90}" qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -m "${E2E_MEM:-512M}" -smp 1 \
     -nographic -no-reboot -nic none -monitor none \
     -kernel "$VMLINUZ" -initrd "$initrd" \
     -serial stdio -serial file:"$dump" \

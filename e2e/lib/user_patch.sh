@@ -32,7 +32,9 @@ e2e_user_patch() {
 
   e2e_discover "$out/discovery" "${stock[@]}" "${targets[@]}" || return 1
   E2E_DB=$out/symbols.klp
-  if ! e2e_build_db "$E2E_DB" "$out/build-db.stderr" --kallsyms "$out/discovery/kallsyms.txt"; then
+  local db_modules=()
+  for m in "${stock[@]}" "${targets[@]}"; do db_modules+=(--modules "$m"); done
+  if ! e2e_build_db "$E2E_DB" "$out/build-db.stderr" --kallsyms "$out/discovery/kallsyms.txt" "${db_modules[@]}"; then
     e2e_case "database"; e2e_bad "$(head -5 "$out/build-db.stderr")"; e2e_case_end
     return 0
   fi

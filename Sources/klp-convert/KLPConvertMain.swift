@@ -14,6 +14,6 @@ struct KLPConvert: ParsableCommand {
         """,
         version: KLPVersion.tool,
         subcommands: [ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
-                      CheckCommand.self],
+                      CheckCommand.self, BuildDBCommand.self],
         defaultSubcommand: ConvertCommand.self)
 }

@@ -29,7 +29,7 @@ struct SyntheticDebugInfo {
     /// Builds `units` compile units that together hold `entries` DIEs (functions first, then variables).
     /// `abbrevSymbol`, `stringSymbol`: the section symbols of .debug_abbrev and .debug_str.
     init(units: Int, entries: Int, functions: [Function], abbrevSymbol: SymbolID, stringSymbol: SymbolID,
-         random: inout SplitMix64) {
+         random: inout SyntheticSymbolList.Random) {
         writeAbbreviations()
         let unitCount = max(1, units)
         for unit in 0..<unitCount {
@@ -85,7 +85,7 @@ struct SyntheticDebugInfo {
     }
 
     private mutating func writeUnit(index: Int, entries: Range<Int>, functions: [Function], abbrevSymbol: SymbolID,
-                                    stringSymbol: SymbolID, random: inout SplitMix64) {
+                                    stringSymbol: SymbolID, random: inout SyntheticSymbolList.Random) {
         let start = info.count
         info.u32(0)  // unit_length, patched below
         info.u16(4)
@@ -136,5 +136,5 @@ struct SyntheticDebugInfo {
 enum DebugWords {
     static let words = ["state", "count", "flags", "lock", "list", "entry", "ops", "priv", "data", "len", "idx",
                         "node", "queue", "timer", "work", "buf", "ctx", "dev", "irq", "page"]
-    static func pick(_ random: inout SplitMix64) -> String { words[Int(random.next() % UInt64(words.count))] }
+    static func pick(_ random: inout SyntheticSymbolList.Random) -> String { words[Int(random.next() % UInt64(words.count))] }
 }

@@ -72,7 +72,7 @@ public enum SyntheticLivepatch {
 
     /// The livepatch for `shape`, with undefined symbols taken from `database` (load it in full).
     public static func make(_ shape: Shape, database: SymbolDatabase) -> (object: ELFObject, summary: Summary) {
-        var random = SplitMix64(seed: shape.seed)
+        var random = SyntheticSymbolList.Random(seed: shape.seed)
         let (targets, modules) = LivepatchTargetPicker.pick(shape, from: database)
         var b = SyntheticObjectBuilder(path: "\(shape.name).ko", sourceFile: "\(shape.name).mod.c")
 
@@ -337,7 +337,7 @@ public enum SyntheticLivepatch {
         return (b.finish(), summary)
     }
 
-    private static func buildIDNote(_ random: inout SplitMix64) -> [UInt8] {
+    private static func buildIDNote(_ random: inout SyntheticSymbolList.Random) -> [UInt8] {
         var note = LittleEndianBytes()
         note.u32(4)   // namesz
         note.u32(20)  // descsz

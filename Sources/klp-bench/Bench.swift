@@ -45,15 +45,17 @@ final class Bench {
             row("readelf", "clean", "`readelf -a -W` and `readelf --debug-dump=info` print no warning on either")
         }
 
-        try databaseLoad(w)
-        try stages(w.large, w)
-        let small = try endToEnd(w.small, w, converter: converter, name: "small")
-        let large = try endToEnd(w.large, w, converter: converter, name: "large")
-        try startup(converter)
-        try floors(w, small: small, large: large)
-        memory(w, small: small, large: large)
-        try tui(w)
-        try build(w)
+        if options.wants("load") { try databaseLoad(w) }
+        if options.wants("stages") { try stages(w.large, w) }
+        if options.wants("convert") {
+            let small = try endToEnd(w.small, w, converter: converter, name: "small")
+            let large = try endToEnd(w.large, w, converter: converter, name: "large")
+            try startup(converter)
+            try floors(w, small: small, large: large)
+            memory(w, small: small, large: large)
+        }
+        if options.wants("tui") { try tui(w) }
+        if options.wants("build") { try build(w) }
         summary()
     }
 
@@ -256,8 +258,38 @@ final class Bench {
     }
 
     private func build(_ w: Workloads) throws {
-        heading("database build from a module tree")
-        row("not measured", "", "the symbols.klp builder is not in main yet")
+        heading("database build from a module tree (DatabaseBuilder.build: System.map + a tree of .ko files)")
+        let started = nowMilliseconds()
+        let root = options.work + "/tree"
+        let files = try SyntheticModuleTree.make(.distribution)
+        var folders = Set<String>()
+        var moduleBytes = 0
+        for file in files {
+            let path = root + "/" + file.path
+            if let slash = path.lastIndex(of: "/") {
+                let folder = String(path[..<slash])
+                if folders.insert(folder).inserted { try FileIOBench.makeDirectory(folder) }
+            }
+            try FileIOBench.write(file.bytes, to: path)
+            moduleBytes += file.bytes.count
+        }
+        let modules = files.count - 1
+        row("tree", Format.size(moduleBytes), "System.map + \(Format.grouped(modules)) modules (\(Format.size(moduleBytes / max(1, modules))) each) "
+            + "in \(folders.count) folders, generated in \(Format.fixed(nowMilliseconds() - started, 0)) ms")
+        if options.checkWithReadelf, let sample = files.dropFirst().first {
+            try ReadelfCheck.check(root + "/" + sample.path, scratch: scratch, debugInfo: false)
+        }
+        let inputs = DatabaseBuildInputs(modules: [root + "/kernel"], systemMap: root + "/System.map", jobs: 2)
+        var result: DatabaseBuildResult?
+        let runs = min(options.runs, 5)
+        let time = try timeRuns(runs) { result = try DatabaseBuilder.build(inputs) }
+        guard let result else { return }
+        let database = try SymbolDatabase.parse(bytes: result.bytes, path: "built symbols.klp")
+        row("build (2 jobs)", time.describe(), "\(runs) runs; \(Format.fixed(Double(modules) / (time.median / 1_000), 0)) modules/s, "
+            + "\(Format.fixed(Double(moduleBytes) / 1_048_576 / (time.median / 1_000), 0)) MB/s of input")
+        row("built symbols.klp", Format.size(result.bytes.count), "\(Format.grouped(database.symbolCount)) symbol lines, "
+            + "\(Format.grouped(database.objectNames.count)) objects, \(result.moduleFilesRead) module files read, "
+            + "\(result.issues.count) issues")
     }
 
     private func summary() {

@@ -33,6 +33,11 @@ struct BenchOptions {
     var checkWithReadelf = true
     /// The klp-convert to measure; default: the one next to this executable (same build configuration).
     var converter: String?
+    /// Groups of figures to run (all when empty): load, stages, convert, tui, build.
+    var only: Set<String> = []
+    static let groups: Set<String> = ["load", "stages", "convert", "tui", "build"]
+
+    func wants(_ group: String) -> Bool { only.isEmpty || only.contains(group) }
 
     struct Usage: Error {
         let text: String
@@ -40,12 +45,13 @@ struct BenchOptions {
     }
 
     static let help = """
-        usage: klp-bench [--runs N] [--work FOLDER] [--converter PATH] [--no-readelf]
+        usage: klp-bench [--runs N] [--work FOLDER] [--converter PATH] [--no-readelf] [--only GROUP,...]
           --runs N          measured runs per figure (default 9; one unmeasured warm-up run before each)
           --work FOLDER     where the generated inputs and outputs go (default .build/bench-work)
           --converter PATH  the klp-convert binary (default: next to klp-bench; build it with
                             swift build -c release --product klp-convert)
           --no-readelf      do not check generated and converted objects with binutils readelf
+          --only GROUPS     comma-separated subset of: load, stages, convert, tui, build
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -65,6 +71,13 @@ struct BenchOptions {
             case "--work": options.work = try value(argument)
             case "--converter": options.converter = try value(argument)
             case "--no-readelf": options.checkWithReadelf = false
+            case "--only":
+                let groups = Set(try value(argument).split(separator: ",").map(String.init))
+                guard groups.isSubset(of: BenchOptions.groups) else {
+                    throw Usage(text: "--only takes \(BenchOptions.groups.sorted().joined(separator: ", "))\n" + help,
+                                isError: true)
+                }
+                options.only = groups
             case "-h", "--help": throw Usage(text: help, isError: false)
             default: throw Usage(text: "unknown argument \(argument)\n" + help, isError: true)
             }

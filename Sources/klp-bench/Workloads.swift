@@ -77,11 +77,11 @@ extension Workloads.Livepatch {
 
 /// binutils readelf must read every generated or converted object without a warning.
 enum ReadelfCheck {
-    static func check(_ path: String, scratch: String) throws {
+    static func check(_ path: String, scratch: String, debugInfo: Bool = true) throws {
         guard let readelf = Spawn.find("readelf") else {
             throw SpawnError(description: "readelf not found: install binutils (the bench checks its inputs with it)")
         }
-        for arguments in [["-a", "-W", path], ["--debug-dump=info", path]] {
+        for arguments in [["-a", "-W", path]] + (debugInfo ? [["--debug-dump=info", path]] : []) {
             let run = try Spawn.run(readelf, arguments, scratch: scratch)
             guard run.status == 0, run.stderr.isEmpty else {
                 throw SpawnError(description: "readelf \(arguments.joined(separator: " ")) complains (exit "

@@ -74,6 +74,11 @@ final class Bench {
         let date = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         print("klp-bench \(KLPVersion.tool)  \(date)  Linux \(release) \(machine), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs")
         print("figures: median [min .. max] of \(options.runs) runs after one warm-up; converter \(converter)")
+        // Wall times include whatever else the machine runs: print its load so a reader can judge the figures.
+        if let load = try? FileIOBench.readSmall("/proc/loadavg") {
+            print("load average at start: \(load.split(separator: " ").prefix(3).joined(separator: " ")) "
+                + "(wall times on a busy machine are inflated; CPU times much less so)")
+        }
     }
 
     private func heading(_ text: String) {
@@ -144,6 +149,7 @@ final class Bench {
         let output: String
         let outputBytes: Int
         let time: Samples
+        let cpu: Samples
         let peak: Samples
         let input: Workloads.Livepatch
     }
@@ -181,7 +187,7 @@ final class Bench {
         row("\(name).ko", time.describe(), note)
         row("  CPU (user+sys)", Samples(cpu).describe(), "of the same runs: what the machine's other load cannot inflate")
         return EndToEnd(name: name, output: output, outputBytes: FileIOBench.size(output), time: time,
-                        peak: Samples(peaks), input: lp)
+                        cpu: Samples(cpu), peak: Samples(peaks), input: lp)
     }
 
     /// The fixed cost of starting the binary (dynamic loading of the Swift runtime and Foundation).
@@ -208,10 +214,13 @@ final class Bench {
         for run in [small, large] {
             let floorOutput = options.work + "/\(run.name).floor.ko"
             // Two processes: cat the inputs to /dev/null, cat a file of the output's size to the output.
+            var floorCPU: [Double] = []
             let process = try timeRuns(options.runs) {
-                _ = try Spawn.check(cat, [w.database, run.input.path], scratch: scratch)
-                _ = try Spawn.check(cat, [run.output], stdoutPath: floorOutput, scratch: scratch)
+                let read = try Spawn.check(cat, [w.database, run.input.path], scratch: scratch)
+                let write = try Spawn.check(cat, [run.output], stdoutPath: floorOutput, scratch: scratch)
+                floorCPU.append(read.cpuMilliseconds + write.cpuMilliseconds)
             }
+            floorCPU.removeFirst()
             let outputBytes = try FileIOBench.read(run.output)
             let plain = try timeRuns(options.runs) {
                 _ = try FileIOBench.readDiscarding(w.database, buffer: buffer)
@@ -225,6 +234,7 @@ final class Bench {
             }
             let inputs = Format.size(w.databaseBytes + run.input.bytes) + " in, " + Format.size(run.outputBytes) + " out"
             row("\(run.name): cat, 2 processes", process.describe(), inputs)
+            row("  CPU (user+sys)", Samples(floorCPU).describe(), "of the same runs")
             row("\(run.name): read+write", plain.describe(), "in process, no fsync")
             row("\(run.name): read+atomic write", durable.describe(), "in process, fsync + rename as klp-convert")
             let ratio = run.time.median / process.median
@@ -237,6 +247,8 @@ final class Bench {
             row("\(run.name): ratio to cat", "", note)
             row("\(run.name): ratio to atomic", "", Format.fixed(run.time.median / durable.median, 2)
                 + "x the in-process floor with the same fsync/rename")
+            row("\(run.name): CPU ratio to cat", "", Format.fixed(run.cpu.median / Samples(floorCPU).median, 2)
+                + "x (CPU time of klp-convert / CPU time of the two cats)")
         }
     }
 

@@ -177,11 +177,13 @@ final class Bench {
         cpu.removeFirst()
         let time = Samples(times)
         if options.checkWithReadelf { try ReadelfCheck.check(output, scratch: scratch) }
+        // The output must also pass the kernel loader's rules, positions checked against the database.
+        _ = try Spawn.check(converter, ["check", "--symbols", w.database, output], scratch: scratch)
         let converted = try ELFObject.read(path: output)
         let klpSections = converted.sections.filter { $0.flags & SectionFlags.relaLivepatch != 0 }.count
         let klpSymbols = converted.symbols.filter { $0.section == .livepatch }.count
         let limit: Double? = name == "small" ? 50 : nil
-        let note = "\(klpSymbols) klp symbols, \(klpSections) klp sections"
+        let note = "\(klpSymbols) klp symbols, \(klpSections) klp sections, `check --symbols` ok"
             + (limit.map { "; " + judge(TargetCheck(what: "small conversion, end to end", value: time.median,
                                                      limit: $0, unit: "ms")) } ?? "")
         row("\(name).ko", time.describe(), note)

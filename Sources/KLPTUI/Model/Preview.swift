@@ -31,7 +31,7 @@ enum PreviewBuilder {
         } else {
             out.append(PreviewLine(kind: .note, before: "No errors: `w` writes this output", after: ""))
         }
-        out.append(PreviewLine(kind: .heading, before: "SECTIONS BEFORE", after: "SECTIONS AFTER"))
+        out.append(PreviewLine(kind: .heading, before: "SECTIONS in the input", after: "SECTIONS in the output"))
         var unchanged = 0
         for s in object.sections {
             let now = after.section(s.id)
@@ -46,12 +46,12 @@ enum PreviewBuilder {
             }
         }
         for s in after.sections where object.section(s.id) == nil {
-            out.append(PreviewLine(kind: .added, before: "", after: describe(s) + " SHF_RELA_LIVEPATCH"))
+            out.append(PreviewLine(kind: .added, before: "", after: describe(s) + " (klp)"))
         }
         if unchanged > 0 {
             out.append(PreviewLine(kind: .note, before: "\(unchanged) other section\(unchanged == 1 ? "" : "s") unchanged", after: ""))
         }
-        out.append(PreviewLine(kind: .heading, before: "SYMBOLS BEFORE", after: "SYMBOLS AFTER"))
+        out.append(PreviewLine(kind: .heading, before: "SYMBOLS in the input", after: "SYMBOLS in the output"))
         var symbolChanges = 0
         for sym in object.symbols {
             guard let now = after.symbol(sym.id) else {

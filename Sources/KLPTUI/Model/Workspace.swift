@@ -23,6 +23,8 @@ public struct Workspace: Sendable {
     /// File mode of the input, reused for the output as the CLI does.
     public let outputMode: UInt32
     public let baseOptions: ConversionOptions
+    /// True for the bundled example (shown in the title bar).
+    public var isExample = false
 
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
                 databaseBytes: [UInt8], defaultOutputPath: String, outputMode: UInt32 = 0o644,
@@ -56,10 +58,12 @@ public struct Workspace: Sendable {
     public static func example(output: String?, options: ConversionOptions = ConversionOptions()) throws -> Workspace {
         let object = try ELFObject(bytes: BundledExample.object, path: BundledExample.objectName)
         let database = try SymbolDatabase.parse(bytes: BundledExample.database, path: BundledExample.databaseName)
-        return Workspace(objectName: BundledExample.objectName + " (bundled example)",
-                         databaseName: BundledExample.databaseName, object: object, database: database,
-                         databaseBytes: BundledExample.database,
-                         defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
+        var workspace = Workspace(objectName: BundledExample.objectName,
+                                  databaseName: BundledExample.databaseName, object: object, database: database,
+                                  databaseBytes: BundledExample.database,
+                                  defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
+        workspace.isExample = true
+        return workspace
     }
 
     /// `patch.ko` → `patch.klp.ko`; `patch.o` → `patch.klp.o`.

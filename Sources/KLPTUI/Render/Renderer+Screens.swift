@@ -6,14 +6,12 @@ extension Renderer {
     func drawPreview(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
         screen.frame(rect, title: "Preview: \(workspace.objectName) → \(workspace.defaultOutputPath)", focused: true)
         let inner = rect.inner
-        let half = (inner.columns - 3) / 2
-        screen.put("  " + TextWidth.fit("BEFORE (input)", to: half), row: inner.row, column: inner.column, style: .header)
-        screen.put("AFTER (output)", row: inner.row, column: inner.column + 3 + half, limit: inner.columns - half - 3, style: .header)
-        for line in 0..<(inner.rows - 1) {
+        let half = (inner.columns - 5) / 2
+        for line in 0..<inner.rows {
             let k = state.textScroll + line
             guard k < state.preview.count else { break }
             let p = state.preview[k]
-            let row = inner.row + 1 + line
+            let row = inner.row + line
             let style: Style
             switch p.kind {
             case .heading: style = .header
@@ -29,12 +27,12 @@ extension Renderer {
                 screen.put(p.before, row: row, column: inner.column + 2, limit: inner.columns - 3, style: style)
                 continue
             }
-            screen.put(p.before, row: row, column: inner.column + 2, limit: half - 1, style: p.kind == .added ? .dim : style)
-            if p.kind != .heading { screen.put("→", row: row, column: inner.column + 1 + half, style: .dim) }
-            screen.put(p.after, row: row, column: inner.column + 3 + half, limit: inner.columns - half - 3,
+            screen.put(p.before, row: row, column: inner.column + 2, limit: half, style: p.kind == .added ? .dim : style)
+            if p.kind != .heading { screen.put("→", row: row, column: inner.column + 3 + half, style: .dim) }
+            screen.put(p.after, row: row, column: inner.column + 5 + half, limit: inner.columns - half - 6,
                        style: p.kind == .removed ? .dim : style)
         }
-        drawScrollMark(&screen, rect, top: state.textScroll, visible: inner.rows - 1, count: state.preview.count)
+        drawScrollMark(&screen, rect, top: state.textScroll, visible: inner.rows, count: state.preview.count)
     }
 
     func drawSnippet(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {

@@ -46,14 +46,20 @@ public struct Renderer: Sendable {
     func drawTitle(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
         screen.fill(rect, style: .title)
         let order = workspace.database.order == .kallsyms ? "kallsyms order" : "name-sorted"
-        let left = " klp-convert · \(workspace.objectName) · \(workspace.databaseName) (\(order))"
-        var counts: [SymbolStatus: Int] = [:]
-        for s in state.plan.symbols { counts[s.status, default: 0] += 1 }
         let open = state.plan.symbols.filter { $0.status.isProblem }.count
         let right = open == 0 ? "ready to write · ? help " : "\(open) to decide · ? help "
         let rightWidth = TextWidth.width(of: right)
-        screen.put(left, row: rect.row, column: 0, limit: max(0, rect.columns - rightWidth - 1), style: .title)
-        screen.put(right, row: rect.row, column: rect.columns - rightWidth, style: open == 0 ? .title : .title)
+        let space = max(0, rect.columns - rightWidth - 1)
+        // The most informative title that fits.
+        let example = workspace.isExample ? " (bundled example)" : ""
+        let titles = [
+            " klp-convert · \(workspace.objectName)\(example) · \(workspace.databaseName) (\(order))",
+            " klp-convert · \(workspace.objectName)\(example) · \(workspace.databaseName)",
+            " klp-convert · \(workspace.objectName) · \(workspace.databaseName)",
+        ]
+        let left = titles.first { TextWidth.width(of: $0) <= space } ?? titles[titles.count - 1]
+        screen.put(left, row: rect.row, column: 0, limit: space, style: .title)
+        screen.put(right, row: rect.row, column: rect.columns - rightWidth, style: .title)
     }
 
     func drawHints(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
@@ -110,7 +116,8 @@ public struct Renderer: Sendable {
             return
         }
         let badge = StatusText.badgeWidth
-        let targetWidth = min(16, max(8, inner.columns / 4))
+        let widestTarget = state.visibleSymbols.map { state.plan.symbols[$0].target.map { TextWidth.width(of: $0.description) } ?? 8 }.max() ?? 8
+        let targetWidth = min(max(8, inner.columns / 3), max(8, widestTarget))
         for line in 0..<inner.rows {
             let k = state.symbolList.top + line
             guard k < state.visibleSymbols.count else { break }

@@ -29,10 +29,11 @@ public enum Question: Sendable, Equatable {
     case overwrite(path: String, purpose: PromptPurpose)
     case quitUnsaved(count: Int)
 
-    var text: String {
+    /// The question as lines; a path gets a line of its own so its end stays visible.
+    var lines: [String] {
         switch self {
-        case .overwrite(let path, _): "\(path) exists. Overwrite it?"
-        case .quitUnsaved(let n): "\(n) choice\(n == 1 ? "" : "s") not saved (S saves them). Quit anyway?"
+        case .overwrite(let path, _): [path, "exists. Overwrite it?"]
+        case .quitUnsaved(let n): ["\(n) choice\(n == 1 ? "" : "s") not saved (S saves them).", "Quit anyway?"]
         }
     }
 }

@@ -62,24 +62,39 @@ extension Renderer {
         let field = Rect(row: inner.row, column: inner.column + 1, rows: 1, columns: inner.columns - 2)
         screen.fill(field, style: .input)
         // Show the end of a long path: that is where the user types.
-        var shown = prompt.text
-        while TextWidth.width(of: shown) > field.columns - 2, !shown.isEmpty { shown.removeFirst() }
-        if shown != prompt.text { shown = "…" + shown.dropFirst() }
+        let shown = Self.keepingEnd(prompt.text, columns: field.columns - 1)
         let n = screen.put(shown, row: field.row, column: field.column, limit: field.columns - 1, style: .input)
         screen.cursor = (field.row, field.column + n)
         screen.put("Enter confirm · Esc cancel · Ctrl-U clear", row: inner.row + 2, column: inner.column + 1, limit: inner.columns - 2, style: .dim)
     }
 
+    /// `text` cut from the left with a leading ellipsis so it fits in `columns` (paths: the end matters).
+    static func keepingEnd(_ text: String, columns: Int) -> String {
+        guard TextWidth.width(of: text) > columns, columns > 1 else { return text }
+        var scalars = Array(text.unicodeScalars)
+        var width = TextWidth.width(of: text)
+        while width > columns - 1, !scalars.isEmpty { width -= TextWidth.width(of: scalars.removeFirst()) }
+        var out = String.UnicodeScalarView()
+        out.append("…")
+        out.append(contentsOf: scalars)
+        return String(out)
+    }
+
     func drawConfirm(_ screen: inout ScreenBuffer, _ question: Question) {
-        let rect = dialogRect(screen, rows: 5)
+        let lines = question.lines
+        let rect = dialogRect(screen, rows: lines.count + 4)
         screen.fill(rect, style: .overlay)
         screen.frame(rect, title: "Confirm", focused: true)
         let inner = rect.inner
-        screen.put(question.text, row: inner.row, column: inner.column + 1, limit: inner.columns - 2, style: .overlay)
+        for (i, line) in lines.enumerated() {
+            screen.put(Self.keepingEnd(line, columns: inner.columns - 2), row: inner.row + i, column: inner.column + 1,
+                       limit: inner.columns - 2, style: .overlay)
+        }
+        let answers = inner.row + lines.count + 1
         var column = inner.column + 1
-        column += screen.put("y", row: inner.row + 2, column: column, style: .key)
-        column += screen.put(" yes   ", row: inner.row + 2, column: column, style: .overlay)
-        column += screen.put("n", row: inner.row + 2, column: column, style: .key)
-        screen.put(" no", row: inner.row + 2, column: column, style: .overlay)
+        column += screen.put("y", row: answers, column: column, style: .key)
+        column += screen.put(" yes   ", row: answers, column: column, style: .overlay)
+        column += screen.put("n", row: answers, column: column, style: .key)
+        screen.put(" no", row: answers, column: column, style: .overlay)
     }
 }

@@ -16,13 +16,20 @@ public final class CursesTerminal: Terminal {
     public private(set) var signal: Int32 = 0
 
     public init(environment: [String: String]) throws {
-        guard isatty(0) == 1, isatty(1) == 1 else {
-            throw CursesError(message: "klp-convert tui needs a terminal on stdin and stdout")
-        }
         _ = cnc_setup_locale()
         cnc_install_signal_handlers()
         cnc_register_atexit()
-        guard initscr() != nil else { throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))") }
+        if isatty(0) == 1 && isatty(1) == 1 {
+            guard initscr() != nil else { throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))") }
+        } else {
+            // Output redirected (`--print-snippet > file`): draw on the controlling terminal instead.
+            guard let tty = fopen("/dev/tty", "r+") else {
+                throw CursesError(message: "klp-convert tui needs a terminal: stdin/stdout are not one and /dev/tty cannot be opened")
+            }
+            guard newterm(nil, tty, tty) != nil else {
+                throw CursesError(message: "cannot initialise the terminal /dev/tty (TERM=\(environment["TERM"] ?? "unset"))")
+            }
+        }
         cbreak()
         noecho()
         nonl()

@@ -70,6 +70,8 @@ private struct ConversionPlanner {
     var klpSectionIndex: [String: Int] = [:]
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
+    /// Symbols already counted in `referencedNames` (hashing an id is cheaper than hashing a name per relocation).
+    var seenSymbols: Set<SymbolID> = []
 
     init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
         self.object = object
@@ -125,7 +127,7 @@ private struct ConversionPlanner {
             }
             if skipped.contains(sid) { continue }
             guard let symbol = object.symbol(sid) else { continue }
-            referencedNames.insert(symbol.name)
+            if seenSymbols.insert(sid).inserted { referencedNames.insert(symbol.name) }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             let index: Int
             if let i = entryIndex[sid] {

@@ -1,0 +1,46 @@
+import ArgumentParser
+import KLPEngine
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show what symbols.klp knows about a symbol: every copy, its object, position and source file.")
+
+    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
+    @Argument(help: "Symbol names.") var names: [String]
+
+    func run() throws {
+        let database: SymbolDatabase
+        do {
+            database = try SymbolDatabase.load(path: symbols, only: Set(names))
+        } catch {
+            Report.failure(error)
+            throw ExitCode.failure
+        }
+        var missing = false
+        for name in names {
+            let candidates = database.candidates(named: name)
+            let exporters = database.exportingObjects(of: name)
+            if candidates.isEmpty && exporters.isEmpty {
+                print("\(name): not in \(symbols)")
+                missing = true
+                continue
+            }
+            if !exporters.isEmpty {
+                print("\(name): exported by \(exporters.joined(separator: ", ")) (stays an ordinary relocation\(exporters.contains("vmlinux") ? "" : " unless --convert-module-exports"))")
+            }
+            switch candidates.count {
+            case 0: break
+            case 1: print("\(name): unique, in \(candidates[0].object)\(candidates[0].file.map { " (\($0))" } ?? ""): resolved automatically, position 0")
+            default: print("\(name): \(candidates.count) copies: needs KLP_MODULE_RELOC/KLP_SYMPOS")
+            }
+            for c in candidates {
+                print("  \(c.object),\(c.position)\(c.file.map { "  \($0)" } ?? "")  (line \(c.line), \(c.copiesInObject) in \(c.object))")
+            }
+            if database.order == .nameSorted && candidates.count > 1 {
+                print("  note: name-sorted database: positions are counted, but it cannot tell which copy is which")
+            }
+        }
+        if missing { throw ExitCode.failure }
+    }
+}

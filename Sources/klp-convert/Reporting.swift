@@ -1,0 +1,63 @@
+import ArgumentParser
+import KLPEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Messages go to stderr with the "klp-convert: " prefix (as upstream); detail lines (candidate listings,
+/// ready-to-paste blocks) follow without it.
+enum Report {
+    static func line(_ text: String) {
+        var bytes = Array((text + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 { break }
+            done += n
+        }
+    }
+
+    static func error(_ text: String) {
+        line("klp-convert: " + text)
+    }
+
+    static func diagnostics(_ list: [Diagnostic], file: String? = nil) {
+        for d in list {
+            line("klp-convert: " + (file.map { "\($0): " } ?? "") + d.description)
+            for extra in d.detail { line(extra) }
+        }
+    }
+
+    /// Any error from the engine or the file system, printed once.
+    static func failure(_ error: Error) {
+        self.error("\(error)")
+    }
+}
+
+/// Exit status for failures of the drop-in conversion: upstream returned -1 from main (255).
+let conversionFailureStatus: Int32 = 255
+
+/// Loads the database for converting `object`: only the names the object leaves undefined are kept, which is
+/// what makes a conversion against a whole distribution's database fast.
+func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throws -> SymbolDatabase {
+    if let object {
+        var names = Set<String>()
+        for s in object.symbols where s.isUndefined {
+            names.insert(s.name)
+            if let m = KLPNames.parseMinimal(s.name) { names.insert(m.name) }
+        }
+        return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
+    }
+    return try SymbolDatabase.load(path: path, symvers: symvers)
+}
+
+/// Parses `symbol=object,position` (the --choose option).
+func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
+    guard let eq = text.firstIndex(of: "="), let comma = text.lastIndex(of: ","), eq < comma,
+          let position = Int(text[text.index(after: comma)...]), position >= 0 else {
+        throw ValidationError("--choose expects SYMBOL=OBJECT,POSITION (for example init_once=vmlinux,2), got '\(text)'")
+    }
+    let symbol = String(text[..<eq])
+    let object = KLPNames.normalizeObject(String(text[text.index(after: eq)..<comma]))
+    return (symbol, SymbolTarget(object: object, position: position))
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import KLPEngine
+
+struct SnippetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snippet",
+        abstract: "Print the KLP_MODULE_RELOC / KLP_SYMPOS block for a livepatch's annotated and chosen symbols.",
+        discussion: "Symbols still ambiguous are listed as comments with their candidates. Paste the block into the patch source.")
+
+    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
+    @Argument(help: "The livepatch module (.ko or .o).") var input: String
+    @Option(name: .customLong("choose"), help: ArgumentHelp("SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
+    var choices: [String] = []
+    @Flag(help: "Also annotate symbols that resolve automatically (pins them against future homonyms).")
+    var all = false
+
+    func run() throws {
+        var options = ConversionOptions()
+        for c in choices {
+            let (symbol, target) = try parseChoice(c)
+            options.choices[symbol] = target
+        }
+        let plan: ConversionPlan
+        do {
+            let object = try ELFObject.read(path: input)
+            plan = Converter(database: try loadDatabase(path: symbols, for: object, symvers: []), options: options).plan(object)
+        } catch {
+            Report.failure(error)
+            throw ExitCode.failure
+        }
+        print(CSnippet.snippet(for: plan, includeAutomatic: all), terminator: "")
+        let open = plan.symbols.filter { $0.status == .ambiguous }
+        for s in open {
+            print("/* \(CSnippet.commentSafe(s.name)) is ambiguous; candidates:")
+            for c in s.candidates {
+                print(" *   \(c.object),\(c.position)\(c.file.map { "  " + CSnippet.commentSafe($0) } ?? "")")
+            }
+            print(" */")
+        }
+        if !open.isEmpty { throw ExitCode.failure }
+    }
+}

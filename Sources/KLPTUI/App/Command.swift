@@ -42,6 +42,17 @@ public enum Command: String, CaseIterable, Sendable {
         }
     }
 
+    /// Help for a command where a context gives it a particular meaning.
+    public func help(in context: KeyContext) -> String {
+        switch (self, context) {
+        case (.select, .symbols): "Open the candidate picker for this symbol"
+        case (.select, .candidates): "Choose this candidate (re-plans at once)"
+        case (.select, .problems): "Go to the symbol this problem is about"
+        case (.select, .database): "Go to this candidate of a symbol the livepatch uses"
+        default: help
+        }
+    }
+
     /// Short label for the hint bar.
     public var hint: String {
         switch self {

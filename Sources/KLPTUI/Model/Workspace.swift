@@ -1,3 +1,4 @@
+import Dispatch
 import KLPEngine
 
 // What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
@@ -27,13 +28,13 @@ public struct Workspace: Sendable {
     public var isExample = false
 
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
-                databaseBytes: [UInt8], defaultOutputPath: String, outputMode: UInt32 = 0o644,
-                baseOptions: ConversionOptions = ConversionOptions()) {
+                databaseBytes: [UInt8], index: DatabaseIndex? = nil, defaultOutputPath: String,
+                outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()) {
         self.objectName = objectName
         self.databaseName = databaseName
         self.object = object
         self.database = database
-        self.index = DatabaseIndex(bytes: databaseBytes)
+        self.index = index ?? DatabaseIndex(bytes: databaseBytes)
         self.defaultOutputPath = defaultOutputPath
         let stem = Workspace.stem(of: defaultOutputPath)
         self.defaultChoicesPath = stem + ".choices"
@@ -46,11 +47,19 @@ public struct Workspace: Sendable {
     public static func load(database databasePath: String, object objectPath: String, output: String?,
                             options: ConversionOptions = ConversionOptions()) throws -> Workspace {
         let dbBytes = try FileIO.readAll(path: databasePath)
+        // The search index and the database are built from the same bytes at the same time (two cores): the
+        // time to the first frame is the longer of the two, not their sum.
+        final class Slot: @unchecked Sendable { var index: DatabaseIndex? }
+        let slot = Slot()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { slot.index = DatabaseIndex(bytes: dbBytes) }
+        defer { group.wait() }
         let database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
+        group.wait()
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
         return Workspace(objectName: objectPath, databaseName: databasePath, object: object, database: database,
-                         databaseBytes: dbBytes, defaultOutputPath: output ?? defaultOutput(for: objectPath),
+                         databaseBytes: dbBytes, index: slot.index, defaultOutputPath: output ?? defaultOutput(for: objectPath),
                          outputMode: mode, baseOptions: options)
     }
 

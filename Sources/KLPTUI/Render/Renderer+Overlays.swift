@@ -12,7 +12,7 @@ extension Renderer {
             for entry in table where !seen.contains(entry.command) {
                 seen.append(entry.command)
                 let keys = keymap.keys(for: entry.command, in: context).map(\.description).joined(separator: " ")
-                out.append((keys, entry.command.help, false))
+                out.append((keys, entry.command.help(in: context), false))
             }
         }
         out.append(("Status markers", "", true))

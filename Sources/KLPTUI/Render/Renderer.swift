@@ -89,14 +89,24 @@ public struct Renderer: Sendable {
         case .database: commands = [.filter, .select, .back, .help, .quit]
         }
         let contexts = Keymap.contexts(for: state)
+        func entry(_ command: Command) -> (key: String, label: String, width: Int)? {
+            guard let key = contexts.lazy.compactMap({ keymap.keys(for: command, in: $0).first }).first else { return nil }
+            let label = command.hint
+            return (key.description, label, TextWidth.width(of: key.description) + 1 + TextWidth.width(of: label) + 2)
+        }
+        // Help and quit always show; the others as long as they fit.
+        let fixed = [Command.help, .quit].compactMap(entry)
+        var shown: [(key: String, label: String, width: Int)] = []
+        var room = rect.columns - 1 - fixed.reduce(0) { $0 + $1.width }
+        for command in commands where command != .help && command != .quit {
+            guard let e = entry(command), e.width <= room else { continue }
+            shown.append(e)
+            room -= e.width
+        }
         var column = 1
-        for command in commands {
-            guard let key = contexts.lazy.compactMap({ keymap.keys(for: command, in: $0).first }).first else { continue }
-            let keyText = key.description, label = command.hint
-            let width = TextWidth.width(of: keyText) + 1 + TextWidth.width(of: label) + 2
-            if column + width > rect.columns { break }
-            column += screen.put(keyText, row: rect.row, column: column, style: .key)
-            column += screen.put(" " + label + "  ", row: rect.row, column: column, style: .status)
+        for e in shown + fixed {
+            column += screen.put(e.key, row: rect.row, column: column, style: .key)
+            column += screen.put(" " + e.label + "  ", row: rect.row, column: column, style: .status)
         }
     }
 
@@ -130,7 +140,7 @@ public struct Renderer: Sendable {
             screen.put(TextWidth.fit(StatusText.badge(s.status), to: badge), row: row, column: inner.column + 1,
                        style: isCursor && focused ? base : StatusText.style(s.status))
             let nameColumn = inner.column + 2 + badge
-            let nameWidth = inner.columns - (2 + badge) - targetWidth - 1
+            let nameWidth = inner.columns - (2 + badge) - targetWidth - 2
             screen.put(s.name, row: row, column: nameColumn, limit: nameWidth, style: base)
             let target: String
             if let t = s.target {

@@ -71,7 +71,7 @@ public final class CursesTerminal: Terminal {
         let grey: Int16 = cnc_colors() >= 16 ? 8 : Int16(COLOR_BLACK)
         let colours: [Style: (fg: Int16, bg: Int16, attr: attr_t)] = [
             .normal: (-1, -1, none),
-            .title: (Int16(COLOR_BLACK), Int16(COLOR_CYAN), bold),
+            .title: (Int16(COLOR_BLACK), Int16(COLOR_CYAN), none),
             .header: (Int16(COLOR_CYAN), -1, bold),
             .border: (Int16(COLOR_BLUE), -1, none),
             .focusedBorder: (Int16(COLOR_CYAN), -1, bold),
@@ -86,7 +86,7 @@ public final class CursesTerminal: Terminal {
             .added: (Int16(COLOR_GREEN), -1, bold),
             .removed: (Int16(COLOR_RED), -1, none),
             .key: (Int16(COLOR_YELLOW), -1, bold),
-            .status: (Int16(COLOR_BLACK), Int16(COLOR_WHITE), none),
+            .status: (-1, -1, none),
             .input: (Int16(COLOR_WHITE), Int16(COLOR_BLUE), bold),
             .overlay: (-1, -1, none),
         ]

@@ -78,6 +78,27 @@ static inline void cnc_install_signal_handlers(void) {
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * A crash (a Swift trap raises SIGILL or SIGTRAP; SIGSEGV, SIGBUS, SIGABRT, SIGFPE) must not leave the terminal
+ * in raw mode: restore it, then let the signal take its default action (core dump, status). Best effort:
+ * endwin is not async-signal-safe, but the process is ending either way.
+ */
+static inline void cnc_crash_handler(int sig) {
+	if (stdscr != NULL && !isendwin()) endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static inline void cnc_install_crash_handlers(void) {
+	int sigs[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cnc_crash_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
 /* Restores the terminal if curses still owns it: registered with atexit, so every exit path restores it. */
 static inline void cnc_restore_terminal(void) {
 	if (stdscr != NULL && !isendwin()) endwin();

@@ -90,12 +90,13 @@ public struct DatabaseIndex: Sendable {
         var lineNumber: Int32 = 0
         lowered.withUnsafeBufferPointer { low in
             bytes.withUnsafeBufferPointer { buf in
+                guard let base = buf.baseAddress else { return }
                 var i = 0
                 let n = buf.count
                 while i < n {
-                    var e = i
-                    if let nl = memchr(buf.baseAddress! + i, 0x0a, n - i) {
-                        e = buf.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    let e: Int
+                    if let nl = memchr(base + i, 0x0a, n - i) {
+                        e = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
                     } else {
                         e = n
                     }
@@ -122,7 +123,7 @@ public struct DatabaseIndex: Sendable {
                     }
                     if object < 0 { continue }
                     if first == UInt8(ascii: "_"), DatabaseIndex.exportPrefixes.contains(where: { p in
-                        end - i > p.count && memcmp(buf.baseAddress! + i, p, p.count) == 0
+                        end - i > p.count && memcmp(base + i, p, p.count) == 0
                     }) { continue }
                     var c: UInt64 = 0, p: UInt64 = 0
                     var previous = low[i]

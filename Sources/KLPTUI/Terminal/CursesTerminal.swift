@@ -18,6 +18,7 @@ public final class CursesTerminal: Terminal {
     public init(environment: [String: String]) throws {
         _ = cnc_setup_locale()
         cnc_install_signal_handlers()
+        cnc_install_crash_handlers()
         cnc_register_atexit()
         if isatty(0) == 1 && isatty(1) == 1 {
             guard initscr() != nil else { throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))") }

@@ -83,3 +83,10 @@ import Testing
         }
     }
 }
+
+extension RenderTests {
+    @Test func problemsPanelShowsTheWholeProblem() {
+        let s = screen(Size(rows: 40, columns: 120), [.command(.nextPanel), .command(.nextPanel), .command(.moveDown)])
+        Golden.expect(s.text, named: "problem-details-120x40")
+    }
+}

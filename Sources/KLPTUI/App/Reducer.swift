@@ -197,7 +197,9 @@ public struct Reducer: Sendable {
                 settleAll(&state)
                 syncCandidateCursor(&state)
             case .candidates: state.candidateList.cursor = shifted(state.candidateList.cursor)
-            case .problems: state.problemList.cursor = shifted(state.problemList.cursor)
+            case .problems:
+                state.problemList.cursor = shifted(state.problemList.cursor)
+                followProblem(&state)
             }
         case .preview, .snippet:
             state.textScroll = max(0, shifted(state.textScroll))
@@ -263,6 +265,18 @@ public struct Reducer: Sendable {
         } else {
             state.message = StatusMessage(text: "\(symbol.name) → \(target): \(now.map { StatusText.label($0.status) } ?? "gone"); see Problems", isError: true)
         }
+    }
+
+    /// While moving through problems, the symbols list follows the symbol the problem is about (if shown).
+    private func followProblem(_ state: inout AppState) {
+        let diagnostics = state.plan.diagnostics
+        let k = min(max(0, state.problemList.cursor), diagnostics.count - 1)
+        guard k >= 0 else { return }
+        guard let name = diagnostics[k].location?.symbol ?? symbolMentioned(in: diagnostics[k], plan: state.plan),
+              let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == name }) else { return }
+        state.symbolList.cursor = row
+        settleAll(&state)
+        syncCandidateCursor(&state)
     }
 
     private func symbolMentioned(in d: Diagnostic, plan: ConversionPlan) -> String? {

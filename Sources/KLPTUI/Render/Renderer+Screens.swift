@@ -77,7 +77,7 @@ extension Renderer {
         let posColumn = objectColumn + objectWidth + 1
         let fileColumn = posColumn + posWidth + 2
         let used = Set(state.plan.symbols.map(\.name))
-        screen.put("  name", row: inner.row + 1, column: inner.column, limit: nameWidth, style: .header)
+        screen.put("  name (• used by the livepatch)", row: inner.row + 1, column: inner.column, limit: nameWidth + 1, style: .header)
         screen.put("object", row: inner.row + 1, column: objectColumn, style: .header)
         screen.put(TextWidth.fitRight("pos", to: posWidth), row: inner.row + 1, column: posColumn, style: .header)
         screen.put("file", row: inner.row + 1, column: fileColumn, limit: inner.columns - (fileColumn - inner.column) - 1, style: .header)

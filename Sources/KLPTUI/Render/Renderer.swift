@@ -156,7 +156,41 @@ public struct Renderer: Sendable {
         drawScrollMark(&screen, rect, top: state.symbolList.top, visible: inner.rows, count: state.visibleSymbols.count)
     }
 
+    /// Words of `text` in lines of at most `width` columns (a word longer than a line is clipped later).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if TextWidth.width(of: candidate) > width && !line.isEmpty {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// The problem under the cursor, whole: message, place and the engine's detail lines (candidate listing).
+    func drawProblemDetails(_ screen: inout ScreenBuffer, _ rect: Rect, _ p: Diagnostic) {
+        screen.frame(rect, title: p.severity == .error ? "Error" : p.severity == .warning ? "Warning" : "Note", focused: false)
+        let inner = rect.inner
+        let style: Style = p.severity == .error ? .error : p.severity == .warning ? .warning : .dim
+        var lines: [(String, Style)] = Self.wrap(p.message, width: inner.columns - 2).map { ($0, style) }
+        if let place = p.location?.description, !place.isEmpty { lines.append(("at " + place, .dim)) }
+        lines += p.detail.map { ($0.replacing("\t", with: "  "), Style.normal) }
+        for (i, line) in lines.prefix(inner.rows).enumerated() {
+            screen.put(line.0, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2, style: line.1)
+        }
+    }
+
     func drawDetails(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
+        if state.focus == .problems, state.problemList.cursor < state.plan.diagnostics.count {
+            drawProblemDetails(&screen, rect, state.plan.diagnostics[state.problemList.cursor])
+            return
+        }
         guard let s = state.selectedSymbol else {
             screen.frame(rect, title: "Details", focused: false)
             return

@@ -31,6 +31,9 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Start from the choices in this file (as written by S in the TUI).")
     var choices: String?
 
+    @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable), as for `convert`.", valueName: "file"))
+    var symvers: [String] = []
+
     @Flag(help: "Print the KLP_MODULE_RELOC snippet for the final choices on exit.")
     var printSnippet = false
 
@@ -47,6 +50,9 @@ struct TUICommand: ParsableCommand {
         if symbols != nil && patch == nil {
             throw ValidationError("give both symbols.klp and the livepatch object, or neither for the bundled example")
         }
+        if symbols == nil && !symvers.isEmpty {
+            throw ValidationError("--symvers needs symbols.klp and the livepatch object")
+        }
     }
 
     func run() throws {
@@ -59,7 +65,8 @@ struct TUICommand: ParsableCommand {
         var initial: [String: SymbolTarget] = [:]
         do {
             if let symbols, let patch {
-                workspace = try Workspace.load(database: symbols, object: patch, output: output, options: options)
+                workspace = try Workspace.load(database: symbols, object: patch, output: output, symvers: symvers,
+                                               options: options)
             } else {
                 workspace = try Workspace.example(output: output, options: options)
             }

@@ -45,7 +45,7 @@ public struct Workspace: Sendable {
 
     /// Loads a livepatch and a symbols.klp from files.
     public static func load(database databasePath: String, object objectPath: String, output: String?,
-                            options: ConversionOptions = ConversionOptions()) throws -> Workspace {
+                            symvers: [String] = [], options: ConversionOptions = ConversionOptions()) throws -> Workspace {
         let dbBytes = try FileIO.readAll(path: databasePath)
         // The search index and the database are built from the same bytes at the same time (two cores): the
         // time to the first frame is the longer of the two, not their sum.
@@ -54,7 +54,8 @@ public struct Workspace: Sendable {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { slot.index = DatabaseIndex(bytes: dbBytes) }
         defer { group.wait() }
-        let database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
+        var database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
+        for path in symvers { database = try database.addingExports(fromSymvers: path) }
         group.wait()
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644

@@ -36,6 +36,12 @@ import Testing
         #expect(try FileIO.readAll(path: out) == expected)
         #expect(try ChoicesFile.load(path: "\(dir)/picked.choices") == expectedChoices)
 
+        // The CLI, given the same choices, writes the same bytes.
+        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("klp-convert").path
+        try Spawn.check(cli, ["convert", "\(TUIFixtures.examples)/symbols.klp", workspace.object.path, "\(dir)/cli.ko",
+                              "--choose", "init_once=vmlinux,3", "--choose", "s_start=vmlinux,2"])
+        #expect(try FileIO.readAll(path: "\(dir)/cli.ko") == expected)
+
         // A second session loads the choices and finds nothing left to decide.
         var again = runner.reducer.initialState(size: size)
         var t2 = ScriptedTerminal(size: size, keys: [.character("L"), .control("u")] + "\(dir)/picked.choices".map { .character($0) } + [.enter])

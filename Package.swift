@@ -13,7 +13,9 @@ let package = Package(
     ],
     targets: [
         // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code.
-        .target(name: "KLPEngine"),
+        .target(name: "KLPEngine", dependencies: ["CCompression"]),
+        // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).
+        .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
         // ncursesw, used only by the TUI.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.

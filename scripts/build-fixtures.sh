@@ -3,8 +3,9 @@
 #
 #   scripts/build-fixtures.sh [--arch ARCH] OUTDIR
 #
-# ARCH: x86_64 (default, host gcc), ppc64le, s390x, arm64, ppc32 (Debian cross compilers
-# gcc-<triple>), or "cross" = the four cross architectures, each into OUTDIR/<arch>/.
+# ARCH: x86_64 (default, host gcc), ppc64le, ppc64 (big-endian, ELFv1), s390x, arm64, ppc32
+# (Debian cross compilers gcc-<triple>), or "cross" = every cross architecture, each into
+# OUTDIR/<arch>/.
 # Only lp_extra.c is compiled with -g (livepatch.o then has .rela.debug_* sections that refer to an
 # annotation array); the other objects carry no debug info.  .comment is kept: it records the
 # compiler version that made a committed object.
@@ -21,6 +22,7 @@
 #   livepatch2.o            lp2.c                    positions 2, automatic resolution
 #   lp_noop.o               lp_noop.c                nothing to convert
 #   lp_minimal.o            lp_minimal.c             minimal-version .klp.sym.rela. names
+#   lp_v4_record.o          lp_v4_record.c           v4 annotation layout: 12 bytes on 64-bit, 8 on ppc32
 #   bad_*.o                 bad_*.c                  one error category each
 set -euo pipefail
 
@@ -39,9 +41,13 @@ done
 [ -n "$out" ] || { echo "usage: build-fixtures.sh [--arch ARCH] OUTDIR" >&2; exit 2; }
 
 if [ "$arch" = cross ]; then
-	for a in ppc64le s390x arm64 ppc32; do
+	for a in ppc64le ppc64 s390x arm64 ppc32; do
 		"$0" --arch "$a" "$out/$a"
 	done
+	# Record what the objects were built from, so a test notices committed objects that are
+	# older than their sources.
+	root=$(cd "$here/.." && pwd)
+	(cd "$root" && sha256sum scripts/build-fixtures.sh Tests/KLPEngineTests/Fixtures/src/*) > "$out/SOURCES.sha256"
 	exit 0
 fi
 
@@ -52,6 +58,11 @@ x86_64)
 	prefix=""
 	flags=(-m64 -mcmodel=kernel -fno-pic -mno-red-zone -mno-sse -mno-mmx -mno-80387
 		-pg -mfentry -mrecord-mcount) ;;
+ppc64)
+	# Big-endian ppc64 with the classic ELFv1 ABI: function descriptors in .opd, TOC via .toc.
+	prefix=powerpc64-linux-gnu-
+	flags=(-m64 -mbig-endian -mabi=elfv1 -mcmodel=medium -mno-pcrel -mno-prefixed -msoft-float
+		-mno-altivec -mno-vsx -pg) ;;
 ppc64le)
 	prefix=powerpc64le-linux-gnu-
 	flags=(-m64 -mlittle-endian -mabi=elfv2 -mcmodel=medium -mno-pcrel -mno-prefixed -msoft-float
@@ -66,7 +77,7 @@ ppc32)
 	prefix=powerpc-linux-gnu-
 	flags=(-m32 -mcpu=powerpc -msoft-float -ffixed-r2 -fno-pic -G 0 -mno-altivec -pg) ;;
 *)
-	echo "build-fixtures.sh: unknown arch $arch (x86_64 ppc64le s390x arm64 ppc32 cross)" >&2; exit 2 ;;
+	echo "build-fixtures.sh: unknown arch $arch (x86_64 ppc64le ppc64 s390x arm64 ppc32 cross)" >&2; exit 2 ;;
 esac
 
 cc="${prefix}gcc"
@@ -101,12 +112,13 @@ compile lp_main.c
 compile lp_extra.c -g -ffunction-sections
 link livepatch.o "$tmp/lp_main.o" "$tmp/lp_extra.o"
 
-for f in lp2 lp_noop lp_minimal bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos \
-	bad_jump_module; do
+for f in lp2 lp_noop lp_minimal lp_v4_record bad_sections bad_ambiguous bad_notfound bad_unused \
+	bad_sympos bad_jump_module; do
 	compile "$f.c"
 done
 link livepatch2.o "$tmp/lp2.o"
-for f in lp_noop lp_minimal bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos bad_jump_module; do
+for f in lp_noop lp_minimal lp_v4_record bad_sections bad_ambiguous bad_notfound bad_unused bad_sympos \
+	bad_jump_module; do
 	link "$f.o" "$tmp/$f.o"
 done
 compile bad_conflict_a.c

@@ -20,6 +20,29 @@ struct CrossArchFixtureTests {
         }
     }
 
+    @Test("the committed cross objects were built from the current sources")
+    func crossObjectsAreCurrent() throws {
+        let manifest = FixturePaths.fixtures.appendingPathComponent("cross/SOURCES.sha256")
+        var recorded: [String: String] = [:]
+        for line in try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count == 2 else { continue }
+            recorded[String(fields[1])] = String(fields[0])
+        }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.sources.path).sorted()
+        let current = ["scripts/build-fixtures.sh"] + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
+        let paths = current.map { FixturePaths.repositoryRoot.appendingPathComponent($0).path }
+        let hashes = try FixtureTool.check("sha256sum", paths).stdout.split(separator: "\n")
+            .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init) }
+        #expect(hashes.count == current.count)
+        let rebuild = "rebuild them: scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross "
+            + "(needs the cross compilers listed in cross/README.md)"
+        #expect(Set(recorded.keys) == Set(current), "sources added or removed since the cross objects were built; \(rebuild)")
+        for (path, hash) in zip(current, hashes) {
+            #expect(recorded[path] == hash, "\(path) changed since the cross objects were built; \(rebuild)")
+        }
+    }
+
     @Test("annotation records are 12 bytes with sympos in the target byte order", arguments: allArchs)
     func annotationRecords(arch: FixtureArch) throws {
         let url = try FixtureBuilder.shared.object(.livepatch2, arch: arch)
@@ -60,8 +83,8 @@ struct CrossArchFixtureTests {
         func referrers(_ symbol: String) -> Set<String> {
             Set(dump.relocations.filter { $0.value.contains { $0.symbolName == symbol } }.map(\.key))
         }
-        // ppc64le reaches data through .toc entries; calls stay in each text section.
-        let dataReference = arch == .ppc64le ? [".rela.toc"] : [".rela.text", ".rela.text.lp_sec_one"]
+        // ppc64 reaches data through .toc entries; calls stay in each text section.
+        let dataReference = arch.usesTOC ? [".rela.toc"] : [".rela.text", ".rela.text.lp_sec_one"]
         #expect(referrers("saved_command_line").isSuperset(of: dataReference + [
             ".rela.data.rel.ro", ".rela.klp.module_relocs.vmlinux",
         ]))
@@ -76,11 +99,17 @@ struct CrossArchFixtureTests {
         #expect(dump.symbols(named: "klp_optional_hook").first?.sectionIndex == "UND")
     }
 
-    @Test("ppc64le objects use .TOC. and a .rela.toc that refers to undefined targets")
-    func ppc64leToc() throws {
-        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.livepatch, arch: .ppc64le))
-        #expect(dump.symbols(named: ".TOC.").first?.sectionIndex == "UND")
-        #expect(dump.relocations.values.joined().contains { $0.symbolName == ".TOC." })
+    @Test("ppc64 objects have a .rela.toc that refers to undefined targets; ELFv2 (ppc64le) uses .TOC.",
+          arguments: [FixtureArch.ppc64le, .ppc64])
+    func ppc64Toc(arch: FixtureArch) throws {
+        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.livepatch, arch: arch))
+        if arch == .ppc64le {
+            #expect(dump.symbols(named: ".TOC.").first?.sectionIndex == "UND")
+            #expect(dump.relocations.values.joined().contains { $0.symbolName == ".TOC." })
+        } else {
+            // ELFv1: function descriptors in .opd, whose TOC word has a symbol-less R_PPC64_TOC.
+            #expect(dump.relocations(in: ".rela.opd").contains { $0.type == "R_PPC64_TOC" && $0.symbolName == nil })
+        }
         let undefined = Set(dump.symbols.filter { $0.sectionIndex == "UND" }.map(\.name))
         let tocTargets = dump.relocations(in: ".rela.toc")
         #expect(!tocTargets.isEmpty)

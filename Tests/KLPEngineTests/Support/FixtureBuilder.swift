@@ -3,18 +3,20 @@ import Foundation
 /// The architectures the fixtures exist for, with what a test needs to know to check an object
 /// of that architecture through readelf.
 enum FixtureArch: String, CaseIterable, Sendable {
-    case x86_64, ppc64le, s390x, arm64, ppc32
+    case x86_64, ppc64le, ppc64, s390x, arm64, ppc32
 
     /// The cross architectures, whose objects are committed under Fixtures/cross/<arch>.
-    static let cross: [FixtureArch] = [.ppc64le, .s390x, .arm64, .ppc32]
+    static let cross: [FixtureArch] = [.ppc64le, .ppc64, .s390x, .arm64, .ppc32]
 
     var is64Bit: Bool { self != .ppc32 }
-    var isBigEndian: Bool { self == .s390x || self == .ppc32 }
+    var isBigEndian: Bool { self == .s390x || self == .ppc32 || self == .ppc64 }
+    /// 64-bit PowerPC reaches external data through .toc entries (ELFv1 and ELFv2 alike).
+    var usesTOC: Bool { self == .ppc64le || self == .ppc64 }
     /// readelf's "Machine:" text for objects of this architecture.
     var readelfMachine: String {
         switch self {
         case .x86_64: "Advanced Micro Devices X86-64"
-        case .ppc64le: "PowerPC64"
+        case .ppc64le, .ppc64: "PowerPC64"
         case .s390x: "IBM S/390"
         case .arm64: "AArch64"
         case .ppc32: "PowerPC"
@@ -27,7 +29,7 @@ enum FixtureArch: String, CaseIterable, Sendable {
     var absolutePointerRelocation: String {
         switch self {
         case .x86_64: "R_X86_64_64"
-        case .ppc64le: "R_PPC64_ADDR64"
+        case .ppc64le, .ppc64: "R_PPC64_ADDR64"
         case .s390x: "R_390_64"
         case .arm64: "R_AARCH64_ABS64"
         case .ppc32: "R_PPC_ADDR32"
@@ -38,6 +40,7 @@ enum FixtureArch: String, CaseIterable, Sendable {
         switch self {
         case .x86_64: "gcc"
         case .ppc64le: "powerpc64le-linux-gnu-gcc"
+        case .ppc64: "powerpc64-linux-gnu-gcc"
         case .s390x: "s390x-linux-gnu-gcc"
         case .arm64: "aarch64-linux-gnu-gcc"
         case .ppc32: "powerpc-linux-gnu-gcc"
@@ -75,6 +78,7 @@ enum FixtureObject: String, CaseIterable, Sendable {
     case livepatch2 = "livepatch2.o"
     case noop = "lp_noop.o"
     case minimal = "lp_minimal.o"
+    case v4Record = "lp_v4_record.o"
     case badSections = "bad_sections.o"
     case badAmbiguous = "bad_ambiguous.o"
     case badNotFound = "bad_notfound.o"
@@ -103,7 +107,7 @@ final class FixtureBuilder: @unchecked Sendable {
                     throw FixtureToolError(
                         tool: "fixtures", arguments: [arch.rawValue],
                         problem: "committed object \(path) is missing; rebuild with "
-                            + "scripts/build-fixtures.sh --arch cross --strip Tests/KLPEngineTests/Fixtures/cross")
+                            + "scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross")
                 }
             }
             return directory

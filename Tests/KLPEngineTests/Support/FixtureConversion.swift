@@ -12,6 +12,9 @@ struct FixtureConversion {
     let output: ReadelfDump?
     /// The written output, when asked to keep it (the caller then removes its directory).
     let outputURL: URL?
+    /// Hex dumps of every section with contents, by name (`readelf -x`), of input and output.
+    let inputContents: [String: [String]]
+    let outputContents: [String: [String]]
 
     /// Converts `object` of `arch` against `database` (the ordered fixture database by default),
     /// writes the result to a temporary file and dumps it with readelf.  The file is removed after
@@ -25,16 +28,20 @@ struct FixtureConversion {
         let elf = try ELFObject.read(path: inputURL.path)
         let (plan, converted) = Converter(database: db, options: options).convert(elf)
         let input = try FixtureReadelf.dump(inputURL)
+        let inputContents = try FixtureReadelf.sectionContentsByName(inputURL, sectionCount: input.sections.count)
         guard let converted else {
-            return FixtureConversion(arch: arch, object: object, plan: plan, input: input, output: nil, outputURL: nil)
+            return FixtureConversion(
+                arch: arch, object: object, plan: plan, input: input, output: nil, outputURL: nil,
+                inputContents: inputContents, outputContents: [:])
         }
         let outputURL = try temporaryOutput(for: object, arch: arch)
         defer { if !keepOutput { removeOutputDirectory(outputURL) } }
         try FileIO.writeAtomically(try ELFWriter.bytes(of: converted), to: outputURL.path)
         let output = try FixtureReadelf.dump(outputURL)
+        let outputContents = try FixtureReadelf.sectionContentsByName(outputURL, sectionCount: output.sections.count)
         return FixtureConversion(
             arch: arch, object: object, plan: plan, input: input, output: output,
-            outputURL: keepOutput ? outputURL : nil)
+            outputURL: keepOutput ? outputURL : nil, inputContents: inputContents, outputContents: outputContents)
     }
 
     /// Converts an already converted file again (idempotence).

@@ -131,6 +131,23 @@ enum FixtureReadelf {
         return try FixtureTool.check("readelf", ["-W"] + selectors + [url.path]).stdout
     }
 
+    /// Section name → its hex dump lines (readelf's "NOTE: ... relocations" remark dropped), for
+    /// every section that has contents, from one `readelf -x` call.
+    static func sectionContentsByName(_ url: URL, sectionCount: Int) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        var current: String?
+        for line in try allSectionContents(url, sectionCount: sectionCount).split(separator: "\n") {
+            let text = String(line)
+            if text.hasPrefix("Hex dump of section '") {
+                current = try quotedName(text, file: url.path)
+                result[current ?? ""] = []
+            } else if let name = current, text.hasPrefix("  0x") {
+                result[name, default: []].append(text)
+            }
+        }
+        return result
+    }
+
     private enum Part { case none, header, sections, symbols, relocations(String) }
 
     static func parse(_ text: String, file: String) throws -> ReadelfDump {

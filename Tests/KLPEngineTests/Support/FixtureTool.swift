@@ -25,8 +25,9 @@ enum FixtureTool {
     /// Debian packages that provide each tool, named in the "not found" message.
     static let packages: [String: String] = [
         "gcc": "gcc", "ld": "binutils", "readelf": "binutils", "objcopy": "binutils", "nm": "binutils",
-        "bash": "bash",
+        "bash": "bash", "sha256sum": "coreutils",
         "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
+        "powerpc64-linux-gnu-gcc": "gcc-powerpc64-linux-gnu",
         "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
         "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
         "powerpc-linux-gnu-gcc": "gcc-powerpc-linux-gnu",

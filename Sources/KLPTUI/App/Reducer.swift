@@ -448,7 +448,10 @@ public struct Reducer: Sendable {
         state.symbolList.settle(count: state.visibleSymbols.count, visible: layout.symbolLines)
         state.candidateList.settle(count: state.selectedSymbol?.candidates.count ?? 0, visible: layout.candidateLines)
         state.problemList.settle(count: state.plan.diagnostics.count, visible: layout.problemLines)
-        state.databaseList.settle(count: databaseCount(state), visible: layout.databaseLines)
+        // Only on its screen: the database index may still be building while the overview is shown.
+        if state.screen == .database {
+            state.databaseList.settle(count: databaseCount(state), visible: layout.databaseLines)
+        }
         let textCount: Int
         switch state.screen {
         case .preview: textCount = state.preview.count + 1

@@ -22,6 +22,8 @@ public enum TUIBenchmark {
         public var readMilliseconds = 0.0
         public var parseMilliseconds = 0.0
         public var indexMilliseconds = 0.0
+        /// How long after the first frame the background index was still being built.
+        public var indexWaitMilliseconds = 0.0
 
         public var worstDatabaseKeystroke: Double { databaseKeystrokes.map(\.1).max() ?? 0 }
 
@@ -32,7 +34,8 @@ public enum TUIBenchmark {
             }
             var out = "TUI benchmark: symbols.klp with \(databaseLines) symbol lines (\(databaseBytes / 1_000_000) MB)\n"
             out += "  time to first frame (read + parse + index + plan + render 120x40): \(f(firstFrameMilliseconds)) ms\n"
-            out += "    of which: read \(f(readMilliseconds)) ms, parse symbols.klp \(f(parseMilliseconds)) ms, search index \(f(indexMilliseconds)) ms\n"
+            out += "    parts measured alone: read \(f(readMilliseconds)) ms, parse symbols.klp \(f(parseMilliseconds)) ms; search index \(f(indexMilliseconds)) ms (built in the background)\n"
+            out += "  search index ready \(f(indexWaitMilliseconds)) ms after the first frame\n"
             out += "  render one 120x40 frame: \(f(renderMilliseconds)) ms\n"
             out += "  database search, per keystroke (reduce + render):\n"
             for (q, ms) in databaseKeystrokes { out += "    \(q.isEmpty ? "(empty)" : q)\t\(f(ms)) ms\n" }
@@ -78,6 +81,8 @@ public enum TUIBenchmark {
             state = s
         }
         guard let ws = workspace, var s = state else { throw BenchmarkError(description: "no workspace") }
+        // The search index finishes in the background; the database screen waits for it if opened at once.
+        let indexWait = clock.measure { _ = ws.index }
         let reducer = Reducer(workspace: ws)
         let renderer = Renderer(workspace: ws)
 
@@ -122,6 +127,7 @@ public enum TUIBenchmark {
                       firstFrameMilliseconds: milliseconds(first), databaseKeystrokes: database,
                       overviewKeystrokes: overview, renderMilliseconds: milliseconds(render) / Double(max(1, frames / size.rows)))
         (report.readMilliseconds, report.parseMilliseconds, report.indexMilliseconds) = parts
+        report.indexWaitMilliseconds = milliseconds(indexWait)
         return report
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import KLPEngine
 
 // What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
@@ -16,7 +15,9 @@ public struct Workspace: Sendable {
     public let databaseName: String
     public let object: ELFObject
     public let database: SymbolDatabase
-    public let index: DatabaseIndex
+    private let background: BackgroundIndex
+    /// The search index over every line of symbols.klp (built in the background; waits if not ready yet).
+    public var index: DatabaseIndex { background.index }
     /// Proposed path when the user writes the converted object.
     public let defaultOutputPath: String
     public let defaultChoicesPath: String
@@ -30,11 +31,18 @@ public struct Workspace: Sendable {
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
                 databaseBytes: [UInt8], index: DatabaseIndex? = nil, defaultOutputPath: String,
                 outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()) {
+        self.init(objectName: objectName, databaseName: databaseName, object: object, database: database,
+                  background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(bytes: databaseBytes),
+                  defaultOutputPath: defaultOutputPath, outputMode: outputMode, baseOptions: baseOptions)
+    }
+
+    init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
+         background: BackgroundIndex, defaultOutputPath: String, outputMode: UInt32, baseOptions: ConversionOptions) {
         self.objectName = objectName
         self.databaseName = databaseName
         self.object = object
         self.database = database
-        self.index = index ?? DatabaseIndex(bytes: databaseBytes)
+        self.background = background
         self.defaultOutputPath = defaultOutputPath
         let stem = Workspace.stem(of: defaultOutputPath)
         self.defaultChoicesPath = stem + ".choices"
@@ -47,20 +55,14 @@ public struct Workspace: Sendable {
     public static func load(database databasePath: String, object objectPath: String, output: String?,
                             symvers: [String] = [], options: ConversionOptions = ConversionOptions()) throws -> Workspace {
         let dbBytes = try FileIO.readAll(path: databasePath)
-        // The search index and the database are built from the same bytes at the same time (two cores): the
-        // time to the first frame is the longer of the two, not their sum.
-        final class Slot: @unchecked Sendable { var index: DatabaseIndex? }
-        let slot = Slot()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { slot.index = DatabaseIndex(bytes: dbBytes) }
-        defer { group.wait() }
+        // The search index is built from the same bytes on another core while the database is parsed.
+        let background = BackgroundIndex(bytes: dbBytes)
         var database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
         for path in symvers { database = try database.addingExports(fromSymvers: path) }
-        group.wait()
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
         return Workspace(objectName: objectPath, databaseName: databasePath, object: object, database: database,
-                         databaseBytes: dbBytes, index: slot.index, defaultOutputPath: output ?? defaultOutput(for: objectPath),
+                         background: background, defaultOutputPath: output ?? defaultOutput(for: objectPath),
                          outputMode: mode, baseOptions: options)
     }
 

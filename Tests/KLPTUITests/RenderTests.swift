@@ -90,3 +90,14 @@ extension RenderTests {
         Golden.expect(s.text, named: "problem-details-120x40")
     }
 }
+
+extension RenderTests {
+    /// At the minimum size every panel still shows content: two candidates, the problems, hidden uses counted.
+    @Test func minimumSizeKeepsEveryPanelUseful() {
+        let text = screen(Layout.minimum, []).text
+        Golden.expect(text, named: "overview-60x16")
+        #expect(text.contains("( ) vmlinux    1"))
+        #expect(text.contains("… 2 more"))
+        #expect(text.contains("ERROR    Unable to find missing symbol"))
+    }
+}

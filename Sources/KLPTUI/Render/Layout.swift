@@ -23,11 +23,11 @@ public struct Layout: Equatable, Sendable {
         hints = Rect(row: rows - 1, column: 0, rows: 1, columns: cols)
         let bodyRows = rows - 2
         body = Rect(row: 1, column: 0, rows: bodyRows, columns: cols)
-        let problemRows = max(5, min(12, bodyRows / 4))
+        let problemRows = max(4, min(12, bodyRows / 4))
         let middle = bodyRows - problemRows
         let leftCols = max(30, cols * 45 / 100)
         symbols = Rect(row: 1, column: 0, rows: middle, columns: leftCols)
-        let detailRows = max(6, middle * 45 / 100)
+        let detailRows = max(4, middle * 42 / 100)
         details = Rect(row: 1, column: leftCols, rows: detailRows, columns: cols - leftCols)
         candidates = Rect(row: 1 + detailRows, column: leftCols, rows: middle - detailRows, columns: cols - leftCols)
         problems = Rect(row: 1 + middle, column: 0, rows: problemRows, columns: cols)

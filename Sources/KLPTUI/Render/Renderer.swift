@@ -221,13 +221,15 @@ public struct Renderer: Sendable {
             lines.append((k == 0 ? "uses \(s.uses.count)" : "", text, style))
         }
         let labelWidth = 8
-        for (i, line) in lines.prefix(inner.rows).enumerated() {
+        // When the lines do not fit, the last row says how many are hidden.
+        let shown = lines.count > inner.rows ? max(0, inner.rows - 1) : lines.count
+        for (i, line) in lines.prefix(shown).enumerated() {
             let row = inner.row + i
             screen.put(line.0, row: row, column: inner.column + 1, limit: labelWidth, style: .header)
             screen.put(line.1, row: row, column: inner.column + 2 + labelWidth, limit: inner.columns - labelWidth - 3, style: line.2)
         }
-        if lines.count > inner.rows, inner.rows > 0 {
-            screen.put("… \(lines.count - inner.rows + 1) more", row: inner.row + inner.rows - 1, column: inner.column + 2 + labelWidth,
+        if shown < lines.count, inner.rows > 0 {
+            screen.put("… \(lines.count - shown) more", row: inner.row + shown, column: inner.column + 2 + labelWidth,
                        limit: inner.columns - labelWidth - 3, style: .dim)
         }
     }

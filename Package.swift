@@ -29,6 +29,7 @@ let package = Package(
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).
         .executableTarget(name: "klp-bench", dependencies: ["KLPEngine"]),
         .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"]),
+        // Screens/ holds the expected rendered screens, read through #filePath.
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),
     ]
 )

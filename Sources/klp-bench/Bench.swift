@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KLPEngine
+import KLPTUI
 
 /// A project target and the figure it is judged on.
 struct TargetCheck {
@@ -267,8 +268,32 @@ final class Bench {
     }
 
     private func tui(_ w: Workloads) throws {
-        heading("TUI on the full database")
-        row("not measured", "", "the TUI's measuring function is not in main yet")
+        heading("TUI on the full database (TUIBenchmark: workspace load, reducer and renderer into a 120x40 in-memory screen)")
+        // Each run generates and loads its own distribution-size symbols.klp, so a few runs suffice.
+        let runs = min(options.runs, 5)
+        var first: [Double] = []
+        var keystrokes: [Double] = []
+        var worst: [Double] = []
+        var report: TUIBenchmark.Report?
+        for _ in 0..<runs {
+            let r = try TUIBenchmark.run()
+            first.append(r.firstFrameMilliseconds)
+            keystrokes += r.databaseKeystrokes.map(\.1)
+            worst.append(r.worstDatabaseKeystroke)
+            report = r
+        }
+        guard let report else { return }
+        let firstFrame = Samples(first)
+        row("first frame", firstFrame.describe(), judge(TargetCheck(what: "TUI time to first frame", value: firstFrame.median,
+                                                                    limit: 200, unit: "ms")))
+        row("  of which", "", "read \(Format.fixed(report.readMilliseconds, 1)) ms, parse \(Format.fixed(report.parseMilliseconds, 1)) ms, "
+            + "search index \(Format.fixed(report.indexMilliseconds, 1)) ms, built in the background and ready "
+            + "\(Format.fixed(report.indexWaitMilliseconds, 1)) ms after the first frame (last run; "
+            + "\(Format.grouped(report.databaseLines)) lines)")
+        row("search keystroke", Samples(keystrokes).describe(), "all \(keystrokes.count) keystrokes of \(runs) runs (reduce + render)")
+        let slowest = Samples(worst)
+        row("slowest keystroke per run", slowest.describe(), judge(TargetCheck(what: "TUI filtering, slowest keystroke",
+                                                                               value: slowest.median, limit: 16, unit: "ms")))
     }
 
     private func build(_ w: Workloads) throws {

@@ -50,6 +50,28 @@ import Testing
         }
     }
 
+    @Test func sameAddressTiesFollowTheKallsymsTableOrder() throws {
+        // From a real Debian 6.1 System.map / /proc/kallsyms pair: at one address kallsyms puts strong before
+        // weak, linker-script names (__start_*, __*_end) last, and fewer leading underscores first.
+        let map = try Self.temp("sysmap-ties", "System.map", """
+        0000000000000000 D __per_cpu_start
+        0000000000000000 D fixed_percpu_data
+        ffffffff81000000 T _stext
+        ffffffff81000000 T _text
+        ffffffff81000000 T startup_64
+        ffffffff81100000 W crc32_le
+        ffffffff81100000 T crc32_le_base
+        ffffffff81100000 V weak_object
+        ffffffff81100000 T __zz
+
+        """)
+        let result = try DatabaseBuilder.build(DatabaseBuildInputs(systemMap: map))
+        #expect(result.database.object(named: "vmlinux")?.symbols.map(\.name) == [
+            "fixed_percpu_data", "__per_cpu_start", "startup_64", "_stext", "_text",
+            "crc32_le_base", "weak_object", "__zz", "crc32_le",
+        ])
+    }
+
     static let dump = """
     ffffffff81000000 T _stext
     ffffffff81001000 t type_show

@@ -6,11 +6,13 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a livepatch (the default command; what kbuild runs).",
         discussion: """
-        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported,
-        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with .klp.rela.<object>.<section>
-        sections and .klp.sym.<object>.<name>,<position> symbols. All problems of the whole file are reported; on
-        any error nothing is written (exit status 255). The output is written to a temporary file in its folder and
-        renamed into place, with the input's permission bits.
+        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
+        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
+        .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
+
+        All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
+        output is written to a temporary file in its folder and renamed into place, with the input's permission \
+        bits.
         """)
 
     @Argument(help: "The symbol database (symbols.klp).") var symbols: String

@@ -1,0 +1,19 @@
+/// A problem found while reading symbols.klp or Module.symvers: which file, which line (1-based) when the
+/// problem belongs to one line, and what is wrong.
+public struct DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let path: String
+    public let line: Int?
+    public let message: String
+
+    public init(path: String, line: Int?, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    /// "<path>:<line>: <message>", or "<path>: <message>" for whole-file problems (open/read failures).
+    public var description: String {
+        if let line { return "\(path):\(line): \(message)" }
+        return "\(path): \(message)"
+    }
+}

@@ -16,9 +16,10 @@ public enum DatabaseWriter {
     public static let unknownFile = "?"
 
     /// Names that cannot be written as a symbol line: they would be read back as an object (`*`), a file marker
-    /// (`-`), or break the line structure.
+    /// (`-`), an export marker without a name, or break the line structure.
     static func isWritable(_ name: String) -> Bool {
         guard let first = name.utf8.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "-") else { return false }
+        if name == "__ksymtab_" || name == "__export_symbol_" { return false }
         return !name.utf8.contains { $0 == 10 || $0 == 13 || $0 == 0 }
     }
 
@@ -38,6 +39,10 @@ public enum DatabaseWriter {
         }
         line(nil, header)
         for object in database.objects {
+            guard isWritableFile(object.name) else {
+                unwritable.append("object \(object.name.debugDescription) from \(object.source)")
+                continue
+            }
             line(UInt8(ascii: "*"), object.name)
             var currentFile: String? = nil
             for symbol in object.symbols {

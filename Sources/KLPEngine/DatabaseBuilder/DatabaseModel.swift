@@ -68,7 +68,7 @@ public struct BuiltDatabase: Sendable, Equatable {
     public init(objects: [BuiltObject]) {
         let vmlinux = objects.filter { $0.name == "vmlinux" }
         let modules = objects.filter { $0.name != "vmlinux" }
-            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.objects = vmlinux + modules
     }
 

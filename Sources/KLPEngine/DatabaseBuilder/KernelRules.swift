@@ -63,9 +63,9 @@ enum KallsymsNameRules {
 /// the whole block equal to /proc/kallsyms, line for line.
 enum KallsymsTableOrder {
     static func mayBeLinkerProvided(_ name: String) -> Bool {
-        let utf8 = Array(name.utf8)
-        guard utf8.count >= 8, utf8[0] == 95, utf8[1] == 95 else { return false }
-        let rest = utf8[2...]
+        let utf8 = name.utf8
+        guard utf8.count >= 8, utf8.starts(with: "__".utf8) else { return false }
+        let rest = utf8.dropFirst(2)
         return rest.starts(with: "start_".utf8) || rest.starts(with: "stop_".utf8) || rest.starts(with: "end_".utf8)
             || utf8.suffix(6).elementsEqual("_start".utf8) || utf8.suffix(4).elementsEqual("_end".utf8)
     }

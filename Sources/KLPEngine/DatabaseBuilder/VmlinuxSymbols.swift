@@ -46,7 +46,7 @@ enum VmlinuxSymbols {
         }
         // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
         candidates.sort { a, b in
-            a.address != b.address ? a.address < b.address : Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
+            a.address != b.address ? a.address < b.address : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         return order(candidates, rules: rules, source: scan.path)
     }

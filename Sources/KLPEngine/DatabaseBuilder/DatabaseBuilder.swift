@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
-import Synchronization
 
 /// What to build symbols.klp from. Any combination; vmlinux comes from the best source given (a vmlinux ELF, then
 /// System.map, then a kallsyms dump), each module from its file when there is one, else from the kallsyms dump.
@@ -184,40 +188,60 @@ public enum DatabaseBuilder {
                                     progress: (@Sendable (Int, Int) -> Void)?)
         -> [Result<ModuleReading, DatabaseBuildError>]
     {
-        let results = ResultSlots(count: files.count)
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
+        let shared = SharedWork(count: files.count)
         let workers = max(1, min(jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                if index >= files.count { break }
+            while let index = shared.nextIndex() {
                 let result = Result { () throws(DatabaseBuildError) -> ModuleReading in
                     try readModule(path: files[index], rules: rules)
                 }
-                results.store(result, at: index)
-                let finished = done.add(1, ordering: .relaxed).newValue
+                let finished = shared.store(result, at: index)
                 progress?(finished, files.count)
             }
         }
-        return results.take()
+        return shared.take()
     }
 }
 
-/// Result slots written by worker threads, each slot by exactly one worker, read after all workers ended.
-private final class ResultSlots: @unchecked Sendable {
+/// The work queue of `readModules`: the next file index to take, and one result slot per file. A pthread
+/// mutex rather than Synchronization's Mutex/Atomic, which need macOS 15 while the package declares macOS 13.
+private final class SharedWork: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var next = 0
+    private var finished = 0
     private var slots: [Result<ModuleReading, DatabaseBuildError>?]
-    private let lock = Mutex(())
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        pthread_mutex_init(&mutex, nil)
+    }
 
-    func store(_ result: Result<ModuleReading, DatabaseBuildError>, at index: Int) {
-        lock.withLock { _ in slots[index] = result }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+
+    func nextIndex() -> Int? {
+        locked {
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    /// Stores a result; returns how many files are finished.
+    func store(_ result: Result<ModuleReading, DatabaseBuildError>, at index: Int) -> Int {
+        locked {
+            slots[index] = result
+            finished += 1
+            return finished
+        }
     }
 
     func take() -> [Result<ModuleReading, DatabaseBuildError>] {
-        lock.withLock { _ in
-            slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "not read")) }
-        }
+        locked { slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "not read")) } }
     }
 }

@@ -25,7 +25,9 @@ enum ReadelfOracle {
 
     static func symbols(_ path: String) throws -> [Sym] {
         var result: [Sym] = []
-        for line in try Shell.check("readelf", ["-sW", path]).split(separator: "\n") {
+        for rawLine in try Shell.check("readelf", ["-sW", path]).split(separator: "\n") {
+            // ppc64 ELFv2 adds "[<localentry>: 8]" after the visibility column.
+            let line = rawLine.replacingOccurrences(of: #"\[<[^\]]*\]"#, with: "", options: .regularExpression)
             let cols = line.split(separator: " ", omittingEmptySubsequences: true)
             guard cols.count >= 7, cols[0].hasSuffix(":"), let value = UInt64(cols[1], radix: 16) else { continue }
             if cols[0] == "0:" { continue }

@@ -100,7 +100,7 @@ enum VmlinuxSymbols {
         }
         var object = BuiltObject(name: "vmlinux", source: source)
         object.symbols = kept.map { BuiltSymbol(name: $0.element.name, file: $0.element.file) }
-        object.separateExportMarkers()
+        object.collectExportMarkers()
         return object
     }
 }

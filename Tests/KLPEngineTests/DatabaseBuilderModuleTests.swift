@@ -130,6 +130,11 @@ import Testing
         try FileIO.writeAtomically(Array("ignored".utf8), to: "\(tree)/README")
 
         var inputs = DatabaseBuildInputs(modules: ["\(dir)/kernel"], jobs: 2)
+        // A dump in which the livepatch module shows no undefined symbol: the module file still keeps it out.
+        try BuilderTestFiles.write("ffffffff81000000 T _stext\nffffffffc0000000 t lp_func\t[livepatch_demo]\n",
+                                   "\(dir)/kallsyms.txt")
+        let withDump = try DatabaseBuilder.build(DatabaseBuildInputs(modules: ["\(dir)/kernel"], kallsyms: "\(dir)/kallsyms.txt"))
+        #expect(withDump.database.objects.map(\.name) == ["vmlinux", "good_one", "other", "packed"])
         let first = try DatabaseBuilder.build(inputs)
         #expect(first.moduleFilesFound == 6)
         #expect(first.database.objects.map(\.name) == ["good_one", "other", "packed"])

@@ -84,12 +84,14 @@ public enum DatabaseBuilder {
         let readings = readModules(files, rules: inputs.rules, jobs: inputs.jobs, progress: progress)
         var read = 0
         var fromFile: [String: String] = [:]
+        var livepatchNames: Set<String> = []
         for (path, reading) in zip(files, readings) {
             switch reading {
             case .failure(let error):
                 issues.append(BuildIssue(.skipped, path: path, "skipped: \(error.message)"))
             case .success(.livepatch(let name)):
                 read += 1
+                livepatchNames.insert(name)
                 issues.append(BuildIssue(.note, path: path, "livepatch module \(name) left out (modinfo livepatch)"))
             case .success(.module(let object)):
                 read += 1
@@ -105,7 +107,11 @@ public enum DatabaseBuilder {
             }
         }
         if let dump {
-            for module in dump.modules where objects[module.name] == nil { objects[module.name] = module }
+            // A module file says more than the dump: its block wins, and its livepatch tag keeps the dump's
+            // copy out too.
+            for module in dump.modules where objects[module.name] == nil && !livepatchNames.contains(module.name) {
+                objects[module.name] = module
+            }
             for name in dump.livepatchModules {
                 issues.append(BuildIssue(.note, path: inputs.kallsyms ?? "kallsyms",
                                          "livepatch module \(name) left out (it lists undefined symbols)"))

@@ -141,8 +141,7 @@ public enum DatabaseBuilder {
     public static func readModule(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> ModuleReading
     {
-        let bytes = try Decompression.expand(try readBytes(path), path: path)
-        let scan = try scanELF(bytes, path: path)
+        let scan = try scanELF(path: path)
         guard scan.fileType == ELFFileType.rel else {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a kernel module: ELF type \(scan.fileType), expected ET_REL (1)")
@@ -154,8 +153,7 @@ public enum DatabaseBuilder {
     public static func readVmlinux(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> BuiltObject
     {
-        let bytes = try Decompression.expand(try readBytes(path), path: path)
-        let scan = try scanELF(bytes, path: path)
+        let scan = try scanELF(path: path)
         guard scan.fileType == 2 || scan.fileType == 3 else {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC (2)")
@@ -179,9 +177,26 @@ public enum DatabaseBuilder {
         try Decompression.expand(try readBytes(path), path: path)
     }
 
-    private static func scanELF(_ bytes: [UInt8], path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+    /// Scans an ELF file: mapped when it is not compressed (a vmlinux is hundreds of MB, of which the symbol
+    /// table is a few), decompressed into memory when it is.
+    private static func scanELF(path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+        let file = try MappedFile(path: path)
+        let result: Result<SymbolTableScan, DatabaseBuildError> = file.withBytes { raw in
+            Result { () throws(DatabaseBuildError) -> SymbolTableScan in
+                guard Decompression.format(of: raw) != nil else { return try scan(raw, path: path) }
+                let expanded = try Decompression.expand(Array(raw), path: path)
+                let inner: Result<SymbolTableScan, DatabaseBuildError> = expanded.withUnsafeBytes { bytes in
+                    Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
+                }
+                return try inner.get()
+            }
+        }
+        return try result.get()
+    }
+
+    private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan {
         do {
-            return try SymbolTableScan(bytes: bytes, path: path)
+            return try SymbolTableScan(raw: raw, path: path)
         } catch {
             let place = error.place.map { "\($0): " } ?? ""
             throw DatabaseBuildError(path: path, line: nil, place + error.message)

@@ -68,7 +68,7 @@ struct ModuleInfo {
     var isLivepatch = false
 
     init(_ scan: SymbolTableScan) {
-        guard let index = scan.sectionIndex(named: ".modinfo"), let bytes = scan.contents(of: index) else { return }
+        guard let bytes = scan.modinfo else { return }
         for entry in bytes.split(separator: 0, omittingEmptySubsequences: true) {
             let text = String(decoding: entry, as: UTF8.self)
             if text.hasPrefix("name="), name == nil {

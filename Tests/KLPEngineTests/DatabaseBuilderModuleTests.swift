@@ -130,6 +130,10 @@ import Testing
         try FileIO.writeAtomically(Array("ignored".utf8), to: "\(tree)/README")
 
         var inputs = DatabaseBuildInputs(modules: ["\(dir)/kernel"], jobs: 2)
+        let seen = ProgressRecord()
+        _ = try DatabaseBuilder.build(inputs) { done, total in seen.add(done, total) }
+        #expect(seen.calls.map(\.0).sorted() == Array(1...6), "one call per module file, counting up")
+        #expect(seen.calls.allSatisfy { $0.1 == 6 })
         // A dump in which the livepatch module shows no undefined symbol: the module file still keeps it out.
         try BuilderTestFiles.write("ffffffff81000000 T _stext\nffffffffc0000000 t lp_func\t[livepatch_demo]\n",
                                    "\(dir)/kallsyms.txt")
@@ -164,4 +168,12 @@ import Testing
         #expect(result.issues.map(\.kind) == [.skipped])
         #expect(result.issues.first?.message.contains("already read from \(a)") == true)
     }
+}
+
+/// Progress calls arrive from worker threads.
+final class ProgressRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [(Int, Int)] = []
+    func add(_ done: Int, _ total: Int) { lock.withLock { list.append((done, total)) } }
+    var calls: [(Int, Int)] { lock.withLock { list } }
 }

@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"]),
+        // Screens/ holds the expected rendered screens, read through #filePath.
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),
     ]
 )

@@ -16,7 +16,7 @@ struct KLPConvert: ParsableCommand {
         """,
         version: KLPVersion.tool,
         subcommands: [ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
-                      CheckCommand.self, BuildDBCommand.self],
+                      CheckCommand.self, BuildDBCommand.self, TUICommand.self],
         defaultSubcommand: ConvertCommand.self)
 
     /// As ArgumentParser's main, but usage errors carry the tool's "klp-convert: " prefix like every other

@@ -11,10 +11,13 @@ struct BuildDBCommand: ParsableCommand {
         commandName: "build-db",
         abstract: "Build symbols.klp in kallsyms order (with source files) from vmlinux, modules, kallsyms.",
         discussion: """
-        Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its
-        .ko symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out.
-        Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/$(uname -r)/kernel
-        Exit status: 0 done, 2 done but some input was skipped (listed on stderr), 1 failed (nothing written).
+        Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
+        symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
+        Source-file markers come from STT_FILE symbols (unstripped modules, e.g. linux-image-*-dbg).
+
+        Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
+
+        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 1 failed, nothing written.
         """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write symbols.klp.", valueName: "file"))

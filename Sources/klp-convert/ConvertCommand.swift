@@ -23,8 +23,7 @@ struct ConvertCommand: ParsableCommand {
     var strict = false
     @Flag(help: "Convert references to symbols exported by modules into klp relocations (late module patching) instead of leaving them to the module loader.")
     var convertModuleExports = false
-    @Option(name: .customLong("choose"), help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
-    var choices: [String] = []
+    @OptionGroup var choices: ChoiceOptions
     @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable).", valueName: "file"))
     var symvers: [String] = []
     @Flag(help: "Allow <output> to be the same file as <input> (still written atomically).")
@@ -34,9 +33,13 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
-        for c in choices {
-            let (symbol, target) = try parseChoice(c)
-            options.choices[symbol] = target
+        do {
+            options.choices = try choices.load()
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Report.failure(error)
+            throw ExitCode(conversionFailureStatus)
         }
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")

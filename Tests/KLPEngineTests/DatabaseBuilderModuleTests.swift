@@ -21,7 +21,8 @@ import Testing
     int *get_b(void) { return &homonym; }
     static __attribute__((noinline)) int helper(int x) { return x * homonym; }
     int use_b(int x) { return helper(x); }
-    const char __export_symbol_use_b[] __attribute__((section(".export_symbol"), used)) = "";
+    /* A marker in a section that is not allocated (the final .ko link discards .export_symbol anyway). */
+    asm(".section .export_symbol,\\"\\",@progbits\\n.globl __export_symbol_use_b\\n__export_symbol_use_b: .byte 0\\n.previous");
     """
     static let livepatchPart = """
     int lp_func(void) { return 1; }
@@ -57,6 +58,8 @@ import Testing
         #expect(!names.contains("init_a"), "init sections are freed after load")
         #expect(names.contains("exit_a"), "with CONFIG_MODULE_UNLOAD exit code stays")
         #expect(names.contains("pcpu_counter"))
+        #expect(names.contains("__ksymtab_use_a"), "a marker in a core section is a kallsyms line")
+        #expect(!names.contains("__export_symbol_use_b"), ".export_symbol is not allocated")
         #expect(!names.contains("modinfo_license"))
         #expect(built.exports == ["use_a", "use_b"])
         let noUnload = try Self.object(try DatabaseBuilder.readModule(path: path, rules: KernelRules(moduleUnload: false)))
@@ -127,6 +130,15 @@ import Testing
         try FileIO.writeAtomically(Array("ignored".utf8), to: "\(tree)/README")
 
         var inputs = DatabaseBuildInputs(modules: ["\(dir)/kernel"], jobs: 2)
+        let seen = ProgressRecord()
+        _ = try DatabaseBuilder.build(inputs) { done, total in seen.add(done, total) }
+        #expect(seen.calls.map(\.0).sorted() == Array(1...6), "one call per module file, counting up")
+        #expect(seen.calls.allSatisfy { $0.1 == 6 })
+        // A dump in which the livepatch module shows no undefined symbol: the module file still keeps it out.
+        try BuilderTestFiles.write("ffffffff81000000 T _stext\nffffffffc0000000 t lp_func\t[livepatch_demo]\n",
+                                   "\(dir)/kallsyms.txt")
+        let withDump = try DatabaseBuilder.build(DatabaseBuildInputs(modules: ["\(dir)/kernel"], kallsyms: "\(dir)/kallsyms.txt"))
+        #expect(withDump.database.objects.map(\.name) == ["vmlinux", "good_one", "other", "packed"])
         let first = try DatabaseBuilder.build(inputs)
         #expect(first.moduleFilesFound == 6)
         #expect(first.database.objects.map(\.name) == ["good_one", "other", "packed"])
@@ -139,7 +151,11 @@ import Testing
         inputs.jobs = 1
         #expect(try DatabaseBuilder.build(inputs).bytes == first.bytes)
         // The good module's block equals the kernel rule on readelf's view.
-        #expect(BuilderTestFiles.symbolLines(first.bytes, object: "packed") == (try ReadelfOracle.moduleCoreSymbols(good)))
+        // Then the exports without a marker line of their own (here __export_symbol_use_b, not SHF_ALLOC).
+        let oracle = try ReadelfOracle.moduleCoreSymbols(good)
+        let lines = BuilderTestFiles.symbolLines(first.bytes, object: "packed")
+        #expect(Array(lines.prefix(oracle.count)) == oracle)
+        #expect(Array(lines.dropFirst(oracle.count)) == ["__ksymtab_use_b"])
     }
 
     @Test func sameModuleNameTwiceIsReported() throws {
@@ -152,4 +168,12 @@ import Testing
         #expect(result.issues.map(\.kind) == [.skipped])
         #expect(result.issues.first?.message.contains("already read from \(a)") == true)
     }
+}
+
+/// Progress calls arrive from worker threads.
+final class ProgressRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [(Int, Int)] = []
+    func add(_ done: Int, _ total: Int) { lock.withLock { list.append((done, total)) } }
+    var calls: [(Int, Int)] { lock.withLock { list } }
 }

@@ -25,7 +25,9 @@ enum ReadelfOracle {
 
     static func symbols(_ path: String) throws -> [Sym] {
         var result: [Sym] = []
-        for line in try Shell.check("readelf", ["-sW", path]).split(separator: "\n") {
+        for rawLine in try Shell.check("readelf", ["-sW", path]).split(separator: "\n") {
+            // ppc64 ELFv2 adds "[<localentry>: 8]" after the visibility column.
+            let line = rawLine.replacingOccurrences(of: #"\[<[^\]]*\]"#, with: "", options: .regularExpression)
             let cols = line.split(separator: " ", omittingEmptySubsequences: true)
             guard cols.count >= 7, cols[0].hasSuffix(":"), let value = UInt64(cols[1], radix: 16) else { continue }
             if cols[0] == "0:" { continue }
@@ -41,7 +43,6 @@ enum ReadelfOracle {
         return try symbols(path).compactMap { s -> String? in
             guard !s.name.isEmpty, s.type != "SECTION", s.type != "FILE", let ndx = Int(s.ndx),
                   let section = sections[ndx] else { return nil }
-            if s.name.hasPrefix("__ksymtab_") || s.name.hasPrefix("__export_symbol_") { return nil }
             if section.name == ".data..percpu" { return kallsymsAll ? s.name : nil }
             guard section.flags.contains("A"), section.name != ".modinfo", section.name != "__versions",
                   !section.name.hasPrefix(".init") else { return nil }
@@ -56,13 +57,13 @@ enum BuilderTestFiles {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// Symbol lines of one object block of a rendered database, without file markers or export lines.
+    /// Lines of one object block of a rendered database, without file markers (export markers included).
     static func symbolLines(_ bytes: [UInt8], object: String) -> [String] {
         var inside = false
         var result: [String] = []
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
             if line.hasPrefix("*") { inside = line.dropFirst() == object; continue }
-            if inside && !line.hasPrefix("-") && !line.hasPrefix("__ksymtab_") { result.append(String(line)) }
+            if inside && !line.hasPrefix("-") { result.append(String(line)) }
         }
         return result
     }

@@ -80,8 +80,10 @@ enum SymbolListParser {
                 }
                 if length == 1 { throw failure(lineNumber, "File format error: empty source file name after '-'") }
                 currentFile = -1
-                currentFileStart = start + 1
-                currentFileLength = length - 1
+                // "-?" (written by build-db before a table's globals) means "file unknown".
+                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+                currentFileStart = unknown ? -1 : start + 1
+                currentFileLength = unknown ? 0 : length - 1
                 if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
 
             default:

@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
-import Synchronization
 
 /// What to build symbols.klp from. Any combination; vmlinux comes from the best source given (a vmlinux ELF, then
 /// System.map, then a kallsyms dump), each module from its file when there is one, else from the kallsyms dump.
@@ -80,12 +84,14 @@ public enum DatabaseBuilder {
         let readings = readModules(files, rules: inputs.rules, jobs: inputs.jobs, progress: progress)
         var read = 0
         var fromFile: [String: String] = [:]
+        var livepatchNames: Set<String> = []
         for (path, reading) in zip(files, readings) {
             switch reading {
             case .failure(let error):
                 issues.append(BuildIssue(.skipped, path: path, "skipped: \(error.message)"))
             case .success(.livepatch(let name)):
                 read += 1
+                livepatchNames.insert(name)
                 issues.append(BuildIssue(.note, path: path, "livepatch module \(name) left out (modinfo livepatch)"))
             case .success(.module(let object)):
                 read += 1
@@ -101,7 +107,11 @@ public enum DatabaseBuilder {
             }
         }
         if let dump {
-            for module in dump.modules where objects[module.name] == nil { objects[module.name] = module }
+            // A module file says more than the dump: its block wins, and its livepatch tag keeps the dump's
+            // copy out too.
+            for module in dump.modules where objects[module.name] == nil && !livepatchNames.contains(module.name) {
+                objects[module.name] = module
+            }
             for name in dump.livepatchModules {
                 issues.append(BuildIssue(.note, path: inputs.kallsyms ?? "kallsyms",
                                          "livepatch module \(name) left out (it lists undefined symbols)"))
@@ -131,8 +141,7 @@ public enum DatabaseBuilder {
     public static func readModule(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> ModuleReading
     {
-        let bytes = try Decompression.expand(try readBytes(path), path: path)
-        let scan = try scanELF(bytes, path: path)
+        let scan = try scanELF(path: path)
         guard scan.fileType == ELFFileType.rel else {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a kernel module: ELF type \(scan.fileType), expected ET_REL (1)")
@@ -144,8 +153,7 @@ public enum DatabaseBuilder {
     public static func readVmlinux(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> BuiltObject
     {
-        let bytes = try Decompression.expand(try readBytes(path), path: path)
-        let scan = try scanELF(bytes, path: path)
+        let scan = try scanELF(path: path)
         guard scan.fileType == 2 || scan.fileType == 3 else {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC (2)")
@@ -169,9 +177,26 @@ public enum DatabaseBuilder {
         try Decompression.expand(try readBytes(path), path: path)
     }
 
-    private static func scanELF(_ bytes: [UInt8], path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+    /// Scans an ELF file: mapped when it is not compressed (a vmlinux is hundreds of MB, of which the symbol
+    /// table is a few), decompressed into memory when it is.
+    private static func scanELF(path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+        let file = try MappedFile(path: path)
+        let result: Result<SymbolTableScan, DatabaseBuildError> = file.withBytes { raw in
+            Result { () throws(DatabaseBuildError) -> SymbolTableScan in
+                guard Decompression.format(of: raw) != nil else { return try scan(raw, path: path) }
+                let expanded = try Decompression.expand(Array(raw), path: path)
+                let inner: Result<SymbolTableScan, DatabaseBuildError> = expanded.withUnsafeBytes { bytes in
+                    Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
+                }
+                return try inner.get()
+            }
+        }
+        return try result.get()
+    }
+
+    private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan {
         do {
-            return try SymbolTableScan(bytes: bytes, path: path)
+            return try SymbolTableScan(raw: raw, path: path)
         } catch {
             let place = error.place.map { "\($0): " } ?? ""
             throw DatabaseBuildError(path: path, line: nil, place + error.message)
@@ -184,40 +209,60 @@ public enum DatabaseBuilder {
                                     progress: (@Sendable (Int, Int) -> Void)?)
         -> [Result<ModuleReading, DatabaseBuildError>]
     {
-        let results = ResultSlots(count: files.count)
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
+        let shared = SharedWork(count: files.count)
         let workers = max(1, min(jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                if index >= files.count { break }
+            while let index = shared.nextIndex() {
                 let result = Result { () throws(DatabaseBuildError) -> ModuleReading in
                     try readModule(path: files[index], rules: rules)
                 }
-                results.store(result, at: index)
-                let finished = done.add(1, ordering: .relaxed).newValue
+                let finished = shared.store(result, at: index)
                 progress?(finished, files.count)
             }
         }
-        return results.take()
+        return shared.take()
     }
 }
 
-/// Result slots written by worker threads, each slot by exactly one worker, read after all workers ended.
-private final class ResultSlots: @unchecked Sendable {
+/// The work queue of `readModules`: the next file index to take, and one result slot per file. A pthread
+/// mutex rather than Synchronization's Mutex/Atomic, which need macOS 15 while the package declares macOS 13.
+private final class SharedWork: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var next = 0
+    private var finished = 0
     private var slots: [Result<ModuleReading, DatabaseBuildError>?]
-    private let lock = Mutex(())
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        pthread_mutex_init(&mutex, nil)
+    }
 
-    func store(_ result: Result<ModuleReading, DatabaseBuildError>, at index: Int) {
-        lock.withLock { _ in slots[index] = result }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+
+    func nextIndex() -> Int? {
+        locked {
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    /// Stores a result; returns how many files are finished.
+    func store(_ result: Result<ModuleReading, DatabaseBuildError>, at index: Int) -> Int {
+        locked {
+            slots[index] = result
+            finished += 1
+            return finished
+        }
     }
 
     func take() -> [Result<ModuleReading, DatabaseBuildError>] {
-        lock.withLock { _ in
-            slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "not read")) }
-        }
+        locked { slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "not read")) } }
     }
 }

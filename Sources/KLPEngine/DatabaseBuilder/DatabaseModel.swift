@@ -15,9 +15,10 @@ public struct BuiltObject: Sendable, Equatable {
     /// Kernel object name: `vmlinux` or a module name with `-` normalised to `_`.
     public var name: String
     /// Symbols in the order the kernel walks them (DECISIONS 1): the position of a homonym is 1 + the number of
-    /// earlier lines with the same name.
+    /// earlier lines with the same name. Export markers the kernel lists (`__ksymtab_<name>`) are kept in place.
     public var symbols: [BuiltSymbol]
-    /// Names this object exports (written as `__ksymtab_<name>` lines, sorted).
+    /// Names this object exports; those without a marker line among `symbols` are written as `__ksymtab_<name>`
+    /// lines, sorted, after the symbols.
     public var exports: Set<String>
     /// Where the block came from (a path, or "/proc/kallsyms dump <path>"), for messages.
     public var source: String
@@ -44,19 +45,13 @@ public struct BuiltObject: Sendable, Equatable {
         return nil
     }
 
-    /// Moves export-marker symbols out of the symbol list into `exports`: the reader treats such lines as markers,
-    /// never as symbols, so leaving them in place would only duplicate the export lines written at the end.
-    mutating func separateExportMarkers() {
-        var kept: [BuiltSymbol] = []
-        kept.reserveCapacity(symbols.count)
+    /// Records the names that export-marker symbols export. The marker lines stay where the kernel lists them:
+    /// the reader takes them as markers, not symbols, so they change no position, and the block stays equal to
+    /// /proc/kallsyms line for line.
+    mutating func collectExportMarkers() {
         for symbol in symbols {
-            if let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
-                exports.insert(exported)
-            } else {
-                kept.append(symbol)
-            }
+            if let exported = BuiltObject.exportedName(fromMarker: symbol.name) { exports.insert(exported) }
         }
-        symbols = kept
     }
 }
 
@@ -68,7 +63,7 @@ public struct BuiltDatabase: Sendable, Equatable {
     public init(objects: [BuiltObject]) {
         let vmlinux = objects.filter { $0.name == "vmlinux" }
         let modules = objects.filter { $0.name != "vmlinux" }
-            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.objects = vmlinux + modules
     }
 

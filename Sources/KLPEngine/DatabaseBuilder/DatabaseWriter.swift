@@ -5,7 +5,8 @@
 ///     -file.c            <- source file of the following lines (STT_FILE base name)
 ///     symbol             <- one line per kallsyms entry, in walk order
 ///     -?                 <- the following lines' file is not known (globals, kallsyms dumps)
-///     __ksymtab_name     <- exports of this object, sorted, after its symbols
+///     __ksymtab_name     <- export markers: where the kernel lists them, then the object's other exports
+///                           (from __export_symbol_*, Module.symvers), sorted
 ///
 /// The 0.1 tag keeps upstream readers working (they compare the prefix and ignore `-` lines only if taught to;
 /// v7 would read a `-file` line as a symbol named "-file", harmless since no C symbol starts with '-').
@@ -16,9 +17,10 @@ public enum DatabaseWriter {
     public static let unknownFile = "?"
 
     /// Names that cannot be written as a symbol line: they would be read back as an object (`*`), a file marker
-    /// (`-`), or break the line structure.
+    /// (`-`), an export marker without a name, or break the line structure.
     static func isWritable(_ name: String) -> Bool {
         guard let first = name.utf8.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "-") else { return false }
+        if name == "__ksymtab_" || name == "__export_symbol_" { return false }
         return !name.utf8.contains { $0 == 10 || $0 == 13 || $0 == 0 }
     }
 
@@ -38,8 +40,13 @@ public enum DatabaseWriter {
         }
         line(nil, header)
         for object in database.objects {
+            guard isWritableFile(object.name) else {
+                unwritable.append("object \(object.name.debugDescription) from \(object.source)")
+                continue
+            }
             line(UInt8(ascii: "*"), object.name)
             var currentFile: String? = nil
+            var markedInPlace = Set<String>()
             for symbol in object.symbols {
                 guard isWritable(symbol.name) else {
                     unwritable.append("\(object.name): \(symbol.name.debugDescription)")
@@ -51,8 +58,10 @@ public enum DatabaseWriter {
                     currentFile = file
                 }
                 line(nil, symbol.name)
+                if let exported = BuiltObject.exportedName(fromMarker: symbol.name) { markedInPlace.insert(exported) }
             }
-            let exports = object.exports.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+            let exports = object.exports.subtracting(markedInPlace).map { Array($0.utf8) }
+                .sorted { $0.lexicographicallyPrecedes($1) }
             for name in exports where !name.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) {
                 out.append(contentsOf: "__ksymtab_".utf8)
                 out.append(contentsOf: name)

@@ -9,7 +9,7 @@ enum Decompression {
     /// exhaust memory.
     static let maximumOutput = 1 << 30
 
-    static func format(of bytes: [UInt8]) -> Format? {
+    static func format<Bytes: Collection<UInt8>>(of bytes: Bytes) -> Format? {
         if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
         if bytes.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
         if bytes.starts(with: [0x1F, 0x8B]) { return .gzip }

@@ -73,11 +73,11 @@ struct KallsymsDump {
         guard !vmlinux.symbols.isEmpty || !modules.isEmpty else {
             throw DatabaseBuildError(path: path, line: nil, "the kallsyms dump holds no symbols")
         }
-        vmlinux.separateExportMarkers()
+        vmlinux.collectExportMarkers()
         var result: [BuiltObject] = []
         for name in moduleOrder where !livepatch.contains(name) {
             guard var object = modules[name] else { continue }
-            object.separateExportMarkers()
+            object.collectExportMarkers()
             result.append(object)
         }
         return KallsymsDump(vmlinux: vmlinux, modules: result, livepatchModules: livepatch.sorted())

@@ -43,7 +43,7 @@ enum ModuleFiles {
                 files.append(path)
             }
         }
-        files.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var unique: [String] = []
         for file in files where unique.last != file { unique.append(file) }
         return (unique, problems)

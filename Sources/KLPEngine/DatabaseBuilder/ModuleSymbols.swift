@@ -48,10 +48,10 @@ enum ModuleSymbols {
             }
             // Globals follow all locals in a symbol table: the STT_FILE run no longer says where they come from.
             if symbol.binding != SymbolBinding.local { file = nil }
-            // Export markers count wherever they are (`.export_symbol` is not SHF_ALLOC in 6.5+ objects).
+            // Export markers count wherever they are (`.export_symbol` is not SHF_ALLOC in 6.5+ objects); a
+            // marker in a core section (6.1's `__ksymtab`) is also a kallsyms line and stays in place.
             if symbol.shndx != SpecialSection.undef, let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
                 object.exports.insert(exported)
-                continue
             }
             let index = Int(symbol.shndx)
             guard !symbol.name.isEmpty, symbol.shndx != SpecialSection.undef, index < sections.count, core[index]
@@ -68,7 +68,7 @@ struct ModuleInfo {
     var isLivepatch = false
 
     init(_ scan: SymbolTableScan) {
-        guard let index = scan.sectionIndex(named: ".modinfo"), let bytes = scan.contents(of: index) else { return }
+        guard let bytes = scan.modinfo else { return }
         for entry in bytes.split(separator: 0, omittingEmptySubsequences: true) {
             let text = String(decoding: entry, as: UTF8.self)
             if text.hasPrefix("name="), name == nil {

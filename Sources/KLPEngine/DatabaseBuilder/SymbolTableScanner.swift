@@ -32,28 +32,28 @@ struct SymbolTableScan {
     let sections: [SectionHeader]
     /// Symbol table entries 1..<count in table order (the null entry is left out).
     let symbols: [Entry]
-    let bytes: [UInt8]
-
-    /// The contents of a section, or nil when it has none in the file.
-    func contents(of index: Int) -> ArraySlice<UInt8>? {
-        guard index > 0, index < sections.count else { return nil }
-        let s = sections[index]
-        guard s.type != SectionType.nobits, s.size > 0 else { return nil }
-        let start = Int(s.offset)
-        return bytes[start..<(start + Int(s.size))]
-    }
+    /// A copy of the `.modinfo` contents, when the file has them (debug-only module files have NOBITS there).
+    let modinfo: [UInt8]?
 
     func sectionIndex(named name: String) -> Int? {
         sections.indices.dropFirst().first { sections[$0].name == name }
     }
 
-    init(bytes: [UInt8], path: String) throws(ELFError) {
+    /// Scans the file's bytes; nothing of `raw` is kept, so it may be a mapping that is unmapped afterwards.
+    init(raw: UnsafeRawBufferPointer, path: String) throws(ELFError) {
         self.path = path
-        self.bytes = bytes
-        let result: Result<(UInt16, [SectionHeader], [Entry]), ELFError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(ELFError) in try SymbolTableScan.scan(raw, path: path) }
+        let (fileType, sections, symbols) = try SymbolTableScan.scan(raw, path: path)
+        self.fileType = fileType
+        self.sections = sections
+        self.symbols = symbols
+        let info = sections.indices.dropFirst().first { sections[$0].name == ".modinfo" }
+        if let info, sections[info].type != SectionType.nobits, sections[info].size > 0 {
+            // In bounds: scan() checked every section's contents against the file size.
+            let start = Int(sections[info].offset)
+            modinfo = Array(raw[start..<(start + Int(sections[info].size))])
+        } else {
+            modinfo = nil
         }
-        (fileType, sections, symbols) = try result.get()
     }
 
     private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(ELFError)

@@ -22,7 +22,7 @@ enum VmlinuxSymbols {
             if symbol.binding != SymbolBinding.local { file = nil }
             // nm hides section symbols; empty names have nothing to list.
             if symbol.type == SymbolType.section || symbol.name.isEmpty { continue }
-            let type: Character
+            var type: Character
             switch symbol.shndx {
             case SpecialSection.undef: type = "U"
             case SpecialSection.abs: type = "A"
@@ -38,7 +38,15 @@ enum VmlinuxSymbols {
                     type = "D"
                 }
             }
+            // nm's weak letters, which the table order looks at: V for weak objects, W for the rest.
+            if symbol.binding == SymbolBinding.weak && type != "U" {
+                type = symbol.type == SymbolType.object ? "V" : "W"
+            }
             candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value, file: file))
+        }
+        // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
+        candidates.sort { a, b in
+            a.address != b.address ? a.address < b.address : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         return order(candidates, rules: rules, source: scan.path)
     }
@@ -65,7 +73,7 @@ enum VmlinuxSymbols {
         return candidates
     }
 
-    /// kallsyms' filters, then table order: address, ties in input order.
+    /// kallsyms' filters, then table order (`KallsymsTableOrder`); `candidates` are in `nm -n` order.
     static func order(_ candidates: [Candidate], rules: KernelRules, source: String) -> BuiltObject {
         var kept = candidates.enumerated().filter { _, c in
             KallsymsNameRules.keepsType(c.type, name: c.name) && !KallsymsNameRules.isIgnored(c.name)
@@ -85,11 +93,14 @@ enum VmlinuxSymbols {
                 }
             }
         }
-        kept.sort { a, b in a.element.address != b.element.address ? a.element.address < b.element.address
-                                                                      : a.offset < b.offset }
+        kept.sort { a, b in
+            if a.element.address != b.element.address { return a.element.address < b.element.address }
+            return KallsymsTableOrder.tieOrder((a.element.name, a.element.type), (b.element.name, b.element.type))
+                ?? (a.offset < b.offset)
+        }
         var object = BuiltObject(name: "vmlinux", source: source)
         object.symbols = kept.map { BuiltSymbol(name: $0.element.name, file: $0.element.file) }
-        object.separateExportMarkers()
+        object.collectExportMarkers()
         return object
     }
 }

@@ -245,7 +245,15 @@ private struct ELFParser {
                     throw fail(what, "alignment \(h.alignment) is larger than \(ELFObject.maximumAlignment)")
                 }
             }
-            if h.type == SectionType.nobits || h.type == SectionType.null || h.size == 0 { continue }
+            // SHT_NULL past index 0 is still read as bytes (kept through a round trip), so it is checked too.
+            if h.type == SectionType.nobits { continue }
+            // Empty sections too: their offset is still converted to an index.
+            guard h.size != 0 else {
+                guard h.offset <= UInt64(raw.count) else {
+                    throw fail(what, "offset \(h.offset) of an empty section is past the end of the file (\(raw.count) bytes)")
+                }
+                continue
+            }
             guard r(contains: h.offset, h.size) else {
                 throw fail(what, "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(raw.count) bytes)")
             }

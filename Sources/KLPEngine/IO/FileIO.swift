@@ -24,7 +24,9 @@ public enum FileIO {
     public static let maximumInputSize = 4 << 30
 
     public static func readAll(path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever before fstat can refuse it
+        // (it changes nothing for reads of regular files).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(path: path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         var st = stat()

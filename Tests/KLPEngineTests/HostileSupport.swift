@@ -178,6 +178,7 @@ struct HostileRun {
 struct HostileCLICase {
     static var binary: String { CLITests.binary }
 
+    @discardableResult
     static func expectCleanFailure(database: String, input: String, output: String, named: String,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws -> HostileRun {
         let folder = (output as NSString).deletingLastPathComponent

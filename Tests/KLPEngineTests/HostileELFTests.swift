@@ -278,3 +278,38 @@ import Testing
         }
     }
 }
+
+/// Layouts no compiler makes, built field by field: names that overlap inside one long unterminated run.
+@Suite struct HostileELFLayoutTests {
+    /// A 1 MB string table that is one run of 'a', and 40 000 symbols whose names start at different places
+    /// in it: decoded naively, that is 40 GB of names from a 2 MB file.
+    @Test func overlappingNamesCannotMultiplyMemory() throws {
+        let run = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + [0]
+        let count = 40_000
+        let strtab = RawELF.Section(name: ".strtab", type: SectionType.strtab, data: run)
+        let symtab = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+                                    data: RawELF.symbols(count: count) { UInt32($0) })
+        let bytes = RawELF.make([strtab, symtab])
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            HostileELFTests.expectError(bytes, "string table")
+        }
+        #expect(elapsed < .seconds(10), "\(elapsed)")
+        // The same names all at one offset are one name: that reads, quickly.
+        let same = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+                                  data: RawELF.symbols(count: count) { _ in 1 })
+        let shared = RawELF.make([strtab, same])
+        let t = clock.measure {
+            #expect((try? ELFObject(bytes: shared, path: "shared.ko"))?.symbols.count == count)
+        }
+        #expect(t < .seconds(10), "\(t)")
+    }
+
+    @Test func rawBuilderMakesAReadableObject() throws {
+        let strtab = RawELF.Section(name: ".strtab", type: SectionType.strtab, data: Array("\0foo\0".utf8))
+        let symtab = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+                                    data: RawELF.symbols(count: 1) { _ in 1 })
+        let object = try ELFObject(bytes: RawELF.make([strtab, symtab]), path: "raw.ko")
+        #expect(object.symbols.map(\.name) == ["foo"])
+    }
+}

@@ -197,3 +197,64 @@ struct HostileCLICase {
         return r
     }
 }
+
+/// Writes an ELF64 little-endian ET_REL from raw section contents, with exactly the header fields given: for
+/// layouts no compiler makes (names that overlap, huge tables of one repeated entry).
+struct RawELF {
+    struct Section {
+        var name: String
+        var type: UInt32
+        var flags: UInt64 = 0
+        var link: UInt32 = 0
+        var info: UInt32 = 0
+        var align: UInt64 = 1
+        var entsize: UInt64 = 0
+        var data: [UInt8]
+    }
+
+    /// Sections get indices 1...; a .shstrtab is appended last and named by e_shstrndx.
+    static func make(_ sections: [Section]) -> [UInt8] {
+        var shstrtab: [UInt8] = [0]
+        var nameOffsets: [UInt32] = []
+        for s in sections + [Section(name: ".shstrtab", type: SectionType.strtab, data: [])] {
+            nameOffsets.append(UInt32(shstrtab.count))
+            shstrtab += Array(s.name.utf8) + [0]
+        }
+        var all = sections
+        all.append(Section(name: ".shstrtab", type: SectionType.strtab, data: shstrtab))
+        var out = [UInt8](repeating: 0, count: 64)
+        var offsets: [Int] = []
+        for s in all {
+            while out.count % 8 != 0 { out.append(0) }
+            offsets.append(out.count)
+            out += s.data
+        }
+        while out.count % 8 != 0 { out.append(0) }
+        let shoff = out.count
+        out += [UInt8](repeating: 0, count: 64 * (all.count + 1))
+        var p = out
+        func put(_ o: Int, _ v: UInt64, _ n: Int) { for k in 0..<n { p[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
+        p[0] = 0x7f; p[1] = 0x45; p[2] = 0x4c; p[3] = 0x46; p[4] = 2; p[5] = 1; p[6] = 1
+        put(16, 1, 2); put(18, 62, 2); put(20, 1, 4); put(0x28, UInt64(shoff), 8); put(0x34, 64, 2)
+        put(0x3a, 64, 2); put(0x3c, UInt64(all.count + 1), 2); put(0x3e, UInt64(all.count), 2)
+        for (i, s) in all.enumerated() {
+            let h = shoff + 64 * (i + 1)
+            put(h, UInt64(nameOffsets[i]), 4); put(h + 4, UInt64(s.type), 4); put(h + 8, s.flags, 8)
+            put(h + 24, UInt64(offsets[i]), 8); put(h + 32, UInt64(s.data.count), 8); put(h + 40, UInt64(s.link), 4)
+            put(h + 44, UInt64(s.info), 4); put(h + 48, s.align, 8); put(h + 56, s.entsize, 8)
+        }
+        return p
+    }
+
+    /// `count` symbols (after the null one) named by st_name offsets from `nameOffset(k)`, undefined, global.
+    static func symbols(count: Int, nameOffset: (Int) -> UInt32) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 24 * (count + 1))
+        for k in 1...count {
+            let o = 24 * k
+            let n = nameOffset(k)
+            for b in 0..<4 { out[o + b] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(b))) }
+            out[o + 4] = 0x10  // STB_GLOBAL, STT_NOTYPE
+        }
+        return out
+    }
+}

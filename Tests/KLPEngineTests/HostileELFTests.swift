@@ -313,3 +313,51 @@ import Testing
         #expect(object.symbols.map(\.name) == ["foo"])
     }
 }
+
+/// Conversion time must grow linearly with the object, whatever its shape.
+@Suite struct HostileScalingTests {
+    /// `n` function sections, each with its own .rela section holding one relocation to a unique vmlinux
+    /// symbol: conversion makes n klp relocation sections.
+    static func manySections(_ n: Int) -> [UInt8] {
+        var sections: [RawELF.Section] = [
+            RawELF.Section(name: ".strtab", type: SectionType.strtab, data: [0] + Array("unique_symbol".utf8) + [0]),
+            RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+                           data: RawELF.symbols(count: 1) { _ in 1 }),
+        ]
+        for k in 0..<n {
+            sections.append(RawELF.Section(name: ".text.f\(k)", type: SectionType.progbits, flags: 6, data: [UInt8](repeating: 0, count: 8)))
+        }
+        for k in 0..<n {
+            var r = [UInt8](repeating: 0, count: 24)
+            r[8] = 2   // R_X86_64_PC32
+            r[12] = 1  // symbol 1
+            sections.append(RawELF.Section(name: ".rela.text.f\(k)", type: SectionType.rela, flags: 0x40, link: 2,
+                                           info: UInt32(3 + k), align: 8, entsize: 24, data: r))
+        }
+        return RawELF.make(sections)
+    }
+
+    static func conversionTime(_ n: Int) throws -> Duration {
+        let object = try ELFObject(bytes: manySections(n), path: "many.ko")
+        let database = try SymbolDatabase.parse(bytes: Array("klp-convert-symbol-data.0.1\n*vmlinux\nunique_symbol\n".utf8), path: "db")
+        var created = 0
+        let t = ContinuousClock().measure {
+            let (plan, output) = Converter(database: database).convert(object)
+            created = plan.createdSections.count
+            if let output { _ = try? ELFWriter.bytes(of: output) }
+        }
+        #expect(created == n)
+        return t
+    }
+
+    /// Planning looks up an existing klp section with a scan of all sections for each new one, so n sections
+    /// cost n^2 (8000 sections, a 1.5 MB file: 33 s in a debug build). Known issue for Converter.swift's owner.
+    @Test func manyRelocationSectionsConvertInLinearTime() throws {
+        let small = try Self.conversionTime(500)
+        let large = try Self.conversionTime(2000)
+        let ratio = large / small
+        withKnownIssue("klpSection(object:baseID:base:) scans object.sections for each new klp section") {
+            #expect(ratio < 8, "4x the sections took \(ratio)x the time (\(small) -> \(large))")
+        }
+    }
+}

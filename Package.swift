@@ -13,7 +13,9 @@ let package = Package(
     ],
     targets: [
         // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code.
-        .target(name: "KLPEngine"),
+        .target(name: "KLPEngine", dependencies: ["CCompression"]),
+        // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).
+        .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
         // ncursesw, used only by the TUI.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
@@ -25,6 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"]),
+        // Screens/ holds the expected rendered screens, read through #filePath.
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),
     ]
 )

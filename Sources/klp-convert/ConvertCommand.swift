@@ -6,11 +6,13 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a livepatch (the default command; what kbuild runs).",
         discussion: """
-        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported,
-        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with .klp.rela.<object>.<section>
-        sections and .klp.sym.<object>.<name>,<position> symbols. All problems of the whole file are reported; on
-        any error nothing is written (exit status 255). The output is written to a temporary file in its folder and
-        renamed into place, with the input's permission bits.
+        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
+        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
+        .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
+
+        All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
+        output is written to a temporary file in its folder and renamed into place, with the input's permission \
+        bits.
         """)
 
     @Argument(help: "The symbol database (symbols.klp).") var symbols: String
@@ -21,8 +23,7 @@ struct ConvertCommand: ParsableCommand {
     var strict = false
     @Flag(help: "Convert references to symbols exported by modules into klp relocations (late module patching) instead of leaving them to the module loader.")
     var convertModuleExports = false
-    @Option(name: .customLong("choose"), help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
-    var choices: [String] = []
+    @OptionGroup var choices: ChoiceOptions
     @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable).", valueName: "file"))
     var symvers: [String] = []
     @Flag(help: "Allow <output> to be the same file as <input> (still written atomically).")
@@ -32,9 +33,13 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
-        for c in choices {
-            let (symbol, target) = try parseChoice(c)
-            options.choices[symbol] = target
+        do {
+            options.choices = try choices.load()
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Report.failure(error)
+            throw ExitCode(conversionFailureStatus)
         }
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KLPEngine
 
 @main
@@ -7,13 +8,36 @@ struct KLPConvert: ParsableCommand {
         commandName: "klp-convert",
         abstract: "Convert a livepatch module's references to non-exported kernel symbols into klp relocations.",
         discussion: """
-        Drop-in for the kernel build: klp-convert <symbols.klp> <input.ko> <output.ko>
-        (the 'convert' subcommand is the default). Annotations KLP_MODULE_RELOC(object) /
-        KLP_SYMPOS(symbol, position) in the patch choose between homonyms; position 0 means unique,
-        homonyms count from 1 in kallsyms order.
+        Drop-in for the kernel build: klp-convert <symbols.klp> <input.ko> <output.ko> (the 'convert' subcommand \
+        is the default).
+
+        Annotations KLP_MODULE_RELOC(object) / KLP_SYMPOS(symbol, position) in the patch choose between \
+        homonyms: position 0 means unique in that object, homonyms count from 1 in kallsyms order.
         """,
         version: KLPVersion.tool,
         subcommands: [ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
-                      CheckCommand.self],
+                      CheckCommand.self, BuildDBCommand.self, TUICommand.self],
         defaultSubcommand: ConvertCommand.self)
+
+    /// As ArgumentParser's main, but usage errors carry the tool's "klp-convert: " prefix like every other
+    /// message, so they are found in a kbuild log the same way.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let first = lines.first, !first.isEmpty {
+                lines[0] = "klp-convert: " + (first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
+            }
+            if !message.isEmpty { Report.line(lines.joined(separator: "\n")) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -11,15 +11,18 @@ struct ListCommand: ParsableCommand {
     @Argument(help: "The livepatch module (.ko or .o).") var input: String
     @Flag(help: "Print JSON instead of text.") var json = false
     @Flag(help: "Also list exported and already converted symbols.") var all = false
-    @Option(name: .customLong("choose"), help: ArgumentHelp("SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
-    var choices: [String] = []
+    @OptionGroup var choices: ChoiceOptions
     @Flag(help: "Convert references to module exports too (as the convert option).") var convertModuleExports = false
 
     func run() throws {
         var options = ConversionOptions(convertModuleExports: convertModuleExports)
-        for c in choices {
-            let (symbol, target) = try parseChoice(c)
-            options.choices[symbol] = target
+        do {
+            options.choices = try choices.load()
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Report.failure(error)
+            throw ExitCode.failure
         }
         let plan: ConversionPlan
         do {

@@ -52,6 +52,27 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
     return try SymbolDatabase.load(path: path, symvers: symvers)
 }
 
+/// Where a run's positions come from besides the patch's annotations: --choose on the command line and
+/// --choices files saved by the TUI (later sources win, --choose last).
+struct ChoiceOptions: ParsableArguments {
+    @Option(name: .customLong("choose"), help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
+    var choose: [String] = []
+    @Option(name: .customLong("choices"), help: ArgumentHelp("A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
+    var files: [String] = []
+
+    func load() throws -> [String: SymbolTarget] {
+        var result: [String: SymbolTarget] = [:]
+        for path in files {
+            result.merge(try ChoicesFile.load(path: path)) { _, new in new }
+        }
+        for c in choose {
+            let (symbol, target) = try parseChoice(c)
+            result[symbol] = target
+        }
+        return result
+    }
+}
+
 /// Parses `symbol=object,position` (the --choose option).
 func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
     guard let eq = text.firstIndex(of: "="), let comma = text.lastIndex(of: ","), eq < comma,

@@ -9,16 +9,19 @@ struct SnippetCommand: ParsableCommand {
 
     @Argument(help: "The symbol database (symbols.klp).") var symbols: String
     @Argument(help: "The livepatch module (.ko or .o).") var input: String
-    @Option(name: .customLong("choose"), help: ArgumentHelp("SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
-    var choices: [String] = []
+    @OptionGroup var choices: ChoiceOptions
     @Flag(help: "Also annotate symbols that resolve automatically (pins them against future homonyms).")
     var all = false
 
     func run() throws {
         var options = ConversionOptions()
-        for c in choices {
-            let (symbol, target) = try parseChoice(c)
-            options.choices[symbol] = target
+        do {
+            options.choices = try choices.load()
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Report.failure(error)
+            throw ExitCode.failure
         }
         let plan: ConversionPlan
         do {

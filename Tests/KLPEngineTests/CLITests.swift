@@ -146,4 +146,17 @@ import Testing
         #expect(b.status == 1)
         #expect(b.stderr.contains("invalid access to vmlinux symbol 'init_once'"))
     }
+
+    @Test func choicesFileReplaysPicks() throws {
+        let (dir, input, db) = try Self.setUp(annotated: false)
+        try "# klp-convert choices\ninit_once vmlinux 2\n".write(toFile: "\(dir)/picks", atomically: true, encoding: .utf8)
+        let r = try Shell.run(Self.binary, ["convert", "--choices", "\(dir)/picks", db, input, "\(dir)/out.ko"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Readelf("\(dir)/out.ko").symbols.contains { $0.name == ".klp.sym.vmlinux.init_once,2" })
+        try "init_once vmlinux\n".write(toFile: "\(dir)/bad", atomically: true, encoding: .utf8)
+        let bad = try Shell.run(Self.binary, ["convert", "--choices", "\(dir)/bad", db, input, "\(dir)/out2.ko"])
+        #expect(bad.status == 255)
+        #expect(bad.stderr.hasPrefix("klp-convert: \(dir)/bad:1: "))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/out2.ko"))
+    }
 }

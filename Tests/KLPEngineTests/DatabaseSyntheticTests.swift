@@ -9,7 +9,7 @@ struct DatabaseSyntheticTests {
 
     /// A mixed selection: homonyms, exported names, unique names, module names, names that do not exist.
     static func selection(from db: SymbolDatabase, count: Int) -> Set<String> {
-        var random = SplitMix64(seed: 7)
+        var random = SyntheticSymbolList.Random(seed: 7)
         var names: Set<String> = ["__key", "_rs", "init_module", "no_such_symbol", "__ksymtab_x"]
         let ids = db.allNameIDs
         while names.count < count {
@@ -99,6 +99,9 @@ struct DatabaseSyntheticTests {
         let folded = names.filter { $0.name.lowercased().contains("dma_cpu") }.map(\.id)
         #expect(db.nameIDs(containing: "DMA_Cpu", ignoringCase: true) == folded)
         #expect(db.nameIDs(containing: "DMA_Cpu").isEmpty)
+        let search = SymbolNameSearch(db, ignoringCase: true)
+        #expect(search.nameIDs(containing: "dMa_CPU") == folded)
+        #expect(search.nameIDs(containing: "dma_cpu", limit: 1) == Array(folded.prefix(1)))
         #expect(db.nameIDs(containing: "dma", limit: 3).count == 3)
         #expect(db.nameIDs(containing: "").count == db.uniqueNameCount)
         #expect(db.nameIDs(containing: "a\nb").isEmpty)

@@ -52,4 +52,24 @@ import Testing
         let homonyms = object.symbols.filter { $0.name == "homonym" }
         #expect(homonyms.count == 2)
     }
+
+    /// Without a database, `check` still knows the exports a kbuild module uses: modpost lists them in __versions.
+    @Test func checkFindsNonExportedUndefinedSymbolsThroughVersions() throws {
+        let dir = try Shell.temporaryDirectory("kbuild-unconv")
+        try "obj-m += unconv.o\n".write(toFile: "\(dir)/Makefile", atomically: true, encoding: .utf8)
+        try """
+        #include <linux/module.h>
+        static int __init unconv_init(void) { pr_info("%s\\n", saved_command_line); return 0; }
+        module_init(unconv_init);
+        MODULE_LICENSE("GPL");
+        MODULE_INFO(livepatch, "Y");
+        """.write(toFile: "\(dir)/unconv.c", atomically: true, encoding: .utf8)
+        try Shell.check("make", ["-C", try Self.headersDirectory(), "M=\(dir)", "KBUILD_MODPOST_WARN=1", "modules"], cwd: dir)
+        let object = try ELFObject.read(path: "\(dir)/unconv.ko")
+        let versioned = try #require(LivepatchChecker.versionedNames(object))
+        #expect(versioned.contains("_printk"))
+        let findings = LivepatchChecker().check(object).errors.map(\.message)
+        #expect(findings.contains { $0.hasPrefix("undefined symbol saved_command_line is not in __versions") })
+        #expect(!findings.contains { $0.contains("_printk") })
+    }
 }

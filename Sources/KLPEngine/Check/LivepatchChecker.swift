@@ -42,7 +42,24 @@ public struct LivepatchChecker: Sendable {
         }
     }
 
+    /// Names modpost recorded in `__versions` (struct modversion_info: a word-sized CRC, then the name in the
+    /// rest of a 64-byte record): every exported symbol the module uses, when the kernel has CONFIG_MODVERSIONS.
+    static func versionedNames(_ object: ELFObject) -> Set<String>? {
+        guard let versions = object.section(named: "__versions"), case .bytes(let data) = versions.content,
+              data.count % 64 == 0 else { return nil }
+        let word = object.header.elfClass.wordSize
+        var names = Set<String>()
+        var start = data.startIndex
+        while start + 64 <= data.endIndex {
+            let field = data[(start + word)..<(start + 64)]
+            names.insert(String(decoding: field.prefix { $0 != 0 }, as: UTF8.self))
+            start += 64
+        }
+        return names
+    }
+
     private func checkSymbols(_ object: ELFObject, _ out: inout [Diagnostic]) {
+        let versioned = database == nil ? Self.versionedNames(object) : nil
         for symbol in object.symbols {
             let at = Diagnostic.Location(symbol: symbol.name)
             if symbol.section == .livepatch {
@@ -68,6 +85,8 @@ public struct LivepatchChecker: Sendable {
                     if !database.isExported(symbol.name) {
                         out.append(Diagnostic(.error, "undefined symbol \(symbol.name) is not exported: the kernel will refuse the module (Unknown symbol \(symbol.name))", at: at))
                     }
+                } else if let versioned, !versioned.contains(symbol.name) {
+                    out.append(Diagnostic(.error, "undefined symbol \(symbol.name) is not in __versions, so modpost found no export for it: the kernel will refuse the module (Unknown symbol \(symbol.name)); was the module converted?", at: at))
                 } else if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
                     out.append(Diagnostic(.error, "undefined symbol \(symbol.name): a minimal-version annotation that was not converted", at: at))
                 }

@@ -22,10 +22,16 @@ extension Converter {
                 var kept: [Relocation] = []
                 kept.reserveCapacity(relocs.count - indices.count)
                 for (k, r) in relocs.enumerated() where !indices.contains(k) { kept.append(r) }
-                // v7 keeps the ordinary relocation section even when it becomes empty.
                 section.content = .relocations(kept, rela: rela)
             }
         }
+        // A relocation section emptied by the conversion goes (v7 kept it; readelf --enable-checks warns about
+        // zero-sized relocation sections). Sections that were empty in the input stay as they were.
+        var emptied: Set<SectionID> = []
+        for (id, indices) in leaving where !indices.isEmpty {
+            if let s = object.section(id), s.relocations.isEmpty { emptied.insert(id) }
+        }
+        object.removeSections(emptied)
 
         for (i, planned) in plan.createdSections.enumerated() {
             let base = plan.klpSectionBases[i]

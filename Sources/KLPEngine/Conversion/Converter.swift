@@ -70,6 +70,8 @@ private struct ConversionPlanner {
     var klpSectionIndex: [String: Int] = [:]
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
+    /// Symbols already counted in `referencedNames` (hashing an id is cheaper than hashing a name per relocation).
+    var seenSymbols: Set<SymbolID> = []
 
     init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
         self.object = object
@@ -125,7 +127,7 @@ private struct ConversionPlanner {
             }
             if skipped.contains(sid) { continue }
             guard let symbol = object.symbol(sid) else { continue }
-            referencedNames.insert(symbol.name)
+            if seenSymbols.insert(sid).inserted { referencedNames.insert(symbol.name) }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             let index: Int
             if let i = entryIndex[sid] {
@@ -158,6 +160,12 @@ private struct ConversionPlanner {
                 continue
             }
             guard plan.symbols[index].status.converts else { continue }
+            if let problem = ArchitectureRules.problem(machine: object.header.machine, order: object.header.byteOrder,
+                                                       relocation: r, base: baseID.flatMap { object.section($0) }) {
+                // The input already carries this relocation: the module is broken with or without conversion, so
+                // this is a warning (an error with --strict), not a refusal to convert.
+                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "relocation the kernel will reject for symbol: \(symbol.name) section: \(section.name): \(problem)", at: location))
+            }
             guard rela else {
                 plan.diagnostics.append(Diagnostic(.error, "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA", at: location))
                 continue

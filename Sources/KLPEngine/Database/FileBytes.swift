@@ -5,12 +5,18 @@ import Darwin
 #endif
 
 /// A whole file read into one malloc'd buffer (no zero-filling, no per-line copies); freed on deinit.
-/// The parsers read it through `bytes` while the object is alive.
+/// The parsers read it inside `withBytes`.
 final class FileBytes {
     private let base: UnsafeMutableRawPointer?
     let count: Int
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    /// The bytes, valid only inside `body`: a method call keeps `self` (and so the buffer) alive, whereas a
+    /// pointer taken from a property could outlive the object's last use.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws(DatabaseError) -> Result)
+        throws(DatabaseError) -> Result
+    {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
 
     private init(base: UnsafeMutableRawPointer?, count: Int) {
         self.base = base

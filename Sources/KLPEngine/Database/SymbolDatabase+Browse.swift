@@ -69,21 +69,37 @@ extension SymbolDatabase {
     }
 
     /// Distinct names containing `needle` (ASCII case folded when `ignoringCase`), in id order, at most `limit`.
-    /// An empty needle matches every name.
+    /// An empty needle matches every name. A case-folded search folds every name first: to search on every
+    /// keystroke, make one `SymbolNameSearch` and query it instead.
     public func nameIDs(containing needle: String, ignoringCase: Bool = false, limit: Int = .max)
         -> [SymbolNameID]
     {
-        let table = contents.symbols.names
+        SymbolNameSearch(self, ignoringCase: ignoringCase).nameIDs(containing: needle, limit: limit)
+    }
+}
+
+/// Substring search over every distinct name of a database. Holds the name buffer (shared, not copied) or, for
+/// case-insensitive search, one ASCII-folded copy made at init, so repeated queries cost one scan each.
+public struct SymbolNameSearch: Sendable {
+    public let database: SymbolDatabase
+    public let ignoringCase: Bool
+    private let haystack: [UInt8]
+
+    public init(_ database: SymbolDatabase, ignoringCase: Bool = false) {
+        self.database = database
+        self.ignoringCase = ignoringCase
+        let names = database.contents.symbols.names.bytes
+        haystack = ignoringCase ? Self.folded(names) : names
+    }
+
+    /// Names containing `needle`, in id order (first appearance in symbols.klp), at most `limit`.
+    public func nameIDs(containing needle: String, limit: Int = .max) -> [SymbolNameID] {
         var pattern = Array(needle.utf8)
         // Names never contain a newline, so such a needle matches nothing.
         if pattern.contains(10) || limit <= 0 { return [] }
-        if pattern.isEmpty { return Array(allNameIDs.prefix(limit)) }
-        var haystack = table.bytes
-        if ignoringCase {
-            pattern = pattern.map(Self.foldASCII)
-            // One folded copy per search: a pass over the name bytes, cheaper than folding inside the scan.
-            haystack = haystack.map(Self.foldASCII)
-        }
+        if pattern.isEmpty { return Array(database.allNameIDs.prefix(limit)) }
+        if ignoringCase { pattern = Self.folded(pattern) }
+        let table = database.contents.symbols.names
         let starts = table.starts
         var result: [SymbolNameID] = []
         haystack.withUnsafeBytes { hay in
@@ -104,17 +120,20 @@ extension SymbolDatabase {
                     let id = Self.lastIndex(in: starts, atMost: UInt32(at))
                     result.append(SymbolNameID(rawValue: Int32(id)))
                     if result.count >= limit { return }
-                    let nameEnd = Int(starts[id]) + table.length(Int32(id))
-                    offset = nameEnd + 1
+                    offset = Int(starts[id]) + table.length(Int32(id)) + 1
                 }
             }
         }
         return result
     }
 
-    @inline(__always)
-    private static func foldASCII(_ byte: UInt8) -> UInt8 {
-        byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+    /// ASCII upper case to lower case; other bytes (including UTF-8 sequences) unchanged.
+    private static func folded(_ bytes: [UInt8]) -> [UInt8] {
+        var copy = bytes
+        copy.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] &- 65 < 26 { buffer[index] |= 0x20 }
+        }
+        return copy
     }
 
     /// Binary search: index of the last element <= value (starts[0] is 0, so one always exists).

@@ -30,11 +30,14 @@ public final class SymbolDatabase: Sendable {
     {
         let file = try FileBytes.load(path: path, what: "Symbol list")
         let filter = names.map(NameFilter.init)
-        var contents = try SymbolListParser.parse(file.bytes, path: path, filter: filter)
+        var contents = try file.withBytes { bytes throws(DatabaseError) in
+            try SymbolListParser.parse(bytes, path: path, filter: filter)
+        }
         for symversPath in symvers {
             let symversFile = try FileBytes.load(path: symversPath, what: "Module.symvers")
-            try ModuleSymversParser.addExports(
-                from: symversFile.bytes, path: symversPath, filter: filter, into: &contents)
+            try symversFile.withBytes { bytes throws(DatabaseError) in
+                try ModuleSymversParser.addExports(from: bytes, path: symversPath, filter: filter, into: &contents)
+            }
         }
         return SymbolDatabase(path: path, contents: contents, filter: filter)
     }
@@ -60,7 +63,9 @@ public final class SymbolDatabase: Sendable {
     /// A copy of this database with the exports of a Module.symvers file added (filtered by `onlyNames`).
     public func addingExports(fromSymvers symversPath: String) throws(DatabaseError) -> SymbolDatabase {
         let file = try FileBytes.load(path: symversPath, what: "Module.symvers")
-        return try addingExports(fromSymversBytes: file.bytes, path: symversPath)
+        return try file.withBytes { bytes throws(DatabaseError) in
+            try addingExports(fromSymversBytes: bytes, path: symversPath)
+        }
     }
 
     /// As `addingExports(fromSymvers:)`, for Module.symvers bytes already in memory.
@@ -95,6 +100,9 @@ public final class SymbolDatabase: Sendable {
     public var symbolCount: Int { contents.symbols.count }
 
     /// Every line naming `name`, in all objects, in file order.
+    ///
+    /// Positions follow line order. In a `.nameSorted` database that order means nothing for homonyms (nm sorted
+    /// them by name): there, only `copiesInObject` is reliable, for checking a given position (DECISIONS 1).
     public func candidates(named name: String) -> [DatabaseCandidate] {
         guard let id = contents.symbols.names.find(name) else { return [] }
         return chain(from: contents.symbols.nameHead[Int(id)], name: name, object: nil)

@@ -36,10 +36,17 @@ enum SymbolListParser {
         var start = 0
         var lineNumber = 0
         var currentObject: Int32 = -1
+        // The current `-<file>` marker: interned only when a kept symbol needs it (a targeted load keeps few).
         var currentFile: Int32 = -1
+        var currentFileStart = -1
+        var currentFileLength = 0
+        // Static lets are lazily initialised globals: read them once, not on every line.
+        let ksymtabHead = Self.ksymtabHead, ksymtabTail = Self.ksymtabTail
+        let exportHead = Self.exportHead, exportTail = Self.exportTail
         // The previous symbol line of the current block, to notice a block that is not in name order.
         var previousStart = -1
         var previousLength = 0
+        var pending = PendingSymbols()
 
         while start < end {
             lineNumber += 1
@@ -64,6 +71,7 @@ enum SymbolListParser {
                 let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
                 currentObject = contents.objects.intern(ObjectList.normalise(name))
                 currentFile = -1
+                currentFileStart = -1
                 previousStart = -1
 
             case UInt8(ascii: "-"):
@@ -71,7 +79,11 @@ enum SymbolListParser {
                     throw failure(lineNumber, "File format error: source file marker before the first *object line")
                 }
                 if length == 1 { throw failure(lineNumber, "File format error: empty source file name after '-'") }
-                currentFile = contents.files.intern(line + 1, length - 1)
+                currentFile = -1
+                // "-?" (written by build-db before a table's globals) means "file unknown".
+                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+                currentFileStart = unknown ? -1 : start + 1
+                currentFileLength = unknown ? 0 : length - 1
                 if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
 
             default:
@@ -86,7 +98,8 @@ enum SymbolListParser {
                     previousStart = start
                     previousLength = length
                 }
-                let markerLength = exportMarkerPrefixLength(line, length)
+                let markerLength = exportMarkerPrefixLength(
+                    line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
                 if markerLength > 0 {
                     if markerLength == length {
                         throw failure(lineNumber, "File format error: export marker without a symbol name")
@@ -96,14 +109,15 @@ enum SymbolListParser {
                         contents.exports.add(exported, length - markerLength, owner: currentObject)
                     }
                 } else if filter?.contains(line, length) ?? true {
-                    contents.symbols.append(
-                        line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                    if currentFile < 0 && currentFileStart >= 0 {
+                        currentFile = contents.files.intern(base + currentFileStart, currentFileLength)
+                    }
+                    pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                    if pending.isFull { pending.flush(into: &contents.symbols) }
                 }
             }
         }
-        if lineNumber == 0 {
-            throw DatabaseError(path: path, line: nil, message: "Unable to read Symbol list: the file is empty")
-        }
+        pending.flush(into: &contents.symbols)
         contents.fileObjectCount = contents.objects.names.count
         contents.symbols.computePositions()
         if let orderEvidence {
@@ -150,7 +164,10 @@ enum SymbolListParser {
 
     /// Length of a `__ksymtab_` (10) or `__export_symbol_` (16) prefix, or 0 when the line is a plain symbol.
     @inline(__always)
-    static func exportMarkerPrefixLength(_ line: UnsafeRawPointer, _ length: Int) -> Int {
+    static func exportMarkerPrefixLength(
+        _ line: UnsafeRawPointer, _ length: Int,
+        _ ksymtabHead: UInt64, _ ksymtabTail: UInt16, _ exportHead: UInt64, _ exportTail: UInt64
+    ) -> Int {
         guard length >= 10 else { return 0 }
         // The constants are little-endian words: convert the loads so big-endian hosts agree.
         let head = UInt64(littleEndian: line.loadUnaligned(as: UInt64.self))

@@ -48,7 +48,7 @@ public enum SyntheticSymbolList {
 
     /// The file's bytes. The same shape always gives the same bytes.
     public static func make(_ shape: Shape) -> [UInt8] {
-        var random = SplitMix64(seed: shape.seed)
+        var random = Random(seed: shape.seed)
         var out: [UInt8] = []
         out.reserveCapacity((shape.vmlinuxSymbols + shape.modules * shape.symbolsPerModule) * 26)
         out.append(contentsOf: (shape.ordered ? "klp-convert-symbol-data.0.1 order=kallsyms\n"
@@ -103,7 +103,7 @@ public enum SyntheticSymbolList {
 
     private static func emit(
         _ object: String, _ symbols: [String], _ markers: [String], _ ordered: Bool,
-        _ random: inout SplitMix64, _ out: inout [UInt8]
+        _ random: inout Random, _ out: inout [UInt8]
     ) {
         out.append(UInt8(ascii: "*"))
         out.append(contentsOf: object.utf8)
@@ -134,15 +134,17 @@ public enum SyntheticSymbolList {
     }
 }
 
-/// Small, fast, deterministic generator (Steele, Lea, Flood 2014).
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
+extension SyntheticSymbolList {
+    /// SplitMix64: small, fast, deterministic (Steele, Lea, Flood 2014); also used by tests to pick names.
+    public struct Random: Sendable {
+        private var state: UInt64
+        public init(seed: UInt64) { state = seed }
+        public mutating func next() -> UInt64 {
+            state &+= 0x9e37_79b9_7f4a_7c15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return z ^ (z >> 31)
+        }
     }
 }

@@ -1,0 +1,32 @@
+// What some architectures' module loaders need of a klp relocation beyond the generic rules, checked before
+// writing a module the kernel would reject when it applies the relocation (reference §5.3).
+
+public enum ArchitectureRules {
+    /// arm64's apply_relocate_add has no case for GOT-based types: "unsupported RELA relocation".
+    static let arm64Unsupported: Set<UInt32> = [
+        300, 307, 308, 309, 310, 311, 312, 313,  // GOT_LD_PREL19, GOTREL*, ADR_GOT_PAGE, LD64_GOT_LO12_NC, LD64_GOTPAGE_LO15
+    ]
+    static let ppc64Nop: UInt32 = 0x6000_0000
+    static let ppc64RestoreR2: UInt32 = 0xe841_0018  // ld r2,24(r1): already patched
+
+    /// A problem with converting relocation `r` in `base` (the section it patches), or nil.
+    static func problem(machine: UInt16, order: ByteOrder, relocation r: Relocation, base: Section?) -> String? {
+        switch machine {
+        case Machine.aarch64 where arm64Unsupported.contains(r.type):
+            return "the arm64 module loader does not apply \(RelocationTypeNames.name(machine: machine, type: r.type)) (unsupported RELA relocation): the patch would fail to load; avoid weak or GOT-indirect references to this symbol"
+        case Machine.ppc64 where r.type == 10:  // R_PPC64_REL24: a call through a stub that clobbers r2
+            guard let base, case .bytes(let data) = base.content else { return nil }
+            let next = Int(r.offset) + 4
+            guard r.offset <= UInt64(Int.max - 8), next + 4 <= data.count else {
+                return "call at the end of \(base.name): the ppc64 loader needs a nop after the branch to restore r2"
+            }
+            let word = data.withUnsafeBytes { RawReader($0, order: order).u32(next) }
+            if word != ppc64Nop && word != ppc64RestoreR2 {
+                return "R_PPC64_REL24 call not followed by a nop (found 0x\(String(word, radix: 16))): the ppc64 loader refuses a call to a livepatch symbol it cannot make restore r2; call it through a pointer or declare it extern so gcc emits the nop"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// The vmlinux block from a vmlinux ELF or a System.map: the symbols scripts/kallsyms.c puts in the kallsyms
+/// table, in table order (by address). The kernel's walk for a name visits same-named entries by address
+/// (`compare_names`: name, then address, then table index), so the rank of a homonym here is its position.
+enum VmlinuxSymbols {
+    struct Candidate {
+        var name: String
+        var type: Character
+        var address: UInt64
+        var file: String?
+    }
+
+    /// From the symbol table of a linked vmlinux, classifying each symbol the way `nm` does for kallsyms.
+    static func fromELF(_ scan: SymbolTableScan, rules: KernelRules) -> BuiltObject {
+        var candidates: [Candidate] = []
+        candidates.reserveCapacity(scan.symbols.count)
+        var file: String? = nil
+        for symbol in scan.symbols {
+            if symbol.type == SymbolType.file {
+                file = symbol.name.isEmpty ? nil : symbol.name
+                continue
+            }
+            if symbol.binding != SymbolBinding.local { file = nil }
+            // nm hides section symbols; empty names have nothing to list.
+            if symbol.type == SymbolType.section || symbol.name.isEmpty { continue }
+            var type: Character
+            switch symbol.shndx {
+            case SpecialSection.undef: type = "U"
+            case SpecialSection.abs: type = "A"
+            case SpecialSection.common: type = "C"
+            default:
+                let index = Int(symbol.shndx)
+                guard symbol.shndx < SpecialSection.loReserve, index < scan.sections.count else { continue }
+                let flags = scan.sections[index].flags
+                // Non-allocated sections (debug info, notes kept out of memory) are nm's N/n: never in kallsyms.
+                if flags & SectionFlags.alloc == 0 { type = "N" } else if flags & SectionFlags.execinstr != 0 {
+                    type = "T"
+                } else {
+                    type = "D"
+                }
+            }
+            // nm's weak letters, which the table order looks at: V for weak objects, W for the rest.
+            if symbol.binding == SymbolBinding.weak && type != "U" {
+                type = symbol.type == SymbolType.object ? "V" : "W"
+            }
+            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value, file: file))
+        }
+        // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
+        candidates.sort { a, b in
+            a.address != b.address ? a.address < b.address : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        return order(candidates, rules: rules, source: scan.path)
+    }
+
+    /// From System.map (`nm -n` output filtered by scripts/mksysmap): `address type name` lines.
+    static func fromSystemMap(_ text: [UInt8], path: String) throws(DatabaseBuildError) -> [Candidate] {
+        var candidates: [Candidate] = []
+        var lineNumber = 0
+        for line in text.split(separator: 10, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            let fields = line.split(separator: 32, omittingEmptySubsequences: true)
+            guard fields.count >= 3, fields[1].count == 1,
+                  let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
+            else {
+                throw DatabaseBuildError(path: path, line: lineNumber,
+                                         "not a System.map line (expected 'address type name')")
+            }
+            candidates.append(Candidate(name: String(decoding: fields[2], as: UTF8.self),
+                                        type: Character(UnicodeScalar(fields[1][fields[1].startIndex])),
+                                        address: address, file: nil))
+        }
+        guard !candidates.isEmpty else { throw DatabaseBuildError(path: path, line: nil, "System.map is empty") }
+        return candidates
+    }
+
+    /// kallsyms' filters, then table order (`KallsymsTableOrder`); `candidates` are in `nm -n` order.
+    static func order(_ candidates: [Candidate], rules: KernelRules, source: String) -> BuiltObject {
+        var kept = candidates.enumerated().filter { _, c in
+            KallsymsNameRules.keepsType(c.type, name: c.name) && !KallsymsNameRules.isIgnored(c.name)
+        }
+        if !rules.kallsymsAll {
+            // Without --all-symbols only text and init text are kept (scripts/kallsyms.c symbol_valid); a symbol
+            // at the very end of a range other than its end marker is dropped too (it may move between passes).
+            var bounds: [String: UInt64] = [:]
+            for c in candidates where ["_stext", "_etext", "_sinittext", "_einittext"].contains(c.name) {
+                bounds[c.name] = c.address
+            }
+            let ranges: [(UInt64, UInt64, String)] = [("_stext", "_etext"), ("_sinittext", "_einittext")]
+                .compactMap { s, e in bounds[s].flatMap { lo in bounds[e].map { (lo, $0, e) } } }
+            kept = kept.filter { _, c in
+                ranges.contains { lo, hi, endName in
+                    c.address >= lo && c.address <= hi && (c.address != hi || c.name == endName)
+                }
+            }
+        }
+        kept.sort { a, b in
+            if a.element.address != b.element.address { return a.element.address < b.element.address }
+            return KallsymsTableOrder.tieOrder((a.element.name, a.element.type), (b.element.name, b.element.type))
+                ?? (a.offset < b.offset)
+        }
+        var object = BuiltObject(name: "vmlinux", source: source)
+        object.symbols = kept.map { BuiltSymbol(name: $0.element.name, file: $0.element.file) }
+        object.collectExportMarkers()
+        return object
+    }
+}

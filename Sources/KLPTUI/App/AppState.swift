@@ -1,0 +1,114 @@
+import KLPEngine
+
+// The whole UI as a plain value: what is on screen, where the cursors are, the user's choices and the plan
+// they produce. The reducer changes it; the renderer only reads it.
+
+public enum Screen: Sendable, Equatable { case overview, preview, snippet, database }
+public enum Panel: Sendable, Equatable, CaseIterable { case symbols, candidates, problems }
+
+/// What a text prompt is for.
+public enum PromptPurpose: Sendable, Equatable {
+    case writeOutput, saveChoices, loadChoices, saveSnippet
+
+    var title: String {
+        switch self {
+        case .writeOutput: "Write the converted object to"
+        case .saveChoices: "Save choices to"
+        case .loadChoices: "Load choices from"
+        case .saveSnippet: "Save the snippet to"
+        }
+    }
+}
+
+public struct PromptState: Sendable, Equatable {
+    public var purpose: PromptPurpose
+    public var text: String
+}
+
+public enum Question: Sendable, Equatable {
+    case overwrite(path: String, purpose: PromptPurpose)
+    case quitUnsaved(count: Int)
+
+    /// The question as lines; a path gets a line of its own so its end stays visible.
+    var lines: [String] {
+        switch self {
+        case .overwrite(let path, _): [path, "exists. Overwrite it?"]
+        case .quitUnsaved(let n): ["\(n) choice\(n == 1 ? "" : "s") not saved (S saves them).", "Quit anyway?"]
+        }
+    }
+}
+
+public enum Overlay: Sendable, Equatable {
+    case help(scroll: Int)
+    case prompt(PromptState)
+    case confirm(Question)
+}
+
+/// A scrolling list position: cursor row and the first visible row.
+public struct ListPosition: Sendable, Equatable {
+    public var cursor = 0
+    public var top = 0
+
+    /// Clamps to `count` rows and scrolls so the cursor is inside `visible` lines.
+    mutating func settle(count: Int, visible: Int) {
+        cursor = count == 0 ? 0 : min(max(0, cursor), count - 1)
+        if cursor < top { top = cursor }
+        if cursor >= top + visible { top = cursor - visible + 1 }
+        top = max(0, min(top, max(0, count - visible)))
+    }
+}
+
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+}
+
+public struct AppState: Sendable {
+    public var size: Size
+    public var screen: Screen = .overview
+    public var focus: Panel = .symbols
+    public var overlay: Overlay?
+
+    /// Choices made here (or loaded), by symbol name, and the ones last saved to a file.
+    public var choices: [String: SymbolTarget] = [:]
+    public var savedChoices: [String: SymbolTarget] = [:]
+    public var plan: ConversionPlan
+
+    /// Overview filter (symbols and their candidates) and whether it is being typed.
+    public var filter = ""
+    public var filterEditing = false
+    /// Indices into plan.symbols shown in the symbols list.
+    public var visibleSymbols: [Int]
+
+    public var symbolList = ListPosition()
+    public var candidateList = ListPosition()
+    public var problemList = ListPosition()
+    public var textScroll = 0
+    public var databaseList = ListPosition()
+    public var databaseSearch = IncrementalSearch()
+
+    /// Preview lines, computed when the preview opens (applying the plan is not free on big objects).
+    public var preview: [PreviewLine] = []
+
+    public var message: StatusMessage?
+    public var printSnippetOnExit = false
+    public var quitting = false
+
+    public init(plan: ConversionPlan, size: Size) {
+        self.plan = plan
+        self.size = size
+        visibleSymbols = Array(plan.symbols.indices)
+    }
+
+    public var hasUnsavedChoices: Bool { choices != savedChoices }
+
+    /// The symbol under the cursor of the symbols list.
+    public var selectedSymbol: PlannedSymbol? {
+        guard symbolList.cursor < visibleSymbols.count else { return nil }
+        let i = visibleSymbols[symbolList.cursor]
+        return i < plan.symbols.count ? plan.symbols[i] : nil
+    }
+
+    /// The filter text currently typed into (overview filter or database search).
+    public var activeQuery: String { screen == .database ? databaseSearch.query : filter }
+}

@@ -1,0 +1,108 @@
+// Which key does what, as data: one table per context plus a global table consulted after it (tig's generic
+// keymap). Text fields (filter, prompts) and yes/no questions take keys before any table.
+
+public enum KeyContext: String, CaseIterable, Sendable {
+    case global = "Everywhere"
+    case symbols = "Symbols list"
+    case candidates = "Candidates (picker)"
+    case problems = "Problems"
+    case textScreen = "Preview and snippet"
+    case snippet = "Snippet"
+    case database = "Database search"
+}
+
+public struct Keymap: Sendable {
+    public var tables: [KeyContext: [(key: Key, command: Command)]]
+
+    public static let standard = Keymap(tables: [
+        .global: [
+            (.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
+            (.pageUp, .pageUp), (.control("b"), .pageUp), (.pageDown, .pageDown), (.control("f"), .pageDown),
+            (.character(" "), .pageDown),
+            (.home, .moveHome), (.character("g"), .moveHome), (.end, .moveEnd), (.character("G"), .moveEnd),
+            (.tab, .nextPanel), (.backTab, .previousPanel),
+            (.character("/"), .filter), (.escape, .back), (.left, .back), (.character("h"), .back),
+            (.character("o"), .showOverview), (.character("p"), .showPreview), (.character("s"), .showSnippet),
+            (.character("d"), .showDatabase),
+            (.character("n"), .nextProblem), (.character("N"), .previousProblem),
+            (.character("w"), .writeOutput), (.character("S"), .saveChoices), (.character("L"), .loadChoices),
+            (.character("?"), .help), (.function(1), .help), (.character("q"), .quit),
+        ],
+        .symbols: [(.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
+                   (.delete, .clearChoice)],
+        .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice)],
+        .problems: [(.enter, .select)],
+        .textScreen: [],
+        .snippet: [(.character("w"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
+        .database: [(.enter, .select)],
+    ])
+
+    /// Contexts consulted for the state, most specific first (global last).
+    static func contexts(for state: AppState) -> [KeyContext] {
+        switch state.screen {
+        case .overview:
+            switch state.focus {
+            case .symbols: return [.symbols, .global]
+            case .candidates: return [.candidates, .global]
+            case .problems: return [.problems, .global]
+            }
+        case .preview: return [.textScreen, .global]
+        case .snippet: return [.snippet, .textScreen, .global]
+        case .database: return [.database, .global]
+        }
+    }
+
+    public func command(for key: Key, contexts: [KeyContext]) -> Command? {
+        for context in contexts {
+            if let hit = tables[context]?.first(where: { $0.key == key }) { return hit.command }
+        }
+        return nil
+    }
+
+    /// Keys bound to a command in a context, for the help overlay.
+    public func keys(for command: Command, in context: KeyContext) -> [Key] {
+        (tables[context] ?? []).filter { $0.command == command }.map(\.key)
+    }
+
+    /// Translates a key into an action for the current state: typing goes into an open text field, y/n answers
+    /// a question, everything else goes through the tables.
+    public func action(for key: Key, in state: AppState) -> Action? {
+        if case .resize(let size) = key { return .resize(size) }
+        switch state.overlay {
+        case .prompt:
+            return textAction(for: key)
+        case .confirm:
+            switch key {
+            case .character("y"), .character("Y"): return .answer(true)
+            case .character("n"), .character("N"), .escape, .character("q"): return .answer(false)
+            default: return nil
+            }
+        case .help:
+            switch key {
+            case .up, .character("k"): return .command(.moveUp)
+            case .down, .character("j"): return .command(.moveDown)
+            case .pageUp: return .command(.pageUp)
+            case .pageDown, .character(" "): return .command(.pageDown)
+            case .control("c"): return .command(.quit)
+            default: return .command(.help)  // any other key closes help
+            }
+        case nil:
+            break
+        }
+        if state.filterEditing, let text = textAction(for: key) { return text }
+        if let command = command(for: key, contexts: Keymap.contexts(for: state)) { return .command(command) }
+        return .unboundKey(key)
+    }
+
+    private func textAction(for key: Key) -> Action? {
+        switch key {
+        case .character(let c): return .insertText(String(c))
+        case .backspace, .control("h"): return .deleteBackward
+        case .control("u"): return .clearInput
+        case .enter: return .submitInput
+        case .escape: return .cancelInput
+        case .up, .down, .pageUp, .pageDown: return nil  // keep moving through results while typing a filter
+        default: return nil
+        }
+    }
+}

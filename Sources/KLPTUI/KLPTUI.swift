@@ -1,2 +1,0 @@
-// The interactive inspector lives here (state, reducer, renderer, curses driver).
-import KLPEngine

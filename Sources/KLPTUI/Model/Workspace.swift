@@ -1,0 +1,104 @@
+import KLPEngine
+
+// What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
+// and where output goes. Immutable while the TUI runs; the reducer re-plans from it after every choice.
+
+public struct TUILoadError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+public struct Workspace: Sendable {
+    /// Shown in the title bar.
+    public let objectName: String
+    public let databaseName: String
+    public let object: ELFObject
+    public let database: SymbolDatabase
+    private let background: BackgroundIndex
+    /// The search index over every line of symbols.klp (built in the background; waits if not ready yet).
+    public var index: DatabaseIndex { background.index }
+    /// Proposed path when the user writes the converted object.
+    public let defaultOutputPath: String
+    public let defaultChoicesPath: String
+    public let defaultSnippetPath: String
+    /// File mode of the input, reused for the output as the CLI does.
+    public let outputMode: UInt32
+    public let baseOptions: ConversionOptions
+    /// True for the bundled example (shown in the title bar).
+    public var isExample = false
+
+    public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
+                databaseBytes: [UInt8], index: DatabaseIndex? = nil, defaultOutputPath: String,
+                outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()) {
+        self.init(objectName: objectName, databaseName: databaseName, object: object, database: database,
+                  background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(bytes: databaseBytes),
+                  defaultOutputPath: defaultOutputPath, outputMode: outputMode, baseOptions: baseOptions)
+    }
+
+    init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
+         background: BackgroundIndex, defaultOutputPath: String, outputMode: UInt32, baseOptions: ConversionOptions) {
+        self.objectName = objectName
+        self.databaseName = databaseName
+        self.object = object
+        self.database = database
+        self.background = background
+        self.defaultOutputPath = defaultOutputPath
+        let stem = Workspace.stem(of: defaultOutputPath)
+        self.defaultChoicesPath = stem + ".choices"
+        self.defaultSnippetPath = stem + "-relocs.c"
+        self.outputMode = outputMode
+        self.baseOptions = baseOptions
+    }
+
+    /// Loads a livepatch and a symbols.klp from files.
+    public static func load(database databasePath: String, object objectPath: String, output: String?,
+                            symvers: [String] = [], options: ConversionOptions = ConversionOptions()) throws -> Workspace {
+        let dbBytes = try FileIO.readAll(path: databasePath)
+        // The search index is built from the same bytes on another core while the database is parsed.
+        let background = BackgroundIndex(bytes: dbBytes)
+        var database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
+        for path in symvers { database = try database.addingExports(fromSymvers: path) }
+        let object = try ELFObject.read(path: objectPath)
+        let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
+        return Workspace(objectName: objectPath, databaseName: databasePath, object: object, database: database,
+                         background: background, defaultOutputPath: output ?? defaultOutput(for: objectPath),
+                         outputMode: mode, baseOptions: options)
+    }
+
+    /// The bundled example (compiled into the binary), so `klp-convert tui` works anywhere.
+    public static func example(output: String?, options: ConversionOptions = ConversionOptions()) throws -> Workspace {
+        let object = try ELFObject(bytes: BundledExample.object, path: BundledExample.objectName)
+        let database = try SymbolDatabase.parse(bytes: BundledExample.database, path: BundledExample.databaseName)
+        var workspace = Workspace(objectName: BundledExample.objectName,
+                                  databaseName: BundledExample.databaseName, object: object, database: database,
+                                  databaseBytes: BundledExample.database,
+                                  defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
+        workspace.isExample = true
+        return workspace
+    }
+
+    /// `patch.ko` → `patch.klp.ko`; `patch.o` → `patch.klp.o`.
+    static func defaultOutput(for input: String) -> String {
+        for ext in [".ko", ".o"] where input.hasSuffix(ext) {
+            return String(input.dropLast(ext.count)) + ".klp" + ext
+        }
+        return input + ".klp"
+    }
+
+    static func stem(of path: String) -> String {
+        for ext in [".klp.ko", ".klp.o", ".ko", ".o"] where path.hasSuffix(ext) { return String(path.dropLast(ext.count)) }
+        return path
+    }
+
+    public func options(with choices: [String: SymbolTarget]) -> ConversionOptions {
+        var o = baseOptions
+        o.choices = choices
+        return o
+    }
+
+    /// The plan for the given choices: cheap, pure, done after every pick.
+    public func plan(choices: [String: SymbolTarget]) -> ConversionPlan {
+        Converter(database: database, options: options(with: choices)).plan(object)
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import KLPEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `klp-convert build-db`: writes an ordered symbols.klp (kallsyms walk order, source-file markers) from kernel
+/// artifacts. Exit status 0: everything used; 2: written, but some input was skipped; 1: nothing written.
+struct BuildDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build-db",
+        abstract: "Build symbols.klp in kallsyms order (with source files) from vmlinux, modules, kallsyms.",
+        discussion: """
+        Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
+        symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
+        Source-file markers come from STT_FILE symbols (unstripped modules, e.g. linux-image-*-dbg).
+
+        Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
+
+        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 1 failed, nothing written.
+        """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write symbols.klp.", valueName: "file"))
+    var output: String
+    @Option(help: ArgumentHelp("A linked vmlinux with its symbol table (e.g. from linux-image-*-dbg).",
+                               valueName: "file"))
+    var vmlinux: String?
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Module files (.ko, .o, .ko.xz/.zst/.gz) or folders to search.", valueName: "path"))
+    var modules: [String] = []
+    @Option(help: ArgumentHelp("A /proc/kallsyms dump (vmlinux, and loaded modules without a module file).",
+                               valueName: "file"))
+    var kallsyms: String?
+    @Option(name: .customLong("system-map"), help: ArgumentHelp("System.map (vmlinux only).", valueName: "file"))
+    var systemMap: String?
+    @Option(help: ArgumentHelp("Module.symvers: more export information (repeatable).", valueName: "file"))
+    var symvers: [String] = []
+    @Option(name: .shortAndLong, help: "Threads for reading modules (default: all cores).")
+    var jobs: Int?
+    @Flag(inversion: .prefixedNo,
+          help: "The kernel has CONFIG_KALLSYMS_ALL (data symbols in kallsyms), as Debian's kernels.")
+    var kallsymsAll = true
+    @Flag(inversion: .prefixedNo, help: "The kernel has CONFIG_MODULE_UNLOAD (.exit sections kept), as Debian's.")
+    var moduleUnload = true
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil {
+            throw ValidationError("give at least one of --vmlinux, --modules, --kallsyms, --system-map")
+        }
+    }
+
+    func run() throws {
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let inputs = DatabaseBuildInputs(
+            vmlinux: vmlinux, modules: modules, kallsyms: kallsyms, systemMap: systemMap, symvers: symvers,
+            rules: KernelRules(kallsymsAll: kallsymsAll, moduleUnload: moduleUnload),
+            jobs: jobs ?? max(1, cores))
+        let progress = isatty(2) != 0 ? ProgressLine() : nil
+        let result: DatabaseBuildResult
+        do {
+            var callback: (@Sendable (Int, Int) -> Void)? = nil
+            if let progress { callback = { done, total in progress.update(done, total) } }
+            result = try DatabaseBuilder.build(inputs, progress: callback)
+            progress?.finish()
+            try FileIO.writeAtomically(result.bytes, to: output)
+        } catch {
+            progress?.finish()
+            Report.failure(error)
+            throw ExitCode.failure
+        }
+        for issue in result.issues { Report.error(issue.description) }
+        let symbolCount = result.database.objects.reduce(0) { $0 + $1.symbols.count }
+        if progress != nil || result.somethingSkipped {
+            Report.line("klp-convert: wrote \(output): \(result.database.objects.count) objects, \(symbolCount) symbols"
+                        + (result.moduleFilesFound > 0
+                           ? ", \(result.moduleFilesRead) of \(result.moduleFilesFound) module files read" : ""))
+        }
+        if result.somethingSkipped { throw ExitCode(2) }
+    }
+}
+
+/// "modules 1234/4023" on one terminal line, redrawn at most every 50 ms, from any thread.
+final class ProgressLine: @unchecked Sendable {
+    private var lastDraw: UInt64 = 0
+    private var drawn = false
+    private let lock = NSLockLike()
+
+    func update(_ done: Int, _ total: Int) {
+        lock.locked {
+            let now = Self.milliseconds()
+            guard done == total || now - lastDraw >= 50 else { return }
+            lastDraw = now
+            drawn = true
+            Report.raw("\rklp-convert: reading modules \(done)/\(total)")
+        }
+    }
+
+    func finish() {
+        lock.locked {
+            if drawn { Report.raw("\r\u{1B}[K") }
+            drawn = false
+        }
+    }
+
+    private static func milliseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// A pthread mutex, so this file needs no Foundation.
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}
+
+extension Report {
+    /// Raw text to stderr, no newline (progress redraws).
+    static func raw(_ text: String) {
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 { break }
+            done += n
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import KLPEngine
+import Testing
+@testable import KLPTUI
+
+// State and reducer without a terminal: actions in, state and effects out.
+
+@Suite struct ReducerTests {
+    let workspace: Workspace
+    let reducer: Reducer
+    let size = Size(rows: 40, columns: 120)
+
+    init() throws {
+        workspace = try TUIFixtures.example()
+        reducer = Reducer(workspace: workspace)
+    }
+
+    func names(_ state: AppState) -> [String] { state.visibleSymbols.map { state.plan.symbols[$0].name } }
+
+    @Test func startsOnTheFirstAmbiguousSymbol() {
+        let state = reducer.initialState(size: size)
+        #expect(names(state) == ["saved_command_line", "printk", "klp_example_missing_helper", "init_once", "state_show", "s_start", "xfs_log_force"])
+        #expect(state.selectedSymbol?.name == "init_once")
+        #expect(state.selectedSymbol?.status == .ambiguous)
+        #expect(state.plan.diagnostics.errors.count == 3)
+    }
+
+    @Test func pickingACandidateReplansAtOnce() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.focus == .candidates)
+        #expect(state.candidateList.cursor == 0)
+        _ = reducer.reduce(&state, .command(.moveDown))
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.choices == ["init_once": SymbolTarget(object: "vmlinux", position: 2)])
+        let s = state.plan.symbol(named: "init_once")
+        #expect(s?.status == .chosen)
+        #expect(s?.newName == ".klp.sym.vmlinux.init_once,2")
+        #expect(state.plan.diagnostics.errors.count == 2)
+        #expect(state.hasUnsavedChoices)
+        #expect(state.selectedSymbol?.name == "init_once")
+        #expect(state.message?.text.contains("init_once → vmlinux,2") == true)
+    }
+
+    @Test func pickingTheModuleCopyWarnsAboutReadOnlyMemory() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.select))
+        _ = reducer.reduce(&state, .command(.moveEnd))
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.choices["init_once"] == SymbolTarget(object: "nfs", position: 0))
+        #expect(state.plan.diagnostics.warnings.contains { $0.message.contains("read-only") })
+    }
+
+    @Test func clearingAChoiceRestoresTheAmbiguity() {
+        var state = reducer.initialState(size: size, choices: ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
+        #expect(state.plan.symbol(named: "init_once")?.status == .chosen)
+        #expect(state.selectedSymbol?.name == "s_start")
+        _ = reducer.reduce(&state, .command(.moveUp))
+        _ = reducer.reduce(&state, .command(.moveUp))
+        #expect(state.selectedSymbol?.name == "init_once")
+        #expect(state.hasUnsavedChoices == false)
+        _ = reducer.reduce(&state, .command(.clearChoice))
+        #expect(state.choices.isEmpty)
+        #expect(state.plan.symbol(named: "init_once")?.status == .ambiguous)
+    }
+
+    @Test func filterMatchesNamesAndCandidateFiles() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.filter))
+        #expect(state.filterEditing)
+        for c in "s_" { _ = reducer.reduce(&state, .insertText(String(c))) }
+        #expect(names(state) == ["s_start", "xfs_log_force"])
+        _ = reducer.reduce(&state, .clearInput)
+        for c in "FAT_" { _ = reducer.reduce(&state, .insertText(String(c))) }  // a candidate's file, any case
+        #expect(names(state) == ["init_once"])
+        _ = reducer.reduce(&state, .cancelInput)
+        #expect(state.filter.isEmpty)
+        #expect(state.visibleSymbols.count == 7)
+    }
+
+    @Test func nextProblemCyclesThroughUndecidedSymbols() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.nextProblem))
+        #expect(state.selectedSymbol?.name == "s_start")
+        _ = reducer.reduce(&state, .command(.nextProblem))
+        #expect(state.selectedSymbol?.name == "klp_example_missing_helper")
+        _ = reducer.reduce(&state, .command(.previousProblem))
+        #expect(state.selectedSymbol?.name == "s_start")
+    }
+
+    @Test func cursorStaysVisibleWhenPaging() {
+        var state = reducer.initialState(size: Size(rows: 16, columns: 60))
+        let lines = Layout(size: state.size).symbolLines
+        _ = reducer.reduce(&state, .command(.moveEnd))
+        #expect(state.symbolList.cursor == 6)
+        #expect(state.symbolList.top <= 6 && 6 < state.symbolList.top + lines)
+        _ = reducer.reduce(&state, .command(.pageUp))
+        #expect(state.symbolList.cursor == max(0, 6 - lines))
+        _ = reducer.reduce(&state, .resize(Size(rows: 40, columns: 120)))
+        #expect(state.symbolList.top == 0)
+    }
+
+    @Test func writingIsRefusedWhileErrorsRemain() {
+        var state = reducer.initialState(size: size)
+        let effects = reducer.reduce(&state, .command(.writeOutput))
+        #expect(effects.isEmpty)
+        #expect(state.overlay == nil)
+        #expect(state.message?.isError == true)
+        #expect(state.message?.text.contains("3 errors") == true)
+    }
+
+    @Test func quitAsksWhenChoicesAreUnsaved() {
+        var state = reducer.initialState(size: size)
+        #expect(reducer.reduce(&state, .command(.quit)) == [.quit])
+        state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.select))
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(reducer.reduce(&state, .command(.quit)).isEmpty)
+        #expect(state.overlay == .confirm(.quitUnsaved(count: 1)))
+        #expect(reducer.reduce(&state, .answer(false)).isEmpty)
+        #expect(state.overlay == nil && !state.quitting)
+        _ = reducer.reduce(&state, .choicesSaved(state.choices, path: "x.choices"))
+        #expect(reducer.reduce(&state, .command(.quit)) == [.quit])
+    }
+
+    @Test func savePromptProducesAnEffectWithTheChoices() {
+        var state = reducer.initialState(size: size, choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)])
+        _ = reducer.reduce(&state, .command(.saveChoices))
+        guard case .prompt(let p) = state.overlay else {
+            Issue.record("no prompt")
+            return
+        }
+        #expect(p.text == "/nonexistent/out.choices")
+        _ = reducer.reduce(&state, .clearInput)
+        for c in "a.choices" { _ = reducer.reduce(&state, .insertText(String(c))) }
+        let effects = reducer.reduce(&state, .submitInput)
+        #expect(effects == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: false)])
+        _ = reducer.reduce(&state, .confirmOverwrite(path: "a.choices", purpose: .saveChoices))
+        #expect(reducer.reduce(&state, .answer(true)) == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: true)])
+    }
+
+    @Test func problemsPanelJumpsToItsSymbol() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.nextPanel))
+        _ = reducer.reduce(&state, .command(.nextPanel))
+        #expect(state.focus == .problems)
+        _ = reducer.reduce(&state, .command(.moveEnd))
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.focus == .symbols)
+        #expect(state.selectedSymbol?.name == "s_start")
+    }
+
+    @Test func databaseSearchJumpsToTheCandidate() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.showDatabase))
+        #expect(state.screen == .database && state.filterEditing)
+        for c in "s_st" { _ = reducer.reduce(&state, .insertText(String(c))) }
+        #expect(state.databaseSearch.count == 4)  // s_start x3, s_stop
+        _ = reducer.reduce(&state, .insertText("a"))
+        #expect(state.databaseSearch.count == 3)
+        _ = reducer.reduce(&state, .submitInput)
+        _ = reducer.reduce(&state, .command(.moveDown))
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.screen == .overview)
+        #expect(state.focus == .candidates)
+        #expect(state.selectedSymbol?.name == "s_start")
+        #expect(state.candidateList.cursor == 1)
+        #expect(state.selectedSymbol?.candidates[1].file == "trace.c")
+    }
+
+    @Test func keymapRoutesTypingIntoTextFields() {
+        var state = reducer.initialState(size: size)
+        let keymap = Keymap.standard
+        #expect(keymap.action(for: .character("j"), in: state).map { "\($0)" } == "command(KLPTUI.Command.moveDown)")
+        state.filterEditing = true
+        #expect(keymap.action(for: .character("j"), in: state).map { "\($0)" } == "insertText(\"j\")")
+        #expect(keymap.action(for: .down, in: state).map { "\($0)" } == "command(KLPTUI.Command.moveDown)")
+        state.filterEditing = false
+        state.overlay = .confirm(.quitUnsaved(count: 1))
+        #expect(keymap.action(for: .character("y"), in: state).map { "\($0)" } == "answer(true)")
+    }
+
+    @Test func everyCommandHasAKeyAndHelp() {
+        let keymap = Keymap.standard
+        for command in Command.allCases {
+            let bound = KeyContext.allCases.contains { !keymap.keys(for: command, in: $0).isEmpty }
+            #expect(bound, "\(command) has no key")
+            #expect(!command.help.isEmpty)
+        }
+    }
+}

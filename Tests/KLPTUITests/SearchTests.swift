@@ -1,0 +1,85 @@
+import KLPEngine
+import Testing
+@testable import KLPTUI
+
+@Suite struct SearchTests {
+    static let text = """
+        klp-convert-symbol-data.0.1 order=kallsyms
+        *vmlinux
+        -a.c
+        Init_Once
+        foo
+        __ksymtab_foo
+        -b.c
+        init_once
+        *my-mod
+        bar_init
+        __export_symbol_bar_init
+        """
+
+    @Test func indexSkipsMarkersAndKeepsPlaces() {
+        let index = DatabaseIndex(bytes: Array(Self.text.utf8))
+        #expect(index.rowCount == 4)
+        #expect(index.row(0) == DatabaseIndex.Row(name: "Init_Once", object: "vmlinux", file: "a.c", line: 4))
+        #expect(index.row(2) == DatabaseIndex.Row(name: "init_once", object: "vmlinux", file: "b.c", line: 8))
+        #expect(index.row(3) == DatabaseIndex.Row(name: "bar_init", object: "my_mod", file: nil, line: 10))
+    }
+
+    @Test func searchIsCaseInsensitiveAndFindsEveryRowOnce() {
+        let index = DatabaseIndex(bytes: Array(Self.text.utf8))
+        #expect(index.search(Array("init".utf8)) == [0, 2, 3])
+        #expect(index.search(Array("once".utf8)) == [0, 2])
+        #expect(index.search(Array("o".utf8)) == [0, 1, 2])  // "foo" holds two: one row
+        #expect(index.search(Array("\n".utf8)) == [])
+        #expect(index.search(Array("zzz".utf8)) == [])
+    }
+
+    /// Narrowing while typing must give exactly what a fresh search gives, on a database with many names.
+    @Test func incrementalSearchEqualsFreshSearch() {
+        var text = "klp-convert-symbol-data.0.1 order=kallsyms\n"
+        var rng = SplitMix(seed: 7)
+        for o in 0..<3 {
+            text += "*obj\(o)\n"
+            for _ in 0..<3000 {
+                let parts = ["init", "once", "show", "s_", "start", "Drv", "xfs", "_", "log"]
+                var name = ""
+                for _ in 0..<(1 + Int(rng.next() % 4)) { name += parts[Int(rng.next() % UInt64(parts.count))] }
+                text += name + "\n"
+            }
+        }
+        let index = DatabaseIndex(bytes: Array(text.utf8))
+        var search = IncrementalSearch()
+        for query in ["s", "s_", "s_s", "s_st", "s_sta", "s_st", "s_", "", "i", "in", "ini", "init_", "INIT_o"] {
+            search.update(query, in: index)
+            let expected: [Int32]? = query.isEmpty ? nil : (0..<index.rowCount).filter {
+                index.row($0).name.lowercased().contains(query.lowercased())
+            }.map(Int32.init)
+            #expect(search.rows == expected, "query \(query)")
+        }
+    }
+
+    @Test func clipUsesDisplayWidthAndAnEllipsis() {
+        #expect(TextWidth.clip("init_once", to: 20) == "init_once")
+        #expect(TextWidth.clip("init_once", to: 5) == "init…")
+        #expect(TextWidth.clip("漢字漢字", to: 5) == "漢字…")
+        #expect(TextWidth.width(of: TextWidth.clip("漢字漢字", to: 4)) <= 4)
+        #expect(TextWidth.fit("é", to: 3) == "é  ")
+        var screen = ScreenBuffer(size: Size(rows: 1, columns: 10))
+        screen.put("ab漢字cdefghij", row: 0, column: 2, limit: 6, style: .normal)
+        #expect(screen.text == "  ab漢…")
+        screen.put("x\u{1b}[2Jy", row: 0, column: 0, limit: 4, style: .normal)
+        #expect(screen.text.hasPrefix("x?[…"))
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

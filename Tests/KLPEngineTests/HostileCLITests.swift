@@ -37,7 +37,7 @@ import Testing
             inputs.append(q.bytes)
         }
         // Bit flips that the reader rejects (deterministic sample).
-        var rng = SplitMix64(seed: 42)
+        var rng = HostileRandom(seed: 42)
         var flips = 0
         while flips < 60 {
             var bytes = base
@@ -59,7 +59,7 @@ import Testing
         let (dir, _, base) = try Self.setUp()
         let input = "\(dir)/lp.ko"
         try Self.write(base, input)
-        var garbage = SplitMix64(seed: 7)
+        var garbage = HostileRandom(seed: 7)
         let cases: [(String, [UInt8])] = [
             ("no-header", Array("*vmlinux\ninit_once\n".utf8)),
             ("garbage", (0..<4096).map { _ in UInt8(truncatingIfNeeded: garbage.next()) }),

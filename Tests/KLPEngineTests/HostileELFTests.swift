@@ -43,7 +43,7 @@ import Testing
         var offsets = Array(0..<64) + Array(patch.shoff..<(patch.shoff + 64 * patch.shnum))
         let symtab = try patch.index(".symtab")
         offsets += Array(Int(patch.get(symtab, .offset))..<Int(patch.get(symtab, .offset) + patch.get(symtab, .size)))
-        var rng = SplitMix64(seed: 8)
+        var rng = HostileRandom(seed: 8)
         for _ in 0..<400 { offsets.append(Int(rng.next() % UInt64(base.count))) }
         var outcomes: [String: Int] = [:]
         for o in offsets {

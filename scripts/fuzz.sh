@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes the engine with libFuzzer (the Swift toolchain's -sanitize=fuzzer,address).
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      targets: elf database annotations convert (default: all)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   targets: elf database annotations convert scanner (default: all)
 #
-#   scripts/fuzz.sh 15        CI smoke run (about 2 minutes with the build)
-#   scripts/fuzz.sh 900       a longer run (an hour over the four targets)
+#   scripts/fuzz.sh 10        CI smoke run (50 s of fuzzing after a build of about a minute)
+#   scripts/fuzz.sh 720       a longer run (an hour over the five targets)
 #
 # Work files go to .build/fuzz (KLP_FUZZ_DIR overrides): the engine built with coverage and ASan, one binary per
 # target, seeds made from Fuzz/Seeds (gcc-built objects, a kbuild .ko when kernel headers are installed, symbol
@@ -19,7 +19,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(elf database annotations convert)
+[ ${#targets[@]} -gt 0 ] || targets=(elf database annotations convert scanner)
 work=${KLP_FUZZ_DIR:-$PWD/.build/fuzz}
 mkdir -p "$work/bin" "$work/seeds" "$work/corpus" "$work/artifacts"
 regressions=Tests/KLPEngineTests/Fixtures/regressions
@@ -34,12 +34,13 @@ if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   swiftc -emit-library -static -module-name KLPEngine -emit-module -emit-module-path "$work/bin/KLPEngine.swiftmodule" \
     -enable-testing -parse-as-library -sanitize=fuzzer,address -O -g $engine_sources \
     -o "$work/bin/libKLPEngine.a" 2> >(grep -v 'Cannot export local symbol' >&2)
-  for t in elf database annotations convert; do
+  for t in elf database annotations convert scanner; do
     case $t in
       elf) files=Fuzz/Targets/FuzzELF.swift ;;
       database) files=Fuzz/Targets/FuzzDatabase.swift ;;
       annotations) files="Fuzz/Targets/FuzzAnnotations.swift Fuzz/Targets/FuzzFixtures.swift" ;;
       convert) files="Fuzz/Targets/FuzzConvert.swift Fuzz/Targets/FuzzFixtures.swift" ;;
+      scanner) files=Fuzz/Targets/FuzzScanner.swift ;;
     esac
     # shellcheck disable=SC2086
     swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$work/bin" -L "$work/bin" -lKLPEngine $files \
@@ -63,6 +64,10 @@ if [ ! -f "$seeds/done" ]; then
     fi
   done
   ld -r -o "$seeds/elf/joined.o" "$seeds/elf/annotated.o" "$seeds/elf/unannotated.o"
+  # A linked program: the scanner reads vmlinux (ET_EXEC), so give it an executable layout too.
+  printf 'int main(void) { return 0; }\n' > "$build/main.c"
+  gcc -O2 -s -Wl,--strip-debug -o "$seeds/elf/program" "$build/main.c" 2>/dev/null || true
+  gcc -O2 -o "$seeds/elf/program-symtab" "$build/main.c"
   headers=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort | tail -1 || true)
   if [ -n "$headers" ]; then
     cp -r Fuzz/Seeds/kbuild "$build/kbuild"
@@ -88,7 +93,7 @@ if [ ! -f "$seeds/done" ]; then
   printf '\1\1\4mod1\44AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\3\0\1a\0\1b\1\1c\4\0\14\0\0\0\0\0\0\0\0\1\30\0\0\0\0\0\0\0\0\2\0\0\0\0\0\0\0\0\0\1' > "$seeds/annotations/three"
   touch "$seeds/done"
 fi
-seeds_for() { case $1 in elf|convert) echo "$seeds/elf" ;; *) echo "$seeds/$1" ;; esac; }
+seeds_for() { case $1 in elf|convert|scanner) echo "$seeds/elf" ;; *) echo "$seeds/$1" ;; esac; }
 
 # --- replay known crashes, then fuzz ---
 # symbolize=0: the Swift runtime prints its own symbolicated backtrace on a trap, and ASan's symbolizer can hang.

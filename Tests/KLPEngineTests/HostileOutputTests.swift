@@ -131,3 +131,15 @@ import Testing
         #expect(names.filter { $0.contains(".klp-") }.isEmpty, "\(names)")
     }
 }
+
+extension HostileOutputTests {
+    /// An output name near NAME_MAX still gets a temporary file (a shorter one) and is written.
+    @Test func longestOutputNameIsWritten() throws {
+        let (dir, database, input) = try Self.setUp()
+        let out = "\(dir)/" + String(repeating: "m", count: 252) + ".ko"
+        let r = try Self.convert([database, input, out])
+        #expect(r.exitStatus == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".klp-") }.isEmpty)
+    }
+}

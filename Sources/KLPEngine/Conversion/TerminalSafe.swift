@@ -18,7 +18,8 @@ public enum TerminalSafe {
         !text.unicodeScalars.contains { needsEscape($0, keepingNewlines: keepingNewlines) }
     }
 
-    static func needsEscape(_ s: Unicode.Scalar, keepingNewlines: Bool) -> Bool {
+    /// Whether one scalar must not reach a terminal raw (public for the TUI, which draws such scalars as "?").
+    public static func needsEscape(_ s: Unicode.Scalar, keepingNewlines: Bool = false) -> Bool {
         switch s.value {
         case 0x0a: return !keepingNewlines
         case 0x09: return false

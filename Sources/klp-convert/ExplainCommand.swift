@@ -22,25 +22,28 @@ struct ExplainCommand: ParsableCommand {
             let candidates = database.candidates(named: name)
             let exporters = database.exportingObjects(of: name)
             if candidates.isEmpty && exporters.isEmpty {
-                print("\(name): not in \(symbols)")
+                say("\(name): not in \(symbols)")
                 missing = true
                 continue
             }
             if !exporters.isEmpty {
-                print("\(name): exported by \(exporters.joined(separator: ", ")) (stays an ordinary relocation\(exporters.contains("vmlinux") ? "" : " unless --convert-module-exports"))")
+                say("\(name): exported by \(exporters.joined(separator: ", ")) (stays an ordinary relocation\(exporters.contains("vmlinux") ? "" : " unless --convert-module-exports"))")
             }
             switch candidates.count {
             case 0: break
-            case 1: print("\(name): unique, in \(candidates[0].object)\(candidates[0].file.map { " (\($0))" } ?? ""): resolved automatically, position 0")
-            default: print("\(name): \(candidates.count) copies: needs KLP_MODULE_RELOC/KLP_SYMPOS")
+            case 1: say("\(name): unique, in \(candidates[0].object)\(candidates[0].file.map { " (\($0))" } ?? ""): resolved automatically, position 0")
+            default: say("\(name): \(candidates.count) copies: needs KLP_MODULE_RELOC/KLP_SYMPOS")
             }
             for c in candidates {
-                print("  \(c.object),\(c.position)\(c.file.map { "  \($0)" } ?? "")  (line \(c.line), \(c.copiesInObject) in \(c.object))")
+                say("  \(c.object),\(c.position)\(c.file.map { "  \($0)" } ?? "")  (line \(c.line), \(c.copiesInObject) in \(c.object))")
             }
             if database.order == .nameSorted && candidates.count > 1 {
-                print("  note: name-sorted database: positions are counted, but it cannot tell which copy is which")
+                say("  note: name-sorted database: positions are counted, but it cannot tell which copy is which")
             }
         }
         if missing { throw ExitCode.failure }
     }
 }
+
+/// stdout for explain: names come from the database, so no raw control characters.
+private func say(_ text: String) { print(TerminalSafe.line(text)) }

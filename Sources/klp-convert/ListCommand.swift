@@ -40,7 +40,7 @@ struct ListCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
             print()
         } else {
-            print(PlanText.render(plan, symbols: shown), terminator: "")
+            print(TerminalSafe.lines(PlanText.render(plan, symbols: shown)), terminator: "")
         }
         if plan.hasErrors { throw ExitCode.failure }
     }

@@ -8,7 +8,8 @@ import Glibc
 /// ready-to-paste blocks) follow without it.
 enum Report {
     static func line(_ text: String) {
-        var bytes = Array((text + "\n").utf8)
+        // Messages quote names from the files: no raw control characters reach the terminal.
+        var bytes = Array((TerminalSafe.line(text) + "\n").utf8)
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }

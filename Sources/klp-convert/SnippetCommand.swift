@@ -36,7 +36,7 @@ struct SnippetCommand: ParsableCommand {
         for s in open {
             print("/* \(CSnippet.commentSafe(s.name)) is ambiguous; candidates:")
             for c in s.candidates {
-                print(" *   \(c.object),\(c.position)\(c.file.map { "  " + CSnippet.commentSafe($0) } ?? "")")
+                print(" *   \(CSnippet.commentSafe(c.object)),\(c.position)\(c.file.map { "  " + CSnippet.commentSafe($0) } ?? "")")
             }
             print(" */")
         }

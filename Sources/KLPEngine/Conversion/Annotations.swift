@@ -44,7 +44,21 @@ enum AnnotationReader {
             read(section, relocationSections: relocationSections[section.id] ?? [], in: object, into: &scan)
         }
         for symbol in object.symbols {
-            if case .section(let id) = symbol.section, ids.contains(id) { scan.symbolsToRemove.insert(symbol.id) }
+            guard case .section(let id) = symbol.section, scan.sectionsToRemove.contains(id) else { continue }
+            if ids.contains(id) {
+                scan.symbolsToRemove.insert(symbol.id)
+            } else if let section = object.section(id) {
+                // Only a corrupt object defines symbols in a relocation section; keeping the symbol would leave
+                // it pointing at nothing, dropping it would silently lose its uses.
+                scan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) is defined in \(section.name), a relocation section of an annotation section, which conversion removes", at: .init(section: section.name, symbol: symbol.name)))
+            }
+        }
+        // Other sections that point at a removed section (sh_link, SHF_INFO_LINK) would dangle in the output.
+        for s in object.sections where !scan.sectionsToRemove.contains(s.id) {
+            for (field, target) in [("sh_link", s.link), ("sh_info", s.infoSection)] {
+                guard let target, scan.sectionsToRemove.contains(target), let removed = object.section(target) else { continue }
+                scan.diagnostics.append(Diagnostic(.error, "section \(s.name) refers (\(field)) to \(removed.name), which conversion removes with the annotations", at: .init(section: s.name)))
+            }
         }
         return scan
     }
@@ -133,5 +147,13 @@ enum AnnotationReader {
             }
         }
         return result
+    }
+}
+
+private extension Section {
+    /// The section named by sh_info, whatever the section type (relocation target or SHF_INFO_LINK).
+    var infoSection: SectionID? {
+        if case .section(let id) = info { return id }
+        return nil
     }
 }

@@ -7,19 +7,40 @@ public enum CSnippet {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
             return false
         }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return isWord(name) && !keywords.contains(name)
     }
 
-    /// Whether a name can go into a C string literal (an asm label) after escaping: printable ASCII only.
+    /// Letters, digits and '_' only: one C token that `#obj` stringifies to exactly this text.
+    static func isWord(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    /// C keywords (and GNU spellings) cannot be named in `&sym`; such a symbol goes through an asm label.
+    static let keywords: Set<String> = [
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+        "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+        "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "asm",
+        "typeof", "bool", "true", "false", "_Bool", "_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn",
+        "_Static_assert", "_Thread_local", "__asm__", "__attribute__", "__typeof__", "__extension__",
+    ]
+
+    /// Whether a name can be an asm label as it is: the compiler copies the label unquoted into the assembly
+    /// (`.quad a-b` would be an expression), so only what gas reads as one symbol: a letter, '_' or '.', then
+    /// letters, digits, '_', '.' or '$' (GCC's clones `foo.isra.0`, `foo.cold`, `__func__.12`).
     public static func isSafeAsmName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value < 0x7f && $0 != "\"" && $0 != "\\" }
+        guard let first = name.unicodeScalars.first, first == "_" || first == "." || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "." || $0 == "$" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 
-    /// Text safe inside a C comment and on a terminal: control bytes and "*/" replaced.
+    /// Text safe inside a C comment and on a terminal: control bytes, bidirectional overrides and "*/" replaced.
     public static func commentSafe(_ text: String) -> String {
         var out = ""
         for s in text.unicodeScalars {
-            if s.value < 0x20 || s.value == 0x7f || (s.value >= 0x80 && s.value < 0xa0) { out += "?" } else { out.unicodeScalars.append(s) }
+            if TerminalSafe.needsEscape(s, keepingNewlines: false) || s == "\t" { out += "?" } else { out.unicodeScalars.append(s) }
         }
         return out.replacing("*/", with: "*_/")
     }
@@ -36,22 +57,34 @@ public enum CSnippet {
     /// `KLP_MODULE_RELOC(obj) obj_relocs[] = { KLP_SYMPOS(sym, pos), ... };`, with asm-label declarations for
     /// names that are not C identifiers and a comment for names that cannot be written safely at all.
     public static func block(object: String, entries: [(symbol: String, position: Int)], arrayName: String? = nil) -> [String] {
+        // The macro stringifies its argument into the section name, so the object must be written as it is:
+        // renaming it would annotate another object. A module name like "9pnet" is one token and works.
+        guard isWord(object) else {
+            return ["/* refused: object name \(commentSafe(object).debugDescription) cannot be written in C */"]
+        }
         var declarations: [String] = []
         var lines: [String] = []
+        var usedIdentifiers: Set<String> = []
         for (symbol, position) in entries {
             if isIdentifier(symbol) {
                 lines.append("\tKLP_SYMPOS(\(symbol), \(position)),")
             } else if isSafeAsmName(symbol) {
-                let id = identifier(for: symbol)
+                // Different names can map to one identifier ("a.b", "a-b"): number the later ones.
+                var id = identifier(for: symbol)
+                var n = 2
+                while usedIdentifiers.contains(id) || entries.contains(where: { $0.symbol == id }) {
+                    id = identifier(for: symbol) + "_\(n)"
+                    n += 1
+                }
+                usedIdentifiers.insert(id)
                 declarations.append("extern char \(id)[] __asm__(\"\(symbol)\");")
                 lines.append("\tKLP_SYMPOS(\(id), \(position)),")
             } else {
                 lines.append("\t/* refused: symbol name \(commentSafe(symbol).debugDescription) cannot be written in C */")
             }
         }
-        let safeObject = isIdentifier(object) ? object : identifier(for: object)
-        let array = arrayName ?? "\(safeObject)_relocs"
-        return declarations + ["KLP_MODULE_RELOC(\(safeObject)) \(array)[] = {"] + lines + ["};"]
+        let array = arrayName ?? (isIdentifier(object) ? "\(object)_relocs" : "klp_\(object)_relocs")
+        return declarations + ["KLP_MODULE_RELOC(\(object)) \(array)[] = {"] + lines + ["};"]
     }
 
     /// Blocks for every chosen or annotated symbol of a plan, one per object, in a stable order.

@@ -78,6 +78,7 @@ private struct ConversionPlanner {
     static let removedSymbol: Int32 = -2
     static let skippedSymbol: Int32 = -1
     var klpSectionIndex: [String: Int] = [:]
+    var existingKlpSections: Set<String>?
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
     /// Symbols already counted in `referencedNames` (hashing an id is cheaper than hashing a name per relocation).
@@ -203,7 +204,13 @@ private struct ConversionPlanner {
         let name = KLPNames.relocationSection(object: relObject, base: base)
         let key = "\(name)\u{0}\(baseID.rawValue)"
         if let i = klpSectionIndex[key] { return i }
-        let exists = object.sections.contains { $0.name == name && $0.relocationTarget == baseID }
+        if existingKlpSections == nil {
+            // Built once: klp sections already in the input (a second run), by name and target.
+            existingKlpSections = Set(object.sections.compactMap { s in
+                s.name.hasPrefix(KLPNames.relaPrefix) ? s.relocationTarget.map { "\(s.name)\u{0}\($0.rawValue)" } : nil
+            })
+        }
+        let exists = existingKlpSections?.contains(key) ?? false
         plan.createdSections.append(PlannedKlpSection(name: name, object: relObject, base: base, relocationCount: 0,
                                                       exists: exists))
         plan.klpSectionBases.append(baseID)

@@ -19,7 +19,7 @@ extension ELFObject {
     public init(bytes: [UInt8], path: String) throws {
         let storage = bytes
         self = try storage.withUnsafeBytes { raw in
-            try ELFParser(raw: raw, storage: storage, path: path).parse()
+            try ELFParser(raw: raw, storage: storage, path: path, decoder: NameDecoder(fileSize: raw.count)).parse()
         }
     }
 }
@@ -38,10 +38,25 @@ private struct RawSectionHeader {
     var entrySize: UInt64
 }
 
+/// Decodes string-table names once per file offset, within a budget of decoded bytes. Without it, many names
+/// starting at different places of one long run without NUL would each copy the rest of the run: a 2 MB file
+/// could ask for tens of gigabytes (and as long in memchr). Real objects decode about as many name bytes as
+/// their string tables hold (a little more with suffix sharing), far below the budget.
+private final class NameDecoder {
+    var cache: [Int: String] = [:]
+    let budget: Int
+    var remaining: Int
+    init(fileSize: Int) {
+        budget = 16 * fileSize + (1 << 20)
+        remaining = budget
+    }
+}
+
 private struct ELFParser {
     let raw: UnsafeRawBufferPointer
     let storage: [UInt8]
     let path: String
+    let decoder: NameDecoder
 
     func fail(_ place: String?, _ message: String) -> ELFError {
         ELFError(path: path, place: place, message)
@@ -245,7 +260,15 @@ private struct ELFParser {
                     throw fail(what, "alignment \(h.alignment) is larger than \(ELFObject.maximumAlignment)")
                 }
             }
-            if h.type == SectionType.nobits || h.type == SectionType.null || h.size == 0 { continue }
+            // SHT_NULL past index 0 is still read as bytes (kept through a round trip), so it is checked too.
+            if h.type == SectionType.nobits { continue }
+            // Empty sections too: their offset is still converted to an index.
+            guard h.size != 0 else {
+                guard h.offset <= UInt64(raw.count) else {
+                    throw fail(what, "offset \(h.offset) of an empty section is past the end of the file (\(raw.count) bytes)")
+                }
+                continue
+            }
             guard r(contains: h.offset, h.size) else {
                 throw fail(what, "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(raw.count) bytes)")
             }
@@ -275,13 +298,20 @@ private struct ELFParser {
             throw fail(what, "offset \(offset) is past the end of the \(tableName) (\(table.size) bytes)")
         }
         let start = Int(table.offset) + Int(offset)
+        if let known = decoder.cache[start] { return known }
         let end = Int(table.offset) + Int(table.size)
         guard let base = raw.baseAddress else { return "" }
         guard let nul = memchr(base + start, 0, end - start) else {
             throw fail(what, "string at offset \(offset) of the \(tableName) is not NUL-terminated")
         }
         let length = base.distance(to: UnsafeRawPointer(nul)) - start
-        return String(decoding: UnsafeRawBufferPointer(start: base + start, count: length), as: UTF8.self)
+        guard length <= decoder.remaining else {
+            throw fail(what, "names overlapping in the \(tableName) decode to more than \(decoder.budget) bytes (16 times the file size): the string table is corrupt")
+        }
+        decoder.remaining -= length
+        let name = String(decoding: UnsafeRawBufferPointer(start: base + start, count: length), as: UTF8.self)
+        decoder.cache[start] = name
+        return name
     }
 
     private func readSymbols(_ r: RawReader, headers: [RawSectionHeader], symtab: Int, names: [String],

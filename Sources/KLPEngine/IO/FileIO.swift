@@ -24,7 +24,9 @@ public enum FileIO {
     public static let maximumInputSize = 4 << 30
 
     public static func readAll(path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever before fstat can refuse it
+        // (it changes nothing for reads of regular files).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(path: path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         var st = stat()
@@ -81,7 +83,9 @@ public enum FileIO {
             base = path
         }
         guard !base.isEmpty else { throw FileError(path: path, "output path names a folder, not a file") }
-        var template = Array("\(folder)/.\(base).klp-XXXXXX".utf8CString)
+        // The temporary name adds 12 bytes to the output's: past NAME_MAX (255) use a short one instead.
+        let tempBase = base.utf8.count > 240 ? ".klp-out" : ".\(base).klp"
+        var template = Array("\(folder)/\(tempBase)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw FileError(path: path, "cannot create a temporary file in \(folder): \(errnoText())")

@@ -107,6 +107,11 @@ struct SymbolTableScan {
             }
         }
 
+        // Names may overlap (suffix sharing, or a hostile file pointing thousands of st_name into one long run):
+        // decoded bytes are bounded by a multiple of the file size, as in the editable reader.
+        let nameBudget = 16 * raw.count + (1 << 20)
+        var decodedNameBytes = 0
+
         /// A NUL-terminated string at `offset` inside string table section `table`.
         func string(_ table: Raw, _ offset: UInt32, _ what: @autoclosure () -> String) throws(ELFError) -> String {
             guard UInt64(offset) < table.size, let base = raw.baseAddress else {
@@ -119,6 +124,10 @@ struct SymbolTableScan {
                 throw fail(what(), "name at offset \(offset) is not NUL-terminated")
             }
             let length = UnsafeRawPointer(nul) - (base + start)
+            decodedNameBytes += length
+            guard decodedNameBytes <= nameBudget else {
+                throw fail(what(), "names overlapping in the string table decode to more than \(nameBudget) bytes (16 times the file size): the string table is corrupt")
+            }
             return String(decoding: UnsafeRawBufferPointer(start: base + start, count: length), as: UTF8.self)
         }
 

@@ -29,6 +29,7 @@ engine_sources=$(find Sources/KLPEngine -name '*.swift' | sort)
 stamp=$(cat $engine_sources Fuzz/Targets/*.swift | sha256sum | cut -c1-16)
 if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz: building the engine with -sanitize=fuzzer,address ..."
+  build_start=$(date +%s)
   # gold warns about every ASan helper symbol it cannot export; the warnings are harmless.
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPEngine -emit-module -emit-module-path "$work/bin/KLPEngine.swiftmodule" \
@@ -47,6 +48,7 @@ if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
       -o "$work/bin/fuzz-$t" 2> >(grep -v 'Cannot export local symbol' >&2)
   done
   echo "$stamp" > "$work/bin/stamp"
+  echo "fuzz: built in $(( $(date +%s) - build_start )) s"
 fi
 
 # --- seeds ---

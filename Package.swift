@@ -26,6 +26,8 @@ let package = Package(
                 "KLPEngine", "KLPTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).
+        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPTUI"]),
         .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
         .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),

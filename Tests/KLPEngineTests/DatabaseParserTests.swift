@@ -146,17 +146,22 @@ struct DatabaseParserTests {
         #expect(summary(targeted.candidates(named: "last")) == ["vmlinux,0/1,-,4"])
     }
 
-    @Test func hugeSingleLine() throws {
-        let huge = String(repeating: "abcdefghij", count: 400_000)  // 4 MB name
-        let text = header + "*vmlinux\nsmall\n" + huge + "\n" + huge + "\nafter\n"
+    @Test func longestAcceptedLineAndBeyond() throws {
+        let longest = String(repeating: "abcdefgh", count: SymbolListParser.maximumLineLength / 8)
+        let text = header + "*vmlinux\nsmall\n" + longest + "\n" + longest + "\nafter\n"
         let db = try parseDatabase(text)
-        #expect(summary(db.candidates(named: huge)) == ["vmlinux,1/2,-,4", "vmlinux,2/2,-,5"])
+        #expect(summary(db.candidates(named: longest)) == ["vmlinux,1/2,-,4", "vmlinux,2/2,-,5"])
         #expect(db.candidates(named: "after").first?.line == 6)
-        let targeted = try parseDatabase(text, only: [huge, "after"])
-        #expect(targeted.candidates(named: huge) == db.candidates(named: huge))
-        #expect(targeted.symbolCount == 3)
+        let targeted = try parseDatabase(text, only: [longest, "after"])
+        #expect(targeted.candidates(named: longest) == db.candidates(named: longest))
         // Substring search reaches into the long name.
-        #expect(db.nameIDs(containing: "jabc").map { db.name(of: $0) } == [huge])
+        #expect(db.nameIDs(containing: "habc").map { db.name(of: $0) } == [longest])
+        // A 4 MB line is corruption: refused with its line number, in both load modes.
+        let huge = header + "*vmlinux\nsmall\n" + String(repeating: "abcdefghij", count: 400_000) + "\n"
+        for only in [nil, Set(["small"])] as [Set<String>?] {
+            #expect(throws: DatabaseError.self) { try parseDatabase(huge, only: only) }
+            do { _ = try parseDatabase(huge, only: only) } catch { #expect("\(error)".contains(":4: File format error: line is 4000000 bytes long")) }
+        }
     }
 
     @Test func targetedLoadKeepsOnlyTheGivenNames() throws {

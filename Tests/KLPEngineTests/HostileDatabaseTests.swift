@@ -109,20 +109,18 @@ import Testing
         #expect(elapsed < .seconds(30), "\(elapsed)")
     }
 
-    /// No kernel symbol is longer than KSYM_NAME_LEN (512); a 100 MB "name" is a corrupt file and should be
-    /// refused with its line number. The parser accepts it today (bounded: one copy of the line), so this is a
-    /// known issue for the database reader's owner; the test turns into a failure once the limit exists.
+    /// No kernel symbol is longer than KSYM_NAME_LEN (512); a 100 MB "name" is a corrupt file and is refused
+    /// with its line number.
     @Test func aLineLongerThanAnyKernelSymbolIsRefused() {
         var bytes = Array("klp-convert-symbol-data.0.1\n*vmlinux\n".utf8)
         bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 100 << 20)
         bytes += Array("\nfoo\n".utf8)
         let result = Self.parse(bytes, only: ["foo"])
-        withKnownIssue("symbols.klp lines have no length limit yet (report: hostile branch)") {
-            guard case .failure(let e) = result else {
-                Issue.record("a 100 MB symbol line was accepted")
-                return
-            }
-            #expect(e.line == 3, "\(e)")
+        guard case .failure(let e) = result else {
+            Issue.record("a 100 MB symbol line was accepted")
+            return
         }
+        #expect(e.line == 3, "\(e)")
+        #expect(e.message.contains("bytes long"))
     }
 }

@@ -34,25 +34,28 @@ struct PositionValidator {
     }
 
     func validate(object: String, name: String, position: Int, location: Diagnostic.Location?) -> Outcome {
-        let all = database.candidates(named: name)
-        let listing = CandidateListing.lines(symbol: name, candidates: all, order: database.order)
-        guard database.hasObject(object) else {
-            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing))
+        // The listing of every candidate is only for messages: a homonym can have thousands of lines, and
+        // building it for each valid annotation dominated the conversion of large patches.
+        func listing() -> [String] {
+            CandidateListing.lines(symbol: name, candidates: database.candidates(named: name), order: database.order)
         }
-        let inObject = all.filter { $0.object == object }
+        guard database.hasObject(object) else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing()))
+        }
+        let inObject = database.copies(of: name, in: object)
         if position == 0 {
-            guard inObject.count == 1 else {
-                let why = inObject.isEmpty ? "" : "; a homonym needs its position 1..\(inObject.count)"
-                return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS of 0, but found \(inObject.count) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing))
+            guard inObject == 1 else {
+                let why = inObject == 0 ? "" : "; a homonym needs its position 1..\(inObject)"
+                return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS of 0, but found \(inObject) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing()))
             }
             return .valid(SymbolTarget(object: object, position: 0), note: nil)
         }
-        guard position <= inObject.count else {
-            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (\(inObject.count) in \(object))", at: location, detail: listing))
+        guard position <= inObject else {
+            return .invalid(Diagnostic(.error, "Provided KLP_SYMPOS does not match a symbol: \(object).\(name),\(position) (\(inObject) in \(object))", at: location, detail: listing()))
         }
         var note: String?
-        if database.order == .nameSorted && inObject.count > 1 {
-            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject.count) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
+        if database.order == .nameSorted && inObject > 1 {
+            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
         }
         return .valid(SymbolTarget(object: object, position: position), note: note)
     }
@@ -67,7 +70,15 @@ private struct ConversionPlanner {
     var entryIndex: [SymbolID: Int] = [:]
     /// Symbols that need no planning (defined, .TOC., ...), so each is classified once.
     var skipped: Set<SymbolID> = []
+    /// The same facts for the per-relocation loop, indexed by SymbolID.rawValue (the reader numbers symbols
+    /// densely): unknown, removed, skipped, or the index of the symbol's entry. A large patch has ~100k
+    /// debug-info relocations against defined symbols; array reads instead of two hash lookups each.
+    var relocationState: [Int32] = []
+    static let unknownSymbol: Int32 = -3
+    static let removedSymbol: Int32 = -2
+    static let skippedSymbol: Int32 = -1
     var klpSectionIndex: [String: Int] = [:]
+    var existingKlpSections: Set<String>?
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
     /// Symbols already counted in `referencedNames` (hashing an id is cheaper than hashing a name per relocation).
@@ -90,6 +101,11 @@ private struct ConversionPlanner {
         for a in scan.annotations where annotationsByName[a.symbol] == nil { annotationsByName[a.symbol] = a }
         plan.sectionsToRemove = scan.sectionsToRemove
         plan.symbolsToRemove = scan.symbolsToRemove
+        relocationState = [Int32](repeating: Self.unknownSymbol,
+                                  count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
+        for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
+            relocationState[id.rawValue] = Self.removedSymbol
+        }
         plan.removedSections = object.sections.filter { scan.sectionsToRemove.contains($0.id) }.map(\.name)
         plan.removedSymbols = object.symbols.filter { scan.symbolsToRemove.contains($0.id) }
             .map { $0.name.isEmpty ? "(section symbol)" : $0.name }
@@ -119,27 +135,31 @@ private struct ConversionPlanner {
         let (baseID, base) = baseName(of: section)
         let rela = section.type == SectionType.rela
         for (k, r) in section.relocations.enumerated() {
-            guard let sid = r.symbol else { continue }
-            if plan.symbolsToRemove.contains(sid) {
+            // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
+            guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
+            let state = relocationState[sid.rawValue]
+            if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info).
                 plan.droppedRelocations[section.id, default: []].insert(k)
                 continue
             }
-            if skipped.contains(sid) { continue }
+            if state == Self.skippedSymbol { continue }
             guard let symbol = object.symbol(sid) else { continue }
             if seenSymbols.insert(sid).inserted { referencedNames.insert(symbol.name) }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             let index: Int
-            if let i = entryIndex[sid] {
-                index = i
+            if state >= 0 {
+                index = Int(state)
             } else {
                 guard let entry = classify(symbol, firstUse: location) else {
                     skipped.insert(sid)
+                    relocationState[sid.rawValue] = Self.skippedSymbol
                     continue
                 }
                 plan.symbols.append(entry)
                 index = plan.symbols.count - 1
                 entryIndex[sid] = index
+                relocationState[sid.rawValue] = Int32(index)
             }
             let entry = plan.symbols[index]
             let relObject = entry.relocationObject ?? entry.target?.object ?? ""
@@ -184,7 +204,13 @@ private struct ConversionPlanner {
         let name = KLPNames.relocationSection(object: relObject, base: base)
         let key = "\(name)\u{0}\(baseID.rawValue)"
         if let i = klpSectionIndex[key] { return i }
-        let exists = object.sections.contains { $0.name == name && $0.relocationTarget == baseID }
+        if existingKlpSections == nil {
+            // Built once: klp sections already in the input (a second run), by name and target.
+            existingKlpSections = Set(object.sections.compactMap { s in
+                s.name.hasPrefix(KLPNames.relaPrefix) ? s.relocationTarget.map { "\(s.name)\u{0}\($0.rawValue)" } : nil
+            })
+        }
+        let exists = existingKlpSections?.contains(key) ?? false
         plan.createdSections.append(PlannedKlpSection(name: name, object: relObject, base: base, relocationCount: 0,
                                                       exists: exists))
         plan.klpSectionBases.append(baseID)

@@ -8,6 +8,9 @@ import Darwin
 /// pass: memchr finds each newline, and a line becomes a String only for object names and the header.
 /// With a `NameFilter`, every line is still validated but only wanted names are stored.
 enum SymbolListParser {
+    /// Longest line accepted: generous over KSYM_NAME_LEN (512) for long file paths, far below corruption.
+    static let maximumLineLength = 4096
+
     static let tag01 = Array("klp-convert-symbol-data.0.1".utf8)
     static let tag02 = Array("klp-convert-symbol-data.0.2".utf8)
     static let orderAttribute = "order=kallsyms"
@@ -64,6 +67,10 @@ enum SymbolListParser {
                 continue
             }
             if length == 0 { throw failure(lineNumber, "File format error: empty line") }
+            // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
+            if length > maximumLineLength {
+                throw failure(lineNumber, "File format error: line is \(length) bytes long; no kernel symbol, object or file name is longer than \(maximumLineLength)")
+            }
 
             switch line.load(as: UInt8.self) {
             case UInt8(ascii: "*"):

@@ -64,9 +64,7 @@ private struct Planner {
         let locals = object.symbols.filter { $0.isLocal }
         let globals = object.symbols.filter { !$0.isLocal }
         let orderedSymbols = locals + globals
-        var symbolIndex: [SymbolID: Int] = [:]
-        symbolIndex.reserveCapacity(orderedSymbols.count)
-        for (i, s) in orderedSymbols.enumerated() { symbolIndex[s.id] = i + 1 }
+        let symbolIndex = SymbolIndexTable(orderedSymbols)
         let firstNonLocal = UInt32(locals.count + 1)
         if c == .elf32, orderedSymbols.count >= 1 << 24 {
             throw fail(nil, "\(orderedSymbols.count) symbols do not fit ELF32 relocation entries")
@@ -236,7 +234,7 @@ private struct Planner {
         return out
     }
 
-    private func encodeRelocations(_ relocs: [Relocation], rela: Bool, symbolIndex: [SymbolID: Int],
+    private func encodeRelocations(_ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
                                    place: String) throws -> [UInt8] {
         let size = c.relocationSize(rela: rela)
         var out = [UInt8](repeating: 0, count: relocs.count * size)
@@ -270,6 +268,36 @@ private struct Planner {
         }
         if let problem { throw problem }
         return out
+    }
+}
+
+/// Output index (1-based) of each symbol by identity. Identities are dense (the reader numbers symbols 1...n and
+/// appended ones follow), so an array over rawValue serves the lookup of every relocation being encoded (a large
+/// livepatch has ~140k) without hashing; an unusually sparse model falls back to a dictionary.
+struct SymbolIndexTable {
+    private let dense: [Int]
+    private let sparse: [SymbolID: Int]
+
+    init(_ ordered: [Symbol]) {
+        let largest = ordered.map(\.id.rawValue).max() ?? 0
+        let smallest = ordered.map(\.id.rawValue).min() ?? 0
+        if smallest >= 0 && largest <= 4 * ordered.count + 1_024 {
+            var slots = [Int](repeating: 0, count: largest + 1)
+            for (i, s) in ordered.enumerated() { slots[s.id.rawValue] = i + 1 }
+            dense = slots
+            sparse = [:]
+        } else {
+            dense = []
+            var table: [SymbolID: Int] = [:]
+            for (i, s) in ordered.enumerated() { table[s.id] = i + 1 }
+            sparse = table
+        }
+    }
+
+    subscript(id: SymbolID) -> Int? {
+        if dense.isEmpty { return sparse[id] }
+        guard dense.indices.contains(id.rawValue), dense[id.rawValue] > 0 else { return nil }
+        return dense[id.rawValue]
     }
 }
 

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds klp-convert and klp-bench in release mode and runs the benchmarks (issue 7).
+# Usage: scripts/bench.sh [klp-bench options]   e.g. scripts/bench.sh --runs 15
+# The generated inputs (about 40 MB) go to .build/bench-work unless --work is given.
+# Figures are wall times: run on an otherwise idle machine, or they measure the other load too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --product klp-convert
+swift build -c release --product klp-bench
+exec "$(swift build -c release --show-bin-path)/klp-bench" "$@"

@@ -53,8 +53,14 @@ enum Hostile {
             for d in plan.diagnostics { _ = d.description }
             _ = LivepatchChecker(database: database).check(object)
             guard let output else { return HostileConversionFailed(errors: plan.diagnostics.errors.count) }
-            let written = try ELFWriter.bytes(of: output)
-            _ = try ELFObject(bytes: written, path: "out.ko")
+            // A plan without errors must be writable, and what is written must read back: a failure past this
+            // point is not a clean refusal but an inconsistency between planner and writer.
+            do {
+                let written = try ELFWriter.bytes(of: output)
+                _ = try ELFObject(bytes: written, path: "out.ko")
+            } catch {
+                return HostileInconsistency(error: error)
+            }
             return nil
         } catch {
             return error
@@ -63,6 +69,7 @@ enum Hostile {
 }
 
 struct HostileConversionFailed: Error { var errors: Int }
+struct HostileInconsistency: Error { var error: any Error }
 
 /// Field-level edits of an ELF64 little-endian object (what gcc on x86_64 writes).
 struct ELFPatch {

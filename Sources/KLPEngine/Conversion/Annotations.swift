@@ -53,6 +53,17 @@ enum AnnotationReader {
                 scan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) is defined in \(section.name), a relocation section of an annotation section, which conversion removes", at: .init(section: section.name, symbol: symbol.name)))
             }
         }
+        // The converter drops relocations to removed symbols from ordinary relocation sections, but leaves klp
+        // relocation sections (SHF_RELA_LIVEPATCH or a .klp.rela. name) as they are: one that uses an annotation
+        // symbol would refer to nothing once that symbol is gone.
+        for s in object.sections where s.isRelocation && !scan.sectionsToRemove.contains(s.id)
+            && (s.flags & SectionFlags.relaLivepatch != 0 || s.name.hasPrefix(KLPNames.relaPrefix)) {
+            for (k, r) in s.relocations.enumerated() {
+                guard let id = r.symbol, scan.symbolsToRemove.contains(id) else { continue }
+                let name = object.symbol(id).map { $0.name.isEmpty ? "(section symbol)" : $0.name } ?? "?"
+                scan.diagnostics.append(Diagnostic(.error, "klp relocation section \(s.name) relocation \(k) uses \(name), a symbol of an annotation section, which conversion removes", at: .init(section: s.name, offset: r.offset)))
+            }
+        }
         // Other sections that point at a removed section (sh_link, SHF_INFO_LINK) would dangle in the output.
         for s in object.sections where !scan.sectionsToRemove.contains(s.id) {
             for (field, target) in [("sh_link", s.link), ("sh_info", s.infoSection)] {

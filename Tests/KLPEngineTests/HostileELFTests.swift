@@ -272,6 +272,10 @@ import Testing
             let e = Hostile.pipeline(bytes, path: name, database: database)
             #expect(e == nil || e is ELFError || e is HostileConversionFailed, "\(name): \(String(describing: e))")
         }
+        for name in names where name.hasPrefix("scanner-") {
+            let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
+            _ = bytes.withUnsafeBytes { raw in try? SymbolTableScan(raw: raw, path: name) }
+        }
         for name in names where name.hasPrefix("database-") {
             let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
             _ = try? SymbolDatabase.parse(bytes: Array(bytes.dropFirst()), path: name)

@@ -142,7 +142,8 @@ struct SymbolTableScan {
             sections.append(SectionHeader(name: name, type: h.type, flags: h.flags, offset: h.offset, size: h.size))
         }
 
-        guard let symtab = headers.indices.first(where: { headers[$0].type == SectionType.symtab }) else {
+        // Section 0 is the null header: its contents were never bounds-checked, so it cannot be the table.
+        guard let symtab = headers.indices.dropFirst().first(where: { headers[$0].type == SectionType.symtab }) else {
             throw fail(nil, "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
         }
         let h = headers[symtab]

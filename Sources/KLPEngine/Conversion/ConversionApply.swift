@@ -27,8 +27,14 @@ extension Converter {
         }
         // A relocation section emptied by the conversion goes (v7 kept it; readelf --enable-checks warns about
         // zero-sized relocation sections). Sections that were empty in the input stay as they were.
+        // Kept when another section still refers to it (sh_link, or sh_info as a section).
+        var referenced: Set<SectionID> = []
+        for s in object.sections {
+            if let l = s.link { referenced.insert(l) }
+            if case .section(let id) = s.info, !s.isRelocation { referenced.insert(id) }
+        }
         var emptied: Set<SectionID> = []
-        for (id, indices) in leaving where !indices.isEmpty {
+        for (id, indices) in leaving where !indices.isEmpty && !referenced.contains(id) {
             if let s = object.section(id), s.relocations.isEmpty { emptied.insert(id) }
         }
         object.removeSections(emptied)

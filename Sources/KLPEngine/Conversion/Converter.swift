@@ -110,6 +110,15 @@ private struct ConversionPlanner {
         plan.removedSymbols = object.symbols.filter { scan.symbolsToRemove.contains($0.id) }
             .map { $0.name.isEmpty ? "(section symbol)" : $0.name }
 
+        // Annotation sections go; nothing else may still point at them (sh_link, or sh_info as a section).
+        for section in object.sections where !scan.sectionsToRemove.contains(section.id) {
+            var targets: [SectionID] = section.link.map { [$0] } ?? []
+            if case .section(let id) = section.info { targets.append(id) }
+            for id in targets where scan.sectionsToRemove.contains(id) {
+                plan.diagnostics.append(Diagnostic(.error, "section \(section.name) refers to annotation section \(object.section(id)?.name ?? "?"), which the conversion removes", at: .init(section: section.name)))
+            }
+        }
+
         for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id) {
             if section.flags & SectionFlags.relaLivepatch != 0 || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
             planRelocations(of: section)

@@ -260,6 +260,13 @@ import Testing
         Self.expectError(p.bytes, "group signature symbol index 9999 is out of range")
     }
 
+    /// Fuzz findings whose fix lies outside the hostile branch's files (reported to the lead, patch in the report).
+    /// Named open-<target>-<what>.bin so scripts/fuzz.sh does not replay them; once fixed, drop "open-" and the entry.
+    static let openFindings: [String: String] = [
+        "open-convert-link-to-removed-section.bin":
+            "ConversionApply removes a relocation section it empties even when another section's sh_link names it",
+    ]
+
     /// Inputs the fuzzers once crashed on (Fixtures/regressions, named <fuzz target>-<what>.bin): each must now
     /// end in an error or a clean conversion.
     @Test func fuzzRegressionsStayFixed() throws {
@@ -267,9 +274,15 @@ import Testing
         let folder = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/regressions").path
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".bin") }.sorted()
         #expect(names.count >= 3)
-        for name in names where name.hasPrefix("elf-") || name.hasPrefix("convert-") {
+        for name in names where name.hasPrefix("elf-") || name.hasPrefix("convert-") || name.hasPrefix("open-") {
             let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
             let e = Hostile.pipeline(bytes, path: name, database: database)
+            if let issue = Self.openFindings[name] {
+                withKnownIssue(Comment(rawValue: issue)) {
+                    #expect(e == nil || e is ELFError || e is HostileConversionFailed, "\(name): \(String(describing: e))")
+                }
+                continue
+            }
             #expect(e == nil || e is ELFError || e is HostileConversionFailed, "\(name): \(String(describing: e))")
         }
         for name in names where name.hasPrefix("scanner-") {

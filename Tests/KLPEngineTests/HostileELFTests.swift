@@ -262,10 +262,7 @@ import Testing
 
     /// Fuzz findings whose fix lies outside the hostile branch's files (reported to the lead, patch in the report).
     /// Named open-<target>-<what>.bin so scripts/fuzz.sh does not replay them; once fixed, drop "open-" and the entry.
-    static let openFindings: [String: String] = [
-        "open-convert-link-to-removed-section.bin":
-            "ConversionApply removes a relocation section it empties even when another section's sh_link names it",
-    ]
+    static let openFindings: [String: String] = [:]
 
     /// Inputs the fuzzers once crashed on (Fixtures/regressions, named <fuzz target>-<what>.bin): each must now
     /// end in an error or a clean conversion.

@@ -83,3 +83,12 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct BidiOverrideRenderingTests {
+    /// A right-to-left override in a symbol or file name must not reorder the terminal's text.
+    @Test func bidiOverridesAreDrawnAsQuestionMarks() {
+        var screen = ScreenBuffer(size: Size(rows: 1, columns: 20))
+        screen.put("a\u{202E}b\u{2066}c", row: 0, column: 0, style: .normal)
+        #expect(screen.text.hasPrefix("a?b?c"))
+    }
+}

@@ -27,11 +27,14 @@ extension Converter {
         }
         // A relocation section emptied by the conversion goes (v7 kept it; readelf --enable-checks warns about
         // zero-sized relocation sections). Sections that were empty in the input stay as they were.
-        // Kept when another section still refers to it (sh_link, or sh_info as a section).
+        // Kept when something still refers to it: another section's sh_link or sh_info, or a symbol defined in it.
         var referenced: Set<SectionID> = []
         for s in object.sections {
             if let l = s.link { referenced.insert(l) }
-            if case .section(let id) = s.info, !s.isRelocation { referenced.insert(id) }
+            if case .section(let id) = s.info { referenced.insert(id) }
+        }
+        for symbol in object.symbols where !plan.symbolsToRemove.contains(symbol.id) {
+            if case .section(let id) = symbol.section { referenced.insert(id) }
         }
         var emptied: Set<SectionID> = []
         for (id, indices) in leaving where !indices.isEmpty && !referenced.contains(id) {

@@ -41,6 +41,9 @@ final class FileBytes {
         }
         // Line numbers and name offsets are 32-bit; a symbol list is tens of MB.
         let limit = Int(Int32.max)
+        guard Int(status.st_size) <= limit else {
+            throw DatabaseError(path: path, line: nil, message: "Unable to read \(what): the file is \(status.st_size) bytes, more than the \(limit) a symbol list may have")
+        }
         // st_size is 0 for pipes and /proc files: then grow as data arrives.
         var capacity = max(Int(status.st_size) + 1, 1 << 16)
         guard var buffer = malloc(capacity) else {

@@ -1,3 +1,5 @@
+import KLPEngine
+
 // A rendered screen as plain values: rows of cells, each one column wide, with a style. A double-width
 // character occupies its cell and marks the next cell as a continuation, so positions stay column exact.
 
@@ -81,7 +83,8 @@ public struct ScreenBuffer: Equatable, Sendable {
             if w == 0 {
                 continue  // combining marks are dropped: a cell holds one scalar
             }
-            let shown: Unicode.Scalar = (s.value < 0x20 || (s.value >= 0x7f && s.value < 0xa0)) ? "?" : s
+            // Control characters and bidirectional overrides from file names never reach the terminal raw.
+            let shown: Unicode.Scalar = TerminalSafe.needsEscape(s) ? "?" : s
             if c + w > column + space { break }
             if c >= 0 {
                 cells[row * size.columns + c] = Cell(scalar: shown, style: style)

@@ -1,3 +1,5 @@
+import KLPEngine
+
 // Display width of text in terminal columns, without the C library: wcwidth depends on the process locale,
 // which tests and CI do not set. Covers what symbol names, file names and messages contain: ASCII, combining
 // marks (0 columns), East Asian wide and emoji (2 columns), control characters (shown as one '?').
@@ -5,7 +7,7 @@
 enum TextWidth {
     static func width(of scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v < 0x20 || (v >= 0x7f && v < 0xa0) { return 1 }  // rendered as '?'
+        if TerminalSafe.needsEscape(scalar) { return 1 }  // rendered as '?' (controls, bidi overrides)
         if v < 0x300 { return 1 }
         if isCombining(v) { return 0 }
         if isWide(v) { return 2 }

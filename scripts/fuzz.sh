@@ -128,7 +128,8 @@ for t in "${targets[@]}"; do
   set +e
   # -rss_limit_mb and -timeout make memory blow-ups and hangs findings too; -malloc_limit_mb catches one huge
   # allocation (a size taken from the file) before it happens.
-  timeout $((seconds + 120)) "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+  # KLP_FUZZ_SEED fixes the mutation sequence (CI), so a smoke run repeats what it tried before.
+  timeout $((seconds + 120)) "$bin" ${KLP_FUZZ_SEED:+-seed=$KLP_FUZZ_SEED} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$(seeds_for "$t")" > "$work/$t.log" 2>&1
   status=$?
   set -e

@@ -35,6 +35,7 @@ enum FixtureTool {
 
     /// Full path of `name` on PATH, or nil.
     static func find(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
@@ -52,7 +53,7 @@ enum FixtureTool {
 
     /// Runs `name` with `arguments` and returns its status and output.  stdout/stderr go to temporary
     /// files rather than pipes, so a chatty tool cannot block on a full pipe.
-    static func run(_ name: String, _ arguments: [String]) throws -> FixtureToolResult {
+    static func run(_ name: String, _ arguments: [String], cwd: String? = nil) throws -> FixtureToolResult {
         let executable = try require(name)
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("klp-fixture-tool-\(UUID().uuidString)")
@@ -68,6 +69,7 @@ enum FixtureTool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle

@@ -54,8 +54,8 @@ struct ReadelfDump {
 
     /// The warnings that point at a real problem.  --enable-checks also notes every empty section
     /// ("has a size of zero", "zero-sized relocation section"): gcc emits empty .data and
-    /// .note.GNU-stack, and the converter keeps a .rela section whose relocations all moved (as v7
-    /// does; the kernel loader accepts it), so those notes are not counted.
+    /// .note.GNU-stack, and the converter keeps an emptied .rela section that something still refers
+    /// to (the kernel loader accepts it), so those notes are not counted.
     var problems: [String] {
         warnings.filter { !$0.contains("has a size of zero") && !$0.contains("zero-sized relocation section") }
     }

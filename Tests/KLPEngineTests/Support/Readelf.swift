@@ -1,7 +1,8 @@
 import Foundation
 
-/// binutils' view of an object: sections, symbols and relocations parsed from `readelf -SW -sW -rW`, so tests
-/// check what we write with a reader that is not ours.
+/// binutils' view of an object for the conversion and CLI tests: a compact face over FixtureReadelf's parse of
+/// `readelf -W -h -S -s -r --enable-checks` (one parser for the whole test target), so tests check what we
+/// write with a reader that is not ours.
 struct Readelf {
     struct Section {
         var index: Int
@@ -28,66 +29,26 @@ struct Readelf {
         var addend: Int
     }
 
-    var sections: [Section] = []
-    var symbols: [Symbol] = []
-    var relocations: [String: [Relocation]] = [:]
-    var warnings: [String] = []
+    var sections: [Section]
+    var symbols: [Symbol]
+    var relocations: [String: [Relocation]]
+    /// readelf's warnings that point at a real problem.
+    var warnings: [String]
 
-    init(_ path: String, readelf: String = "readelf") throws {
-        let r = try Shell.run(readelf, ["-SW", "-sW", "-rW", path])
-        guard r.status == 0 else { throw ShellError(message: "readelf failed on \(path): \(r.stderr)") }
-        warnings = r.stderr.split(separator: "\n").map(String.init).filter { $0.contains("Warning") || $0.contains("Error") }
-        var currentRelocs: String?
-        var inSymbols = false
-        for raw in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(raw)
-            if line.hasPrefix("Relocation section '") {
-                let name = line.dropFirst("Relocation section '".count).prefix { $0 != "'" }
-                currentRelocs = String(name)
-                relocations[String(name)] = []
-                inSymbols = false
-                continue
-            }
-            if line.hasPrefix("Symbol table '") { inSymbols = true; currentRelocs = nil; continue }
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { currentRelocs = nil; continue }
-            if let m = line.range(of: #"^\s*\[\s*(\d+)\]"#, options: .regularExpression), !inSymbols, currentRelocs == nil {
-                let idx = Int(line[m].filter(\.isNumber)) ?? -1
-                var t = line[m.upperBound...].split(separator: " ").map(String.init)
-                if idx == 0 { t.insert("", at: 0) }
-                guard t.count >= 9 else { continue }
-                let hasFlags = t.count >= 10
-                let flags = hasFlags ? t[6] : ""
-                let rest = Array(t.suffix(3))
-                sections.append(Section(index: idx, name: t[0], type: t[1], flags: flags, link: Int(rest[0]) ?? -1,
-                                        info: Int(rest[1]) ?? -1, align: Int(rest[2]) ?? -1,
-                                        entsize: Int(t[5], radix: 16) ?? -1, size: Int(t[4], radix: 16) ?? -1))
-                continue
-            }
-            if inSymbols, line.range(of: #"^\s*\d+:"#, options: .regularExpression) != nil {
-                var t = line.split(separator: " ").map(String.init)
-                guard t.count >= 7 else { continue }
-                var ndx = t[6]
-                if ndx == "OS" || ndx == "PRC", t.count >= 8 {
-                    ndx = t[7].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                    t.remove(at: 6)
-                }
-                let name = t.count >= 8 ? t[7...].joined(separator: " ") : ""
-                symbols.append(Symbol(name: name, type: t[3], bind: t[4], ndx: ndx))
-                continue
-            }
-            if let sec = currentRelocs, let first = line.first, first.isHexDigit {
-                let t = line.split(separator: " ").map(String.init)
-                guard t.count >= 3, let offset = Int(t[0], radix: 16) else { continue }
-                var symbol = "", addend = 0
-                if t.count >= 7 {
-                    symbol = t[4...(t.count - 3)].joined(separator: " ")
-                    addend = (Int(t[t.count - 1], radix: 16) ?? 0) * (t[t.count - 2] == "-" ? -1 : 1)
-                } else if t.count >= 4 {
-                    addend = Int(t[3], radix: 16) ?? 0
-                }
-                relocations[sec, default: []].append(Relocation(offset: offset, type: t[2], symbol: symbol, addend: addend))
-            }
+    init(_ path: String) throws {
+        let dump = try FixtureReadelf.dump(URL(fileURLWithPath: path))
+        sections = dump.sections.map {
+            Section(index: $0.index, name: $0.name, type: $0.type, flags: $0.flags, link: $0.link, info: $0.info,
+                    align: Int($0.alignment), entsize: Int($0.entrySize), size: Int($0.size))
         }
+        symbols = dump.symbols.map {
+            let ndx = $0.sectionIndex.hasPrefix("OS [") ? String($0.sectionIndex.dropFirst(4).dropLast()) : $0.sectionIndex
+            return Symbol(name: $0.name, type: $0.type, bind: $0.bind, ndx: ndx)
+        }
+        relocations = dump.relocations.mapValues { list in
+            list.map { Relocation(offset: Int($0.offset), type: $0.type, symbol: $0.symbolName ?? "", addend: Int($0.addend ?? 0)) }
+        }
+        warnings = dump.problems
     }
 
     func section(_ name: String) -> Section? { sections.first { $0.name == name } }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KLPEngine
 
 @main
@@ -31,14 +33,14 @@ struct KLPConvert: ParsableCommand {
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
             var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if let first = lines.first, !first.isEmpty {
                 lines[0] = "klp-convert: " + (first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
             }
             if !message.isEmpty { Report.line(lines.joined(separator: "\n")) }
-            Foundation.exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+// FoundationEssentials only: the full Foundation would load ICU at every start of the tool (kbuild runs it once
+// per livepatch), for nothing the tool needs.
+import FoundationEssentials
 import KLPEngine
 
 struct ListCommand: ParsableCommand {
@@ -35,10 +37,9 @@ struct ListCommand: ParsableCommand {
         }
         let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: PlanJSON.object(plan, symbols: shown),
-                                                  options: [.prettyPrinted, .sortedKeys])
-            FileHandle.standardOutput.write(data)
-            print()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(PlanJSON(plan, symbols: shown)), as: UTF8.self))
         } else {
             print(TerminalSafe.lines(PlanText.render(plan, symbols: shown)), terminator: "")
         }
@@ -80,37 +81,50 @@ enum PlanText {
 }
 
 /// JSON rendering of a plan for `list --json` (stable keys; meant for scripts and editors).
-enum PlanJSON {
-    static func object(_ plan: ConversionPlan, symbols: [PlannedSymbol]) -> [String: Any] {
-        [
-            "input": plan.inputPath,
-            "machine": Machine.name(plan.machine),
-            "databaseOrder": plan.databaseOrder == .kallsyms ? "kallsyms" : "name-sorted",
-            "symbols": symbols.map { s -> [String: Any] in
-                var d: [String: Any] = [
-                    "name": s.name, "status": s.status.rawValue, "weak": s.isWeak,
-                    "uses": s.uses.map { u -> [String: Any] in
-                        ["relocationSection": u.relocationSection, "section": u.baseSection, "offset": u.offset,
-                         "type": u.typeName, "addend": u.addend]
-                    },
-                    "candidates": s.candidates.map { c -> [String: Any] in
-                        var e: [String: Any] = ["object": c.object, "position": c.position, "copies": c.copiesInObject]
-                        if let f = c.file { e["file"] = f }
-                        return e
-                    },
-                ]
-                if let t = s.target { d["object"] = t.object; d["position"] = t.position }
-                if let n = s.newName { d["klpName"] = n }
-                if !s.exportedBy.isEmpty { d["exportedBy"] = s.exportedBy }
-                return d
-            },
-            "klpSections": plan.createdSections.map { ["name": $0.name, "object": $0.object, "section": $0.base, "relocations": $0.relocationCount] },
-            "removedSections": plan.removedSections,
-            "diagnostics": plan.diagnostics.map { d -> [String: Any] in
-                var e: [String: Any] = ["severity": d.severity.rawValue, "message": d.message]
-                if let l = d.location, !l.description.isEmpty { e["location"] = l.description }
-                return e
-            },
-        ]
+struct PlanJSON: Encodable {
+    struct Use: Encodable {
+        var relocationSection: String, section: String, offset: UInt64, type: String, addend: Int64
+    }
+    struct Candidate: Encodable {
+        var object: String, position: Int, copies: Int, file: String?
+    }
+    struct SymbolEntry: Encodable {
+        var name: String, status: String, weak: Bool
+        var uses: [Use], candidates: [Candidate]
+        var object: String?, position: Int?, klpName: String?, exportedBy: [String]?
+    }
+    struct KlpSection: Encodable {
+        var name: String, object: String, section: String, relocations: Int
+    }
+    struct Finding: Encodable {
+        var severity: String, message: String, location: String?
+    }
+
+    var input: String
+    var machine: String
+    var databaseOrder: String
+    var symbols: [SymbolEntry]
+    var klpSections: [KlpSection]
+    var removedSections: [String]
+    var diagnostics: [Finding]
+
+    init(_ plan: ConversionPlan, symbols shown: [PlannedSymbol]) {
+        input = plan.inputPath
+        machine = Machine.name(plan.machine)
+        databaseOrder = plan.databaseOrder == .kallsyms ? "kallsyms" : "name-sorted"
+        symbols = shown.map { s in
+            SymbolEntry(
+                name: s.name, status: s.status.rawValue, weak: s.isWeak,
+                uses: s.uses.map { Use(relocationSection: $0.relocationSection, section: $0.baseSection, offset: $0.offset, type: $0.typeName, addend: $0.addend) },
+                candidates: s.candidates.map { Candidate(object: $0.object, position: $0.position, copies: $0.copiesInObject, file: $0.file) },
+                object: s.target?.object, position: s.target?.position, klpName: s.newName,
+                exportedBy: s.exportedBy.isEmpty ? nil : s.exportedBy)
+        }
+        klpSections = plan.createdSections.map { KlpSection(name: $0.name, object: $0.object, section: $0.base, relocations: $0.relocationCount) }
+        removedSections = plan.removedSections
+        diagnostics = plan.diagnostics.map { d in
+            Finding(severity: d.severity.rawValue, message: d.message,
+                    location: d.location.flatMap { $0.description.isEmpty ? nil : $0.description })
+        }
     }
 }

@@ -33,14 +33,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
-        do {
-            options.choices = try choices.load()
-        } catch let e as ValidationError {
-            throw e
-        } catch {
-            Report.failure(error)
-            throw ExitCode(conversionFailureStatus)
-        }
+        options.choices = try choices.load(failure: ExitCode(conversionFailureStatus))
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")
             throw ExitCode(conversionFailureStatus)

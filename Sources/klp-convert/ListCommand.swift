@@ -18,23 +18,8 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions(convertModuleExports: convertModuleExports)
-        do {
-            options.choices = try choices.load()
-        } catch let e as ValidationError {
-            throw e
-        } catch {
-            Report.failure(error)
-            throw ExitCode.failure
-        }
-        let plan: ConversionPlan
-        do {
-            let object = try ELFObject.read(path: input)
-            let database = try loadDatabase(path: symbols, for: object, symvers: [])
-            plan = Converter(database: database, options: options).plan(object)
-        } catch {
-            Report.failure(error)
-            throw ExitCode.failure
-        }
+        options.choices = try choices.load(failure: ExitCode.failure)
+        let plan = try planConversion(symbols: symbols, input: input, options: options)
         let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
         if json {
             let encoder = JSONEncoder()

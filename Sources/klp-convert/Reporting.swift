@@ -60,6 +60,18 @@ struct ChoiceOptions: ParsableArguments {
     @Option(name: .customLong("choices"), help: ArgumentHelp("A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
     var files: [String] = []
 
+    /// The choices, with a bad choices file reported and turned into `failure` (usage errors pass through).
+    func load(failure: ExitCode) throws -> [String: SymbolTarget] {
+        do {
+            return try load()
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Report.failure(error)
+            throw failure
+        }
+    }
+
     func load() throws -> [String: SymbolTarget] {
         var result: [String: SymbolTarget] = [:]
         for path in files {
@@ -82,4 +94,17 @@ func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
     let symbol = String(text[..<eq])
     let object = KLPNames.normalizeObject(String(text[text.index(after: eq)..<comma]))
     return (symbol, SymbolTarget(object: object, position: position))
+}
+
+/// Reads a livepatch and plans its conversion against symbols.klp (what `list` and `snippet` show); a file
+/// problem is reported and becomes exit status 1.
+func planConversion(symbols: String, input: String, options: ConversionOptions) throws -> ConversionPlan {
+    do {
+        let object = try ELFObject.read(path: input)
+        let database = try loadDatabase(path: symbols, for: object, symvers: [])
+        return Converter(database: database, options: options).plan(object)
+    } catch {
+        Report.failure(error)
+        throw ExitCode.failure
+    }
 }

@@ -15,22 +15,8 @@ struct SnippetCommand: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions()
-        do {
-            options.choices = try choices.load()
-        } catch let e as ValidationError {
-            throw e
-        } catch {
-            Report.failure(error)
-            throw ExitCode.failure
-        }
-        let plan: ConversionPlan
-        do {
-            let object = try ELFObject.read(path: input)
-            plan = Converter(database: try loadDatabase(path: symbols, for: object, symvers: []), options: options).plan(object)
-        } catch {
-            Report.failure(error)
-            throw ExitCode.failure
-        }
+        options.choices = try choices.load(failure: ExitCode.failure)
+        let plan = try planConversion(symbols: symbols, input: input, options: options)
         print(CSnippet.snippet(for: plan, includeAutomatic: all), terminator: "")
         let open = plan.symbols.filter { $0.status == .ambiguous }
         for s in open {

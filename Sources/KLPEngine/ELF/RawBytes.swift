@@ -7,11 +7,7 @@ struct RawReader {
 
     init(_ base: UnsafeRawBufferPointer, order: ByteOrder) {
         self.base = base
-        #if _endian(little)
-        swap = order == .big
-        #else
-        swap = order == .little
-        #endif
+        swap = order.differsFromHost
     }
 
     var count: Int { base.count }
@@ -47,11 +43,7 @@ struct RawWriter {
 
     init(_ base: UnsafeMutableRawBufferPointer, order: ByteOrder) {
         self.base = base
-        #if _endian(little)
-        swap = order == .big
-        #else
-        swap = order == .little
-        #endif
+        swap = order.differsFromHost
     }
 
     @inline(__always) func u8(_ o: Int, _ v: UInt8) { base.storeBytes(of: v, toByteOffset: o, as: UInt8.self) }
@@ -67,6 +59,17 @@ struct RawWriter {
     /// A class-sized word; the planner has already checked that 32-bit values fit.
     @inline(__always) func word(_ o: Int, _ v: UInt64, _ c: ELFClass) {
         if c == .elf64 { u64(o, v) } else { u32(o, UInt32(truncatingIfNeeded: v)) }
+    }
+}
+
+extension ByteOrder {
+    /// Whether values in this order must be byte-swapped on the machine running the tool.
+    var differsFromHost: Bool {
+        #if _endian(little)
+        return self == .big
+        #else
+        return self == .little
+        #endif
     }
 }
 

@@ -1,20 +1,5 @@
-/// A problem with one input of the database builder; the description names the file (and line, for text inputs).
-public struct DatabaseBuildError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let path: String
-    public let line: Int?
-    public let message: String
-
-    public init(path: String, line: Int?, _ message: String) {
-        self.path = path
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String {
-        if let line { return "\(path):\(line): \(message)" }
-        return "\(path): \(message)"
-    }
-}
+/// A problem with one input of the database builder: the same file/line/message error as the reader's.
+public typealias DatabaseBuildError = DatabaseError
 
 /// Something the builder did not take into the database, or decided on its own, reported to the user.
 public struct BuildIssue: Sendable, Equatable, CustomStringConvertible {

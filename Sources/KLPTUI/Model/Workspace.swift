@@ -1,4 +1,5 @@
 import KLPEngine
+import Synchronization
 
 // What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
 // and where output goes. Immutable while the TUI runs; the reducer re-plans from it after every choice.
@@ -97,8 +98,19 @@ public struct Workspace: Sendable {
         return o
     }
 
-    /// The plan for the given choices: cheap, pure, done after every pick.
+    /// The plan for the given choices: cheap, pure, done after every pick and nowhere else.
     public func plan(choices: [String: SymbolTarget]) -> ConversionPlan {
-        Converter(database: database, options: options(with: choices)).plan(object)
+        plansMade.increment()
+        return Converter(database: database, options: options(with: choices)).plan(object)
     }
+
+    /// How many plans this workspace made: the tests check that one write costs no plan of its own.
+    let plansMade = PlanCounter()
+}
+
+/// A count shared by the copies of one workspace (the reducer and the effect runner each hold one).
+final class PlanCounter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KLPDatabaseBuilder
 import KLPEngine
 #if canImport(Glibc)
 import Glibc

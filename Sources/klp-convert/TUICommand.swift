@@ -43,9 +43,6 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Turn references to module exports into klp relocations (late module patching).")
     var convertModuleExports = false
 
-    @Flag(help: .hidden)
-    var benchmark = false
-
     func validate() throws {
         if symbols != nil && patch == nil {
             throw ValidationError("give both symbols.klp and the livepatch object, or neither for the bundled example")
@@ -56,10 +53,6 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        if benchmark {
-            print(try TUIBenchmark.run())
-            return
-        }
         let options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
         let workspace: Workspace
         var initial: [String: SymbolTarget] = [:]

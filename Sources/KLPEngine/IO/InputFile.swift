@@ -36,7 +36,7 @@ public enum InputFailure: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The system's text for the current errno (or for `code`): the engine's one errno helper.
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+public func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// The one way the engine reads an input file whole (symbols.klp, Module.symvers, the livepatch, choices files,
 /// the builder's inputs). The rule is the same for every input:

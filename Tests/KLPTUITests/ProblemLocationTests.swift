@@ -37,7 +37,8 @@ import Testing
     /// A message that happens to contain a symbol's name selects nothing when its location names no symbol.
     @Test func aNameInTheTextAloneSelectsNothing() throws {
         let target = try #require(reducer.initialState(size: size).plan.symbols.last?.name)
-        var state = focusedOn(Diagnostic(.error, "Unable to find missing symbol: \(target)", at: .init(section: ".text")))
+        let diagnostic = Diagnostic(.error, "Unable to find missing symbol: \(target)", at: .init(section: ".text"))
+        var state = focusedOn(diagnostic)
         let before = state.symbolList.cursor
         _ = reducer.reduce(&state, .command(.select))
         #expect(state.focus == .problems)

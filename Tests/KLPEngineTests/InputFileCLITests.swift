@@ -13,7 +13,8 @@ import Testing
         try HostileCLITests.write(base, input)
         let fifo = "\(dir)/fifo.klp"
         #expect(mkfifo(fifo, 0o644) == 0)
-        let r = try HostileCLICase.expectCleanFailure(database: fifo, input: input, output: "\(dir)/out.ko", named: fifo)
+        let output = "\(dir)/out.ko"
+        let r = try HostileCLICase.expectCleanFailure(database: fifo, input: input, output: output, named: fifo)
         #expect(r.stderr.contains("Unable to read Symbol list: not a regular file: a FIFO or pipe with no writer"),
                 "\(r.stderr)")
     }

@@ -28,8 +28,11 @@ let package = Package(
             ]),
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).
         .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPTUI"]),
-        .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
+        // What both test targets share: the process runner, temporary directories, built-product lookup, the
+        // readelf model and the gcc object builder. A regular target, used only by tests.
+        .target(name: "KLPTestSupport", dependencies: ["KLPEngine"], path: "Tests/KLPTestSupport"),
+        .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPTestSupport"], resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine", "KLPTestSupport"], exclude: ["Screens"]),
     ]
 )

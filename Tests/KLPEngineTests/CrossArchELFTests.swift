@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import KLPEngine
 import Testing
 
@@ -17,16 +18,16 @@ struct CrossArchELFTests {
             let input = try FixtureBuilder.shared.object(object, arch: arch)
             let copy = directory.appendingPathComponent(object.rawValue)
             try FileIO.writeAtomically(try ELFWriter.bytes(of: try ELFObject.read(path: input.path)), to: copy.path)
-            let before = try FixtureReadelf.dump(input)
-            let after = try FixtureReadelf.dump(copy)
+            let before = try Readelf(input)
+            let after = try Readelf(copy)
             let label = "\(arch) \(object.rawValue)"
             #expect(after.header == before.header, "\(label)")
             #expect(after.sections == before.sections, "\(label)")
             #expect(after.symbols == before.symbols, "\(label)")
             #expect(after.relocations == before.relocations, "\(label)")
             #expect(after.problems.isEmpty, "\(label): \(after.problems)")
-            let contentsBefore = try FixtureReadelf.allSectionContents(input, sectionCount: before.sections.count)
-            let contentsAfter = try FixtureReadelf.allSectionContents(copy, sectionCount: after.sections.count)
+            let contentsBefore = try Readelf.allSectionContents(input, sectionCount: before.sections.count)
+            let contentsAfter = try Readelf.allSectionContents(copy, sectionCount: after.sections.count)
             #expect(contentsAfter == contentsBefore, "\(label): section contents differ")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import KLPEngine
 import Testing
 
@@ -112,7 +113,7 @@ struct CrossArchTests {
             let base = try #require(output.sectionName(at: klp.info))
             let rows = output.rows(in: klp.name).filter { $0.type == "R_PPC64_REL24" }
             guard !rows.isEmpty else { continue }
-            let text = try FixtureReadelf.sectionBytes(url, section: base)
+            let text = try Readelf.sectionBytes(url, section: base)
             for row in rows {
                 guard let offset = Int(exactly: row.offset), offset <= text.count - 8 else {
                     Issue.record("\(klp.name) \(row): offset outside \(base)")

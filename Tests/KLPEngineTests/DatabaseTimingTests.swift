@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -15,7 +16,7 @@ struct DatabaseTimingTests {
         let shape = SyntheticSymbolList.Shape.distribution()
         let label = "release build, full distribution"
         #endif
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("symbols.klp").path
         let bytes = SyntheticSymbolList.make(shape)

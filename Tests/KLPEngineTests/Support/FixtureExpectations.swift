@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import KLPEngine
 import Testing
 
@@ -40,7 +41,7 @@ enum FixtureExpectations {
     static func checkConversion(
         _ conversion: FixtureConversion, targets: [String: Target], annotationSymbols: Set<String>,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> ReadelfDump {
+    ) throws -> Readelf {
         let arch = conversion.arch
         let label = "\(arch) \(conversion.object.rawValue)"
         #expect(!conversion.plan.hasErrors, "\(label): \(conversion.plan.diagnostics.errors)", sourceLocation: sourceLocation)

@@ -6,7 +6,7 @@ import Testing
 /// prints for ELF64 and ELF32, SHN_LIVEPATCH symbols, ppc64 local-entry notes and symbol-less
 /// relocations; and the message a missing tool gives.
 @Suite("Fixture readelf parser")
-struct CrossArchReadelfParserTests {
+struct ReadelfParserTests {
     static let sample = """
         ELF Header:
           Class:                             ELF64

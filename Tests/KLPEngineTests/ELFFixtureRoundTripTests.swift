@@ -5,7 +5,7 @@ import Testing
 
 /// The engine's reader and writer on real objects of every architecture.
 @Suite("Cross-architecture ELF reading and positions")
-struct CrossArchELFTests {
+struct ELFFixtureRoundTripTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("every fixture object read and written back unchanged looks the same to readelf", arguments: allArchs)

@@ -4,7 +4,7 @@ import Testing
 
 /// A corruption corpus made from a real gcc-built livepatch object, read through the engine in-process: every
 /// case must end with an ELFError that names the file, the place and the problem (a trap would kill the run).
-@Suite struct HostileELFTests {
+@Suite struct ELFReaderRejectsTests {
     /// Reads `bytes` and requires an ELFError whose text contains `expected`.
     @discardableResult
     static func expectError(_ bytes: [UInt8], _ expected: String, place: String? = nil,
@@ -331,7 +331,7 @@ import Testing
 }
 
 /// Layouts no compiler makes, built field by field: names that overlap inside one long unterminated run.
-@Suite struct HostileELFLayoutTests {
+@Suite struct ELFRawLayoutTests {
     /// A 1 MB string table that is one run of 'a', and 40 000 symbols whose names start at different places
     /// in it: decoded naively, that is 40 GB of names from a 2 MB file.
     @Test func overlappingNamesCannotMultiplyMemory() throws {
@@ -343,7 +343,7 @@ import Testing
         let bytes = RawELF.make([strtab, symtab])
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            HostileELFTests.expectError(bytes, "string table")
+            ELFReaderRejectsTests.expectError(bytes, "string table")
         }
         #expect(elapsed < .seconds(10), "\(elapsed)")
         // The same names all at one offset are one name: that reads, quickly.
@@ -366,7 +366,7 @@ import Testing
 }
 
 /// Conversion time must grow linearly with the object, whatever its shape.
-@Suite struct HostileScalingTests {
+@Suite struct ELFScalingTests {
     /// `n` function sections, each with its own .rela section holding one relocation to a unique vmlinux
     /// symbol: conversion makes n klp relocation sections.
     static func manySections(_ n: Int) -> [UInt8] {
@@ -404,7 +404,7 @@ import Testing
 }
 
 /// The database builder's own reader (SymbolTableScan, for vmlinux and distribution modules) on the same layout.
-@Suite struct HostileScannerTests {
+@Suite struct SymbolTableScannerRejectsTests {
     /// 200 symbols named from different places of one 1 MB run without NUL would decode to 200 MB of names from a
     /// 1.2 MB file (40 000 such symbols: 40 GB). Like the editable reader, the scanner refuses past a budget.
     @Test func overlappingNamesStayWithinAMultipleOfTheFile() throws {

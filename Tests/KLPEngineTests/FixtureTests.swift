@@ -5,7 +5,7 @@ import Testing
 /// Checks the fixtures themselves (sources, committed cross objects, databases) through binutils,
 /// so a converter test failure can be trusted to be the converter's fault.
 @Suite("Fixtures")
-struct CrossArchFixtureTests {
+struct FixtureTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("every fixture object exists and readelf reads it as its architecture", arguments: allArchs)

@@ -4,9 +4,9 @@ import Testing
 @testable import KLPEngine
 
 /// Corrupt inputs through the klp-convert binary, as kbuild runs it: a sample of the corpus (about 150 processes;
-/// the full corpus goes through the engine in HostileELFTests). Each case: exit 255, no signal, a message that
+/// the full corpus goes through the engine in ELFReaderRejectsTests). Each case: exit 255, no signal, a message that
 /// starts with the file, bounded time and memory, no output and no temporary file, the input untouched.
-@Suite struct HostileCLITests {
+@Suite struct CLICorruptInputTests {
     static func setUp() throws -> (dir: String, database: String, base: [UInt8]) {
         let dir = try TemporaryDirectory.make("hostile-cli")
         let database = "\(dir)/symbols.klp"

@@ -6,7 +6,7 @@ import Testing
 /// Nothing lost: the output is written through a temporary file in its folder and renamed; the input is never
 /// modified; output == input is refused unless --in-place; a full disk or a read-only folder is a clear error
 /// that leaves an older output as it was. The disk cases mount a small tmpfs, which needs root.
-@Suite struct HostileOutputTests {
+@Suite struct CLIOutputFileTests {
     static func setUp() throws -> (dir: String, database: String, input: String) {
         let dir = try TemporaryDirectory.make("hostile-out")
         let database = "\(dir)/symbols.klp"
@@ -133,7 +133,7 @@ import Testing
     }
 }
 
-extension HostileOutputTests {
+extension CLIOutputFileTests {
     /// An output name near NAME_MAX still gets a temporary file (a shorter one) and is written.
     @Test func longestOutputNameIsWritten() throws {
         let (dir, database, input) = try Self.setUp()

@@ -9,7 +9,7 @@ import Testing
 /// with SHN_LIVEPATCH, each relocation moved with its offset, type and addend unchanged, section
 /// contents untouched, annotation records decoded in the target's byte order and record size.
 @Suite("Cross-architecture conversion")
-struct CrossArchTests {
+struct FixtureConversionTests {
     static let allArchs = FixtureArch.allCases
 
     typealias Target = ExpectedRelocations.Target

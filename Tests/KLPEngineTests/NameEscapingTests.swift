@@ -6,7 +6,7 @@ import Testing
 /// Names chosen to escape: into the generated C (quotes, backslashes, newlines, comment ends, trigraphs,
 /// keywords, colliding identifiers, object names that are not identifiers) and onto the terminal (escape
 /// sequences, C1 controls, bidirectional overrides) through every text the CLI prints.
-@Suite struct HostileNameTests {
+@Suite struct NameEscapingTests {
     static let evil = "evil\u{1b}]0;owned\u{07}\u{1b}[2J\u{9b}31m\u{202e}txt"
 
     @Test func terminalSafeEscapesControlsAndOverrides() {

@@ -27,9 +27,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).
-        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPTUI"]),
+        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPTUI", "KLPTestSupport"]),
         // What both test targets share: the process runner, temporary directories, built-product lookup, the
-        // readelf model and the gcc object builder. A regular target, used only by tests.
+        // readelf model and the gcc object builder. A regular target without Foundation, so klp-bench runs its
+        // children through the same runner.
         .target(name: "KLPTestSupport", dependencies: ["KLPEngine"], path: "Tests/KLPTestSupport"),
         .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPTestSupport"], resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.

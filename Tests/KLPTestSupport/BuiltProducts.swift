@@ -1,11 +1,11 @@
-import Foundation
-
-/// Executables built by this package, found the way `swift test` lays them out: next to the test bundle in
-/// .build/<configuration>/ (CommandLine.arguments[0] is the bundle's runner).
+/// Executables built by this package, found the way SwiftPM lays them out: in .build/<configuration>/, next to
+/// the test bundle (CommandLine.arguments[0] is the bundle's runner) or to klp-bench.
 public enum BuiltProducts {
-    /// The folder holding the test bundle and the package's executables.
+    /// The folder holding the running executable and the package's other products.
     public static var folder: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        let me = CommandLine.arguments[0]
+        guard let slash = me.lastIndex(of: "/") else { return "." }
+        return String(me[..<slash])
     }
 
     /// Path of the product `name` (it may not exist when only the tests were built).

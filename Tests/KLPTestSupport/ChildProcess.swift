@@ -1,4 +1,7 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import KLPEngine
 
 /// How one child process ended, and what it cost.
 public struct ChildProcessResult: Sendable {
@@ -8,10 +11,11 @@ public struct ChildProcessResult: Sendable {
     public var signal: Int32?
     /// Wall time from posix_spawn until the child was reaped.
     public var seconds: Double
-    /// User + system CPU time of the child.
+    /// User + system CPU time of the child: less sensitive than wall time to other load on the machine.
     public var cpuSeconds: Double
     /// ru_maxrss of the child in KiB (what Linux reports).
     public var peakResidentKB: Int
+    /// What the child wrote to stdout ("" when it went to `Options.stdoutPath`).
     public var stdout: String
     public var stderr: String
 
@@ -21,29 +25,33 @@ public struct ChildProcessResult: Sendable {
     public var output: String { stdout + stderr }
 }
 
-/// The one way tests start a program: posix_spawn and wait4, never Foundation's Process.
+/// The one way tests and benchmarks start a program: posix_spawn and wait4, never Foundation's Process.
 ///
 /// Process hangs a test run when the child daemonises (tmux): the child inherits the test thread's blocked
-/// signal mask, and the daemon keeps Process's pipes open (docs: swift-toolchain-notes.md). So the child gets an
-/// empty signal mask and default handlers, stdin from /dev/null, no descriptor of ours beyond 0-2, and stdout and
+/// signal mask, and the daemon keeps Process's pipes open (swift-toolchain-notes.md). So the child gets an empty
+/// signal mask and default handlers, stdin from /dev/null, no descriptor of ours beyond 0-2, and stdout and
 /// stderr in files (a chatty tool cannot block on a full pipe), read once the child is reaped.
+/// No Foundation here: klp-bench runs this too, and its peak-memory figures start from its own size.
 public enum ChildProcess {
     public struct Options: Sendable {
         /// Working directory of the child; nil keeps ours.
         public var directory: String?
         /// Variables set (or replaced) in the child's environment; the rest is inherited.
         public var environment: [String: String]
-        /// Kill the child with SIGKILL after this many seconds; nil waits as long as it takes.
+        /// Kill the child with SIGKILL after this many seconds; nil waits as long as it takes (and polls nothing).
         public var timeout: Double?
         /// Address-space limit (`ulimit -v`, applied by a /bin/sh around the program so ours stays as it is).
         public var memoryLimitMB: Int?
+        /// Where the child's stdout goes instead of being captured ("/dev/null", or a file it writes).
+        public var stdoutPath: String?
 
         public init(directory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil,
-                    memoryLimitMB: Int? = nil) {
+                    memoryLimitMB: Int? = nil, stdoutPath: String? = nil) {
             self.directory = directory
             self.environment = environment
             self.timeout = timeout
             self.memoryLimitMB = memoryLimitMB
+            self.stdoutPath = stdoutPath
         }
     }
 
@@ -54,7 +62,7 @@ public enum ChildProcess {
         let path = try Tool.require(executable)
         let scratch = try TemporaryDirectory.make("spawn")
         defer { TemporaryDirectory.remove(scratch) }
-        let outPath = scratch + "/stdout"
+        let outPath = options.stdoutPath ?? scratch + "/stdout"
         let errPath = scratch + "/stderr"
         var argv = [path] + arguments
         // Swift's Glibc module does not import posix_spawn_file_actions_addchdir_np: a /bin/sh that execs the
@@ -93,16 +101,18 @@ public enum ChildProcess {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in options.environment { environment[name] = value }
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // Our own environ unless something is set: copying it would cost the bench's launcher memory that its
+        // children's peak-RSS figures start from.
+        let envp = options.environment.isEmpty ? [] : environment(with: options.environment).map { strdup($0) } + [nil]
         defer { envp.forEach { free($0) } }
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
 
         var pid: pid_t = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, envp)
+        let start = monotonicSeconds()
+        let spawned = envp.isEmpty
+            ? posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
+            : posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, envp)
         guard spawned == 0 else {
             throw ToolError(tool: executable, arguments: arguments,
                             problem: "cannot start: \(String(cString: strerror(spawned)))")
@@ -110,13 +120,12 @@ public enum ChildProcess {
         var status: Int32 = 0
         var usage = rusage()
         if let timeout = options.timeout {
-            let deadline = start + UInt64(timeout * 1e9)
             var killed = false
             while true {
                 let reaped = wait4(pid, &status, WNOHANG, &usage)
                 if reaped == pid { break }
                 if reaped < 0 && errno != EINTR { throw waitError(executable, arguments) }
-                if !killed && DispatchTime.now().uptimeNanoseconds > deadline {
+                if !killed && monotonicSeconds() - start > timeout {
                     kill(pid, SIGKILL)
                     killed = true
                 }
@@ -127,15 +136,15 @@ public enum ChildProcess {
                 guard errno == EINTR else { throw waitError(executable, arguments) }
             }
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = monotonicSeconds() - start
         func cpu(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        func text(_ path: String) -> String { String(decoding: (try? FileIO.readAll(path: path)) ?? [], as: UTF8.self) }
         let exited = (status & 0x7f) == 0
         return ChildProcessResult(
             exitStatus: exited ? (status >> 8) & 0xff : nil, signal: exited ? nil : status & 0x7f,
             seconds: seconds, cpuSeconds: cpu(usage.ru_utime) + cpu(usage.ru_stime),
             peakResidentKB: Int(usage.ru_maxrss),
-            stdout: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), as: UTF8.self))
+            stdout: options.stdoutPath == nil ? text(outPath) : "", stderr: text(errPath))
     }
 
     /// Runs and requires exit status 0; returns the result (stdout, stderr, figures).
@@ -146,15 +155,41 @@ public enum ChildProcess {
         let result = try run(executable, arguments, options)
         guard result.status == 0 else {
             let how = result.signal.map { "killed by signal \($0)" } ?? "exit status \(result.status)"
-            throw ToolError(tool: executable, arguments: arguments, problem: "\(how)\n\(result.output)")
+            throw ToolError(tool: executable, arguments: arguments, problem: "\(how)\n\(result.output.prefix(4_000))")
         }
         return result
     }
 
-    /// Our open descriptors, each still valid (the directory listing's own descriptor is closed by then).
+    /// Our environment as NAME=value strings, with `overrides` set or replaced.
+    private static func environment(with overrides: [String: String]) -> [String] {
+        var entries: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            let name = String(text.prefix { $0 != "=" })
+            if overrides[name] == nil { entries.append(text) }
+            pointer += 1
+        }
+        return entries + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// Our open descriptors (the listing's own descriptor is closed by the time the child starts, so skipped).
     private static func openDescriptors() -> [Int32] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return names.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        let own = dirfd(directory)
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd != own { descriptors.append(fd) }
+        }
+        closedir(directory)
+        return descriptors
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private static func waitError(_ executable: String, _ arguments: [String]) -> ToolError {

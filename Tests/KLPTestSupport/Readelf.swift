@@ -1,4 +1,3 @@
-import Foundation
 
 /// An ELF object as GNU readelf (binutils) sees it: the parse of `readelf -W -h -S -s -r --enable-checks`, the one
 /// readelf model of the tests. Tests check what the converter writes through this independent reader, never only
@@ -89,16 +88,14 @@ public struct ReadelfParseError: Error, CustomStringConvertible {
 }
 
 extension Readelf {
-    /// Runs `readelf -W -h -S -s -r --enable-checks` on `url` and parses the result.  GNU readelf
+    /// Runs `readelf -W -h -S -s -r --enable-checks` on `path` and parses the result.  GNU readelf
     /// decodes every architecture's relocation names itself, so the host binutils reads the cross
     /// objects too.
-    public init(_ url: URL) throws {
-        let result = try Self.readelf(["-W", "-h", "-S", "-s", "-r", "--enable-checks", url.path])
-        self = try Self.parse(result.stdout, file: url.path)
+    public init(_ path: String) throws {
+        let result = try Self.readelf(["-W", "-h", "-S", "-s", "-r", "--enable-checks", path])
+        self = try Self.parse(result.stdout, file: path)
         warnings = result.stderr.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
-
-    public init(_ path: String) throws { try self.init(URL(fileURLWithPath: path)) }
 
     /// Untranslated output, whatever the machine's locale: the parser reads English.
     private static func readelf(_ arguments: [String]) throws -> ChildProcessResult {
@@ -106,8 +103,8 @@ extension Readelf {
     }
 
     /// The raw bytes of one section, from `readelf -x` (binutils' hex dump, not our reader).
-    public static func sectionBytes(_ url: URL, section: String) throws -> [UInt8] {
-        let result = try readelf(["-W", "-x", section, url.path])
+    public static func sectionBytes(_ path: String, section: String) throws -> [UInt8] {
+        let result = try readelf(["-W", "-x", section, path])
         var bytes: [UInt8] = []
         for line in result.stdout.split(separator: "\n") {
             let trimmed = line.drop { $0 == " " }
@@ -119,7 +116,7 @@ extension Readelf {
                 var chars = Array(word)
                 while chars.count >= 2 {
                     guard let byte = UInt8(String(chars[0..<2]), radix: 16) else {
-                        throw ReadelfParseError(file: url.path, line: String(line), problem: "bad hex byte")
+                        throw ReadelfParseError(file: path, line: String(line), problem: "bad hex byte")
                     }
                     bytes.append(byte)
                     chars.removeFirst(2)
@@ -145,21 +142,21 @@ extension Readelf {
 
     /// `readelf -x` of every section at once (the hex dumps name sections, not file offsets, so
     /// two files with the same contents in a different layout give the same text).
-    public static func allSectionContents(_ url: URL, sectionCount: Int) throws -> String {
+    public static func allSectionContents(_ path: String, sectionCount: Int) throws -> String {
         guard sectionCount > 1 else { return "" }
         let selectors = (1..<sectionCount).flatMap { ["-x", String($0)] }
-        return try readelf(["-W"] + selectors + [url.path]).stdout
+        return try readelf(["-W"] + selectors + [path]).stdout
     }
 
     /// Section name → its hex dump lines (readelf's "NOTE: ... relocations" remark dropped), for
     /// every section that has contents, from one `readelf -x` call.
-    public static func sectionContentsByName(_ url: URL, sectionCount: Int) throws -> [String: [String]] {
+    public static func sectionContentsByName(_ path: String, sectionCount: Int) throws -> [String: [String]] {
         var result: [String: [String]] = [:]
         var current: String?
-        for line in try allSectionContents(url, sectionCount: sectionCount).split(separator: "\n") {
+        for line in try allSectionContents(path, sectionCount: sectionCount).split(separator: "\n") {
             let text = String(line)
             if text.hasPrefix("Hex dump of section '") {
-                current = try quotedName(text, file: url.path)
+                current = try quotedName(text, file: path)
                 result[current ?? ""] = []
             } else if let name = current, text.hasPrefix("  0x") {
                 result[name, default: []].append(text)
@@ -217,8 +214,11 @@ extension Readelf {
     private static func parseHeaderLine(_ line: String, into header: inout Readelf.Header) {
         let parts = line.split(separator: ":", maxSplits: 1)
         guard parts.count == 2 else { return }
-        let key = parts[0].trimmingCharacters(in: .whitespaces)
-        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        func trimmed(_ text: Substring) -> String {
+            String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        }
+        let key = trimmed(parts[0])
+        let value = trimmed(parts[1])
         switch key {
         case "Class": header.elfClass = value
         case "Data": header.data = value

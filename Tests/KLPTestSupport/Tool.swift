@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failure while running an external tool (gcc, ld, readelf, tmux, klp-convert) for a test. The description
 /// names the tool, its arguments and what went wrong, so a failing test says how to fix the machine.
@@ -21,7 +23,8 @@ public enum Tool {
     /// Debian packages that provide each tool, named in the "not found" message.
     public static let packages: [String: String] = [
         "gcc": "gcc", "g++": "g++", "ld": "binutils", "readelf": "binutils", "objcopy": "binutils",
-        "nm": "binutils", "make": "make", "bash": "bash", "sha256sum": "coreutils", "tmux": "tmux",
+        "objdump": "binutils", "nm": "binutils", "make": "make", "bash": "bash", "sha256sum": "coreutils",
+        "tmux": "tmux",
         "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
         "powerpc64-linux-gnu-gcc": "gcc-powerpc64-linux-gnu",
         "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
@@ -31,11 +34,11 @@ public enum Tool {
 
     /// Full path of `name` on PATH (or `name` itself when it is a path to an executable), or nil: `which`.
     public static func find(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        if name.contains("/") { return isExecutableFile(name) ? name : nil }
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if isExecutableFile(candidate) { return candidate }
         }
         return nil
     }
@@ -58,5 +61,11 @@ public enum Tool {
     @discardableResult
     public static func check(_ tool: String, _ arguments: [String], cwd: String? = nil) throws -> String {
         try ChildProcess.check(tool, arguments, ChildProcess.Options(directory: cwd)).stdout
+    }
+
+    /// A regular file we may execute (a directory has the x bit too).
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 }

@@ -109,9 +109,9 @@ import Testing
         let r = try Tool.run(Self.binary, ["snippet", "--choose", "init_once=vmlinux,2", "--all", db, input])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("KLP_SYMPOS(init_once, 2),"))
-        try (CObject.klpHeader + "\nextern char saved_command_line[];\nextern int init_once(void);\n" + r.stdout)
+        try (CObject.includeLine + "\nextern char saved_command_line[];\nextern int init_once(void);\n" + r.stdout)
             .write(toFile: "\(dir)/snippet.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-c", "-Wall", "-Werror", "snippet.c", "-o", "snippet.o"], cwd: dir)
+        try Tool.check("gcc", ["-c", "-Wall", "-Werror", CObject.includeFlag, "snippet.c", "-o", "snippet.o"], cwd: dir)
         let elf = try Readelf("\(dir)/snippet.o")
         #expect(elf.section(named: ".klp.module_relocs.vmlinux")?.size == 24)
     }

@@ -32,7 +32,8 @@ let package = Package(
         // readelf model and the gcc object builder. A regular target without Foundation, so klp-bench runs its
         // children through the same runner.
         .target(name: "KLPTestSupport", dependencies: ["KLPEngine"], path: "Tests/KLPTestSupport"),
-        .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPTestSupport"], resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
         .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine", "KLPTestSupport"], exclude: ["Screens"]),
     ]

@@ -31,8 +31,14 @@ sub code_only {
         my $c = substr($s, $i, 1);
         my $rest3 = substr($s, $i, 3);
         my $blank = sub { my ($t) = @_; (my $b = $t) =~ s/[^\n]/ /g; $out .= $b; $i += length $t; };
-        if (substr($s, $i, 2) eq "//") { my $e = index($s, "\n", $i); $e = $n if $e < 0; $blank->(substr($s, $i, $e - $i)); next; }
-        if (substr($s, $i, 2) eq "/*") { my $e = index($s, "*/", $i + 2); $e = $n - 2 if $e < 0; $blank->(substr($s, $i, $e + 2 - $i)); next; }
+        if (substr($s, $i, 2) eq "//") {
+            my $e = index($s, "\n", $i); $e = $n if $e < 0;
+            $blank->(substr($s, $i, $e - $i)); next;
+        }
+        if (substr($s, $i, 2) eq "/*") {
+            my $e = index($s, "*/", $i + 2); $e = $n - 2 if $e < 0;
+            $blank->(substr($s, $i, $e + 2 - $i)); next;
+        }
         if ($rest3 eq "\"\"\"" || substr($s, $i, 4) eq "#\"\"\"") {
             my $start = $i; my $hash = substr($s, $i, 1) eq "#" ? "#" : "";
             my $e = index($s, "\"\"\"$hash", $i + 3 + length $hash);
@@ -41,8 +47,12 @@ sub code_only {
             $blank->(substr($s, $i, $e - $i)); $out .= "\"\"\""; $i = $e + 3 + length $hash;
             next;
         }
-        if (substr($s, $i, 2) eq "#\"") { my $e = index($s, "\"#", $i + 2); $e = $n - 2 if $e < 0; $out .= "\"\""; $i += 2; $blank->(substr($s, $i, $e - $i)); $i = $e + 2; next; }
-        if (substr($s, $i, 2) eq "#/") { my $e = index($s, "/#", $i + 2); $e = $n - 2 if $e < 0; $out .= "\"\""; $i += 2; $blank->(substr($s, $i, $e - $i)); $i = $e + 2; next; }
+        # Raw strings #"..."# and regex literals #/.../#.
+        if (substr($s, $i, 2) eq "#\"" || substr($s, $i, 2) eq "#/") {
+            my $close = substr($s, $i + 1, 1) . "#";
+            my $e = index($s, $close, $i + 2); $e = $n - 2 if $e < 0;
+            $out .= "\"\""; $i += 2; $blank->(substr($s, $i, $e - $i)); $i = $e + 2; next;
+        }
         if ($c eq "\"") {
             my $j = $i + 1; my $depth = 0;
             while ($j < $n) {
@@ -112,12 +122,17 @@ while ($changed) {
 }
 
 my @findings;
-sub allowed { my ($file, $line) = @_; my @lines = split /\n/, $raw{$file}, -1; return ($lines[$line - 1] // "") =~ /check-tests: allow/; }
+sub allowed {
+    my ($file, $line) = @_;
+    my @lines = split /\n/, $raw{$file}, -1;
+    return ($lines[$line - 1] // "") =~ /check-tests: allow/;
+}
 sub report { my ($file, $line, $problem) = @_; push @findings, "$file:$line: $problem" unless allowed($file, $line); }
 
 for my $f (grep { $_->{test} } @functions) {
     next if $asserts{$f->{name}};
-    report($f->{file}, $f->{line}, "\@Test func $f->{name} asserts nothing (no #expect/#require/Issue.record, no asserting helper)");
+    report($f->{file}, $f->{line},
+           "\@Test func $f->{name} asserts nothing (no #expect/#require/Issue.record, no asserting helper)");
 }
 for my $file (@ARGV) {
     my $code = $code{$file};
@@ -134,7 +149,9 @@ for my $file (@ARGV) {
         report($file, $line_of->($start), "#expect(... >= 0) holds for any count or index")
             if $inner =~ /\b\w*[cC]ount\s*>=\s*0(?![.\w])/ || $inner =~ /^\s*[\w.]+\s*>=\s*0\s*(?:,.*)?$/s;
     }
-    while ($code =~ /_\s*=\s*try\?/g) { report($file, $line_of->($-[0]), "`_ = try?` drops the error: nothing can fail there"); }
+    while ($code =~ /_\s*=\s*try\?/g) {
+        report($file, $line_of->($-[0]), "`_ = try?` drops the error: nothing can fail there");
+    }
     while ($code =~ /getuid\(\)\s*[!=]=\s*0[^\n]*\breturn\s*(?:\}|\n)/g) {
         report($file, $line_of->($-[0]), "early return guarded by getuid(): as root (CI) the test asserts nothing");
     }
@@ -144,5 +161,6 @@ if (@findings) {
     print scalar(@findings) . " test(s) that cannot fail (scripts/check-tests.sh)\n";
     exit 1;
 }
-print "check-tests: " . scalar(grep { $_->{test} } @functions) . " \@Test functions in " . scalar(@ARGV) . " files, none that cannot fail\n";
+my $tests = grep { $_->{test} } @functions;
+print "check-tests: $tests \@Test functions in " . scalar(@ARGV) . " files, none that cannot fail\n";
 ' $files

@@ -28,7 +28,9 @@ struct ChildRun {
     }
 
     /// Runs `executable` with stdout to `stdoutPath` (the bench never reads it) and requires exit status 0.
-    static func check(_ executable: String, _ arguments: [String], stdoutPath: String = "/dev/null") throws -> ChildRun {
+    static func check(_ executable: String, _ arguments: [String], stdoutPath: String = "/dev/null") throws
+        -> ChildRun
+    {
         ChildRun(try ChildProcess.check(executable, arguments, ChildProcess.Options(stdoutPath: stdoutPath)))
     }
 }

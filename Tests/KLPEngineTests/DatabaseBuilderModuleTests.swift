@@ -42,7 +42,9 @@ import Testing
     }
 
     static func object(_ reading: ModuleReading) throws -> BuiltObject {
-        guard case .module(let object) = reading else { throw ToolError(tool: "DatabaseBuilder", problem: "expected a module, got \(reading)") }
+        guard case .module(let object) = reading else {
+            throw ToolError(tool: "DatabaseBuilder", problem: "expected a module, got \(reading)")
+        }
         return object
     }
 

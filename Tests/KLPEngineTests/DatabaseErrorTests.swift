@@ -147,7 +147,8 @@ struct DatabaseErrorTests {
             let directory = try TemporaryDirectory.make("db")
             defer { TemporaryDirectory.remove(directory) }
             let file = directory + "/symbols.klp"
-            #expect(FileManager.default.createFile(atPath: file, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
+            #expect(FileManager.default.createFile(
+                atPath: file, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
             #expect(throws: DatabaseError.self) { try SymbolDatabase.load(path: file) }
         }
     }

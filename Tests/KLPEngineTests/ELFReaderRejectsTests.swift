@@ -285,7 +285,8 @@ import Testing
     static let regressions: [String: RegressionOutcome] = [
         "scanner-elf32-crash.bin": .scanRejected("symbol 2: name offset 256 is past the end of its string table"),
         "elf-null-section-past-end.bin": .rejected("section [5]: contents (offset 116, size 196608) run past the end"),
-        "elf-empty-section-offset-past-end.bin": .rejected("section [2]: offset 13835058055282164464 of an empty section"),
+        "elf-empty-section-offset-past-end.bin":
+            .rejected("section [2]: offset 13835058055282164464 of an empty section"),
         "convert-link-to-removed-section.bin": .converted,
         "convert-link-to-removed-section-2.bin": .converted,
         "convert-klp-section-uses-annotation-symbol.bin": .conversionFailed,
@@ -297,7 +298,9 @@ import Testing
     static func outcome(of name: String, _ bytes: [UInt8], database: SymbolDatabase) -> String {
         if name.hasPrefix("scanner-") {
             do {
-                let scan = try bytes.withUnsafeBytes { raw throws(ELFError) in try SymbolTableScan(raw: raw, path: name) }
+                let scan = try bytes.withUnsafeBytes { raw throws(ELFError) in
+                    try SymbolTableScan(raw: raw, path: name)
+                }
                 return "scanned: \(scan)"
             } catch {
                 return "scan rejected: \(error)"
@@ -322,7 +325,8 @@ import Testing
             switch expected {
             case .rejected(let text), .scanRejected(let text):
                 let prefix = expected.description.prefix { $0 != ":" } + ": "
-                #expect(actual.hasPrefix(prefix) && actual.contains(text), "\(name): expected \(expected), got \(actual)")
+                #expect(actual.hasPrefix(prefix) && actual.contains(text),
+                        "\(name): expected \(expected), got \(actual)")
             case .conversionFailed, .converted:
                 #expect(actual == expected.description, "\(name): expected \(expected), got \(actual)")
             }

@@ -72,7 +72,8 @@ import Testing
         let originalGroup = try #require(object.sections.first { $0.type == SectionType.group })
         guard case .group(_, let originalMembers) = originalGroup.content else { Issue.record("no group"); return }
         let originalIndices = originalMembers.map(\.rawValue)
-        #expect(!originalIndices.isEmpty && originalIndices.allSatisfy { $0 > removed.id.rawValue }, "\(originalIndices)")
+        #expect(!originalIndices.isEmpty, "no group members")
+        #expect(originalIndices.allSatisfy { $0 > removed.id.rawValue }, "\(originalIndices)")
         let originalNames = originalMembers.compactMap { object.section($0)?.name }
         object.removeSections([removed.id])
         let bytes = try ELFWriter.bytes(of: object)

@@ -31,7 +31,8 @@ struct FixtureTests {
             recorded[String(fields[1])] = String(fields[0])
         }
         let sources = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.sources.path).sorted()
-        let current = ["scripts/build-fixtures.sh", "examples/klp_macros.h"] + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
+        let current = ["scripts/build-fixtures.sh", "examples/klp_macros.h"]
+            + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
         let paths = current.map { FixturePaths.repositoryRoot.appendingPathComponent($0).path }
         let hashes = try Tool.check("sha256sum", paths).split(separator: "\n")
             .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init) }

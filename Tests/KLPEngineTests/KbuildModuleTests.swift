@@ -8,7 +8,8 @@ import Testing
     static func headersDirectory() throws -> String {
         let dirs = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/src")) ?? []
         guard let d = dirs.filter({ $0.hasPrefix("linux-headers-") && $0.hasSuffix("-amd64") }).sorted().last else {
-            throw ToolError(tool: "make", problem: "no /usr/src/linux-headers-*-amd64: install linux-headers-amd64 (.ci/run does)")
+            throw ToolError(
+                tool: "make", problem: "no /usr/src/linux-headers-*-amd64: install linux-headers-amd64 (.ci/run does)")
         }
         return "/usr/src/\(d)"
     }

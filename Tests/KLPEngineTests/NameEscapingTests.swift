@@ -35,8 +35,9 @@ import Testing
         let declarations = ["ok_name", "klp_sym_a_b", "p9_client_rpc", "x"].map { "extern char \($0)[];" }.joined(separator: "\n")
         try (CObject.includeLine + "\n" + declarations + "\n" + source + "\n")
             .write(toFile: "\(dir)/s.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-c", "-Wall", "-Werror", "-std=gnu11", CObject.includeFlag, "s.c", "-o", "s.o"], cwd: dir)
-        try Tool.check("gcc", ["-c", "-Wall", "-Werror", "-std=c11", CObject.includeFlag, "-trigraphs", "-Wno-trigraphs", "s.c", "-o", "t.o"], cwd: dir)
+        let warnings = ["-Wall", "-Werror", CObject.includeFlag]
+        try Tool.check("gcc", ["-c", "-std=gnu11"] + warnings + ["s.c", "-o", "s.o"], cwd: dir)
+        try Tool.check("gcc", ["-c", "-std=c11", "-trigraphs", "-Wno-trigraphs"] + warnings + ["s.c", "-o", "t.o"], cwd: dir)
         let elf = try Readelf("\(dir)/s.o")
         // vmlinux: ok_name, int, a.b, foo.isra.0 and klp_sym_a_b; the others are refused (gas would read
         // a-b or end*/comment as expressions).

@@ -16,7 +16,8 @@ public enum CObject {
 
     /// The gcc option that finds the header, and the line that includes it.
     public static let includeFlag: String = {
-        "-I" + String(annotationHeaderPath[..<(annotationHeaderPath.lastIndex(of: "/") ?? annotationHeaderPath.endIndex)])
+        let path = annotationHeaderPath
+        return "-I" + String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
     }()
     public static let includeLine = "#include \"klp_macros.h\""
 

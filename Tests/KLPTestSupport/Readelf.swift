@@ -191,9 +191,13 @@ extension Readelf {
             case .header:
                 parseHeaderLine(line, into: &dump.header)
             case .sections:
-                if let section = try parseSection(line, file: file, pattern: patterns.section) { dump.sections.append(section) }
+                if let section = try parseSection(line, file: file, pattern: patterns.section) {
+                    dump.sections.append(section)
+                }
             case .symbols:
-                if let symbol = try parseSymbol(line, file: file, pattern: patterns.symbol) { dump.symbols.append(symbol) }
+                if let symbol = try parseSymbol(line, file: file, pattern: patterns.symbol) {
+                    dump.symbols.append(symbol)
+                }
             case .relocations(let name):
                 if let relocation = try parseRelocation(line, file: file, pattern: patterns.relocation) {
                     dump.relocations[name, default: []].append(relocation)
@@ -229,7 +233,9 @@ extension Readelf {
         }
     }
 
-    private static func parseSection(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws -> Readelf.Section? {
+    private static func parseSection(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws
+        -> Readelf.Section?
+    {
         guard line.contains("]"), !line.contains("[Nr]") else { return nil }  // column titles
         guard let match = line.wholeMatch(of: pattern) else {
             throw ReadelfParseError(file: file, line: line, problem: "unexpected section header line")
@@ -253,8 +259,11 @@ extension Readelf {
             link: try index(9), info: try index(10), alignment: try number(11))
     }
 
-    private static func parseSymbol(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws -> Readelf.Symbol? {
-        guard let first = line.split(separator: " ").first, first.hasSuffix(":"), first.dropLast().allSatisfy(\.isNumber)
+    private static func parseSymbol(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws
+        -> Readelf.Symbol?
+    {
+        guard let first = line.split(separator: " ").first, first.hasSuffix(":"),
+            first.dropLast().allSatisfy(\.isNumber)
         else { return nil }  // column titles and blank lines
         guard let match = line.wholeMatch(of: pattern) else {
             throw ReadelfParseError(file: file, line: line, problem: "unexpected symbol line")
@@ -268,7 +277,9 @@ extension Readelf {
             visibility: text(6), sectionIndex: text(7), name: text(8))
     }
 
-    private static func parseRelocation(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws -> Readelf.Relocation? {
+    private static func parseRelocation(_ line: String, file: String, pattern: Regex<AnyRegexOutput>) throws
+        -> Readelf.Relocation?
+    {
         guard let first = line.first, first.isHexDigit else { return nil }  // titles, blank lines
         guard let match = line.wholeMatch(of: pattern) else {
             throw ReadelfParseError(file: file, line: line, problem: "unexpected relocation line")

@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// The engine's reader and writer on real objects of every architecture.
@@ -10,10 +10,8 @@ struct ELFFixtureRoundTripTests {
 
     @Test("every fixture object read and written back unchanged looks the same to readelf", arguments: allArchs)
     func roundTrip(arch: FixtureArch) throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("klp-roundtrip-\(arch.rawValue)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("roundtrip-\(arch.rawValue)"))
+        defer { TemporaryDirectory.remove(directory.path) }
         for object in FixtureObject.allCases {
             let input = try FixtureBuilder.shared.object(object, arch: arch)
             let copy = directory.appendingPathComponent(object.rawValue)

@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// Converts the same livepatch fixtures made by x86_64 gcc and by Debian's ppc64le, ppc64 (big

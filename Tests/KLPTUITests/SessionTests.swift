@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 import Testing
 @testable import KLPTUI
 
@@ -38,7 +38,7 @@ import Testing
         #expect(try ChoicesFile.load(path: "\(dir)/picked.choices") == expectedChoices)
 
         // The CLI, given the same choices, writes the same bytes.
-        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("klp-convert").path
+        let cli = BuiltProducts.klpConvert
         try Tool.check(cli, ["convert", "\(TUIFixtures.examples)/symbols.klp", workspace.object.path, "\(dir)/cli.ko",
                               "--choose", "init_once=vmlinux,3", "--choose", "s_start=vmlinux,2"])
         #expect(try FileIO.readAll(path: "\(dir)/cli.ko") == expected)

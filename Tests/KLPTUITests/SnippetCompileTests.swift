@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 import Testing
 @testable import KLPTUI
 

@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 
 /// Runs the engine on a fixture object and hands back the plan plus binutils' view of input and
 /// output, so a test can compare the two dumps relocation by relocation.
@@ -61,9 +61,7 @@ struct FixtureConversion {
     }
 
     private static func temporaryOutput(for object: FixtureObject, arch: FixtureArch) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("klp-crossarch-\(arch.rawValue)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("conversion-\(arch.rawValue)"))
         return directory.appendingPathComponent(object.rawValue.replacingOccurrences(of: ".o", with: ".ko"))
     }
 }

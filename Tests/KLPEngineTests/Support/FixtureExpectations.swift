@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// What the fixture livepatches must become, and the checks every successful conversion of a

@@ -1,6 +1,6 @@
 import Foundation
-import KLPTestSupport
 import KLPEngine
+import KLPTestSupport
 @testable import KLPTUI
 
 // Workspaces the TUI tests run on: the bundled example, and the same source built without its missing symbol

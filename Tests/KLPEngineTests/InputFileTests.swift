@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
@@ -8,12 +9,6 @@ import Testing
 // HostileCLITests.
 
 @Suite struct InputFileTests {
-    static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "klp-input-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Runs `body` on another thread and waits at most `seconds`: a reader that blocks fails the test instead of
     /// hanging the run.
     static func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () -> T) -> T? {
@@ -32,8 +27,8 @@ import Testing
     }
 
     @Test func regularFilesAreReadWhole() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("input-file")
+        defer { TemporaryDirectory.remove(dir) }
         let path = "\(dir)/data"
         let content = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         try Data(content).write(to: URL(fileURLWithPath: path))
@@ -46,8 +41,8 @@ import Testing
     }
 
     @Test func aFIFOWithoutAWriterIsRefusedAtOnce() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("input-file")
+        defer { TemporaryDirectory.remove(dir) }
         let fifo = "\(dir)/fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         for mode in 0..<3 {
@@ -98,8 +93,8 @@ import Testing
     }
 
     @Test func otherKindsAndMissingFilesSayWhy() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("input-file")
+        defer { TemporaryDirectory.remove(dir) }
         #expect(throws: InputFailure.notRegular("is a directory")) { try InputFile.read(dir) }
         #expect(throws: InputFailure.notRegular("not a regular file")) { try InputFile.read("/dev/null") }
         do {
@@ -112,8 +107,8 @@ import Testing
     }
 
     @Test func theSizeBoundHolds() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("input-file")
+        defer { TemporaryDirectory.remove(dir) }
         let path = "\(dir)/big"
         try Data(count: 5000).write(to: URL(fileURLWithPath: path))
         #expect(throws: InputFailure.tooLarge(size: 5000, limit: 4096)) { try InputFile.read(path, limit: 4096) }
@@ -123,8 +118,8 @@ import Testing
 
     /// Database inputs keep upstream's wording, with the reader's reason.
     @Test func databaseInputsKeepTheirWording() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("input-file")
+        defer { TemporaryDirectory.remove(dir) }
         let fifo = "\(dir)/symbols.klp"
         #expect(mkfifo(fifo, 0o600) == 0)
         let message = Self.withDeadline(10) { () -> String in

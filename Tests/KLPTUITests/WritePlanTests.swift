@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 @testable import KLPTUI
 
@@ -13,8 +14,8 @@ import Testing
 
     /// A whole session (preview, write, overwrite question, yes) plans exactly once: when the state is made.
     @Test func oneWriteMakesNoPlanOfItsOwn() throws {
-        let dir = try Spawn.temporaryDirectory("oneplan")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("oneplan")
+        defer { TemporaryDirectory.remove(dir) }
         let out = "\(dir)/out.ko"
         try "keep me".write(toFile: out, atomically: true, encoding: .utf8)
         let workspace = try TUIFixtures.complete(in: dir, output: out)
@@ -32,8 +33,8 @@ import Testing
     /// The effect carries the plan shown when `w` was confirmed; the runner writes that plan even when the state's
     /// choices say otherwise (they cannot change meanwhile in the app; here they are changed behind its back).
     @Test func theWriteCarriesThePlanTheUserSaw() throws {
-        let dir = try Spawn.temporaryDirectory("sawplan")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("sawplan")
+        defer { TemporaryDirectory.remove(dir) }
         let out = "\(dir)/out.ko"
         let workspace = try TUIFixtures.complete(in: dir, output: out)
         let reducer = Reducer(workspace: workspace)
@@ -79,8 +80,8 @@ import Testing
 
     /// A plan with errors writes nothing, and says how many errors are left.
     @Test func aPlanWithErrorsWritesNothing() throws {
-        let dir = try Spawn.temporaryDirectory("errplan")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.make("errplan")
+        defer { TemporaryDirectory.remove(dir) }
         let workspace = try TUIFixtures.example()
         let plan = workspace.plan(choices: [:])
         #expect(plan.hasErrors)

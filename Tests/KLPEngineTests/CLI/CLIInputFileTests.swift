@@ -1,16 +1,17 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
 // The input-file rule as a user meets it, through the real binary: symbols.klp from a pipe converts like the
 // file itself; a FIFO nobody writes to fails at once with the reason (it used to block the tool forever).
 
-@Suite struct InputFileCLITests {
+@Suite struct CLIInputFileTests {
     @Test func aDatabaseFIFOWithoutAWriterFailsAtOnce() throws {
-        let (dir, _, base) = try HostileCLITests.setUp()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (dir, _, base) = try CLICorruptInputTests.setUp()
+        defer { TemporaryDirectory.remove(dir) }
         let input = "\(dir)/lp.ko"
-        try HostileCLITests.write(base, input)
+        try CLICorruptInputTests.write(base, input)
         let fifo = "\(dir)/fifo.klp"
         #expect(mkfifo(fifo, 0o644) == 0)
         let output = "\(dir)/out.ko"
@@ -20,10 +21,10 @@ import Testing
     }
 
     @Test func aDatabaseFromAPipeConvertsLikeTheFile() throws {
-        let (dir, database, base) = try HostileCLITests.setUp()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (dir, database, base) = try CLICorruptInputTests.setUp()
+        defer { TemporaryDirectory.remove(dir) }
         let input = "\(dir)/lp.ko"
-        try HostileCLITests.write(base, input)
+        try CLICorruptInputTests.write(base, input)
         let fromFile = try HostileRun.run([HostileCLICase.binary, database, input, "\(dir)/file.ko"])
         #expect(fromFile.exitStatus == 0, "\(fromFile.stderr)")
         // `cat | klp-convert /dev/stdin`: the database arrives through a pipe with a writer.

@@ -18,7 +18,8 @@ struct RecordCodec {
     /// The header at offset 0; `r` holds at least `layout.fileHeader.size` bytes and e_ident was checked.
     func fileHeader(_ r: RawReader) -> FileHeaderRecord {
         let f = layout.fileHeader
-        var h = FileHeaderRecord(elfClass: elfClass, byteOrder: byteOrder, type: ELFFileType(UInt16(r.load(0, f.type))),
+        var h = FileHeaderRecord(elfClass: elfClass, byteOrder: byteOrder,
+                                 type: ELFFileType(UInt16(r.load(0, f.type))),
                                  machine: Machine(UInt16(r.load(0, f.machine))))
         h.identVersion = r.u8(FileHeaderLayout.identVersion)
         h.osABI = r.u8(FileHeaderLayout.identOSABI)
@@ -128,7 +129,8 @@ struct RecordCodec {
         if let a = l.addend {
             let raw = r.load(o, a)
             // ELF32's r_addend is a signed 32-bit field: sign-extend it.
-            rel.addend = a.width == 8 ? Int64(bitPattern: raw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: raw)))
+            rel.addend = a.width == 8
+                ? Int64(bitPattern: raw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: raw)))
         }
         return rel
     }
@@ -145,6 +147,7 @@ struct RecordCodec {
         let l = layout.relocation(rela: rela)
         guard UInt64(rel.type.rawValue) <= l.typeMask, UInt64(rel.symbol) <= l.maxSymbol else { return false }
         if elfClass == .elf64 { return true }
-        return rel.offset <= elfClass.maxWord && (!rela || (rel.addend >= Int64(Int32.min) && rel.addend <= Int64(Int32.max)))
+        let addendFits = rel.addend >= Int64(Int32.min) && rel.addend <= Int64(Int32.max)
+        return rel.offset <= elfClass.maxWord && (!rela || addendFits)
     }
 }

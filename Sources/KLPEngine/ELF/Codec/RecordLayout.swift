@@ -137,10 +137,12 @@ public struct RecordLayout: Sendable {
 
     public static let elf32 = RecordLayout(
         fileHeader: FileHeaderLayout(wordSize: 4), sectionHeader: SectionHeaderLayout(wordSize: 4),
-        symbol: .elf32, rel: RelocationLayout(wordSize: 4, rela: false), rela: RelocationLayout(wordSize: 4, rela: true))
+        symbol: .elf32, rel: RelocationLayout(wordSize: 4, rela: false),
+        rela: RelocationLayout(wordSize: 4, rela: true))
     public static let elf64 = RecordLayout(
         fileHeader: FileHeaderLayout(wordSize: 8), sectionHeader: SectionHeaderLayout(wordSize: 8),
-        symbol: .elf64, rel: RelocationLayout(wordSize: 8, rela: false), rela: RelocationLayout(wordSize: 8, rela: true))
+        symbol: .elf64, rel: RelocationLayout(wordSize: 8, rela: false),
+        rela: RelocationLayout(wordSize: 8, rela: true))
 
     public static func of(_ c: ELFClass) -> RecordLayout { c == .elf64 ? elf64 : elf32 }
 }

@@ -143,7 +143,9 @@ struct ELFFileReader {
             (0, UInt64(headerSize), "the ELF header", nil),
             (tableOffset, tableOffset + tableSize, "the section header table", nil),
         ]
-        func fail(_ i: Int, _ message: String) -> ELFError { .section(path: path, index: i, name: nil, message: message) }
+        func fail(_ i: Int, _ message: String) -> ELFError {
+            .section(path: path, index: i, name: nil, message: message)
+        }
         for (i, h) in sections.enumerated() where i > 0 {
             if h.alignment > 1 {
                 guard h.alignment & (h.alignment - 1) == 0 else {
@@ -170,7 +172,9 @@ struct ELFFileReader {
         ranges.sort { $0.start < $1.start }
         for k in ranges.indices.dropFirst() where ranges[k].start < ranges[k - 1].end {
             let message = "overlaps \(ranges[k - 1].what) (bytes \(ranges[k].start)..<\(ranges[k - 1].end))"
-            guard let i = ranges[k].index else { throw .headerField(path: path, field: ranges[k].what, message: message) }
+            guard let i = ranges[k].index else {
+                throw .headerField(path: path, field: ranges[k].what, message: message)
+            }
             throw fail(i, message)
         }
     }
@@ -200,7 +204,9 @@ struct ELFFileReader {
     }
 
     /// Entries 1..<count of symbol table `index` (checked by `checkSymbolTable`) with their decoded names.
-    func symbols(of index: Int, strings: SectionHeaderRecord) throws(ELFError) -> [(record: SymbolRecord, name: String)] {
+    func symbols(of index: Int, strings: SectionHeaderRecord) throws(ELFError)
+        -> [(record: SymbolRecord, name: String)]
+    {
         let h = sections[index]
         let size = codec.layout.symbol.size
         let count = Int(h.size) / size

@@ -43,7 +43,8 @@ private struct ObjectBuilder {
             }
             if h.type == .symtab {
                 if let first = symtabIndex {
-                    throw fail(i, "a second symbol table (the first is section [\(first)]); a relocatable object has one")
+                    throw fail(i, "a second symbol table (the first is section [\(first)]); "
+                        + "a relocatable object has one")
                 }
                 symtabIndex = i
             }
@@ -85,7 +86,8 @@ private struct ObjectBuilder {
                     info = .section(SectionID(Int(h.info)))
                 }
                 let rela = h.type == .rela
-                content = .relocations(try readRelocations(section: i, rela: rela, symbolCount: symbolCount), rela: rela)
+                let relocations = try readRelocations(section: i, rela: rela, symbolCount: symbolCount)
+                content = .relocations(relocations, rela: rela)
             case .group:
                 guard let s = symtabIndex, Int(h.link) == s else {
                     throw fail(i, "group section links to section [\(h.link)], which is not the symbol table")
@@ -175,7 +177,8 @@ private struct ObjectBuilder {
             let r = file.codec.relocation(file.reader, at: base + k * size, rela: rela)
             guard Int(r.symbol) < symbolCount else {
                 throw .relocation(path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
-                                  message: "uses symbol index \(r.symbol), past the symbol table (\(symbolCount) symbols)")
+                                  message: "uses symbol index \(r.symbol), past the symbol table "
+                                    + "(\(symbolCount) symbols)")
             }
             result.append(Relocation(offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
                                      type: r.type, addend: r.addend))

@@ -44,7 +44,8 @@ public struct SymbolTableScan: Sendable {
         }
         // Section 0 is the null header: its contents were never bounds-checked, so it cannot be the table.
         guard let symtab = file.sections.indices.dropFirst().first(where: { file.sections[$0].type == .symtab }) else {
-            throw .file(path: path, message: "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
+            throw .file(path: path, message:
+                "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
         }
         let strings = try file.checkSymbolTable(symtab)
         symbols = try file.symbols(of: symtab, strings: strings).map { record, name in

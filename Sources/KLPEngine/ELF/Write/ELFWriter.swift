@@ -170,7 +170,8 @@ private struct Planner {
                 offset = fileOffset + data.count
             }
             if c == .elf32 {
-                guard size <= c.maxWord, s.address <= c.maxWord, s.flags.rawValue <= c.maxWord, s.alignment <= c.maxWord,
+                guard size <= c.maxWord, s.address <= c.maxWord, s.flags.rawValue <= c.maxWord,
+                      s.alignment <= c.maxWord,
                       s.entrySize <= c.maxWord else {
                     throw fail(section: s.name, "a header field does not fit ELF32")
                 }
@@ -382,10 +383,13 @@ extension ELFLayout {
         let consistent = out.withUnsafeBytes { buf in
             let r = RawReader(buf, order: header.byteOrder)
             return codec.fileHeader(r) == fileHeader
-                && records.indices.allSatisfy { codec.sectionHeader(r, at: sectionHeaderOffset + ($0 + 1) * entrySize) == records[$0] }
+                && records.indices.allSatisfy {
+                    codec.sectionHeader(r, at: sectionHeaderOffset + ($0 + 1) * entrySize) == records[$0]
+                }
         }
         guard consistent else {
-            throw .file(path: path, message: "the encoded headers differ from the planned layout (a field does not fit its class): a bug in the writer")
+            throw .file(path: path, message: "the encoded headers differ from the planned layout "
+                + "(a field does not fit its class): a bug in the writer")
         }
         return out
     }

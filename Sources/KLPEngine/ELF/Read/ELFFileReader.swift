@@ -203,23 +203,37 @@ struct ELFFileReader {
         return sections[Int(h.link)]
     }
 
-    /// Entries 1..<count of symbol table `index` (checked by `checkSymbolTable`) with their decoded names.
+    /// Number of entries of symbol table `index`, the null entry included.
+    func symbolCount(of index: Int) -> Int { Int(sections[index].size) / codec.layout.symbol.size }
+
+    /// Calls `body` with the index, record and decoded name of entries 1..<count of symbol table `index`
+    /// (checked by `checkSymbolTable`), in table order: each entry is decoded and handed over before the next
+    /// is read, so the first problem of the table is the one reported, and no intermediate array is built.
+    func forEachSymbol(of index: Int, strings: SectionHeaderRecord,
+                       _ body: (Int, SymbolRecord, String) throws(ELFError) -> Void) throws(ELFError) {
+        let h = sections[index]
+        let count = symbolCount(of: index)
+        guard count > 1 else { return }
+        // Locals, not `self`: a closure or call that captured this struct would copy it (and retain every array
+        // in it) once per symbol, which showed in the database builder's profile.
+        let layout = codec.layout.symbol, reader = self.reader, raw = self.raw, decoder = self.decoder
+        let path = self.path
+        for i in 1..<count {
+            let record = layout.decode(reader, at: Int(h.offset) + i * layout.size)
+            let name = try Self.string(raw, decoder, in: strings, at: record.name, table: "symbol string table") {
+                m throws(ELFError) in throw .symbol(path: path, index: i, name: nil, message: m)
+            }
+            try body(i, record, name)
+        }
+    }
+
+    /// Entries 1..<count of symbol table `index` with their decoded names.
     func symbols(of index: Int, strings: SectionHeaderRecord) throws(ELFError)
         -> [(record: SymbolRecord, name: String)]
     {
-        let h = sections[index]
-        let size = codec.layout.symbol.size
-        let count = Int(h.size) / size
         var result: [(record: SymbolRecord, name: String)] = []
-        result.reserveCapacity(max(count - 1, 0))
-        guard count > 1 else { return result }
-        for i in 1..<count {
-            let record = codec.symbol(reader, at: Int(h.offset) + i * size)
-            let name = try string(in: strings, at: record.name, table: "symbol string table") { m throws(ELFError) in
-                throw .symbol(path: path, index: i, name: nil, message: m)
-            }
-            result.append((record, name))
-        }
+        result.reserveCapacity(max(symbolCount(of: index) - 1, 0))
+        try forEachSymbol(of: index, strings: strings) { _, record, name in result.append((record, name)) }
         return result
     }
 
@@ -239,7 +253,7 @@ struct ELFFileReader {
             try fail("offset \(offset) is past the end of the \(tableName) (\(table.size) bytes)")
         }
         let start = Int(table.offset) + Int(offset)
-        if let known = decoder.cache[start] { return known }
+        if decoder.caching, let known = decoder.cache[start] { return known }
         let end = Int(table.offset) + Int(table.size)
         guard let base = raw.baseAddress else { return "" }
         guard let nul = memchr(base + start, 0, end - start) else {

@@ -132,10 +132,8 @@ private struct ObjectBuilder {
         let strings = try file.checkSymbolTable(symtab)
         let sectionCount = headers.count
         var symbols: [Symbol] = []
-        let entries = try file.symbols(of: symtab, strings: strings)
-        symbols.reserveCapacity(entries.count)
-        for (k, (record, name)) in entries.enumerated() {
-            let i = k + 1
+        symbols.reserveCapacity(max(file.symbolCount(of: symtab) - 1, 0))
+        try file.forEachSymbol(of: symtab, strings: strings) { i, record, name throws(ELFError) in
             let section: SymbolSection
             switch record.shndx {
             case .undef: section = .undefined
@@ -173,8 +171,9 @@ private struct ObjectBuilder {
         var result: [Relocation] = []
         result.reserveCapacity(count)
         let base = Int(h.offset)
+        let layout = file.codec.layout.relocation(rela: rela), reader = file.reader
         for k in 0..<count {
-            let r = file.codec.relocation(file.reader, at: base + k * size, rela: rela)
+            let r = layout.decode(reader, at: base + k * size)
             guard Int(r.symbol) < symbolCount else {
                 throw .relocation(path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
                                   message: "uses symbol index \(r.symbol), past the symbol table "

@@ -48,9 +48,13 @@ public struct SymbolTableScan: Sendable {
                 "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
         }
         let strings = try file.checkSymbolTable(symtab)
-        symbols = try file.symbols(of: symtab, strings: strings).map { record, name in
-            Entry(name: name, binding: record.binding, type: record.type, shndx: record.shndx, value: record.value)
+        var symbols: [Entry] = []
+        symbols.reserveCapacity(max(file.symbolCount(of: symtab) - 1, 0))
+        try file.forEachSymbol(of: symtab, strings: strings) { _, record, name in
+            symbols.append(Entry(name: name, binding: record.binding, type: record.type, shndx: record.shndx,
+                                 value: record.value))
         }
+        self.symbols = symbols
         let info = file.names.indices.dropFirst().first { file.names[$0] == ".modinfo" }
         if let info, file.sections[info].type != .nobits, file.sections[info].size > 0 {
             // In bounds: the reader checked every section's contents against the file size.

@@ -45,8 +45,6 @@ private struct Planner {
     let object: ELFObject
     var c: ELFClass { object.header.elfClass }
 
-    var codec: RecordCodec { RecordCodec(c, object.header.byteOrder) }
-
     func fail(_ message: String) -> ELFError { .file(path: object.path, message: message) }
     func fail(section name: String, _ message: String) -> ELFError {
         .section(path: object.path, index: nil, name: name, message: message)
@@ -207,8 +205,8 @@ private struct Planner {
 
     private func encodeSymbols(_ symbols: [Symbol], nameOffsets: [UInt32],
                                sectionIndex: [SectionID: Int]) throws(ELFError) -> [UInt8] {
-        let codec = self.codec
-        let size = codec.layout.symbol.size
+        let layout = RecordLayout.of(c).symbol
+        let size = layout.size
         var records: [SymbolRecord] = []
         records.reserveCapacity(symbols.count)
         for (k, s) in symbols.enumerated() {
@@ -238,20 +236,20 @@ private struct Planner {
         }
         var out = [UInt8](repeating: 0, count: (symbols.count + 1) * size)
         out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: codec.byteOrder)
-            for (k, record) in records.enumerated() { codec.encode(record, w, at: (k + 1) * size) }
+            let w = RawWriter(buf, order: object.header.byteOrder)
+            for (k, record) in records.enumerated() { layout.encode(record, w, at: (k + 1) * size) }
         }
         return out
     }
 
     private func encodeRelocations(_ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
                                    section name: String) throws(ELFError) -> [UInt8] {
-        let codec = self.codec
-        let size = codec.layout.relocation(rela: rela).size
+        let layout = RecordLayout.of(c).relocation(rela: rela)
+        let size = layout.size
         var out = [UInt8](repeating: 0, count: relocs.count * size)
         var problem: ELFError?
         out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: codec.byteOrder)
+            let w = RawWriter(buf, order: object.header.byteOrder)
             for (k, r) in relocs.enumerated() {
                 var record = RelocationRecord()
                 record.offset = r.offset
@@ -265,12 +263,12 @@ private struct Planner {
                     }
                     record.symbol = UInt32(i)
                 }
-                guard codec.fits(record, rela: rela) else {
+                guard layout.fits(record) else {
                     problem = .relocation(path: object.path, section: nil, sectionName: name, index: k,
                                           offset: r.offset, message: "does not fit ELF32")
                     return
                 }
-                codec.encode(record, w, at: k * size, rela: rela)
+                layout.encode(record, w, at: k * size)
             }
         }
         if let problem { throw problem }

@@ -135,7 +135,8 @@ public enum SyntheticLivepatch {
             }
         }
 
-        let rodataStrings = b.addSection(".rodata.str1.1", flags: [.alloc, .merge, .strings], alignment: 1, entrySize: 1, bytes: strings.bytes)
+        let rodataStrings = b.addSection(".rodata.str1.1", flags: [.alloc, .merge, .strings], alignment: 1,
+                                         entrySize: 1, bytes: strings.bytes)
         let stringsSymbol = b.sectionSymbols[rodataStrings]!
 
         // Code sections.

@@ -3,36 +3,36 @@
 // tests' ELF patching all go through these tables (e2e/tools/elf_break.py keeps its own, being Python).
 
 /// One field of a record: byte offset from the record's start and width in bytes (1, 2, 4 or 8).
-public struct FieldLocation: Sendable, Equatable {
-    public let offset: Int
-    public let width: Int
+struct FieldLocation: Sendable, Equatable {
+    let offset: Int
+    let width: Int
 }
 
 /// Elf32_Ehdr / Elf64_Ehdr. e_ident's bytes are fixed for both classes.
-public struct FileHeaderLayout: Sendable {
-    public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
-    public static let identClass = 4
-    public static let identData = 5
-    public static let identVersion = 6
-    public static let identOSABI = 7
-    public static let identABIVersion = 8
+struct FileHeaderLayout: Sendable {
+    static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+    static let identClass = 4
+    static let identData = 5
+    static let identVersion = 6
+    static let identOSABI = 7
+    static let identABIVersion = 8
     /// Bytes of e_ident that every file has, whatever its class (the reader checks these before the class).
-    public static let identSize = 16
+    static let identSize = 16
 
-    public let size: Int
-    public let type: FieldLocation
-    public let machine: FieldLocation
-    public let version: FieldLocation
-    public let entry: FieldLocation
-    public let phoff: FieldLocation
-    public let shoff: FieldLocation
-    public let flags: FieldLocation
-    public let ehsize: FieldLocation
-    public let phentsize: FieldLocation
-    public let phnum: FieldLocation
-    public let shentsize: FieldLocation
-    public let shnum: FieldLocation
-    public let shstrndx: FieldLocation
+    let size: Int
+    let type: FieldLocation
+    let machine: FieldLocation
+    let version: FieldLocation
+    let entry: FieldLocation
+    let phoff: FieldLocation
+    let shoff: FieldLocation
+    let flags: FieldLocation
+    let ehsize: FieldLocation
+    let phentsize: FieldLocation
+    let phnum: FieldLocation
+    let shentsize: FieldLocation
+    let shnum: FieldLocation
+    let shstrndx: FieldLocation
 
     /// After e_ident come e_type, e_machine, e_version, then three class-sized words, then 32- and 16-bit fields.
     init(wordSize w: Int) {
@@ -54,18 +54,18 @@ public struct FileHeaderLayout: Sendable {
 }
 
 /// Elf32_Shdr / Elf64_Shdr: the same order in both classes; flags, addresses, offsets and sizes are words.
-public struct SectionHeaderLayout: Sendable {
-    public let size: Int
-    public let name: FieldLocation
-    public let type: FieldLocation
-    public let flags: FieldLocation
-    public let address: FieldLocation
-    public let offset: FieldLocation
-    public let sectionSize: FieldLocation
-    public let link: FieldLocation
-    public let info: FieldLocation
-    public let alignment: FieldLocation
-    public let entrySize: FieldLocation
+struct SectionHeaderLayout: Sendable {
+    let size: Int
+    let name: FieldLocation
+    let type: FieldLocation
+    let flags: FieldLocation
+    let address: FieldLocation
+    let offset: FieldLocation
+    let sectionSize: FieldLocation
+    let link: FieldLocation
+    let info: FieldLocation
+    let alignment: FieldLocation
+    let entrySize: FieldLocation
 
     init(wordSize w: Int) {
         name = FieldLocation(offset: 0, width: 4)
@@ -83,14 +83,14 @@ public struct SectionHeaderLayout: Sendable {
 }
 
 /// Elf32_Sym / Elf64_Sym: the classes order the fields differently (ELF64 keeps the small ones together).
-public struct SymbolLayout: Sendable {
-    public let size: Int
-    public let name: FieldLocation
-    public let info: FieldLocation
-    public let other: FieldLocation
-    public let shndx: FieldLocation
-    public let value: FieldLocation
-    public let symbolSize: FieldLocation
+struct SymbolLayout: Sendable {
+    let size: Int
+    let name: FieldLocation
+    let info: FieldLocation
+    let other: FieldLocation
+    let shndx: FieldLocation
+    let value: FieldLocation
+    let symbolSize: FieldLocation
 
     static let elf32 = SymbolLayout(
         size: 16, name: FieldLocation(offset: 0, width: 4), info: FieldLocation(offset: 12, width: 1),
@@ -103,14 +103,14 @@ public struct SymbolLayout: Sendable {
 }
 
 /// Elf32_Rel(a) / Elf64_Rel(a): r_offset, r_info (symbol index and type packed), and for RELA r_addend.
-public struct RelocationLayout: Sendable {
-    public let size: Int
-    public let offset: FieldLocation
-    public let info: FieldLocation
+struct RelocationLayout: Sendable {
+    let size: Int
+    let offset: FieldLocation
+    let info: FieldLocation
     /// nil for SHT_REL.
-    public let addend: FieldLocation?
+    let addend: FieldLocation?
     /// r_info = symbol << symbolShift | type; ELF32_R_INFO uses 8 bits of type, ELF64_R_INFO 32.
-    public let symbolShift: Int
+    let symbolShift: Int
 
     /// The type bits of r_info.
     let typeMask: UInt64
@@ -130,12 +130,12 @@ public struct RelocationLayout: Sendable {
 
 /// The layouts of one class. A class, not a struct: the tables hold some sixty fields, and a struct that size is
 /// passed by value to every codec call (measured: decoding 135,000 relocations went from 1 to 6 ms).
-public final class RecordLayout: Sendable {
-    public let fileHeader: FileHeaderLayout
-    public let sectionHeader: SectionHeaderLayout
-    public let symbol: SymbolLayout
-    public let rel: RelocationLayout
-    public let rela: RelocationLayout
+final class RecordLayout: Sendable {
+    let fileHeader: FileHeaderLayout
+    let sectionHeader: SectionHeaderLayout
+    let symbol: SymbolLayout
+    let rel: RelocationLayout
+    let rela: RelocationLayout
 
     init(fileHeader: FileHeaderLayout, sectionHeader: SectionHeaderLayout, symbol: SymbolLayout,
          rel: RelocationLayout, rela: RelocationLayout) {
@@ -146,16 +146,16 @@ public final class RecordLayout: Sendable {
         self.rela = rela
     }
 
-    public func relocation(rela isRela: Bool) -> RelocationLayout { isRela ? rela : rel }
+    func relocation(rela isRela: Bool) -> RelocationLayout { isRela ? rela : rel }
 
-    public static let elf32 = RecordLayout(
+    static let elf32 = RecordLayout(
         fileHeader: FileHeaderLayout(wordSize: 4), sectionHeader: SectionHeaderLayout(wordSize: 4),
         symbol: .elf32, rel: RelocationLayout(wordSize: 4, rela: false),
         rela: RelocationLayout(wordSize: 4, rela: true))
-    public static let elf64 = RecordLayout(
+    static let elf64 = RecordLayout(
         fileHeader: FileHeaderLayout(wordSize: 8), sectionHeader: SectionHeaderLayout(wordSize: 8),
         symbol: .elf64, rel: RelocationLayout(wordSize: 8, rela: false),
         rela: RelocationLayout(wordSize: 8, rela: true))
 
-    public static func of(_ c: ELFClass) -> RecordLayout { c == .elf64 ? elf64 : elf32 }
+    static func of(_ c: ELFClass) -> RecordLayout { c == .elf64 ? elf64 : elf32 }
 }

@@ -67,4 +67,24 @@ lp_wait; lp_state lp_s7_modhomonym
 show s7 /sys/module/klp_e2e_target/parameters/describe
 ksym homonym_string
 
+# --- scenario 8: data relocations to klp_e2e_target's static data, patch loaded before the module
+echo "E2E step s8"
+# lp_s7 has klp relocations for klp_e2e_target: gone with it, so that the module can come back on 6.1 too.
+lp_disable lp_s7_modhomonym
+rmm klp_e2e_target
+ins lp_s8_moddata.ko
+lp_wait; lp_state lp_s8_moddata
+ins klp_e2e_target.ko
+show s8 /sys/module/klp_e2e_target/parameters/data
+ksym s8_small
+# ... and, where the kernel clears klp relocations on removal, klp_e2e_target removed and loaded again.
+if grep -qw e2e_reload=1 /proc/cmdline; then
+  echo "E2E step s8-reload"
+  rmm klp_e2e_target
+  ins klp_e2e_target.ko
+  show s8-reload /sys/module/klp_e2e_target/parameters/data
+  echo "E2E step s8-reload-ksym"
+  ksym s8_small
+fi
+
 echo "E2E tainted $(cat /proc/sys/kernel/tainted)"

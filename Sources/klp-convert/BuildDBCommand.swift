@@ -1,4 +1,5 @@
 import ArgumentParser
+import KLPDatabaseBuilder
 import KLPEngine
 #if canImport(Glibc)
 import Glibc
@@ -67,7 +68,7 @@ struct BuildDBCommand: ParsableCommand {
         } catch {
             progress?.finish()
             Report.failure(error)
-            throw ExitCode.failure
+            throw ExitStatus.failure
         }
         for issue in result.issues { Report.error(issue.description) }
         let symbolCount = result.database.objects.reduce(0) { $0 + $1.symbols.count }
@@ -76,7 +77,7 @@ struct BuildDBCommand: ParsableCommand {
                         + (result.moduleFilesFound > 0
                            ? ", \(result.moduleFilesRead) of \(result.moduleFilesFound) module files read" : ""))
         }
-        if result.somethingSkipped { throw ExitCode(2) }
+        if result.somethingSkipped { throw ExitStatus.partial }
     }
 }
 

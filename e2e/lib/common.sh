@@ -17,12 +17,13 @@ E2E_KLABEL=""
 e2e_log() { printf '[%3ds] %s\n' "$(( $(date +%s) - E2E_T0 ))" "$*" >&2; }
 e2e_die() { printf 'e2e: error: %s\n' "$*" >&2; }
 
-e2e_case() { E2E_CASE="${E2E_KLABEL:+[$E2E_KLABEL] }$1"; E2E_CASE_ERRS=(); }
+# e2e_case NAME...: start a case (NAME's words joined by spaces, so long names can be split in the source).
+e2e_case() { E2E_CASE="${E2E_KLABEL:+[$E2E_KLABEL] }$*"; E2E_CASE_ERRS=(); }
 
-# e2e_skip CASE REASON: a case this kernel cannot run; neither passed nor failed.
+# e2e_skip CASE REASON...: a case this kernel cannot run; neither passed nor failed.
 e2e_skip() {
   E2E_SKIPPED=$((E2E_SKIPPED + 1))
-  printf 'SKIP: %s\n      %s\n' "${E2E_KLABEL:+[$E2E_KLABEL] }$1" "$2"
+  printf 'SKIP: %s\n      %s\n' "${E2E_KLABEL:+[$E2E_KLABEL] }$1" "${*:2}"
 }
 
 # e2e_bad REASON...: record a failure of the current case.

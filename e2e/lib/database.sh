@@ -52,7 +52,8 @@ e2e_database_cases() {
   # d3: the image's whole module tree as shipped (6.12: .ko.xz), as an author's build-db for an installed
   # kernel reads it. Every module the discovery boot loaded must come out in the guest's kallsyms order.
   local loaded m rc=0 tree_db=$E2E_OUT/tree.klp
-  e2e_case "d3: build-db on the image's whole module tree ($(e2e_tree_kind)) lists every loaded module in the guest's kallsyms order"
+  e2e_case "d3: build-db on the image's whole module tree ($(e2e_tree_kind)) lists every loaded module in the" \
+"guest's kallsyms order"
   "$KLP" build-db -o "$tree_db" --kallsyms "$E2E_DISC/kallsyms.txt" --modules "$KMODDIR/kernel" \
     --modules "$E2E_BUILD/klp_e2e_target.ko" >"$E2E_OUT/build-db-tree.out" 2>"$E2E_OUT/build-db-tree.stderr" || rc=$?
   # Status 2: written, but some input was skipped (listed on stderr); the loaded modules must not be among them.

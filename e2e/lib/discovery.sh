@@ -80,7 +80,8 @@ e2e_stock_with_deps() {
   if [ ! -s "$index" ]; then
     # "name path" for every module of the image; module names use "_" where file names may use "-".
     find "$KMODDIR/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz' \
-      | awk '{ n = $0; sub(/.*\//, "", n); sub(/\.ko(\.(xz|zst|gz))?$/, "", n); gsub(/-/, "_", n); print n, $0 }' >"$index"
+      | awk '{ n = $0; sub(/.*\//, "", n); sub(/\.ko(\.(xz|zst|gz))?$/, "", n); gsub(/-/, "_", n); print n, $0 }' \
+      >"$index"
   fi
   E2E_SEEN_STOCK=" "
   for name in "$@"; do e2e_stock_visit "${name//-/_}" "$index" || return 1; done

@@ -13,7 +13,8 @@ has_klp_rela() { readelf -SW "$1" 2>/dev/null | grep ' \.klp\.rela\.' >/dev/null
 e2e_kbuild_conversion_cases() {
   local lp ko rc log=$E2E_OUT/convert.log log3=$E2E_OUT/convert-again.log
   mkdir -p "$E2E_OUT/lp"
-  e2e_case "k1: make -C <headers> M=... KLP_SYMBOLS=symbols.klp converts the livepatches in place (kbuild/klp-convert.mk)"
+  e2e_case "k1: make -C <headers> M=... KLP_SYMBOLS=symbols.klp converts the livepatches in place" \
+"(kbuild/klp-convert.mk)"
   if [ ! -s "$E2E_DB" ]; then
     e2e_bad "no symbols.klp (case d1 failed)"
   else
@@ -23,7 +24,8 @@ e2e_kbuild_conversion_cases() {
       if has_klp_rela "$E2E_OUT/unconverted/$lp.ko"; then e2e_bad "$lp.ko was converted without KLP_SYMBOLS"; fi
     done
     rc=0; e2e_kbuild "$E2E_BUILD" "$log" KLP_SYMBOLS="$E2E_DB" || rc=$?
-    [ $rc -eq 0 ] || e2e_bad "make exited with status $rc (log: $log):" "$(grep -E 'klp-convert|Error' "$log" | head -8)"
+    [ $rc -eq 0 ] || e2e_bad "make exited with status $rc (log: $log):" \
+      "$(grep -E 'klp-convert|Error' "$log" | head -8)"
     for lp in $E2E_LIVEPATCHES; do
       ko=$E2E_BUILD/$lp.ko
       if [ ! -f "$ko" ]; then e2e_bad "no $lp.ko after make (a failed conversion removes it)"; continue; fi
@@ -56,7 +58,8 @@ e2e_kbuild_conversion_cases() {
     rc=0; e2e_kbuild "$E2E_NEG_BUILD" "$log" KLP_SYMBOLS="$E2E_DB" || rc=$?
     [ $rc -ne 0 ] || e2e_bad "make exited 0 although every module of e2e/modules-negative must be refused"
     for lp in $E2E_NEGATIVES; do
-      ck_grep "$log" "klp-convert\.mk: error: klp-convert failed on $(e2e_ere "$E2E_NEG_BUILD/$lp.ko")" "error line for $lp"
+      ck_grep "$log" "klp-convert\.mk: error: klp-convert failed on $(e2e_ere "$E2E_NEG_BUILD/$lp.ko")" \
+        "error line for $lp"
       [ ! -e "$E2E_NEG_BUILD/$lp.ko" ] || e2e_bad "$lp.ko left in place after a refused conversion"
       [ ! -e "$E2E_NEG_BUILD/$lp.ko.klp-tmp" ] || e2e_bad "$lp.ko.klp-tmp (partial output) left in place"
     done

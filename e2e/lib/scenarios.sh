@@ -85,43 +85,51 @@ e2e_scenario_checks() {
   addr=$(awk '$1 == "E2E" && $2 == "ksym-misc_format" && $5 == "[binfmt_misc]" { print $3; exit }' "$log")
   if scenario_common lp_s4_binfmt; then
     ck_grep "$log" "livepatch: applying patch 'lp_s4_binfmt' to loading module 'binfmt_misc'" "late patching message"
-    ck_grep "$log" "^E2E s4-late s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " "status read through the patch"
+    ck_grep "$log" "^E2E s4-late s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+      "status read through the patch"
     ck_grep "$log" "^E2E s4-late-off s4 patched enabled=0 " "the patch sees binfmt_misc's enabled state change"
   fi
   e2e_case_end
   e2e_case "s4b: binfmt_misc static function + static data, patch loaded after the module"
   if scenario_common lp_s4_binfmt; then
     ck_grep "$log" '^E2E s4-unpatched enabled$' "original bm_status_read back after disabling the patch"
-    ck_grep "$log" "^E2E s4-early s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " "status read through the re-loaded patch"
+    ck_grep "$log" "^E2E s4-early s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+      "status read through the re-loaded patch"
   fi
   e2e_case_end
 
   if e2e_clears_klp_relocs; then
-    e2e_case "s4c: binfmt_misc unloaded and loaded again under the enabled patch (klp relocations cleared, applied again)"
+    e2e_case "s4c: binfmt_misc unloaded and loaded again under the enabled patch" \
+"(klp relocations cleared, applied again)"
     local addr2
     addr2=$(sed -n '/^E2E step s4-reload-ksym/,$p' "$log" \
       | awk '$1 == "E2E" && $2 == "ksym-misc_format" && $5 == "[binfmt_misc]" { print $3; exit }')
     if scenario_common lp_s4_binfmt; then
       ck_grep "$log" '^E2E rmmod-binfmt_misc rc=0' "rmmod binfmt_misc under the patch"
-      ck_grep "$log" "livepatch: reverting patch 'lp_s4_binfmt' on unloading module 'binfmt_misc'" "kernel reverts on unload"
+      ck_grep "$log" "livepatch: reverting patch 'lp_s4_binfmt' on unloading module 'binfmt_misc'" \
+        "kernel reverts on unload"
       [ "$(grep -c "livepatch: applying patch 'lp_s4_binfmt' to loading module 'binfmt_misc'" "$log")" -ge 2 ] \
         || e2e_bad "no second 'applying patch ... to loading module binfmt_misc' (the reload)"
       [ "$(grep -c '^E2E insmod-binfmt_misc.ko rc=0' "$log")" -ge 2 ] || e2e_bad "insmod binfmt_misc again failed"
       ck_nogrep "$log" 'invalid relocation target|refusing to load' "relocations not cleared on unload"
-      [ -z "$addr2" ] || [ "$addr2" != "$addr" ] || e2e_bad "binfmt_misc came back at the same address $addr (test premise)"
-      ck_grep "$log" "^E2E s4-reload s4 patched enabled=1 &misc_format=${addr2:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+      [ -z "$addr2" ] || [ "$addr2" != "$addr" ] \
+        || e2e_bad "binfmt_misc came back at the same address $addr (test premise)"
+      ck_grep "$log" \
+        "^E2E s4-reload s4 patched enabled=1 &misc_format=${addr2:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
         "status read through the patch after the reload, &misc_format = the reloaded module's"
     fi
     e2e_case_end
   else
     e2e_skip "s4c: binfmt_misc unloaded and loaded again under the enabled patch" \
-      "Linux $KVER does not clear a module's klp relocations on removal (no clear_relocate_add before 6.3): the reload fails in the kernel whatever the converter wrote"
+      "Linux $KVER does not clear a module's klp relocations on removal (no clear_relocate_add before 6.3):" \
+"the reload fails in the kernel whatever the converter wrote"
   fi
 
   e2e_case "s5: data relocations (.data function pointer, .rodata pointer) to non-exported vmlinux symbols"
   if scenario_common lp_s5_data; then
     for want in .rela.data .rela.rodata; do
-      readelf -SW "$E2E_OUT/unconverted/lp_s5_data.ko" | grep " $(e2e_ere "$want") " >/dev/null || e2e_bad "build has no $want section (test premise)"
+      readelf -SW "$E2E_OUT/unconverted/lp_s5_data.ko" | grep " $(e2e_ere "$want") " >/dev/null \
+        || e2e_bad "build has no $want section (test premise)"
     done
     ck_grep "$log" "^E2E s5 s5 rodata pointer gives cmdline=.*$token_ere" "/proc/loadavg: pointer in .rodata"
     ck_grep "$log" "^E2E s5 nodev[[:space:]]+sysfs" "/proc/loadavg: function pointer in .data (filesystems_proc_show)"
@@ -154,20 +162,28 @@ e2e_scenario_checks() {
 
 # e2e_s8_checks: scenario 8, module data relocations of every storage class, written late (and, where the
 # kernel clears klp relocations, again after the module is reloaded).
-S8_VALUES='small=1111 const_small=2222 large=3333,4444,5555,6666 const_large=7777,8888,9999,aaaa read_mostly=bbbb ro_after_init=cccc local_small=1111 local_const_large3=aaaa'
+S8_VALUES='small=1111 const_small=2222 large=3333,4444,5555,6666 const_large=7777,8888,9999,aaaa'
+S8_VALUES+=' read_mostly=bbbb ro_after_init=cccc local_small=1111 local_const_large3=aaaa'
 e2e_s8_checks() {
   local log=$E2E_LOG addr sec secs
-  e2e_case "s8: data relocations to a module's static data (.data, .rodata, __read_mostly, __ro_after_init, arrays, local statics), written late"
+  e2e_case "s8: data relocations to a module's static data (.data, .rodata, __read_mostly, __ro_after_init," \
+"arrays, local statics), written late"
   addr=$(sed -n '/^E2E step s8$/,$p' "$log" \
     | awk '$1 == "E2E" && $2 == "ksym-s8_small" && $5 == "[klp_e2e_target]" { print $3; exit }')
   if scenario_common lp_s8_moddata; then
-    secs=$(readelf -SW "$E2E_OUT/lp/lp_s8_moddata.ko" | sed -n 's/.* \.klp\.rela\.klp_e2e_target\.\([^ ]*\) .*/\1/p' | tr '\n' ' ')
+    secs=$(readelf -SW "$E2E_OUT/lp/lp_s8_moddata.ko" \
+      | sed -n 's/.* \.klp\.rela\.klp_e2e_target\.\([^ ]*\) .*/\1/p' | tr '\n' ' ')
     for sec in .data .rodata .data..read_mostly .data..ro_after_init; do
-      case " $secs " in *" $sec "*) ;; *) e2e_bad "no .klp.rela.klp_e2e_target.$sec section (test premise; have: $secs)" ;; esac
+      case " $secs " in
+        *" $sec "*) ;;
+        *) e2e_bad "no .klp.rela.klp_e2e_target.$sec section (test premise; have: $secs)" ;;
+      esac
     done
     ck_grep "$log" '^E2E rmmod-klp_e2e_target rc=0' "klp_e2e_target removed before the patch loads"
-    ck_grep "$log" "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" "late patching message"
-    ck_grep "$log" "^E2E s8 s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" "every value read through the patch's pointers"
+    ck_grep "$log" "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" \
+      "late patching message"
+    ck_grep "$log" "^E2E s8 s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+      "every value read through the patch's pointers"
     ck_nogrep "$log" 'invalid relocation target|refusing to load' "kernel refused a relocation"
   fi
   e2e_case_end
@@ -178,7 +194,8 @@ e2e_s8_checks() {
     if scenario_common lp_s8_moddata; then
       [ "$(grep -c "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" "$log")" -ge 2 ] \
         || e2e_bad "no second 'applying patch lp_s8_moddata to loading module klp_e2e_target' (the reload)"
-      ck_grep "$log" "^E2E s8-reload s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" "every value after the reload"
+      ck_grep "$log" "^E2E s8-reload s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+        "every value after the reload"
     fi
     e2e_case_end
   else

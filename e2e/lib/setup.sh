@@ -29,7 +29,8 @@ e2e_apt_install() {
   local apt=(apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends)
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" "${need[@]}" >"$w/apt.log" 2>&1 || {
     # A stale package list is the usual cause on a fresh machine.
-    apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive "${apt[@]}" "${need[@]}" >"$w/apt.log" 2>&1
+    apt-get -o DPkg::Lock::Timeout=600 update -qq \
+      && DEBIAN_FRONTEND=noninteractive "${apt[@]}" "${need[@]}" >"$w/apt.log" 2>&1
   } || { tail -5 "$w/apt.log" >&2; e2e_die "apt-get install failed (log: $w/apt.log)"; return 1; }
 }
 
@@ -64,8 +65,13 @@ e2e_setup_bookworm() {
   if [ -z "$KVER" ] && command -v apt-get >/dev/null; then
     apt-get -o DPkg::Lock::Timeout=600 update -qq && KVER=$(e2e_kver_from_apt)
   fi
-  [ -n "$KVER" ] || { e2e_die "cannot tell the 6.1 ABI (apt-cache depends linux-headers-amd64 gave nothing; set E2E_KVER_6_1)"; return 1; }
-  case $KVER in 6.1.*) ;; *) e2e_die "bookworm's linux-headers-amd64 points to $KVER, not a 6.1 kernel"; return 1 ;; esac
+  [ -n "$KVER" ] \
+    || { e2e_die "cannot tell the 6.1 ABI (apt-cache depends linux-headers-amd64 gave nothing; set E2E_KVER_6_1)"
+         return 1; }
+  case $KVER in
+    6.1.*) ;;
+    *) e2e_die "bookworm's linux-headers-amd64 points to $KVER, not a 6.1 kernel"; return 1 ;;
+  esac
   e2e_apt_install "linux-headers-$KVER" || return 1
   KHEADERS=/usr/src/linux-headers-$KVER
   KIMG=$E2E_WORK/kimg-$KVER
@@ -90,7 +96,8 @@ e2e_setup_backports() {
   if [ -z "$(find "$d/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
     e2e_log "setup: apt-get update ($E2E_BPO_SUITE, private lists in $d)"
     apt-get "${opts[@]}" update -qq >"$d/update.log" 2>&1 \
-      || { tail -5 "$d/update.log" >&2; e2e_die "apt-get update of $E2E_BPO_SUITE failed (log: $d/update.log)"; return 1; }
+      || { tail -5 "$d/update.log" >&2; e2e_die "apt-get update of $E2E_BPO_SUITE failed (log: $d/update.log)"
+           return 1; }
   fi
   KVER=${E2E_KVER_6_12:-$(e2e_kver_from_apt "${opts[@]}")}
   case $KVER in
@@ -108,7 +115,8 @@ e2e_setup_backports() {
   sed -i "s#^include /usr/src/#include $KIMG/usr/src/#" "$KHEADERS/Makefile"
   ln -sfn "$KHEADERS" "$KIMG/lib/modules/$KVER/build"
   [ -x "$KHEADERS/scripts/mod/modpost" ] \
-    || { e2e_die "$KHEADERS/scripts/mod/modpost missing: linux-kbuild-$ver did not unpack beside the headers"; return 1; }
+    || { e2e_die "$KHEADERS/scripts/mod/modpost missing: linux-kbuild-$ver did not unpack beside the headers"
+         return 1; }
 }
 
 # e2e_unpack ROOT PACKAGE...: download (once, into $E2E_WORK/debs) and dpkg-deb -x every PACKAGE into ROOT.

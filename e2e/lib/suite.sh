@@ -29,7 +29,8 @@ e2e_suite() {
   E2E_STOCK_BINFMT=$(e2e_stock_with_deps binfmt_misc) || return 1
   # The scenarios load binfmt_misc alone: stop plainly if a future kernel gives it dependencies.
   [ "$(printf '%s\n' "$E2E_STOCK_BINFMT" | wc -l)" = 1 ] \
-    || { e2e_die "binfmt_misc now depends on other modules ($E2E_STOCK_BINFMT); e2e/guest/scenarios.sh needs updating"; return 1; }
+    || { e2e_die "binfmt_misc now depends on other modules ($E2E_STOCK_BINFMT); e2e/guest/scenarios.sh needs updating"
+         return 1; }
 
   # Discovery boot: the kernel plus the ordinary modules the livepatches refer to; no livepatch is loaded.
   e2e_discover "$E2E_DISC" "$E2E_STOCK_BINFMT" "$E2E_BUILD/klp_e2e_target.ko" || return 1

@@ -119,7 +119,8 @@ e2e_user_guest_verdict() {
   while IFS= read -r line; do
     case $line in
       "E2E check ok "*) e2e_case "guest check: ${line#E2E check ok }"; e2e_case_end ;;
-      "E2E check fail "*) e2e_case "guest check: ${line#E2E check fail }"; e2e_bad "failed in the guest"; e2e_case_end ;;
+      "E2E check fail "*)
+        e2e_case "guest check: ${line#E2E check fail }"; e2e_bad "failed in the guest"; e2e_case_end ;;
     esac
   done < <(grep -E '^E2E check (ok|fail) ' "$log")
 }

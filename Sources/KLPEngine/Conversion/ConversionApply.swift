@@ -7,21 +7,42 @@ extension Converter {
         var object = input
         let c = object.header.elfClass
 
-        // Relocations leaving each section, and the klp sections' new contents, in file order.
-        var leaving: [SectionID: Set<Int>] = plan.droppedRelocations
-        var klpContents = [[Relocation]](repeating: [], count: plan.createdSections.count)
-        for move in plan.moves {
-            leaving[move.relocationSection, default: []].insert(move.index)
-            if let section = input.section(move.relocationSection) {
-                klpContents[move.klpSection].append(section.relocations[move.index])
+        // Relocations leaving each section, and the klp sections' new contents, in file order. The moves of one
+        // section are consecutive, so each section is looked up once per run of moves, not once per relocation.
+        var leaving: [SectionID: [Int]] = plan.droppedRelocations
+        var klpContents = plan.createdSections.map { planned -> [Relocation] in
+            var contents: [Relocation] = []
+            contents.reserveCapacity(planned.relocationCount)
+            return contents
+        }
+        var next = plan.moves.startIndex
+        while next < plan.moves.endIndex {
+            let id = plan.moves[next].relocationSection
+            let relocations = input.section(id)?.relocations ?? []
+            var indices = leaving.removeValue(forKey: id) ?? []
+            while next < plan.moves.endIndex && plan.moves[next].relocationSection == id {
+                let move = plan.moves[next]
+                if relocations.indices.contains(move.index) {
+                    klpContents[move.klpSection].append(relocations[move.index])
+                }
+                indices.append(move.index)
+                next += 1
             }
+            leaving[id] = indices
         }
         for (id, indices) in leaving where !indices.isEmpty {
             object.updateSection(id) { section in
                 guard case .relocations(let relocs, let rela) = section.content else { return }
+                // A mask instead of a set: one allocation per section, no hashing per relocation.
+                var goes = [Bool](repeating: false, count: relocs.count)
+                var going = 0
+                for k in indices where relocs.indices.contains(k) && !goes[k] {
+                    goes[k] = true
+                    going += 1
+                }
                 var kept: [Relocation] = []
-                kept.reserveCapacity(relocs.count - indices.count)
-                for (k, r) in relocs.enumerated() where !indices.contains(k) { kept.append(r) }
+                kept.reserveCapacity(relocs.count - going)
+                for k in relocs.indices where !goes[k] { kept.append(relocs[k]) }
                 section.content = .relocations(kept, rela: rela)
             }
         }
@@ -42,10 +63,18 @@ extension Converter {
         }
         object.removeSections(emptied)
 
+        // klp sections already in the input (a second run), by name and target: found once, not per section.
+        var existingKlp: [String: [SectionID: SectionID]] = [:]
+        if plan.createdSections.contains(where: \.exists) {
+            for s in object.sections where s.name.hasPrefix(KLPNames.relaPrefix) {
+                guard let target = s.relocationTarget, existingKlp[s.name]?[target] == nil else { continue }
+                existingKlp[s.name, default: [:]][target] = s.id
+            }
+        }
         for (i, planned) in plan.createdSections.enumerated() {
             let base = plan.klpSectionBases[i]
-            if planned.exists, let existing = object.sections.first(where: { $0.name == planned.name && $0.relocationTarget == base }) {
-                object.updateSection(existing.id) { s in
+            if planned.exists, let existing = existingKlp[planned.name]?[base] {
+                object.updateSection(existing) { s in
                     s.content = .relocations(s.relocations + klpContents[i], rela: true)
                 }
                 continue

@@ -104,15 +104,15 @@ public struct ConversionPlan: Sendable, Equatable {
     public var createdSections: [PlannedKlpSection]
     public var diagnostics: [Diagnostic]
 
-    // How to carry it out.
+    // How to carry it out. Moves are in file order: grouped by relocation section, indices ascending.
     struct Move: Sendable, Equatable {
         var relocationSection: SectionID
         var index: Int
         var klpSection: Int  // index into createdSections
     }
     var moves: [Move] = []
-    /// Relocations dropped because they referenced removed annotation symbols: (section, relocation index).
-    var droppedRelocations: [SectionID: Set<Int>] = [:]
+    /// Relocations dropped because they referenced removed annotation symbols: indices per section, ascending.
+    var droppedRelocations: [SectionID: [Int]] = [:]
     var sectionsToRemove: Set<SectionID> = []
     var symbolsToRemove: Set<SymbolID> = []
     var klpSectionBases: [SectionID] = []  // parallel to createdSections

@@ -144,13 +144,17 @@ private struct ConversionPlanner {
     private mutating func planRelocations(of section: Section) {
         let (baseID, base) = baseName(of: section)
         let rela = section.type == .rela
+        // The section rule and the klp section depend only on (this section, object): decided once per object
+        // here instead of building names and messages for every relocation.
+        var verdicts: [String: SectionRules.Verdict] = [:]
+        var klpSections: [String: Int] = [:]
         for (k, r) in section.relocations.enumerated() {
             // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
             let state = relocationState[sid.rawValue]
             if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info).
-                plan.droppedRelocations[section.id, default: []].insert(k)
+                plan.droppedRelocations[section.id, default: []].append(k)
                 continue
             }
             if state == Self.skippedSymbol { continue }
@@ -171,15 +175,24 @@ private struct ConversionPlanner {
                 entryIndex[sid] = index
                 relocationState[sid.rawValue] = Int32(index)
             }
-            let entry = plan.symbols[index]
-            let relObject = entry.relocationObject ?? entry.target?.object ?? ""
-            let verdict = entry.status.converts || entry.status == .refused
-                ? SectionRules.judge(base: base, object: relObject) : .allowed
+            // Only the entry's scalars are read here: a copy of the whole entry would share its `uses` buffer,
+            // and the append below would then copy every earlier use (quadratic in the uses of one symbol).
+            let status = plan.symbols[index].status
+            let relObject = plan.symbols[index].relocationObject ?? plan.symbols[index].target?.object ?? ""
+            var verdict = SectionRules.Verdict.allowed
+            if status.converts || status == .refused {
+                if let known = verdicts[relObject] {
+                    verdict = known
+                } else {
+                    verdict = SectionRules.judge(base: base, object: relObject)
+                    verdicts[relObject] = verdict
+                }
+            }
             plan.symbols[index].uses.append(SymbolUse(
                 relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
                 typeName: r.type.name(machine: object.header.machine), addend: r.addend,
                 verdict: verdict))
-            guard entry.status.converts || entry.status == .refused else { continue }
+            guard status.converts || status == .refused else { continue }
             switch verdict {
             case .allowed: break
             case .readOnlyLate(let why):
@@ -204,7 +217,13 @@ private struct ConversionPlanner {
                 plan.diagnostics.append(Diagnostic(.error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
                 continue
             }
-            let klp = klpSection(object: relObject, baseID: baseID, base: base)
+            let klp: Int
+            if let known = klpSections[relObject] {
+                klp = known
+            } else {
+                klp = klpSection(object: relObject, baseID: baseID, base: base)
+                klpSections[relObject] = klp
+            }
             plan.createdSections[klp].relocationCount += 1
             plan.moves.append(.init(relocationSection: section.id, index: k, klpSection: klp))
         }

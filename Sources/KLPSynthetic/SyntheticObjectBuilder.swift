@@ -38,7 +38,8 @@ struct SyntheticObjectBuilder {
 
     /// `.rela<target name>` for `target`, placed right after `target` (where `ld -r` puts it).
     mutating func addRelocations(for target: SectionID, _ relocations: [Relocation]) {
-        guard let at = sections.firstIndex(where: { $0.id == target }) else { return }
+        // Searched from the end: the target is usually the section just added (a linear build of many sections).
+        guard let at = sections.lastIndex(where: { $0.id == target }) else { return }
         let id = SectionID(nextSection)
         nextSection += 1
         sections.insert(Section(id: id, name: ".rela" + sections[at].name, type: SectionType.rela,

@@ -34,6 +34,9 @@ final class Bench {
                 + "`swift build -c release --product klp-convert` (scripts/bench.sh does both)")
         }
         printHeader(converter)
+        if options.wants("growth") { try growth(converter: converter) }
+        // Growth needs none of the distribution-size inputs: do not generate them for it alone.
+        if options.only == ["growth"] { return summary() }
 
         heading("workloads (deterministic generators, KLPEngine/Synthetic)")
         let w = try Workloads.generate(in: options.work)

@@ -38,9 +38,9 @@ struct BenchOptions {
     var checkWithReadelf = true
     /// The klp-convert to measure; default: the one next to this executable (same build configuration).
     var converter: String?
-    /// Groups of figures to run (all when empty): load, stages, convert, tui, build.
+    /// Groups of figures to run (all when empty): growth, load, stages, convert, tui, build.
     var only: Set<String> = []
-    static let groups: Set<String> = ["load", "stages", "convert", "tui", "build"]
+    static let groups: Set<String> = ["growth", "load", "stages", "convert", "tui", "build"]
 
     func wants(_ group: String) -> Bool { only.isEmpty || only.contains(group) }
 
@@ -56,7 +56,7 @@ struct BenchOptions {
           --converter PATH  the klp-convert binary (default: next to klp-bench; build it with
                             swift build -c release --product klp-convert)
           --no-readelf      do not check generated and converted objects with binutils readelf
-          --only GROUPS     comma-separated subset of: load, stages, convert, tui, build
+          --only GROUPS     comma-separated subset of: growth, load, stages, convert, tui, build
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {

@@ -55,9 +55,10 @@ man: binary $(GENERATE_MANUAL)
 	$(GENERATE_MANUAL) $(BIN) --date $(MANDATE) --section 1 -o $(OUT)/man
 	sed -i 's/^$$/.Pp/' $(OUT)/man/klp-convert.1
 
+# A sourced completion file has no #! line (lintian: bash-completion-with-hashbang).
 completions: binary
 	mkdir -p $(OUT)/completions
-	$(BIN) --generate-completion-script bash > $(OUT)/completions/klp-convert.bash
+	$(BIN) --generate-completion-script bash | sed '1{/^#!/d}' > $(OUT)/completions/klp-convert.bash
 	$(BIN) --generate-completion-script zsh > $(OUT)/completions/_klp-convert
 	$(BIN) --generate-completion-script fish > $(OUT)/completions/klp-convert.fish
 

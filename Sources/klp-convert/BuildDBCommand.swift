@@ -17,6 +17,10 @@ struct BuildDBCommand: ParsableCommand {
 
         Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
 
+        For an installed kernel: klp-convert build-db -o symbols.klp --release <ver> (or --running). vmlinux \
+        symbols come from the best source found: a vmlinux with its symbol table (debug package), else a real \
+        System.map, else /proc/kallsyms of the running kernel.
+
         Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 1 failed, nothing written.
         """)
 
@@ -37,6 +41,7 @@ struct BuildDBCommand: ParsableCommand {
     var symvers: [String] = []
     @Option(name: .shortAndLong, help: "Threads for reading modules (default: all cores).")
     var jobs: Int?
+    @OptionGroup var kernel: ReleaseOptions
     @Flag(inversion: .prefixedNo,
           help: "The kernel has CONFIG_KALLSYMS_ALL (data symbols in kallsyms), as Debian's kernels.")
     var kallsymsAll = true
@@ -45,17 +50,26 @@ struct BuildDBCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil {
-            throw ValidationError("give at least one of --vmlinux, --modules, --kallsyms, --system-map")
+        if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil && !kernel.wanted {
+            throw ValidationError("give --release, --running, or at least one of --vmlinux, --modules, --kallsyms, "
+                                  + "--system-map")
         }
     }
 
     func run() throws {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let inputs = DatabaseBuildInputs(
+        var inputs = DatabaseBuildInputs(
             vmlinux: vmlinux, modules: modules, kallsyms: kallsyms, systemMap: systemMap, symvers: symvers,
             rules: KernelRules(kallsymsAll: kallsymsAll, moduleUnload: moduleUnload),
             jobs: jobs ?? max(1, cores))
+        if kernel.wanted {
+            do {
+                inputs = try kernel.resolve(overriding: inputs)
+            } catch {
+                Report.failure(error)
+                throw ExitCode.failure
+            }
+        }
         let progress = isatty(2) != 0 ? ProgressLine() : nil
         let result: DatabaseBuildResult
         do {

@@ -33,6 +33,7 @@ public enum FileIO {
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, "cannot stat: \(errnoText())") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, "not a regular file") }
         let size = Int(st.st_size)
+        if size == 0 { return try readUntilEnd(fd, path: path) }  // procfs files (/proc/kallsyms) say size 0
         guard size <= maximumInputSize else {
             throw FileError(path: path, "file is \(size) bytes, more than the \(maximumInputSize) bytes the tool reads")
         }

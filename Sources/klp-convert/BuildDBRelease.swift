@@ -7,7 +7,8 @@ struct ReleaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("""
         Find the inputs of this installed kernel (as uname -r prints it): /lib/modules/<release>/kernel, \
         the debug vmlinux and modules, a real System.map, Module.symvers, and /proc/kallsyms when it is the \
-        running kernel. Given --vmlinux, --system-map, --kallsyms, --modules or --symvers replace what is found.
+        running kernel. An explicit --vmlinux, --system-map or --kallsyms replaces the vmlinux sources found; \
+        --modules and --symvers replace theirs.
         """, valueName: "release"))
     var release: String?
     @Flag(help: "As --release, for the running kernel (uname -r; under --root, <root>/proc/sys/kernel/osrelease).")

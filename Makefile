@@ -40,8 +40,10 @@ $(COMMIT_HEADER): FORCE
 	if [ ! -f $@ ] || [ "$$(cat $@)" != "$$text" ]; then \
 		echo "$$text" > $@; touch Sources/KLPBuildInfo/build_info.c; fi
 
+# -z now: relocations resolved at start and the GOT read-only (Debian's hardening; lintian hardening-no-bindnow).
 binary: $(COMMIT_HEADER)
-	$(SWIFT) build -c release --scratch-path $(SCRATCH) --static-swift-stdlib --product klp-convert
+	$(SWIFT) build -c release --scratch-path $(SCRATCH) --static-swift-stdlib --product klp-convert \
+		-Xlinker -z -Xlinker now
 
 # The man page comes from swift-argument-parser's manual generator (the tool its generate-manual plugin runs),
 # run on our binary: the plugin itself would rebuild every product of the package without the static runtime.

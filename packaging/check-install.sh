@@ -13,15 +13,15 @@ deb=${1:?usage: $0 <klp-convert .deb>}
 version=$(sed -n 's/.*static let tool = "\(.*\)".*/\1/p' Sources/KLPEngine/Version.swift)
 commit=$(git rev-parse --short=12 HEAD)
 passed=0 failed=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
 check() {  # check NAME COMMAND...: passes when the command succeeds
     local name=$1; shift
-    if "$@" >/tmp/klp-check-install.out 2>&1; then ok "$name"; else fail "$name"; sed 's/^/    /' /tmp/klp-check-install.out; fi
+    if "$@" >"$work/out" 2>&1; then ok "$name"; else fail "$name"; sed 's/^/    /' "$work/out"; fi
 }
 [ "$(id -u)" = 0 ] || { echo "check-install: needs root (dpkg -i, mount namespace)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 # --- 1. make install / make uninstall into a staging folder ---
 stage=$work/stage
@@ -53,7 +53,11 @@ fi
 # Debian's and already present.
 apt_lock=(-o DPkg::Lock::Timeout=300)
 removed=0
-remove() { [ "$removed" = 1 ] || { apt-get remove -y -qq "${apt_lock[@]}" klp-convert >/dev/null 2>&1 || true; removed=1; }; }
+remove() {
+    [ "$removed" = 1 ] && return
+    apt-get remove -y -qq "${apt_lock[@]}" klp-convert >/dev/null 2>&1 || true
+    removed=1
+}
 trap 'remove; rm -rf "$work"' EXIT
 check "dpkg -i (apt-get install ./deb)" apt-get install -y -qq "${apt_lock[@]}" "$(realpath "$deb")"
 check "installed at /usr/bin/klp-convert" test -x /usr/bin/klp-convert
@@ -72,7 +76,9 @@ check "zsh completion present" grep -q '^#compdef klp-convert' /usr/share/zsh/ve
 check "fish completion present" grep -q "^complete -c 'klp-convert'" \
     /usr/share/fish/vendor_completions.d/klp-convert.fish
 # Syntax checks where the shells are installed (they are not part of CI's package list).
-if command -v zsh >/dev/null; then check "zsh parses its completion" zsh -n /usr/share/zsh/vendor-completions/_klp-convert; fi
+if command -v zsh >/dev/null; then
+    check "zsh parses its completion" zsh -n /usr/share/zsh/vendor-completions/_klp-convert
+fi
 if command -v fish >/dev/null; then
     check "fish parses its completion" fish --no-execute /usr/share/fish/vendor_completions.d/klp-convert.fish
 fi

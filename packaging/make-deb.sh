@@ -47,7 +47,11 @@ mkdir -p "$work/src/debian"
 printf 'Source: klp-convert\n\nPackage: klp-convert\nArchitecture: any\n' > "$work/src/debian/control"
 depends=$(cd "$work/src" && dpkg-shlibdeps -O "$root/usr/bin/klp-convert" 2>"$work/shlibdeps.err" \
           | sed -n 's/^shlibs:Depends=//p') || { cat "$work/shlibdeps.err" >&2; exit 1; }
-[ -n "$depends" ] || { echo "make-deb: dpkg-shlibdeps found no dependencies" >&2; cat "$work/shlibdeps.err" >&2; exit 1; }
+if [ -z "$depends" ]; then
+    echo "make-deb: dpkg-shlibdeps found no dependencies" >&2
+    cat "$work/shlibdeps.err" >&2
+    exit 1
+fi
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@MAINTAINER@|$maintainer|" \
     -e "s|@SIZE@|$size|" -e "s|@DEPENDS@|$depends|" "$here/debian/control.in" > "$root/DEBIAN/control"

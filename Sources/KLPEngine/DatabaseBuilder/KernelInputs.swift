@@ -129,8 +129,9 @@ public struct KernelInputs: Sendable {
             for candidate in ["/boot/System.map-\(release)", "/lib/modules/\(release)/build/System.map"] {
                 guard let path = rooted.resolve(candidate) else { continue }
                 if let problem = Self.systemMapProblem(path) {
+                    let remedy = distribution.systemMapPackage(release).map { "; the real one is in \($0)" }
                     findings.append(Finding(kind: .skipped, input: "System.map", path: path,
-                                            detail: problem + systemMapRemedy()))
+                                            detail: problem + (remedy ?? "")))
                     continue
                 }
                 systemMap = path
@@ -139,7 +140,8 @@ public struct KernelInputs: Sendable {
             }
             if systemMap == nil && !findings.contains(where: { $0.input == "System.map" }) {
                 findings.append(Finding(kind: .missing, input: "System.map", path: "/boot/System.map-\(release)",
-                                        detail: String(systemMapRemedy().dropFirst(2))))
+                                        detail: distribution.systemMapPackage(release).map { "install \($0)" }
+                                            ?? ""))
             }
         }
 
@@ -159,10 +161,6 @@ public struct KernelInputs: Sendable {
             findings.append(Finding(kind: .missing, input: "/proc/kallsyms", path: "/proc/kallsyms",
                                     detail: "\(release) is not running: \(running)"))
         }
-    }
-
-    private func systemMapRemedy() -> String {
-        distribution.systemMapPackage(release).map { "; the real one is in \($0)" } ?? ""
     }
 
     /// Why a System.map cannot be used, or nil. Debian's image package ships a one-line placeholder
@@ -199,7 +197,10 @@ public struct KernelInputs: Sendable {
         guard count >= 4 else { return "too short for an ELF file" }
         let isELF = head[0] == 0x7F && head[1] == UInt8(ascii: "E") && head[2] == UInt8(ascii: "L")
             && head[3] == UInt8(ascii: "F")
-        return isELF || Decompression.format(of: head[..<count]) != nil ? nil : "not an ELF file (a compressed boot image is vmlinuz, not vmlinux)"
+        guard isELF || Decompression.format(of: head[..<count]) != nil else {
+            return "not an ELF file (a compressed boot image is vmlinuz, not vmlinux)"
+        }
+        return nil
     }
 
     // MARK: modules

@@ -143,6 +143,47 @@ import Testing
         #expect(other.stderr.contains("6.1.0-98-amd64 is not running: the running kernel is \(Self.release)"))
     }
 
+    /// `/sys/kernel/notes` as the kernel shows it: a Linux-owned note, then the GNU build ID (little-endian).
+    static func kernelNotes(buildID: [UInt8]) -> Data {
+        func word(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
+        var bytes = word(6) + word(4) + word(0x101) + Array("Linux\0\0\0".utf8) + [1, 0, 0, 0]
+        bytes += word(4) + word(buildID.count) + word(3) + Array("GNU\0".utf8) + buildID
+        return Data(bytes)
+    }
+
+    @Test func aDebugVmlinuxOfAnotherBuildIsNotTakenForTheRunningKernel() throws {
+        let parts = try Self.parts()
+        let root = try Self.image(parts, osRelease: Self.debian)
+        try Self.place(parts.vmlinux, at: "/usr/lib/debug/boot/vmlinux-\(Self.release)", in: root)
+        try FileManager.default.createDirectory(atPath: "\(root)/proc/sys/kernel", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(root)/sys/kernel", withIntermediateDirectories: true)
+        try BuilderTestFiles.write(Self.release + "\n", "\(root)/proc/sys/kernel/osrelease")
+        try BuilderTestFiles.write("0000000000000000 T from_kallsyms\n", "\(root)/proc/kallsyms")
+        // The vmlinux's own build ID, as binutils reads it.
+        let notes = try Shell.check("readelf", ["-n", parts.vmlinux])
+        let hex = try #require(notes.split(separator: "\n").first { $0.contains("Build ID:") }?
+            .split(separator: " ").last.map(String.init))
+        let own = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+
+        try Self.kernelNotes(buildID: own).write(to: URL(fileURLWithPath: "\(root)/sys/kernel/notes"))
+        let same = try Self.buildDB(["--running", "--root", root])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stderr.contains("used vmlinux symbols: \(root)/usr/lib/debug/boot/vmlinux-\(Self.release) "
+                                     + "(debug vmlinux, build ID matches the running kernel)"))
+        #expect(!Self.names(try FileIO.readAll(path: same.output), "vmlinux").contains("from_kallsyms"))
+
+        let other = own.map { $0 ^ 0xff }
+        try Self.kernelNotes(buildID: other).write(to: URL(fileURLWithPath: "\(root)/sys/kernel/notes"))
+        let rebuilt = try Self.buildDB(["--running", "--root", root])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stderr.contains("skipped vmlinux symbols: \(root)/usr/lib/debug/boot/vmlinux-\(Self.release) "
+                                        + "(another build of \(Self.release): build ID \(hex), the running kernel's is "))
+        #expect(Self.names(try FileIO.readAll(path: rebuilt.output), "vmlinux") == ["from_kallsyms"])
+    }
+
     @Test func fedoraDebuginfoVmlinuxAndMissingDevelPackage() throws {
         let parts = try Self.parts()
         let root = try Self.image(parts, osRelease: "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=41\n")

@@ -113,8 +113,19 @@ public struct KernelInputs: Sendable {
                 findings.append(Finding(kind: .skipped, input: "vmlinux symbols", path: path, detail: problem))
                 continue
             }
+            var what = candidate.what
+            if runningRelease == release, let running = Self.runningBuildID(rooted),
+               let own = BuildID.ofELF(path: path) {
+                guard own == running else {
+                    findings.append(Finding(kind: .skipped, input: "vmlinux symbols", path: path, detail:
+                        "another build of \(release): build ID \(BuildID.hex(own)), the running kernel's is "
+                        + BuildID.hex(running)))
+                    continue
+                }
+                what += ", build ID matches the running kernel"
+            }
             vmlinux = path
-            findings.append(Finding(kind: .used, input: "vmlinux symbols", path: path, detail: candidate.what))
+            findings.append(Finding(kind: .used, input: "vmlinux symbols", path: path, detail: what))
             break
         }
         if vmlinux == nil {
@@ -161,6 +172,14 @@ public struct KernelInputs: Sendable {
             findings.append(Finding(kind: .missing, input: "/proc/kallsyms", path: "/proc/kallsyms",
                                     detail: "\(release) is not running: \(running)"))
         }
+    }
+
+    /// The running kernel's build ID, from `/sys/kernel/notes` (readable without privilege), or nil.
+    private static func runningBuildID(_ rooted: RootedPath) -> [UInt8]? {
+        guard let path = rooted.resolve("/sys/kernel/notes"), let notes = try? FileIO.readAll(path: path) else {
+            return nil
+        }
+        return BuildID.fromNotes(notes, bigEndian: UInt16(1).bigEndian == 1)
     }
 
     /// Why a System.map cannot be used, or nil. Debian's image package ships a one-line placeholder

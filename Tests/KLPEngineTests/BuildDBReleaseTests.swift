@@ -180,7 +180,8 @@ import Testing
         let rebuilt = try Self.buildDB(["--running", "--root", root])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         #expect(rebuilt.stderr.contains("skipped vmlinux symbols: \(root)/usr/lib/debug/boot/vmlinux-\(Self.release) "
-                                        + "(another build of \(Self.release): build ID \(hex), the running kernel's is "))
+                                        + "(another build of \(Self.release): build ID \(hex), "
+                                        + "the running kernel's is \(BuildID.hex(other)))"))
         #expect(Self.names(try FileIO.readAll(path: rebuilt.output), "vmlinux") == ["from_kallsyms"])
     }
 

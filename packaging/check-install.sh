@@ -5,7 +5,8 @@
 #   2. the .deb passes lintian without errors (lintian may be absent only outside CI: CI=true requires it);
 #   3. the .deb installs with dpkg, and the installed tool works: --version names version and commit, man shows
 #      the page with every subcommand, completions are where bash, zsh and fish look, a conversion and a
-#      build-db run succeed with /opt/swift hidden (no Swift runtime on the machine); then dpkg -r removes it.
+#      build-db run succeed and the TUI draws with /opt/swift hidden (no Swift runtime on the machine); then
+#      dpkg -r removes it.
 # Usage: packaging/check-install.sh packaging/out/klp-convert_<version>_<arch>.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +104,24 @@ check "without Swift: check accepts the result" hidden /usr/bin/klp-convert chec
 check "without Swift: build-db --running (threads, /proc/kallsyms)" hidden /usr/bin/klp-convert build-db \
     -o "$work/running.klp" --running
 check "without Swift: build-db wrote a database" grep -q '^\*vmlinux$' "$work/running.klp"
+# The inspector draws its first frame (ncurses, terminfo from Debian) in tmux, with /opt/swift hidden.
+if command -v tmux >/dev/null; then
+    socket=klp-check-install-$$
+    tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 \
+        "unshare -m sh -c 'mount -t tmpfs none /opt/swift && env -i TERM=tmux-256color LANG=C.UTF-8 \
+         /usr/bin/klp-convert tui'; sleep 30"
+    for _ in $(seq 50); do
+        tmux -L "$socket" capture-pane -p >"$work/tui.txt" 2>/dev/null || true
+        grep -q 'Symbols 7' "$work/tui.txt" && break
+        sleep 0.2
+    done
+    check "without Swift: the TUI shows the bundled example" grep -q 'Symbols 7' "$work/tui.txt"
+    tmux -L "$socket" send-keys q 2>/dev/null || true
+    tmux -L "$socket" kill-server 2>/dev/null || true
+else
+    echo "skipped: tmux is not installed (the TUI check needs it)"
+fi
+
 # Control: a binary linked against the toolchain's Swift libraries (swift test's debug build) fails there.
 if [ -x .build/debug/klp-convert ]; then
     check "control: the debug build fails with /opt/swift hidden" bash -c \

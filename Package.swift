@@ -12,8 +12,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code.
-        .target(name: "KLPEngine", dependencies: ["CCompression"]),
+        // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code, no
+        // compression library.
+        .target(name: "KLPEngine"),
+        // build-db: symbols.klp from kernel artifacts (vmlinux, System.map, kallsyms dumps, module trees).
+        .target(name: "KLPDatabaseBuilder", dependencies: ["KLPEngine", "CCompression"]),
         // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).
         .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
         // ncursesw, used only by the TUI.
@@ -25,13 +28,18 @@ let package = Package(
         .executableTarget(
             name: "klp-convert",
             dependencies: [
-                "KLPEngine", "KLPTUI", "KLPBuildInfo",
+                "KLPEngine", "KLPDatabaseBuilder", "KLPTUI", "KLPBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).
-        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPTUI"]),
-        .testTarget(name: "KLPEngineTests", dependencies: ["KLPEngine"], resources: [.copy("Fixtures")]),
+        // Deterministic generators of databases, livepatches and module trees, for benchmarks, tests and fuzzing;
+        // not part of the shipped binary.
+        .target(name: "KLPSynthetic", dependencies: ["KLPEngine"]),
+        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTUI"]),
+        .testTarget(
+            name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic"],
+            resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine"], exclude: ["Screens"]),
+        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine", "KLPSynthetic"], exclude: ["Screens"]),
     ]
 )

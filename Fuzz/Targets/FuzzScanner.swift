@@ -1,3 +1,4 @@
+@testable import KLPDatabaseBuilder
 @testable import KLPEngine
 
 // libFuzzer target: the database builder's read-only symbol table scanner (vmlinux, modules of any ELF type,

@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KLPDatabaseBuilder
 import KLPEngine
+import KLPSynthetic
 
 /// A project target and the figure it is judged on.
 struct TargetCheck {

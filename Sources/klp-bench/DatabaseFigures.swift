@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KLPDatabaseBuilder
 import KLPEngine
+import KLPSynthetic
 import KLPTUI
 
 // Database figures: load (full and targeted), the TUI on the full database, and the build from a module tree.

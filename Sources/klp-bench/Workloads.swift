@@ -1,4 +1,5 @@
 import KLPEngine
+import KLPSynthetic
 
 /// The generated inputs, written to the work folder: a distribution-size symbols.klp and two livepatches built
 /// against it.

@@ -1,11 +1,12 @@
 import ArgumentParser
+import KLPDatabaseBuilder
 import KLPEngine
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `klp-convert build-db`: writes an ordered symbols.klp (kallsyms walk order, source-file markers) from kernel
-/// artifacts. Exit status 0: everything used; 2: written, but some input was skipped; 1: nothing written.
+/// artifacts. Exit status 0: everything used; 2: written, but some input was skipped; 255: nothing written.
 struct BuildDBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build-db",
@@ -21,7 +22,7 @@ struct BuildDBCommand: ParsableCommand {
         symbols come from the best source found: a vmlinux with its symbol table (debug package), else a real \
         System.map, else /proc/kallsyms of the running kernel.
 
-        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 1 failed, nothing written.
+        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 255 failed, nothing written.
         """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write symbols.klp.", valueName: "file"))
@@ -67,7 +68,7 @@ struct BuildDBCommand: ParsableCommand {
                 inputs = try kernel.resolve(overriding: inputs)
             } catch {
                 Report.failure(error)
-                throw ExitCode.failure
+                throw ExitStatus.failure
             }
         }
         let progress = isatty(2) != 0 ? ProgressLine() : nil
@@ -81,7 +82,7 @@ struct BuildDBCommand: ParsableCommand {
         } catch {
             progress?.finish()
             Report.failure(error)
-            throw ExitCode.failure
+            throw ExitStatus.failure
         }
         for issue in result.issues { Report.error(issue.description) }
         let symbolCount = result.database.objects.reduce(0) { $0 + $1.symbols.count }
@@ -90,7 +91,7 @@ struct BuildDBCommand: ParsableCommand {
                         + (result.moduleFilesFound > 0
                            ? ", \(result.moduleFilesRead) of \(result.moduleFilesFound) module files read" : ""))
         }
-        if result.somethingSkipped { throw ExitCode(2) }
+        if result.somethingSkipped { throw ExitStatus.partial }
     }
 }
 

@@ -15,14 +15,9 @@ struct ConvertCommand: ParsableCommand {
         bits.
         """)
 
-    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
-    @Argument(help: "The livepatch module as linked by kbuild (*.tmp.ko).") var input: String
+    @OptionGroup var inputs: PatchInputs
     @Argument(help: "Where to write the converted module.") var output: String
-
-    @Flag(help: "Treat warnings (late relocations into read-only memory, positions a name-sorted database cannot tell apart) as errors.")
-    var strict = false
-    @Flag(help: "Convert references to symbols exported by modules into klp relocations (late module patching) instead of leaving them to the module loader.")
-    var convertModuleExports = false
+    @OptionGroup var flags: ConversionFlags
     @OptionGroup var choices: ChoiceOptions
     @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable).", valueName: "file"))
     var symvers: [String] = []
@@ -31,12 +26,15 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print what was converted.")
     var verbose = false
 
+    var symbols: String { inputs.symbols }
+    var input: String { inputs.input }
+
     func run() throws {
-        var options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
-        options.choices = try choices.load(failure: ExitCode(conversionFailureStatus))
+        var options = flags.options
+        options.choices = try choices.load(failure: ExitStatus.failure)
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")
-            throw ExitCode(conversionFailureStatus)
+            throw ExitStatus.failure
         }
         do {
             let object = try ELFObject.read(path: input)
@@ -45,7 +43,7 @@ struct ConvertCommand: ParsableCommand {
             Report.diagnostics(plan.diagnostics.filter { $0.severity != .note || verbose })
             guard let converted else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")
-                throw ExitCode(conversionFailureStatus)
+                throw ExitStatus.failure
             }
             let bytes = try ELFWriter.bytes(of: converted)
             try FileIO.writeAtomically(bytes, to: output, mode: FileIO.mode(of: input) ?? 0o644)
@@ -58,7 +56,7 @@ struct ConvertCommand: ParsableCommand {
             throw e
         } catch {
             Report.failure(error)
-            throw ExitCode(conversionFailureStatus)
+            throw ExitStatus.failure
         }
     }
 }

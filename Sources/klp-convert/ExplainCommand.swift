@@ -15,7 +15,7 @@ struct ExplainCommand: ParsableCommand {
             database = try SymbolDatabase.load(path: symbols, only: Set(names))
         } catch {
             Report.failure(error)
-            throw ExitCode.failure
+            throw ExitStatus.failure
         }
         var missing = false
         for name in names {
@@ -41,7 +41,7 @@ struct ExplainCommand: ParsableCommand {
                 say("  note: name-sorted database: positions are counted, but it cannot tell which copy is which")
             }
         }
-        if missing { throw ExitCode.failure }
+        if missing { throw ExitStatus.failure }
     }
 }
 

@@ -39,8 +39,11 @@ struct KLPConvert: ParsableCommand {
             if let first = lines.first, !first.isEmpty {
                 lines[0] = "klp-convert: " + (first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
             }
-            if !message.isEmpty { Report.line(lines.joined(separator: "\n")) }
-            Glibc.exit(code.rawValue)
+            // One line at a time: the usage text's line breaks are the parser's, not a file's, and must stay
+            // breaks (Report.line shows a newline inside a name as "\n").
+            if !message.isEmpty { lines.forEach(Report.line) }
+            // A command's own ExitCode is already the rule's status; the parser's (64, EX_USAGE) becomes 255.
+            Glibc.exit(error is ExitCode ? code.rawValue : ExitStatus.failure.rawValue)
         }
     }
 }

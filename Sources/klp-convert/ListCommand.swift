@@ -9,17 +9,16 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the relocations a conversion would change, grouped by symbol, with their candidates.")
 
-    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
-    @Argument(help: "The livepatch module (.ko or .o).") var input: String
+    @OptionGroup var inputs: PatchInputs
     @Flag(help: "Print JSON instead of text.") var json = false
     @Flag(help: "Also list exported and already converted symbols.") var all = false
     @OptionGroup var choices: ChoiceOptions
-    @Flag(help: "Convert references to module exports too (as the convert option).") var convertModuleExports = false
+    @OptionGroup var flags: ConversionFlags
 
     func run() throws {
-        var options = ConversionOptions(convertModuleExports: convertModuleExports)
-        options.choices = try choices.load(failure: ExitCode.failure)
-        let plan = try planConversion(symbols: symbols, input: input, options: options)
+        var options = flags.options
+        options.choices = try choices.load(failure: ExitStatus.failure)
+        let plan = try planConversion(symbols: inputs.symbols, input: inputs.input, options: options)
         let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
         if json {
             let encoder = JSONEncoder()
@@ -28,7 +27,7 @@ struct ListCommand: ParsableCommand {
         } else {
             print(TerminalSafe.lines(PlanText.render(plan, symbols: shown)), terminator: "")
         }
-        if plan.hasErrors { throw ExitCode.failure }
+        if plan.hasErrors { throw ExitStatus.failure }
     }
 }
 

@@ -35,9 +35,6 @@ enum Report {
     }
 }
 
-/// Exit status for failures of the drop-in conversion: upstream returned -1 from main (255).
-let conversionFailureStatus: Int32 = 255
-
 /// Loads the database for converting `object`: only the names the object leaves undefined are kept, which is
 /// what makes a conversion against a whole distribution's database fast.
 func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throws -> SymbolDatabase {
@@ -97,7 +94,7 @@ func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
 }
 
 /// Reads a livepatch and plans its conversion against symbols.klp (what `list` and `snippet` show); a file
-/// problem is reported and becomes exit status 1.
+/// problem is reported and becomes the failure status.
 func planConversion(symbols: String, input: String, options: ConversionOptions) throws -> ConversionPlan {
     do {
         let object = try ELFObject.read(path: input)
@@ -105,6 +102,6 @@ func planConversion(symbols: String, input: String, options: ConversionOptions) 
         return Converter(database: database, options: options).plan(object)
     } catch {
         Report.failure(error)
-        throw ExitCode.failure
+        throw ExitStatus.failure
     }
 }

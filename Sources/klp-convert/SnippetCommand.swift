@@ -7,16 +7,16 @@ struct SnippetCommand: ParsableCommand {
         abstract: "Print the KLP_MODULE_RELOC / KLP_SYMPOS block for a livepatch's annotated and chosen symbols.",
         discussion: "Symbols still ambiguous are listed as comments with their candidates. Paste the block into the patch source.")
 
-    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
-    @Argument(help: "The livepatch module (.ko or .o).") var input: String
+    @OptionGroup var inputs: PatchInputs
     @OptionGroup var choices: ChoiceOptions
+    @OptionGroup var flags: ConversionFlags
     @Flag(help: "Also annotate symbols that resolve automatically (pins them against future homonyms).")
     var all = false
 
     func run() throws {
-        var options = ConversionOptions()
-        options.choices = try choices.load(failure: ExitCode.failure)
-        let plan = try planConversion(symbols: symbols, input: input, options: options)
+        var options = flags.options
+        options.choices = try choices.load(failure: ExitStatus.failure)
+        let plan = try planConversion(symbols: inputs.symbols, input: inputs.input, options: options)
         print(CSnippet.snippet(for: plan, includeAutomatic: all), terminator: "")
         let open = plan.symbols.filter { $0.status == .ambiguous }
         for s in open {
@@ -26,6 +26,6 @@ struct SnippetCommand: ParsableCommand {
             }
             print(" */")
         }
-        if !open.isEmpty { throw ExitCode.failure }
+        if !open.isEmpty { throw ExitStatus.failure }
     }
 }

@@ -37,14 +37,7 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Print the KLP_MODULE_RELOC snippet for the final choices on exit.")
     var printSnippet = false
 
-    @Flag(help: "Treat warnings as errors, as `convert --strict` does.")
-    var strict = false
-
-    @Flag(help: "Turn references to module exports into klp relocations (late module patching).")
-    var convertModuleExports = false
-
-    @Flag(help: .hidden)
-    var benchmark = false
+    @OptionGroup var flags: ConversionFlags
 
     func validate() throws {
         if symbols != nil && patch == nil {
@@ -56,11 +49,7 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        if benchmark {
-            print(try TUIBenchmark.run())
-            return
-        }
-        let options = ConversionOptions(strict: strict, convertModuleExports: convertModuleExports)
+        let options = flags.options
         let workspace: Workspace
         var initial: [String: SymbolTarget] = [:]
         do {
@@ -73,7 +62,7 @@ struct TUICommand: ParsableCommand {
             if let choices { initial = try ChoicesFile.load(path: choices) }
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")
-            throw ExitCode(2)
+            throw ExitStatus.failure
         }
         let environment = Dictionary(uniqueKeysWithValues: ProcessEnvironment.all())
         let status: Int32
@@ -83,7 +72,7 @@ struct TUICommand: ParsableCommand {
                                         environment: environment)
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")
-            throw ExitCode(2)
+            throw ExitStatus.failure
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// The builder reads modules of every architecture the project supports (ELF32/ELF64, both byte orders): the
 /// target-module fixture's symbol list equals the kernel rule applied to readelf's view, and its homonyms keep

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// A real out-of-tree kbuild module of two files that both define the same static names, built against the
 /// installed kernel headers (skipped when none are installed; .ci/run installs linux-headers-amd64).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// Modules built with gcc + ld -r: the builder's symbol lists against the kernel rule applied to readelf's view,
 /// positions through the database reader, compressed files, bad and livepatch modules in a tree.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// System.map, /proc/kallsyms dumps, Module.symvers, the combination of a dump with module files, and the bytes
 /// the writer produces.

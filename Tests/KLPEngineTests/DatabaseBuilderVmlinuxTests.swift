@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// A small linked executable stands in for vmlinux: kallsyms order is address order, which here differs from
 /// symbol-table order (the second file's initialised copy lands in .data, before the first file's .bss copy).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import KLPEngine
+@testable import KLPSynthetic
 
 @Suite("symbols.klp and Module.symvers from files")
 struct DatabaseLoadTests {

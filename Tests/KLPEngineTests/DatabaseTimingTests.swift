@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import KLPEngine
+@testable import KLPSynthetic
 
 /// Prints load and lookup timings as information only (no assertions on time). Debug builds use a smaller
 /// database; run `swift test -c release --filter DatabaseTiming` for the full distribution-sized one.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
 
 /// A corruption corpus made from a real gcc-built livepatch object, read through the engine in-process: every
 /// case must end with an ELFError that names the file, the place and the problem (a trap would kill the run).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import KLPEngine
+@testable import KLPSynthetic
 
 /// The benchmark's livepatch generator: deterministic, valid for binutils readelf (headers, symbols, relocations
 /// and the DWARF it writes), and convertible against the database it was built from.

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import KLPEngine
+@testable import KLPDatabaseBuilder
+@testable import KLPSynthetic
 
 /// The benchmark's module tree for the symbols.klp builder: deterministic, readelf-clean modules that the
 /// builder reads back with their names, kept functions and exports.

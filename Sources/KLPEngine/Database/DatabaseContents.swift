@@ -1,6 +1,6 @@
 /// Object names (normalised, unique) in order of first appearance. Objects named only by Module.symvers are
 /// appended after the symbols.klp ones, so an owner index can name either kind.
-struct ObjectList: Sendable {
+package struct ObjectList: Sendable {
     private(set) var names: [String] = []
     private var index: [String: Int32] = [:]
 
@@ -15,7 +15,7 @@ struct ObjectList: Sendable {
     func find(_ name: String) -> Int32? { index[name] }
 
     /// kbuild module names use `_` where file names may use `-` (`foo-bar.o` is module `foo_bar`).
-    static func normalise(_ name: String) -> String {
+    package static func normalise(_ name: String) -> String {
         // Checked on the UTF-8 bytes: iterating Characters is slow, and this runs once per object block.
         guard name.utf8.contains(UInt8(ascii: "-")) else { return name }
         return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)

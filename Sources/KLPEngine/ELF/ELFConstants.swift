@@ -6,11 +6,11 @@ public enum ELFClass: UInt8, Sendable {
     case elf64 = 2
 
     /// Size of one header field that differs between the classes (addresses, offsets, sizes).
-    var wordSize: Int { self == .elf32 ? 4 : 8 }
-    var fileHeaderSize: Int { self == .elf32 ? 52 : 64 }
-    var sectionHeaderSize: Int { self == .elf32 ? 40 : 64 }
-    var symbolSize: Int { self == .elf32 ? 16 : 24 }
-    func relocationSize(rela: Bool) -> Int {
+    package var wordSize: Int { self == .elf32 ? 4 : 8 }
+    package var fileHeaderSize: Int { self == .elf32 ? 52 : 64 }
+    package var sectionHeaderSize: Int { self == .elf32 ? 40 : 64 }
+    package var symbolSize: Int { self == .elf32 ? 16 : 24 }
+    package func relocationSize(rela: Bool) -> Int {
         switch (self, rela) {
         case (.elf32, false): return 8
         case (.elf32, true): return 12

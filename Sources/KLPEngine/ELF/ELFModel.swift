@@ -175,6 +175,19 @@ public struct ELFHeader: Sendable, Equatable {
     public var version: UInt32
     public var entry: UInt64
     public var flags: UInt32
+
+    public init(elfClass: ELFClass, byteOrder: ByteOrder, osABI: UInt8, abiVersion: UInt8, type: UInt16,
+                machine: UInt16, version: UInt32, entry: UInt64, flags: UInt32) {
+        self.elfClass = elfClass
+        self.byteOrder = byteOrder
+        self.osABI = osABI
+        self.abiVersion = abiVersion
+        self.type = type
+        self.machine = machine
+        self.version = version
+        self.entry = entry
+        self.flags = flags
+    }
 }
 
 /// An ET_REL object: header, sections in order, symbols of the one .symtab in order (without the null symbol).

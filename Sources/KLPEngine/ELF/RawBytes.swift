@@ -1,38 +1,38 @@
 // Endian-aware loads and stores over raw memory. Loads use loadUnaligned (fast in debug builds too, where the
 // tests run); callers check bounds once per table rather than per field.
 
-struct RawReader {
-    let base: UnsafeRawBufferPointer
-    let swap: Bool
+package struct RawReader {
+    package let base: UnsafeRawBufferPointer
+    package let swap: Bool
 
-    init(_ base: UnsafeRawBufferPointer, order: ByteOrder) {
+    package init(_ base: UnsafeRawBufferPointer, order: ByteOrder) {
         self.base = base
         swap = order.differsFromHost
     }
 
-    var count: Int { base.count }
+    package var count: Int { base.count }
 
     /// True when `length` bytes at `offset` lie inside the buffer (no overflow on hostile values).
-    func contains(offset: UInt64, length: UInt64) -> Bool {
+    package func contains(offset: UInt64, length: UInt64) -> Bool {
         let (end, overflow) = offset.addingReportingOverflow(length)
         return !overflow && end <= UInt64(base.count)
     }
 
-    @inline(__always) func u8(_ o: Int) -> UInt8 { base.load(fromByteOffset: o, as: UInt8.self) }
-    @inline(__always) func u16(_ o: Int) -> UInt16 {
+    @inline(__always) package func u8(_ o: Int) -> UInt8 { base.load(fromByteOffset: o, as: UInt8.self) }
+    @inline(__always) package func u16(_ o: Int) -> UInt16 {
         let v = base.loadUnaligned(fromByteOffset: o, as: UInt16.self)
         return swap ? v.byteSwapped : v
     }
-    @inline(__always) func u32(_ o: Int) -> UInt32 {
+    @inline(__always) package func u32(_ o: Int) -> UInt32 {
         let v = base.loadUnaligned(fromByteOffset: o, as: UInt32.self)
         return swap ? v.byteSwapped : v
     }
-    @inline(__always) func u64(_ o: Int) -> UInt64 {
+    @inline(__always) package func u64(_ o: Int) -> UInt64 {
         let v = base.loadUnaligned(fromByteOffset: o, as: UInt64.self)
         return swap ? v.byteSwapped : v
     }
     /// A class-sized word (4 bytes for ELF32, 8 for ELF64), widened.
-    @inline(__always) func word(_ o: Int, _ c: ELFClass) -> UInt64 {
+    @inline(__always) package func word(_ o: Int, _ c: ELFClass) -> UInt64 {
         c == .elf64 ? u64(o) : UInt64(u32(o))
     }
 }

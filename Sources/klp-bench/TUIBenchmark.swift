@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import KLPEngine
+import KLPTUI
+import KLPSynthetic
 
 // Time to the first frame and per-keystroke filtering on a distribution-sized synthetic symbols.klp
 // (~615,000 symbol lines): the numbers behind "instant". Runs the same code as the TUI (workspace load,

@@ -1,4 +1,5 @@
 import CCompression
+import KLPEngine
 
 /// Kernel modules may be shipped compressed (CONFIG_MODULE_COMPRESS_*: `.ko.xz`, `.ko.zst`, `.ko.gz`). The format
 /// is recognised by its magic bytes, not the file name, so a misnamed file still reads.

@@ -1,3 +1,5 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,8 +49,9 @@ public struct KernelInputs: Sendable {
     public static func find(release: String, root: String = "/") throws(DatabaseBuildError) -> KernelInputs {
         try checkRelease(release)
         let rooted = try rootedPath(root)
-        var inputs = KernelInputs(release: release, root: rooted.root,
-                                  distribution: distribution(rooted), runningRelease: running(rooted))
+        var inputs = KernelInputs(
+            release: release, root: rooted.root,
+            distribution: distribution(rooted), runningRelease: running(rooted))
         inputs.findVmlinux(rooted)
         inputs.findModules(rooted)
         inputs.findSymvers(rooted)
@@ -60,8 +63,9 @@ public struct KernelInputs: Sendable {
     public static func runningRelease(root: String = "/") throws(DatabaseBuildError) -> String {
         let rooted = try rootedPath(root)
         guard let release = running(rooted) else {
-            throw DatabaseBuildError(path: rooted.root + "/proc/sys/kernel/osrelease", line: nil,
-                                     "cannot tell the running kernel of this root: the file is missing or empty")
+            throw DatabaseBuildError(
+                path: rooted.root + "/proc/sys/kernel/osrelease", line: nil,
+                "cannot tell the running kernel of this root: the file is missing or empty")
         }
         return release
     }
@@ -83,13 +87,14 @@ public struct KernelInputs: Sendable {
         guard inputs.vmlinux != nil || inputs.systemMap != nil || inputs.kallsyms != nil else {
             var remedies: [String] = []
             if let package = distribution.debugPackage(release) { remedies.append("install \(package)") }
-            remedies.append(runningRelease == release
-                            ? "make /proc/kallsyms readable" : "run build-db --running on a system booted into it")
+            remedies.append(
+                runningRelease == release
+                    ? "make /proc/kallsyms readable" : "run build-db --running on a system booted into it")
             throw DatabaseBuildError(
                 path: "build-db --release \(release)", line: nil,
                 "nothing to take vmlinux symbols from: no vmlinux with a symbol table, no real System.map, and "
-                + (runningRelease == release ? "no readable /proc/kallsyms" : "it is not the running kernel")
-                + "; " + remedies.joined(separator: ", or "))
+                    + (runningRelease == release ? "no readable /proc/kallsyms" : "it is not the running kernel")
+                    + "; " + remedies.joined(separator: ", or "))
         }
         return inputs
     }
@@ -99,10 +104,10 @@ public struct KernelInputs: Sendable {
     private mutating func findVmlinux(_ rooted: RootedPath) {
         let release = self.release
         let elfCandidates: [(path: String, what: String)] = [
-            ("/usr/lib/debug/boot/vmlinux-\(release)", "debug vmlinux"),           // Debian, Ubuntu
-            ("/usr/lib/debug/lib/modules/\(release)/vmlinux", "debug vmlinux"),    // Fedora
-            ("/usr/lib/debug/boot/vmlinux-\(release).debug", "debug vmlinux"),     // SUSE (separate debug info)
-            ("/lib/modules/\(release)/build/vmlinux", "kernel build tree"),        // a kernel built from source
+            ("/usr/lib/debug/boot/vmlinux-\(release)", "debug vmlinux"),  // Debian, Ubuntu
+            ("/usr/lib/debug/lib/modules/\(release)/vmlinux", "debug vmlinux"),  // Fedora
+            ("/usr/lib/debug/boot/vmlinux-\(release).debug", "debug vmlinux"),  // SUSE (separate debug info)
+            ("/lib/modules/\(release)/build/vmlinux", "kernel build tree"),  // a kernel built from source
             ("/boot/vmlinux-\(release)", "vmlinux in /boot"),
             ("/boot/vmlinux-\(release).xz", "vmlinux in /boot"),
             ("/boot/vmlinux-\(release).gz", "vmlinux in /boot"),
@@ -115,11 +120,15 @@ public struct KernelInputs: Sendable {
             }
             var what = candidate.what
             if runningRelease == release, let running = Self.runningBuildID(rooted),
-               let own = BuildID.ofELF(path: path) {
+                let own = BuildID.ofELF(path: path)
+            {
                 guard own == running else {
-                    findings.append(Finding(kind: .skipped, input: "vmlinux symbols", path: path, detail:
-                        "another build of \(release): build ID \(BuildID.hex(own)), the running kernel's is "
-                        + BuildID.hex(running)))
+                    findings.append(
+                        Finding(
+                            kind: .skipped, input: "vmlinux symbols", path: path,
+                            detail:
+                                "another build of \(release): build ID \(BuildID.hex(own)), the running kernel's is "
+                                + BuildID.hex(running)))
                     continue
                 }
                 what += ", build ID matches the running kernel"
@@ -129,10 +138,13 @@ public struct KernelInputs: Sendable {
             break
         }
         if vmlinux == nil {
-            let detail = distribution.debugPackage(release).map { "install \($0)" }
+            let detail =
+                distribution.debugPackage(release).map { "install \($0)" }
                 ?? "install the kernel's debug symbols package"
-            findings.append(Finding(kind: .missing, input: "debug vmlinux (symbols with source files)",
-                                    path: elfCandidates[0].path, detail: detail))
+            findings.append(
+                Finding(
+                    kind: .missing, input: "debug vmlinux (symbols with source files)",
+                    path: elfCandidates[0].path, detail: detail))
         }
 
         // System.map only matters without a vmlinux symbol table, which says more (source files).
@@ -141,8 +153,10 @@ public struct KernelInputs: Sendable {
                 guard let path = rooted.resolve(candidate) else { continue }
                 if let problem = Self.systemMapProblem(path) {
                     let remedy = distribution.systemMapPackage(release).map { "; the real one is in \($0)" }
-                    findings.append(Finding(kind: .skipped, input: "System.map", path: path,
-                                            detail: problem + (remedy ?? "")))
+                    findings.append(
+                        Finding(
+                            kind: .skipped, input: "System.map", path: path,
+                            detail: problem + (remedy ?? "")))
                     continue
                 }
                 systemMap = path
@@ -150,9 +164,11 @@ public struct KernelInputs: Sendable {
                 break
             }
             if systemMap == nil && !findings.contains(where: { $0.input == "System.map" }) {
-                findings.append(Finding(kind: .missing, input: "System.map", path: "/boot/System.map-\(release)",
-                                        detail: distribution.systemMapPackage(release).map { "install \($0)" }
-                                            ?? ""))
+                findings.append(
+                    Finding(
+                        kind: .missing, input: "System.map", path: "/boot/System.map-\(release)",
+                        detail: distribution.systemMapPackage(release).map { "install \($0)" }
+                            ?? ""))
             }
         }
 
@@ -161,16 +177,22 @@ public struct KernelInputs: Sendable {
             if access(kallsymsPath, R_OK) == 0 {
                 kallsyms = kallsymsPath
                 let role = vmlinux == nil && systemMap == nil ? "vmlinux symbols" : "loaded modules"
-                findings.append(Finding(kind: .used, input: role, path: kallsymsPath,
-                                        detail: "running kernel's kallsyms"))
+                findings.append(
+                    Finding(
+                        kind: .used, input: role, path: kallsymsPath,
+                        detail: "running kernel's kallsyms"))
             } else {
-                findings.append(Finding(kind: .skipped, input: "/proc/kallsyms", path: kallsymsPath,
-                                        detail: "cannot read: \(String(cString: strerror(errno)))"))
+                findings.append(
+                    Finding(
+                        kind: .skipped, input: "/proc/kallsyms", path: kallsymsPath,
+                        detail: "cannot read: \(String(cString: strerror(errno)))"))
             }
         } else if vmlinux == nil && systemMap == nil {
             let running = runningRelease.map { "the running kernel is \($0)" } ?? "no running kernel known"
-            findings.append(Finding(kind: .missing, input: "/proc/kallsyms", path: "/proc/kallsyms",
-                                    detail: "\(release) is not running: \(running)"))
+            findings.append(
+                Finding(
+                    kind: .missing, input: "/proc/kallsyms", path: "/proc/kallsyms",
+                    detail: "\(release) is not running: \(running)"))
         }
     }
 
@@ -214,7 +236,8 @@ public struct KernelInputs: Sendable {
         var head = [UInt8](repeating: 0, count: 8)
         let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         guard count >= 4 else { return "too short for an ELF file" }
-        let isELF = head[0] == 0x7F && head[1] == UInt8(ascii: "E") && head[2] == UInt8(ascii: "L")
+        let isELF =
+            head[0] == 0x7F && head[1] == UInt8(ascii: "E") && head[2] == UInt8(ascii: "L")
             && head[3] == UInt8(ascii: "F")
         guard isELF || Decompression.format(of: head[..<count]) != nil else {
             return "not an ELF file (a compressed boot image is vmlinuz, not vmlinux)"
@@ -234,27 +257,37 @@ public struct KernelInputs: Sendable {
         moduleFiles = chosen.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
         if let shippedBase, !shipped.isEmpty {
-            findings.append(Finding(kind: .used, input: "modules", path: shippedBase + "/kernel",
-                                    detail: "\(shipped.count) module files"))
+            findings.append(
+                Finding(
+                    kind: .used, input: "modules", path: shippedBase + "/kernel",
+                    detail: "\(shipped.count) module files"))
         } else {
-            findings.append(Finding(kind: .missing, input: "modules", path: "/lib/modules/\(release)/kernel",
-                                    detail: distribution.modulesPackage(release).map { "install \($0)" }
-                                        ?? "no module files"))
+            findings.append(
+                Finding(
+                    kind: .missing, input: "modules", path: "/lib/modules/\(release)/kernel",
+                    detail: distribution.modulesPackage(release).map { "install \($0)" }
+                        ?? "no module files"))
         }
         if let debugBase, !debug.isEmpty {
             let replaced = debug.keys.filter { shipped[$0] != nil }.count
-            findings.append(Finding(kind: .used, input: "debug modules", path: debugBase + "/kernel",
-                                    detail: "\(debug.count) unstripped module files, \(replaced) of them in place "
-                                        + "of the shipped ones: source files known"))
+            findings.append(
+                Finding(
+                    kind: .used, input: "debug modules", path: debugBase + "/kernel",
+                    detail: "\(debug.count) unstripped module files, \(replaced) of them in place "
+                        + "of the shipped ones: source files known"))
         } else if let debugBase {
-            findings.append(Finding(kind: .skipped, input: "debug modules", path: debugBase,
-                                    detail: "no .ko files (separate .ko.debug files, as Fedora and SUSE ship, are "
-                                        + "not read): source files of module symbols are not known"))
+            findings.append(
+                Finding(
+                    kind: .skipped, input: "debug modules", path: debugBase,
+                    detail: "no .ko files (separate .ko.debug files, as Fedora and SUSE ship, are "
+                        + "not read): source files of module symbols are not known"))
         } else {
-            findings.append(Finding(kind: .missing, input: "debug modules (source files of module symbols)",
-                                    path: "/usr/lib/debug/lib/modules/\(release)",
-                                    detail: distribution.debugPackage(release).map { "install \($0)" }
-                                        ?? "install the kernel's debug symbols package"))
+            findings.append(
+                Finding(
+                    kind: .missing, input: "debug modules (source files of module symbols)",
+                    path: "/usr/lib/debug/lib/modules/\(release)",
+                    detail: distribution.debugPackage(release).map { "install \($0)" }
+                        ?? "install the kernel's debug symbols package"))
         }
     }
 
@@ -275,34 +308,39 @@ public struct KernelInputs: Sendable {
 
     private mutating func findSymvers(_ rooted: RootedPath) {
         let candidates = [
-            "/lib/modules/\(release)/build/Module.symvers",   // headers / devel packages, build trees
+            "/lib/modules/\(release)/build/Module.symvers",  // headers / devel packages, build trees
             "/boot/symvers-\(release).gz", "/boot/symvers-\(release).xz",  // Fedora/RHEL, SUSE kernel packages
             "/lib/modules/\(release)/symvers.gz", "/lib/modules/\(release)/symvers.xz",
         ]
         for candidate in candidates {
             guard let path = rooted.resolve(candidate) else { continue }
             guard access(path, R_OK) == 0 else {
-                findings.append(Finding(kind: .skipped, input: "Module.symvers", path: path,
-                                        detail: "cannot read: \(String(cString: strerror(errno)))"))
+                findings.append(
+                    Finding(
+                        kind: .skipped, input: "Module.symvers", path: path,
+                        detail: "cannot read: \(String(cString: strerror(errno)))"))
                 continue
             }
             symvers = [path]
             findings.append(Finding(kind: .used, input: "Module.symvers", path: path, detail: "exports"))
             return
         }
-        findings.append(Finding(kind: .missing, input: "Module.symvers (exports)", path: candidates[0],
-                                detail: distribution.headersPackage(release).map { "install \($0)" }
-                                    ?? "install the kernel's headers package"))
+        findings.append(
+            Finding(
+                kind: .missing, input: "Module.symvers (exports)", path: candidates[0],
+                detail: distribution.headersPackage(release).map { "install \($0)" }
+                    ?? "install the kernel's headers package"))
     }
 
     // MARK: root, release, distribution
 
     private static func checkRelease(_ release: String) throws(DatabaseBuildError) {
         guard !release.isEmpty, release != ".", release != "..", !release.contains("/"),
-              release.utf8.count <= 255, release.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 })
+            release.utf8.count <= 255, release.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 })
         else {
-            throw DatabaseBuildError(path: "--release", line: nil,
-                                     "not a kernel release name (as uname -r prints it): \"\(release)\"")
+            throw DatabaseBuildError(
+                path: "--release", line: nil,
+                "not a kernel release name (as uname -r prints it): \"\(release)\"")
         }
     }
 
@@ -332,7 +370,8 @@ public struct KernelInputs: Sendable {
             }
         }
         guard let path = rooted.resolve("/proc/sys/kernel/osrelease"),
-              let text = try? FileIO.readAll(path: path) else { return nil }
+            let text = try? FileIO.readAll(path: path)
+        else { return nil }
         let release = String(decoding: text.prefix(256), as: UTF8.self).split(separator: "\n").first.map(String.init)
         return release?.isEmpty == false ? release : nil
     }

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// The kernel configuration facts that decide which symbols kallsyms keeps. Defaults are Debian's
 /// (CONFIG_KALLSYMS_ALL=y, CONFIG_MODULE_UNLOAD=y), the kernels this project targets.
 public struct KernelRules: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// One symbol line of an object block: a kallsyms-visible symbol, in the kernel's walk order, with the base name
 /// of the source file its STT_FILE run names (nil when the inputs cannot tell, e.g. globals or /proc/kallsyms).
 public struct BuiltSymbol: Sendable, Equatable {

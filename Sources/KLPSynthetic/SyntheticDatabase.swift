@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// Deterministic synthetic symbols.klp files shaped like a distribution kernel's, for tests and benchmarks.
 ///
 /// Realism that matters for the reader: many distinct names, module names with `-`, `__ksymtab_` lines for

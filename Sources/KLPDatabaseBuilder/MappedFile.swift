@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KLPEngine
 
 /// A whole input file mapped read-only. The builder only touches the headers and the symbol table of an ELF
 /// file, so mapping instead of reading keeps a 600 MB vmlinux from costing 600 MB of memory and a module tree

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// The vmlinux block from a vmlinux ELF or a System.map: the symbols scripts/kallsyms.c puts in the kallsyms
 /// table, in table order (by address). The kernel's walk for a name visits same-named entries by address
 /// (`compare_names`: name, then address, then table index), so the rank of a homonym here is its position.

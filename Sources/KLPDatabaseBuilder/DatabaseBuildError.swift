@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// A problem with one input of the database builder: the same file/line/message error as the reader's.
 public typealias DatabaseBuildError = DatabaseError
 

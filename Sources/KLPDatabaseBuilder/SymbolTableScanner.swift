@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KLPEngine
 
 /// A read-only view of an ELF file's section headers and its `.symtab`, for the database builder.
 ///

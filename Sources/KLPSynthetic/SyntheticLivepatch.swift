@@ -1,3 +1,5 @@
+import KLPEngine
+
 // Deterministic synthetic livepatch modules (x86_64 ET_REL, as kbuild hands them to klp-convert), built with the
 // engine's ELF model against a given symbols.klp so that their conversion succeeds. Shaped like a real .ko: one
 // code section per patched function (-ffunction-sections) with calls and data references to undefined symbols,

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// A `/proc/kallsyms` dump: `address type name` for vmlinux, `address type name\t[module]` for modules, in
 /// kallsyms index order, which is the order the livepatch lookup walks (the recipe's kallsyms-to-symbols.sh).
 /// Addresses may all be zero (a dump read without privilege): only the line order is used.

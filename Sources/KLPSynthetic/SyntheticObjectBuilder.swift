@@ -1,3 +1,5 @@
+import KLPEngine
+
 // Assembles an x86_64 ET_REL object through the engine's model, the way `ld -r` lays out a kernel module:
 // content sections each followed by its relocation section, then .symtab, .strtab, .shstrtab. The synthetic
 // generators use it; nothing here parses or validates input, it only produces well-formed objects.

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// The distribution an installed kernel comes from, read from `<root>/etc/os-release`, and the packages that
 /// add each input of `build-db --release` there.
 public enum KernelDistribution: Sendable, Equatable {

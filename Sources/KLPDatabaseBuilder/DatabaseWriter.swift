@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// Turns a `BuiltDatabase` into symbols.klp bytes (§1.1 of the reference, DECISIONS 1):
 ///
 ///     klp-convert-symbol-data.0.1 order=kallsyms

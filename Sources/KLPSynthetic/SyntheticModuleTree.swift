@@ -1,3 +1,5 @@
+import KLPEngine
+
 // A deterministic stand-in for an installed kernel's module tree and System.map, shaped like a distribution's
 // (4,000 modules of ~130 symbols in nested folders, 95,000 vmlinux symbols), for benchmarking the symbols.klp
 // builder. Each module is an x86_64 ET_REL .ko with what the builder reads: a symbol table whose kept symbols

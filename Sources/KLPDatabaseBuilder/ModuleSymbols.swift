@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// What the database builder takes from one module file.
 public enum ModuleReading: Sendable, Equatable {
     case module(BuiltObject)

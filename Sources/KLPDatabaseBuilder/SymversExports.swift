@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// Exports listed in a Module.symvers: `crc<TAB>symbol<TAB>module<TAB>export-type[<TAB>namespace]`, where module
 /// is `vmlinux` or a module path without suffix (`drivers/net/foo`).
 enum SymversExports {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import KLPEngine
 
 /// What to build symbols.klp from. Any combination; vmlinux comes from the best source given (a vmlinux ELF, then
 /// System.map, then a kallsyms dump), each module from its file when there is one, else from the kallsyms dump.

@@ -1,3 +1,5 @@
+import KLPEngine
+
 /// GNU build IDs (NT_GNU_BUILD_ID notes): a debug vmlinux is only the running kernel's if both carry the same
 /// ID. A release name alone does not say so: a distribution may rebuild a kernel under the same release, and
 /// a debug package left from the earlier build would give positions of another kernel.
@@ -6,8 +8,7 @@ enum BuildID {
     /// kernel's .notes section), or nil. Each note: namesz, descsz, type (4 bytes each), then name and
     /// descriptor, each padded to 4 bytes.
     static func fromNotes<Bytes: RandomAccessCollection<UInt8>>(_ notes: Bytes, bigEndian: Bool) -> [UInt8]?
-        where Bytes.Index == Int
-    {
+    where Bytes.Index == Int {
         func word(_ at: Int) -> Int {
             let b = (0..<4).map { Int(notes[notes.startIndex + at + $0]) }
             return bigEndian ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
@@ -18,8 +19,10 @@ enum BuildID {
             let nameSize = word(at), descSize = word(at + 4), type = word(at + 8)
             let name = at + 12, desc = name + padded(nameSize)
             guard nameSize <= notes.count, descSize <= notes.count, desc + descSize <= notes.count else { return nil }
-            let isGNU = nameSize == 4 && Array(notes[(notes.startIndex + name)..<(notes.startIndex + name + 4)])
-                == [UInt8(ascii: "G"), UInt8(ascii: "N"), UInt8(ascii: "U"), 0]
+            let isGNU =
+                nameSize == 4
+                && Array(notes[(notes.startIndex + name)..<(notes.startIndex + name + 4)])
+                    == [UInt8(ascii: "G"), UInt8(ascii: "N"), UInt8(ascii: "U"), 0]
             if isGNU && type == 3 && descSize > 0 {  // NT_GNU_BUILD_ID
                 return Array(notes[(notes.startIndex + desc)..<(notes.startIndex + desc + descSize)])
             }

@@ -1,3 +1,5 @@
+import KLPEngine
+
 // Chooses the symbols a synthetic livepatch leaves undefined, from the database it will be converted against,
 // so that the conversion succeeds and exercises every path a real patch takes: names vmlinux exports (left to
 // the module loader), names with one definition (resolved automatically), and homonyms that need a

@@ -1,3 +1,5 @@
+import KLPEngine
+
 // Well-formed DWARF 4 for synthetic objects: .debug_abbrev, .debug_info and .debug_str, with the relocations
 // gcc emits (string offsets against the .debug_str section symbol, addresses against the code sections'
 // section symbols). Debug sections are most of a real livepatch's bytes and most of its relocations, and the

@@ -1,0 +1,24 @@
+import ArgumentParser
+import KLPEngine
+
+/// The database and livepatch arguments of the commands that plan a conversion (convert, list, snippet).
+struct PatchInputs: ParsableArguments {
+    @Argument(help: "The symbol database (symbols.klp).") var symbols: String
+    @Argument(help: "The livepatch module (.ko or .o; for convert, the *.tmp.ko kbuild links).") var input: String
+}
+
+/// The conversion rules a user can change, declared once for every command that plans a conversion.
+struct ConversionFlags: ParsableArguments {
+    @Flag(help: """
+        Treat warnings (late relocations into read-only memory, positions a name-sorted database cannot tell \
+        apart) as errors.
+        """)
+    var strict = false
+    @Flag(help: """
+        Convert references to symbols exported by modules into klp relocations (late module patching) instead of \
+        leaving them to the module loader.
+        """)
+    var convertModuleExports = false
+
+    var options: ConversionOptions { ConversionOptions(strict: strict, convertModuleExports: convertModuleExports) }
+}

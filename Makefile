@@ -29,21 +29,19 @@ endif
 MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
 COMMIT_HEADER = Sources/KLPBuildInfo/build-commit.h
 
-.PHONY: all binary man completions install uninstall deb clean FORCE
+.PHONY: all binary man completions install uninstall deb clean
 
 all: binary man completions
 
-# Rewritten only when the commit changes, so an unchanged tree does not relink. build_info.c is touched when the
-# header appears or changes: SwiftPM tracks a header only after a compile has seen it.
-$(COMMIT_HEADER): FORCE
-	@text='#define KLP_BUILD_COMMIT "$(if $(COMMIT),$(COMMIT),unknown commit)"'; \
-	if [ ! -f $@ ] || [ "$$(cat $@)" != "$$text" ]; then \
-		echo "$$text" > $@; touch Sources/KLPBuildInfo/build_info.c; fi
-
+# The commit goes into build-commit.h for this build only: removed afterwards, so a later plain `swift build`
+# does not show a commit it was not built from (SwiftPM sees the header gone and recompiles build_info.c).
+# build_info.c is touched because SwiftPM tracks a header only after a compile has seen it.
 # -z now: relocations resolved at start and the GOT read-only (Debian's hardening; lintian hardening-no-bindnow).
-binary: $(COMMIT_HEADER)
+binary:
+	echo '#define KLP_BUILD_COMMIT "$(if $(COMMIT),$(COMMIT),unknown commit)"' > $(COMMIT_HEADER)
+	touch Sources/KLPBuildInfo/build_info.c
 	$(SWIFT) build -c release --scratch-path $(SCRATCH) --static-swift-stdlib --product klp-convert \
-		-Xlinker -z -Xlinker now
+		-Xlinker -z -Xlinker now; status=$$?; rm -f $(COMMIT_HEADER); exit $$status
 
 # The man page comes from swift-argument-parser's manual generator (the tool its generate-manual plugin runs),
 # run on our binary: the plugin itself would rebuild every product of the package without the static runtime.

@@ -1,6 +1,6 @@
 /*
  * The commit shown by `klp-convert --version`. `make` writes build-commit.h (git-ignored) next to this file
- * before it builds; a plain `swift build` in a fresh clone has no such file and says "unknown commit".
+ * for the length of its build; a plain `swift build` has no such file and says "unknown commit".
  * A C file and __has_include rather than a -Xcc define: a define passed to SwiftPM reaches every module's
  * command line, so every commit would rebuild the whole package instead of this one file.
  */

@@ -268,6 +268,18 @@ public struct KernelInputs: Sendable {
                     detail: distribution.modulesPackage(release).map { "install \($0)" }
                         ?? "no module files"))
         }
+        // DKMS and vendor modules: which copy the kernel loads depends on depmod's search order, so they are
+        // named, not guessed into the database.
+        for folder in ["updates", "extra"] {
+            guard let shippedBase else { break }
+            let files = ModuleFiles.collect([shippedBase + "/" + folder]).files
+            if files.isEmpty { continue }
+            findings.append(
+                Finding(
+                    kind: .skipped, input: "modules", path: shippedBase + "/" + folder,
+                    detail: "\(files.count) module files not read (DKMS or vendor modules): to include them, give "
+                        + "--modules with this folder and \(shippedBase)/kernel"))
+        }
         if let debugBase, !debug.isEmpty {
             let replaced = debug.keys.filter { shipped[$0] != nil }.count
             findings.append(

@@ -143,8 +143,15 @@ import Testing
             + "0000000000000000 t homonym\n0000000000000000 t loaded_only\t[extra_mod]\n"
         try BuilderTestFiles.write(dump, "\(root)/proc/kallsyms")
 
+        // A DKMS module is named, not read.
+        try Self.place(parts.module, at: "/lib/modules/\(Self.release)/updates/dkms/zz.ko", in: root)
+
         let found = try Self.buildDB(["--running", "--root", root])
         #expect(found.status == 0, "\(found.stderr)")
+        #expect(
+            found.stderr.contains(
+                "skipped modules: \(root)/lib/modules/\(Self.release)/updates (1 module files "
+                    + "not read (DKMS or vendor modules)"))
         #expect(found.stderr.contains("used vmlinux symbols: \(root)/proc/kallsyms (running kernel's kallsyms)"))
         #expect(found.stderr.contains("used modules: \(root)/lib/modules/\(Self.release)/kernel (1 module files)"))
         let shipped = "\(root)/lib/modules/\(Self.release)/kernel/drivers/misc/m.ko.xz"

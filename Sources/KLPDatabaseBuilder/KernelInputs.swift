@@ -89,7 +89,7 @@ public struct KernelInputs: Sendable {
             if let package = distribution.debugPackage(release) { remedies.append("install \(package)") }
             remedies.append(
                 runningRelease == release
-                    ? "make /proc/kallsyms readable" : "run build-db --running on a system booted into it")
+                    ? "run it as root (to read /proc/kallsyms)" : "run build-db --running on a system booted into it")
             throw DatabaseBuildError(
                 path: "build-db --release \(release)", line: nil,
                 "nothing to take vmlinux symbols from: no vmlinux with a symbol table, no real System.map, and "
@@ -198,7 +198,7 @@ public struct KernelInputs: Sendable {
 
     /// The running kernel's build ID, from `/sys/kernel/notes` (readable without privilege), or nil.
     private static func runningBuildID(_ rooted: RootedPath) -> [UInt8]? {
-        guard let path = rooted.resolve("/sys/kernel/notes"), let notes = try? FileIO.readAll(path: path) else {
+        guard let path = rooted.resolve("/sys/kernel/notes"), let notes = readHead(path) else {
             return nil
         }
         return BuildID.fromNotes(notes, bigEndian: UInt16(1).bigEndian == 1)
@@ -366,11 +366,30 @@ public struct KernelInputs: Sendable {
 
     private static func distribution(_ rooted: RootedPath) -> KernelDistribution {
         for candidate in ["/etc/os-release", "/usr/lib/os-release"] {
-            if let path = rooted.resolve(candidate), let text = try? FileIO.readAll(path: path) {
-                return KernelDistribution(osRelease: String(decoding: text.prefix(65536), as: UTF8.self))
+            if let path = rooted.resolve(candidate), let text = readHead(path) {
+                return KernelDistribution(osRelease: String(decoding: text, as: UTF8.self))
             }
         }
         return .other(nil)
+    }
+
+    /// The first `limit` bytes of a small text file of the image (os-release, osrelease, kernel notes), or nil
+    /// when it is not a readable regular file: an image may hold anything under those names.
+    private static func readHead(_ path: String, limit: Int = 65536) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var count = 0
+        while count < limit {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, limit - count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            count += n
+        }
+        return Array(bytes[..<count])
     }
 
     private static func running(_ rooted: RootedPath) -> String? {
@@ -382,7 +401,7 @@ public struct KernelInputs: Sendable {
             }
         }
         guard let path = rooted.resolve("/proc/sys/kernel/osrelease"),
-            let text = try? FileIO.readAll(path: path)
+            let text = readHead(path)
         else { return nil }
         let release = String(decoding: text.prefix(256), as: UTF8.self).split(separator: "\n").first.map(String.init)
         return release?.isEmpty == false ? release : nil

@@ -50,10 +50,12 @@ $(GENERATE_MANUAL): binary
 		--scratch-path $(SCRATCH)/generate-manual --product generate-manual
 
 # Empty lines in help texts are paragraph breaks; as .Pp, man's mdoc macros do not warn about them.
+# man-sections.awk gives every subcommand its own subsection under COMMANDS.
 man: binary $(GENERATE_MANUAL)
 	mkdir -p $(OUT)/man
 	$(GENERATE_MANUAL) $(BIN) --date $(MANDATE) --section 1 -o $(OUT)/man
-	sed -i 's/^$$/.Pp/' $(OUT)/man/klp-convert.1
+	sed 's/^$$/.Pp/' $(OUT)/man/klp-convert.1 | awk -f packaging/man-sections.awk > $(OUT)/man/klp-convert.1.tmp
+	mv $(OUT)/man/klp-convert.1.tmp $(OUT)/man/klp-convert.1
 
 # A sourced completion file has no #! line (lintian: bash-completion-with-hashbang).
 completions: binary

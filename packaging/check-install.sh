@@ -66,8 +66,9 @@ check "--version: version and commit" grep -qx "klp-convert $version (commit $co
     <(/usr/bin/klp-convert --version)
 check "ldd: no Swift library" bash -c '! ldd /usr/bin/klp-convert | grep -E "libswift|libFoundation|libdispatch"'
 man -l /usr/share/man/man1/klp-convert.1.gz 2>"$work/man.err" | col -b >"$work/man.txt" || true
+check "man page: a COMMANDS section" grep -qx 'COMMANDS' "$work/man.txt"
 for sub in convert list explain snippet check build-db tui; do
-    check "man page: subcommand $sub" grep -q "^ *$sub\b" "$work/man.txt"
+    check "man page: a subsection for $sub" grep -qx "   $sub" "$work/man.txt"
 done
 check "man page: no groff warning" test ! -s "$work/man.err"
 check "man klp-convert finds the page" bash -c 'man -w klp-convert | grep -q /usr/share/man/man1/klp-convert.1.gz'

@@ -34,7 +34,7 @@ enum BuildID {
     /// The build ID of an uncompressed ELF file, from its SHT_NOTE sections; nil when it has none or cannot be
     /// read (the builder reports a bad file when it reads it).
     static func ofELF(path: String) -> [UInt8]? {
-        guard let file = try? MappedFile(path: path) else { return nil }
+        guard let file = try? InputFile.map(path) else { return nil }
         return file.withBytes { raw -> [UInt8]? in
             guard raw.count > 5, let scan = try? SymbolTableScan(raw: raw, path: path) else { return nil }
             let bigEndian = raw[5] == 2  // EI_DATA: ELFDATA2MSB

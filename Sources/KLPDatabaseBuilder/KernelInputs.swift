@@ -185,7 +185,7 @@ public struct KernelInputs: Sendable {
                 findings.append(
                     Finding(
                         kind: .skipped, input: "/proc/kallsyms", path: kallsymsPath,
-                        detail: "cannot read: \(String(cString: strerror(errno)))"))
+                        detail: "cannot read: \(errnoText())"))
             }
         } else if vmlinux == nil && systemMap == nil {
             let running = runningRelease.map { "the running kernel is \($0)" } ?? "no running kernel known"
@@ -198,7 +198,7 @@ public struct KernelInputs: Sendable {
 
     /// The running kernel's build ID, from `/sys/kernel/notes` (readable without privilege), or nil.
     private static func runningBuildID(_ rooted: RootedPath) -> [UInt8]? {
-        guard let path = rooted.resolve("/sys/kernel/notes"), let notes = readHead(path) else {
+        guard let path = rooted.resolve("/sys/kernel/notes"), let notes = readSmall(path) else {
             return nil
         }
         return BuildID.fromNotes(notes, bigEndian: UInt16(1).bigEndian == 1)
@@ -209,11 +209,11 @@ public struct KernelInputs: Sendable {
     /// one is readable by root only.
     static func systemMapProblem(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return "cannot read: \(String(cString: strerror(errno)))" }
+        guard fd >= 0 else { return "cannot read: \(errnoText())" }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 4096)
         let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard count > 0 else { return count == 0 ? "empty" : "cannot read: \(String(cString: strerror(errno)))" }
+        guard count > 0 else { return count == 0 ? "empty" : "cannot read: \(errnoText())" }
         let lines = head[..<count].split(separator: 10).prefix(count == head.count ? 8 : Int.max)
         let symbolLines = lines.filter { line in
             let fields = line.split(separator: 32, omittingEmptySubsequences: true)
@@ -231,7 +231,7 @@ public struct KernelInputs: Sendable {
     /// Why a file cannot be a vmlinux ELF, or nil: it must start with the ELF magic or be compressed.
     static func notAnELF(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return "cannot read: \(String(cString: strerror(errno)))" }
+        guard fd >= 0 else { return "cannot read: \(errnoText())" }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 8)
         let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
@@ -330,7 +330,7 @@ public struct KernelInputs: Sendable {
                 findings.append(
                     Finding(
                         kind: .skipped, input: "Module.symvers", path: path,
-                        detail: "cannot read: \(String(cString: strerror(errno)))"))
+                        detail: "cannot read: \(errnoText())"))
                 continue
             }
             symvers = [path]
@@ -366,30 +366,17 @@ public struct KernelInputs: Sendable {
 
     private static func distribution(_ rooted: RootedPath) -> KernelDistribution {
         for candidate in ["/etc/os-release", "/usr/lib/os-release"] {
-            if let path = rooted.resolve(candidate), let text = readHead(path) {
+            if let path = rooted.resolve(candidate), let text = readSmall(path) {
                 return KernelDistribution(osRelease: String(decoding: text, as: UTF8.self))
             }
         }
         return .other(nil)
     }
 
-    /// The first `limit` bytes of a small text file of the image (os-release, osrelease, kernel notes), or nil
-    /// when it is not a readable regular file: an image may hold anything under those names.
-    private static func readHead(_ path: String, limit: Int = 65536) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        var count = 0
-        while count < limit {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, limit - count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            count += n
-        }
-        return Array(bytes[..<count])
+    /// A small text file of the image (os-release, osrelease, kernel notes), or nil when it is not a readable
+    /// file of at most 64 KB: an image may hold anything under those names.
+    private static func readSmall(_ path: String) -> [UInt8]? {
+        try? InputFile.readArray(path, limit: 1 << 16)
     }
 
     private static func running(_ rooted: RootedPath) -> String? {
@@ -401,7 +388,7 @@ public struct KernelInputs: Sendable {
             }
         }
         guard let path = rooted.resolve("/proc/sys/kernel/osrelease"),
-            let text = readHead(path)
+            let text = readSmall(path)
         else { return nil }
         let release = String(decoding: text.prefix(256), as: UTF8.self).split(separator: "\n").first.map(String.init)
         return release?.isEmpty == false ? release : nil

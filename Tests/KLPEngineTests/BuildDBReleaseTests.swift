@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPDatabaseBuilder
@@ -21,12 +22,13 @@ import Testing
         let symvers: String
     }
 
-    static func parts() throws -> Parts {
-        let dir = try Shell.temporaryDirectory("release-parts")
+    static func parts(in scratch: String) throws -> Parts {
+        let dir = scratch + "/parts"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try BuilderTestFiles.write(DatabaseBuilderVmlinuxTests.first, "\(dir)/first.c")
         try BuilderTestFiles.write(DatabaseBuilderVmlinuxTests.second, "\(dir)/second.c")
         let vmlinux = "\(dir)/vmlinux"
-        try Shell.check(
+        try Tool.check(
             "gcc",
             [
                 "-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
@@ -34,7 +36,7 @@ import Testing
             ])
         let module = try DatabaseBuilderModuleTests.buildModule(dir, "m.ko")
         // Distributions ship modules stripped of debug information, STT_FILE symbols included.
-        try Shell.check("strip", ["-g", "-o", "\(dir)/m-stripped.ko", module])
+        try Tool.check("strip", ["-g", "-o", "\(dir)/m-stripped.ko", module])
         let symvers = "\(dir)/Module.symvers"
         try BuilderTestFiles.write("0x12345678\tuse_a\tvmlinux\tEXPORT_SYMBOL\t\n", symvers)
         return Parts(
@@ -44,8 +46,8 @@ import Testing
 
     /// An image root: os-release, the shipped modules (xz-compressed, as Debian 13 and Fedora ship them), and
     /// `lib/modules/<release>/build` as an absolute link into usr/src, as linux-headers installs it.
-    static func image(_ parts: Parts, osRelease: String) throws -> String {
-        let root = try Shell.temporaryDirectory("release-root")
+    static func image(_ parts: Parts, osRelease: String, in scratch: String) throws -> String {
+        let root = scratch + "/root"
         let fm = FileManager.default
         let folders = ["etc", "boot", "lib/modules/\(release)/kernel/drivers/misc", "usr/src/linux-headers-\(release)"]
         for folder in folders {
@@ -54,7 +56,7 @@ import Testing
         try BuilderTestFiles.write(osRelease, "\(root)/etc/os-release")
         let shipped = "\(root)/lib/modules/\(release)/kernel/drivers/misc/m.ko"
         try fm.copyItem(atPath: parts.strippedModule, toPath: shipped)
-        try Shell.check("xz", [shipped])
+        try Tool.check("xz", [shipped])
         try fm.createSymbolicLink(
             atPath: "\(root)/lib/modules/\(release)/build",
             withDestinationPath: "/usr/src/linux-headers-\(release)")
@@ -70,9 +72,11 @@ import Testing
         try FileManager.default.copyItem(atPath: file, toPath: target)
     }
 
-    static func buildDB(_ args: [String]) throws -> (status: Int32, stderr: String, output: String) {
-        let out = try Shell.temporaryDirectory("release-out") + "/symbols.klp"
-        let r = try Shell.run(CLITests.binary, ["build-db", "-o", out] + args)
+    /// Runs build-db into a fresh file of `scratch`.
+    static func buildDB(_ args: [String], in scratch: String) throws -> (status: Int32, stderr: String, output: String)
+    {
+        let out = "\(scratch)/symbols-\(UUID().uuidString).klp"
+        let r = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", out] + args)
         return (r.status, r.stderr, out)
     }
 
@@ -84,10 +88,12 @@ import Testing
     static let debian = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n"
 
     @Test func debianPlaceholderWithoutDebugPackageIsAnErrorNamingThePackage() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: Self.debian)
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: Self.debian, in: scratch)
         try BuilderTestFiles.write(Self.placeholder, "\(root)/boot/System.map-\(Self.release)")
-        let r = try Self.buildDB(["--release", Self.release, "--root", root])
+        let r = try Self.buildDB(["--release", Self.release, "--root", root], in: scratch)
         #expect(r.status == 255)
         #expect(!FileManager.default.fileExists(atPath: r.output), "nothing written")
         #expect(r.stderr.contains("klp-convert: kernel \(Self.release) (Debian, under \(root)):"))
@@ -103,14 +109,16 @@ import Testing
     }
 
     @Test func debianDebugPackageGivesTheSameDatabaseAsItsFilesNamedExplicitly() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: Self.debian)
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: Self.debian, in: scratch)
         try BuilderTestFiles.write(Self.placeholder, "\(root)/boot/System.map-\(Self.release)")
         try Self.place(parts.vmlinux, at: "/usr/lib/debug/boot/vmlinux-\(Self.release)", in: root)
         let debugModule = "/usr/lib/debug/lib/modules/\(Self.release)/kernel/drivers/misc/m.ko"
         try Self.place(parts.module, at: debugModule, in: root)
 
-        let found = try Self.buildDB(["--release", Self.release, "--root", root])
+        let found = try Self.buildDB(["--release", Self.release, "--root", root], in: scratch)
         #expect(found.status == 0, "\(found.stderr)")
         #expect(
             found.stderr.contains(
@@ -121,10 +129,11 @@ import Testing
                 "used debug modules: \(root)/usr/lib/debug/lib/modules/\(Self.release)/kernel "
                     + "(1 unstripped module files, 1 of them in place of the shipped ones"))
         #expect(!found.stderr.contains("System.map"), "with a vmlinux symbol table the placeholder is not looked at")
-        let explicit = try Self.buildDB([
-            "--vmlinux", parts.vmlinux, "--modules", root + debugModule,
-            "--symvers", parts.symvers,
-        ])
+        let explicit = try Self.buildDB(
+            [
+                "--vmlinux", parts.vmlinux, "--modules", root + debugModule,
+                "--symvers", parts.symvers,
+            ], in: scratch)
         #expect(explicit.status == 0, "\(explicit.stderr)")
         let bytes = try FileIO.readAll(path: found.output)
         #expect(bytes == (try FileIO.readAll(path: explicit.output)))
@@ -133,8 +142,10 @@ import Testing
     }
 
     @Test func runningKernelUnderARootUsesItsKallsymsAndTheShippedModules() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: Self.debian)
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: Self.debian, in: scratch)
         try FileManager.default.createDirectory(atPath: "\(root)/proc/sys/kernel", withIntermediateDirectories: true)
         try BuilderTestFiles.write(Self.release + "\n", "\(root)/proc/sys/kernel/osrelease")
         // As a user without privilege reads it: every address zero, names in kallsyms order.
@@ -146,7 +157,7 @@ import Testing
         // A DKMS module is named, not read.
         try Self.place(parts.module, at: "/lib/modules/\(Self.release)/updates/dkms/zz.ko", in: root)
 
-        let found = try Self.buildDB(["--running", "--root", root])
+        let found = try Self.buildDB(["--running", "--root", root], in: scratch)
         #expect(found.status == 0, "\(found.stderr)")
         #expect(
             found.stderr.contains(
@@ -155,17 +166,18 @@ import Testing
         #expect(found.stderr.contains("used vmlinux symbols: \(root)/proc/kallsyms (running kernel's kallsyms)"))
         #expect(found.stderr.contains("used modules: \(root)/lib/modules/\(Self.release)/kernel (1 module files)"))
         let shipped = "\(root)/lib/modules/\(Self.release)/kernel/drivers/misc/m.ko.xz"
-        let explicit = try Self.buildDB([
-            "--kallsyms", "\(root)/proc/kallsyms", "--modules", shipped,
-            "--symvers", parts.symvers,
-        ])
+        let explicit = try Self.buildDB(
+            [
+                "--kallsyms", "\(root)/proc/kallsyms", "--modules", shipped,
+                "--symvers", parts.symvers,
+            ], in: scratch)
         let bytes = try FileIO.readAll(path: found.output)
         #expect(bytes == (try FileIO.readAll(path: explicit.output)))
         #expect(Self.names(bytes, "vmlinux") == ["_stext", "homonym", "entry", "homonym"])
         #expect(BuilderTestFiles.symbolLines(bytes, object: "extra_mod") == ["loaded_only"])
 
         // The same image is not running another release: no kallsyms, so nothing for vmlinux.
-        let other = try Self.buildDB(["--release", "6.1.0-98-amd64", "--root", root])
+        let other = try Self.buildDB(["--release", "6.1.0-98-amd64", "--root", root], in: scratch)
         #expect(other.status == 255)
         #expect(other.stderr.contains("6.1.0-98-amd64 is not running: the running kernel is \(Self.release)"))
     }
@@ -179,15 +191,17 @@ import Testing
     }
 
     @Test func aDebugVmlinuxOfAnotherBuildIsNotTakenForTheRunningKernel() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: Self.debian)
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: Self.debian, in: scratch)
         try Self.place(parts.vmlinux, at: "/usr/lib/debug/boot/vmlinux-\(Self.release)", in: root)
         try FileManager.default.createDirectory(atPath: "\(root)/proc/sys/kernel", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "\(root)/sys/kernel", withIntermediateDirectories: true)
         try BuilderTestFiles.write(Self.release + "\n", "\(root)/proc/sys/kernel/osrelease")
         try BuilderTestFiles.write("0000000000000000 T from_kallsyms\n", "\(root)/proc/kallsyms")
         // The vmlinux's own build ID, as binutils reads it.
-        let notes = try Shell.check("readelf", ["-n", parts.vmlinux])
+        let notes = try Tool.check("readelf", ["-n", parts.vmlinux])
         let hex = try #require(
             notes.split(separator: "\n").first { $0.contains("Build ID:") }?
                 .split(separator: " ").last.map(String.init))
@@ -197,7 +211,7 @@ import Testing
         }
 
         try Self.kernelNotes(buildID: own).write(to: URL(fileURLWithPath: "\(root)/sys/kernel/notes"))
-        let same = try Self.buildDB(["--running", "--root", root])
+        let same = try Self.buildDB(["--running", "--root", root], in: scratch)
         #expect(same.status == 0, "\(same.stderr)")
         #expect(
             same.stderr.contains(
@@ -207,7 +221,7 @@ import Testing
 
         let other = own.map { $0 ^ 0xff }
         try Self.kernelNotes(buildID: other).write(to: URL(fileURLWithPath: "\(root)/sys/kernel/notes"))
-        let rebuilt = try Self.buildDB(["--running", "--root", root])
+        let rebuilt = try Self.buildDB(["--running", "--root", root], in: scratch)
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         #expect(
             rebuilt.stderr.contains(
@@ -218,11 +232,13 @@ import Testing
     }
 
     @Test func fedoraDebuginfoVmlinuxAndMissingDevelPackage() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=41\n")
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=41\n", in: scratch)
         try FileManager.default.removeItem(atPath: "\(root)/usr/src/linux-headers-\(Self.release)/Module.symvers")
         try Self.place(parts.vmlinux, at: "/usr/lib/debug/lib/modules/\(Self.release)/vmlinux", in: root)
-        let found = try Self.buildDB(["--release", Self.release, "--root", root])
+        let found = try Self.buildDB(["--release", Self.release, "--root", root], in: scratch)
         #expect(found.status == 0, "\(found.stderr)")
         #expect(found.stderr.contains("(Fedora, under"))
         #expect(
@@ -233,35 +249,42 @@ import Testing
             found.stderr.contains(
                 "missing Module.symvers (exports): /lib/modules/\(Self.release)/build/"
                     + "Module.symvers (install kernel-devel-\(Self.release))"))
-        let explicit = try Self.buildDB([
-            "--vmlinux", parts.vmlinux, "--modules",
-            "\(root)/lib/modules/\(Self.release)/kernel/drivers/misc/m.ko.xz",
-        ])
+        let explicit = try Self.buildDB(
+            [
+                "--vmlinux", parts.vmlinux, "--modules",
+                "\(root)/lib/modules/\(Self.release)/kernel/drivers/misc/m.ko.xz",
+            ], in: scratch)
         #expect(try FileIO.readAll(path: found.output) == (try FileIO.readAll(path: explicit.output)))
     }
 
     @Test func realSystemMapIsUsedWhenThereIsNoVmlinux() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: "ID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\n")
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(
+            parts, osRelease: "ID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\n", in: scratch)
         // System.map is `nm -n vmlinux`, as the kernel's scripts/mksysmap writes it.
-        let map = try Shell.check("nm", ["-n", parts.vmlinux])
+        let map = try Tool.check("nm", ["-n", parts.vmlinux])
         try BuilderTestFiles.write(map, "\(root)/boot/System.map-\(Self.release)")
-        let found = try Self.buildDB(["--release", Self.release, "--root", root])
+        let found = try Self.buildDB(["--release", Self.release, "--root", root], in: scratch)
         #expect(found.status == 0, "\(found.stderr)")
         #expect(found.stderr.contains("used vmlinux symbols: \(root)/boot/System.map-\(Self.release) (System.map)"))
         #expect(found.stderr.contains("(install kernel-default-debuginfo)"))
-        let explicit = try Self.buildDB([
-            "--system-map", "\(root)/boot/System.map-\(Self.release)", "--modules",
-            "\(root)/lib/modules/\(Self.release)/kernel", "--symvers", parts.symvers,
-        ])
+        let explicit = try Self.buildDB(
+            [
+                "--system-map", "\(root)/boot/System.map-\(Self.release)", "--modules",
+                "\(root)/lib/modules/\(Self.release)/kernel", "--symvers", parts.symvers,
+            ], in: scratch)
         #expect(try FileIO.readAll(path: found.output) == (try FileIO.readAll(path: explicit.output)))
     }
 
     @Test func anEmptySuseImageNamesEveryPackage() throws {
-        let root = try Shell.temporaryDirectory("release-empty")
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let root = scratch + "/root"
         try FileManager.default.createDirectory(atPath: "\(root)/etc", withIntermediateDirectories: true)
         try BuilderTestFiles.write("NAME=\"SLES\"\nID=\"sles\"\nID_LIKE=\"suse\"\n", "\(root)/etc/os-release")
-        let r = try Self.buildDB(["--release", Self.release, "--root", root])
+        let r = try Self.buildDB(["--release", Self.release, "--root", root], in: scratch)
         #expect(r.status == 255)
         for package in ["kernel-default-debuginfo", "kernel-default-devel", "install kernel-default)"] {
             #expect(r.stderr.contains(package), "\(package) in \(r.stderr)")
@@ -270,12 +293,14 @@ import Testing
     }
 
     @Test func explicitInputsReplaceWhatIsFound() throws {
-        let parts = try Self.parts()
-        let root = try Self.image(parts, osRelease: Self.debian)
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try Self.parts(in: scratch)
+        let root = try Self.image(parts, osRelease: Self.debian, in: scratch)
         try Self.place(parts.vmlinux, at: "/usr/lib/debug/boot/vmlinux-\(Self.release)", in: root)
-        let dump = try Shell.temporaryDirectory("release-dump") + "/kallsyms"
+        let dump = scratch + "/kallsyms"
         try BuilderTestFiles.write("0000000000000000 T only_in_dump\n", dump)
-        let found = try Self.buildDB(["--release", Self.release, "--root", root, "--kallsyms", dump])
+        let found = try Self.buildDB(["--release", Self.release, "--root", root, "--kallsyms", dump], in: scratch)
         #expect(found.status == 0, "\(found.stderr)")
         let bytes = try FileIO.readAll(path: found.output)
         #expect(Self.names(bytes, "vmlinux") == ["only_in_dump"])
@@ -283,7 +308,9 @@ import Testing
     }
 
     @Test func badReleaseRootAndOptionCombinationsAreClearErrors() throws {
-        let root = try Shell.temporaryDirectory("release-bad")
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let root = scratch
         let cases: [([String], String)] = [
             (["--release", "../../etc", "--root", root], "not a kernel release name"),
             (["--release", "", "--root", root], "not a kernel release name"),
@@ -293,7 +320,7 @@ import Testing
             (["--root", root, "--kallsyms", "x"], "--root needs --release or --running"),
         ]
         for (args, message) in cases {
-            let r = try Self.buildDB(args)
+            let r = try Self.buildDB(args, in: scratch)
             #expect(r.status != 0 && r.status != 2, "\(args)")
             #expect(r.stderr.hasPrefix("klp-convert: "), "\(args): \(r.stderr)")
             #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
@@ -302,7 +329,7 @@ import Testing
     }
 
     @Test func procfsFilesAreReadToTheirEnd() throws {
-        // /proc files report size 0; /proc/kallsyms is read this way for --running.
+        // /proc files report size 0; --running reads /proc/kallsyms, and the kernel's release, this way.
         let text = String(decoding: try FileIO.readAll(path: "/proc/self/status"), as: UTF8.self)
         #expect(text.hasPrefix("Name:"))
         #expect(text.contains("\nPid:"))

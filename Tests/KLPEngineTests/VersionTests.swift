@@ -1,5 +1,6 @@
-import Foundation
+import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// `klp-convert --version` through the binary: the version, and the commit when `make` built it. `swift test`
@@ -7,7 +8,7 @@ import Testing
 /// the binary `make` built.
 @Suite struct VersionTests {
     @Test func versionNamesTheToolVersionAndAnUnknownCommitOutsideMake() throws {
-        let r = try Shell.run(CLITests.binary, ["--version"])
+        let r = try Tool.run(BuiltProducts.klpConvert, ["--version"])
         #expect(r.status == 0)
         #expect(r.stdout == "klp-convert \(KLPVersion.tool) (unknown commit)\n")
     }

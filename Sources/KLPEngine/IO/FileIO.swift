@@ -4,57 +4,59 @@ import Glibc
 import Darwin
 #endif
 
-/// A file-system problem, with the path and the system's reason.
-public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let path: String
-    public let message: String
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
+/// A file-system problem: which file, which step failed and the system's reason.
+public enum FileError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Writing an output: the step of the atomic write that failed.
+    public enum WriteStep: String, Sendable {
+        case write = "write failed"
+        case chmod = "cannot set mode"
+        case fsync = "fsync failed"
+        case close = "close failed"
+        case rename = "cannot rename the temporary file into place"
     }
+
+    /// An input could not be read (`InputFile`'s rule says why).
+    case unreadable(path: String, InputFailure)
+    /// The output path ends in '/'.
+    case outputIsFolder(path: String)
+    /// No temporary file could be made beside the output.
+    case noTemporaryFile(path: String, folder: String, reason: String)
+    /// A step of the atomic write failed; the output was left as it was.
+    case writeFailed(path: String, step: WriteStep, reason: String)
+
+    public var path: String {
+        switch self {
+        case .unreadable(let path, _), .outputIsFolder(let path), .noTemporaryFile(let path, _, _),
+            .writeFailed(let path, _, _):
+            return path
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .unreadable(_, let failure): return failure.description
+        case .outputIsFolder: return "output path names a folder, not a file"
+        case .noTemporaryFile(_, let folder, let reason): return "cannot create a temporary file in \(folder): \(reason)"
+        case .writeFailed(_, let step, let reason): return "\(step.rawValue): \(reason)"
+        }
+    }
+
     public var description: String { "\(path): \(message)" }
 }
 
-/// Reading whole files and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
+/// Reading whole files (through `InputFile`) and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
 /// interrupted or failed run never leaves a partial output and never touches the input.
 public enum FileIO {
-    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
-
     /// Largest file the tool reads whole (the largest real inputs are symbol databases of tens of MB).
-    public static let maximumInputSize = 4 << 30
+    public static let maximumInputSize = InputFile.maximumSize
 
+    /// A whole input file as an array, read by `InputFile`'s rule (see there).
     public static func readAll(path: String) throws -> [UInt8] {
-        // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever before fstat can refuse it
-        // (it changes nothing for reads of regular files).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw FileError(path: path, "cannot open: \(errnoText())") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FileError(path: path, "cannot stat: \(errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, "not a regular file") }
-        let size = Int(st.st_size)
-        if size == 0 { return try readUntilEnd(fd, path: path) }  // procfs files (/proc/kallsyms) say size 0
-        guard size <= maximumInputSize else {
-            throw FileError(path: path, "file is \(size) bytes, more than the \(maximumInputSize) bytes the tool reads")
+        do {
+            return try InputFile.readArray(path)
+        } catch {
+            throw FileError.unreadable(path: path, error)
         }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        let failure: String? = bytes.withUnsafeMutableBytes { buf in
-            guard let base = buf.baseAddress else { return nil }
-            while done < size {
-                let n = read(fd, base + done, size - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return "read failed: \(errnoText())"
-                }
-                if n == 0 { break }
-                done += n
-            }
-            return nil
-        }
-        if let failure { throw FileError(path: path, failure) }
-        if done < size { bytes.removeLast(size - done) }
-        return bytes
     }
 
     /// Permission bits of an existing file, if it exists.
@@ -83,13 +85,13 @@ public enum FileIO {
             folder = "."
             base = path
         }
-        guard !base.isEmpty else { throw FileError(path: path, "output path names a folder, not a file") }
+        guard !base.isEmpty else { throw FileError.outputIsFolder(path: path) }
         // The temporary name adds 12 bytes to the output's: past NAME_MAX (255) use a short one instead.
         let tempBase = base.utf8.count > 240 ? ".klp-out" : ".\(base).klp"
         var template = Array("\(folder)/\(tempBase)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw FileError(path: path, "cannot create a temporary file in \(folder): \(errnoText())")
+            throw FileError.noTemporaryFile(path: path, folder: folder, reason: errnoText())
         }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = false
@@ -103,7 +105,7 @@ public enum FileIO {
                 let n = write(fd, p + written, buf.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return "write failed: \(errnoText())"
+                    return errnoText()
                 }
                 written += n
             }
@@ -111,21 +113,21 @@ public enum FileIO {
         }
         if let failure {
             close(fd)
-            throw FileError(path: path, failure)
+            throw FileError.writeFailed(path: path, step: .write, reason: failure)
         }
         if fchmod(fd, mode) != 0 {
             let e = errnoText()
             close(fd)
-            throw FileError(path: path, "cannot set mode: \(e)")
+            throw FileError.writeFailed(path: path, step: .chmod, reason: e)
         }
         if fsync(fd) != 0 {
             let e = errnoText()
             close(fd)
-            throw FileError(path: path, "fsync failed: \(e)")
+            throw FileError.writeFailed(path: path, step: .fsync, reason: e)
         }
-        if close(fd) != 0 { throw FileError(path: path, "close failed: \(errnoText())") }
+        if close(fd) != 0 { throw FileError.writeFailed(path: path, step: .close, reason: errnoText()) }
         guard rename(tempPath, path) == 0 else {
-            throw FileError(path: path, "cannot rename the temporary file into place: \(errnoText())")
+            throw FileError.writeFailed(path: path, step: .rename, reason: errnoText())
         }
         ok = true
         // Make the rename itself durable.

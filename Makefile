@@ -13,6 +13,8 @@ MANDIR = $(PREFIX)/share/man/man1
 BASHDIR = $(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(PREFIX)/share/zsh/site-functions
 FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+# The kbuild fragment (README "Out of tree"): `include $(PREFIX)/share/klp-convert/klp-convert.mk` in a Kbuild.
+KBUILDDIR = $(PREFIX)/share/klp-convert
 
 SCRATCH = .build-make
 BIN = $(SCRATCH)/release/klp-convert
@@ -68,16 +70,21 @@ completions: binary
 # into the tree.
 install:
 	@test -x $(BIN) && test -f $(OUT)/man/klp-convert.1 || { echo "run make first" >&2; exit 1; }
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR) \
+		$(DESTDIR)$(KBUILDDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/klp-convert
 	install -m 644 $(OUT)/man/klp-convert.1 $(DESTDIR)$(MANDIR)/klp-convert.1
 	install -m 644 $(OUT)/completions/klp-convert.bash $(DESTDIR)$(BASHDIR)/klp-convert
 	install -m 644 $(OUT)/completions/_klp-convert $(DESTDIR)$(ZSHDIR)/_klp-convert
 	install -m 644 $(OUT)/completions/klp-convert.fish $(DESTDIR)$(FISHDIR)/klp-convert.fish
+	install -m 644 kbuild/klp-convert.mk $(DESTDIR)$(KBUILDDIR)/klp-convert.mk
+	install -m 755 kbuild/klp-convert-modules.sh $(DESTDIR)$(KBUILDDIR)/klp-convert-modules.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/klp-convert $(DESTDIR)$(MANDIR)/klp-convert.1 \
-		$(DESTDIR)$(BASHDIR)/klp-convert $(DESTDIR)$(ZSHDIR)/_klp-convert $(DESTDIR)$(FISHDIR)/klp-convert.fish
+		$(DESTDIR)$(BASHDIR)/klp-convert $(DESTDIR)$(ZSHDIR)/_klp-convert $(DESTDIR)$(FISHDIR)/klp-convert.fish \
+		$(DESTDIR)$(KBUILDDIR)/klp-convert.mk $(DESTDIR)$(KBUILDDIR)/klp-convert-modules.sh
+	rmdir $(DESTDIR)$(KBUILDDIR) 2>/dev/null || true
 
 deb: all
 	packaging/make-deb.sh $(BIN) $(OUT) $(VERSION) packaging/out

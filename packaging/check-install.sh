@@ -28,11 +28,13 @@ check() {  # check NAME COMMAND...: passes when the command succeeds
 stage=$work/stage
 make -s install DESTDIR="$stage" PREFIX=/usr/local
 files=(bin/klp-convert share/man/man1/klp-convert.1 share/bash-completion/completions/klp-convert
-       share/zsh/site-functions/_klp-convert share/fish/vendor_completions.d/klp-convert.fish)
+       share/zsh/site-functions/_klp-convert share/fish/vendor_completions.d/klp-convert.fish
+       share/klp-convert/klp-convert.mk share/klp-convert/klp-convert-modules.sh)
 for f in "${files[@]}"; do check "make install: /usr/local/$f" test -s "$stage/usr/local/$f"; done
 check "make install: the binary is executable" test -x "$stage/usr/local/bin/klp-convert"
 make -s uninstall DESTDIR="$stage" PREFIX=/usr/local
 check "make uninstall: no file left" test -z "$(find "$stage" -type f)"
+check "make uninstall: share/klp-convert removed" test ! -e "$stage/usr/local/share/klp-convert"
 
 # --- 2. lintian ---
 if command -v lintian >/dev/null; then
@@ -123,6 +125,30 @@ else
     echo "skipped: tmux is not installed (the TUI check needs it)"
 fi
 
+# An out-of-tree livepatch built by kbuild through the installed fragment and converted by the installed tool:
+# the package's paths work together (the fragment itself is tested by e2e/run on real kernels).
+build=$(ls -d /lib/modules/*/build 2>/dev/null | head -1 || true)
+if [ -n "$build" ]; then
+    lp=$work/lp-kbuild
+    mkdir -p "$lp"
+    # A reference from ordinary text (not .init.text, which the kernel relocates before livepatch symbols
+    # resolve); the database lists the target and marks what kbuild's module code uses as exported.
+    printf '%s\n' '#include <linux/module.h>' 'extern int klp_check_static_target;' \
+        'noinline int lp_read(void) { return klp_check_static_target; }' \
+        'static int __init lp_init(void) { return lp_read() & 0; }' 'module_init(lp_init);' \
+        'MODULE_LICENSE("GPL");' 'MODULE_INFO(livepatch, "Y");' >"$lp/lp_check.c"
+    printf '%s\n' 'obj-m += lp_check.o' 'include /usr/share/klp-convert/klp-convert.mk' >"$lp/Kbuild"
+    printf '%s\n' 'klp-convert-symbol-data.0.1' '*vmlinux' 'klp_check_static_target' '__fentry__' \
+        '__ksymtab___fentry__' '__x86_return_thunk' '__ksymtab___x86_return_thunk' >"$lp/symbols.klp"
+    check "kbuild fragment: make converts the livepatch" make -s -C "$build" M="$lp" KLP_SYMBOLS="$lp/symbols.klp"
+    check "kbuild fragment: .klp.rela.vmlinux in the module" grep -q '\.klp\.rela\.vmlinux' \
+        <(readelf -SW "$lp/lp_check.ko")
+    check "kbuild fragment: check accepts it" /usr/bin/klp-convert check --symbols "$lp/symbols.klp" \
+        "$lp/lp_check.ko"
+else
+    echo "skipped: no /lib/modules/*/build (apt-get install linux-headers-amd64) for the kbuild fragment check"
+fi
+
 # Control: a binary linked against the toolchain's Swift libraries (swift test's debug build) fails there.
 if [ -x .build/debug/klp-convert ]; then
     check "control: the debug build fails with /opt/swift hidden" bash -c \
@@ -134,6 +160,7 @@ fi
 remove
 check "dpkg -r: binary removed" test ! -e /usr/bin/klp-convert
 check "dpkg -r: man page removed" test ! -e /usr/share/man/man1/klp-convert.1.gz
+check "dpkg -r: kbuild fragment removed" test ! -e /usr/share/klp-convert
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -28,7 +28,7 @@ root=$work/root
 doc=$root/usr/share/doc/klp-convert
 install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/man/man1" "$doc" \
     "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions" \
-    "$root/usr/share/fish/vendor_completions.d"
+    "$root/usr/share/fish/vendor_completions.d" "$root/usr/share/klp-convert"
 # Debian strips shipped binaries and keeps no debug symbols in them (lintian: unstripped-binary-or-object).
 install -m 755 "$binary" "$root/usr/bin/klp-convert"
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/usr/bin/klp-convert"
@@ -37,6 +37,9 @@ install -m 644 "$share/completions/klp-convert.bash" "$root/usr/share/bash-compl
 # Debian's zsh reads vendor functions from vendor-completions (site-functions is for the local admin).
 install -m 644 "$share/completions/_klp-convert" "$root/usr/share/zsh/vendor-completions/_klp-convert"
 install -m 644 "$share/completions/klp-convert.fish" "$root/usr/share/fish/vendor_completions.d/klp-convert.fish"
+# The kbuild fragment for out-of-tree livepatch directories (README "Out of tree").
+install -m 644 "$here/../kbuild/klp-convert.mk" "$root/usr/share/klp-convert/klp-convert.mk"
+install -m 755 "$here/../kbuild/klp-convert-modules.sh" "$root/usr/share/klp-convert/klp-convert-modules.sh"
 install -m 644 "$here/debian/copyright" "$doc/copyright"
 printf '%s\n' "klp-convert ($version) unstable; urgency=medium" "" \
     "  * Release $version, built from commit $commit." "" " -- $maintainer  $date" \

@@ -32,6 +32,13 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         var options = flags.options
         options.choices = try choices.load(failure: ExitStatus.failure)
+        try Self.convert(symbols: symbols, input: input, output: output, options: options, symvers: symvers,
+                         inPlace: inPlace, verbose: verbose)
+    }
+
+    /// The conversion itself, for `run` and for the drop-in form that kbuild uses (DropInConvert).
+    static func convert(symbols: String, input: String, output: String, options: ConversionOptions,
+                        symvers: [String] = [], inPlace: Bool = false, verbose: Bool = false) throws {
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")
             throw ExitStatus.failure
@@ -57,5 +64,20 @@ struct ConvertCommand: ParsableCommand {
             Report.failure(error)
             throw ExitStatus.failure
         }
+    }
+}
+
+/// kbuild runs `klp-convert <symbols.klp> <input> <output>` once per livepatch. Building ArgumentParser's command
+/// tree for that (reflection over every subcommand's options, type metadata, protocol conformance lookups) was
+/// about half of the process's start-up, so exactly that form, with nothing the parser would read differently
+/// (no option, no subcommand name), goes straight to the conversion with the defaults `convert` would use.
+enum DropInConvert {
+    /// The three paths, when `arguments` (without the program name) is the plain drop-in form.
+    static func paths(_ arguments: ArraySlice<String>) -> (symbols: String, input: String, output: String)? {
+        guard arguments.count == 3, let first = arguments.first else { return nil }
+        guard !KLPConvert.configuration.subcommands.contains(where: { $0._commandName == first }),
+              first != "help", !arguments.contains(where: { $0.hasPrefix("-") || $0.isEmpty }) else { return nil }
+        let a = Array(arguments)
+        return (a[0], a[1], a[2])
     }
 }

@@ -26,6 +26,11 @@ struct KLPConvert: ParsableCommand {
     static func main() {
         keepLargeBuffersOnTheHeap()
         do {
+            if let drop = DropInConvert.paths(CommandLine.arguments.dropFirst()) {
+                try ConvertCommand.convert(symbols: drop.symbols, input: drop.input, output: drop.output,
+                                           options: ConversionOptions())
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -102,7 +102,28 @@ public enum DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 extension InputFile {
-    /// Reads a database input (symbols.klp, Module.symvers): line numbers and name offsets are 32-bit.
+    /// A database input read piece by piece (see SymbolListParser.parse(path:filter:pieceSize:read:)): line
+    /// numbers and name offsets are 32-bit.
+    static func readDatabase<Result>(
+        _ path: String, what: String,
+        _ body: (_ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int) throws(DatabaseError) -> Result
+    ) throws(DatabaseError) -> Result {
+        let input: Pieces
+        do {
+            input = try pieces(path, limit: Int(Int32.max))
+        } catch {
+            throw DatabaseError.unreadable(path: path, kind: what, error)
+        }
+        return try body { buffer throws(DatabaseError) -> Int in
+            do throws(InputFailure) {
+                return try input.read(into: buffer)
+            } catch {
+                throw DatabaseError.unreadable(path: path, kind: what, error)
+            }
+        }
+    }
+
+    /// Reads a database input (symbols.klp, Module.symvers) whole: line numbers and name offsets are 32-bit.
     static func readDatabase(_ path: String, what: String) throws(DatabaseError) -> InputFile {
         do {
             return try read(path, limit: Int(Int32.max))

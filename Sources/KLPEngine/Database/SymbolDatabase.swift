@@ -28,10 +28,9 @@ public final class SymbolDatabase: Sendable {
     public static func load(path: String, only names: Set<String>? = nil, symvers: [String] = [])
         throws(DatabaseError) -> SymbolDatabase
     {
-        let file = try InputFile.readDatabase(path, what: "Symbol list")
         let filter = names.map(NameFilter.init)
-        var contents = try file.withBytes { bytes throws(DatabaseError) in
-            try SymbolListParser.parse(bytes, path: path, filter: filter)
+        var contents = try InputFile.readDatabase(path, what: "Symbol list") { read throws(DatabaseError) in
+            try SymbolListParser.parse(path: path, filter: filter, read: read)
         }
         for symversPath in symvers {
             let symversFile = try InputFile.readDatabase(symversPath, what: "Module.symvers")

@@ -7,6 +7,8 @@ import Darwin
 /// Reads the bytes of a symbols.klp file (§1.1 of the reference, plus the `-<file>` markers of DECISIONS 1) in one
 /// pass: memchr finds each newline, and a line becomes a String only for object names and the header.
 /// With a `NameFilter`, every line is still validated but only wanted names are stored.
+/// The bytes may come in pieces (`Scanner`): SymbolDatabase.load reads the file through a small reused buffer, as
+/// `cat` does, because a fresh buffer of the whole file costs a page fault per 4 KB (about 6 ms for 16 MB).
 enum SymbolListParser {
     /// Longest line accepted: generous over KSYM_NAME_LEN (512) for long file paths, far below corruption.
     static let maximumLineLength = 4096
@@ -15,130 +17,199 @@ enum SymbolListParser {
     static let tag02 = Array("klp-convert-symbol-data.0.2".utf8)
     static let orderAttribute = "order=kallsyms"
 
+    /// The whole file in one buffer.
     static func parse(_ raw: UnsafeRawBufferPointer, path: String, filter: NameFilter?)
         throws(DatabaseError) -> DatabaseContents
     {
-        func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {
-            .format(path: path, line: line, problem)
-        }
-        guard let base = raw.baseAddress, raw.count > 0 else {
-            throw .emptySymbolList(path: path)
-        }
-        let end = raw.count
-        guard end <= Int(Int32.max) else {
-            throw .symbolListTooLarge(path: path)
-        }
-        // One memchr over the whole buffer finds the first NUL; the line loop only compares offsets.
-        let nulOffset = memchr(base, 0, end).map { UnsafeRawPointer($0) - base } ?? end
+        var scanner = Scanner(path: path, filter: filter)
+        _ = try scanner.lines(raw, atEnd: true)
+        return try scanner.finish()
+    }
 
-        // A full distribution database averages ~24 bytes per line.
-        let expected = filter == nil ? end / 24 + 16 : 64
-        var contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected))
+    /// The file piece by piece: `read` fills the buffer it is given after the bytes kept from the last piece and
+    /// returns how many it added (0 at the end of the input).
+    static func parse(path: String, filter: NameFilter?, pieceSize: Int = 1 << 18,
+                      read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int)
+        throws(DatabaseError) -> DatabaseContents
+    {
+        var scanner = Scanner(path: path, filter: filter)
+        var capacity = pieceSize
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var kept = 0
+        var total = 0
+        while true {
+            let added = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[kept...]))
+            total += added
+            guard total <= Int(Int32.max) else { throw .symbolListTooLarge(path: path) }
+            let used = kept + added
+            let atEnd = added == 0
+            let consumed = try scanner.lines(UnsafeRawBufferPointer(rebasing: buffer[..<used]), atEnd: atEnd)
+            if atEnd { break }
+            kept = used - consumed
+            if consumed > 0 {
+                // The unfinished last line moves to the front of the buffer for the next piece.
+                if kept > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + consumed, byteCount: kept) }
+            } else if kept == capacity {
+                // One line longer than the buffer: grow it, so the line is judged whole (its length, a NUL in it).
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: kept)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+        }
+        return try scanner.finish()
+    }
+
+    /// The parser's state between pieces. Lines are handled only when complete; bytes a later line needs from an
+    /// earlier piece (the current `-<file>` marker, the previous symbol line) are copied out before the piece goes.
+    struct Scanner {
+        let path: String
+        let filter: NameFilter?
+        var contents: DatabaseContents
         var orderEvidence: DatabaseOrderReason? = nil
-
-        var start = 0
+        var sawBytes = false
         var lineNumber = 0
         var currentObject: Int32 = -1
         // The current `-<file>` marker: interned only when a kept symbol needs it (a targeted load keeps few).
         var currentFile: Int32 = -1
-        var currentFileStart = -1
-        var currentFileLength = 0
-        // Static lets are lazily initialised globals: read them once, not on every line.
-        let ksymtabHead = Self.ksymtabHead, ksymtabTail = Self.ksymtabTail
-        let exportHead = Self.exportHead, exportTail = Self.exportTail
+        let fileMarker = CarriedLine()
         // The previous symbol line of the current block, to notice a block that is not in name order.
-        var previousStart = -1
-        var previousLength = 0
+        let previousLine = CarriedLine()
         var pending = PendingSymbols()
 
-        while start < end {
-            lineNumber += 1
-            let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
-            if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
-            let length = lineEnd - start
-            let line = base + start
-            defer { start = lineEnd + 1 }
-            if length > 0 && line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
-                throw failure(lineNumber, .crlfLineEnding)
-            }
-
-            if lineNumber == 1 {
-                orderEvidence = try headerOrder(line, length, lineNumber: lineNumber, path: path)
-                continue
-            }
-            if length == 0 { throw failure(lineNumber, .emptyLine) }
-            // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
-            if length > maximumLineLength {
-                throw failure(lineNumber, .lineTooLong(length: length, maximum: maximumLineLength))
-            }
-
-            switch line.load(as: UInt8.self) {
-            case UInt8(ascii: "*"):
-                if length == 1 { throw failure(lineNumber, .emptyObjectName) }
-                let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
-                currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
-                currentFile = -1
-                currentFileStart = -1
-                previousStart = -1
-
-            case UInt8(ascii: "-"):
-                if currentObject < 0 {
-                    throw failure(lineNumber, .fileMarkerBeforeObject)
-                }
-                if length == 1 { throw failure(lineNumber, .emptyFileName) }
-                currentFile = -1
-                // "-?" (written by build-db before a table's globals) means "file unknown".
-                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
-                currentFileStart = unknown ? -1 : start + 1
-                currentFileLength = unknown ? 0 : length - 1
-                if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
-
-            default:
-                if currentObject < 0 {
-                    throw failure(lineNumber, .symbolBeforeObject)
-                }
-                if orderEvidence == nil {
-                    if previousStart >= 0 && compare(base + previousStart, previousLength, line, length) > 0 {
-                        let object = contents.objects.names[Int(currentObject)]
-                        orderEvidence = .unsortedObject(object: object, line: lineNumber)
-                    }
-                    previousStart = start
-                    previousLength = length
-                }
-                let markerLength = exportMarkerPrefixLength(
-                    line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
-                if markerLength > 0 {
-                    if markerLength == length {
-                        throw failure(lineNumber, .exportMarkerWithoutName)
-                    }
-                    let exported = line + markerLength
-                    if filter?.contains(exported, length - markerLength) ?? true {
-                        contents.exports.add(exported, length - markerLength, owner: currentObject)
-                    }
-                } else if filter?.contains(line, length) ?? true {
-                    if currentFile < 0 && currentFileStart >= 0 {
-                        currentFile = contents.files.intern(base + currentFileStart, currentFileLength)
-                    }
-                    pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
-                    if pending.isFull { pending.flush(into: &contents.symbols) }
-                }
-            }
+        init(path: String, filter: NameFilter?) {
+            self.path = path
+            self.filter = filter
+            // A full distribution database averages ~24 bytes per line.
+            contents = DatabaseContents(symbols: SymbolRecords(expectedCount: filter == nil ? 1 << 16 : 64))
         }
-        pending.flush(into: &contents.symbols)
-        contents.fileObjectCount = contents.objects.names.count
-        contents.symbols.computePositions()
-        if let orderEvidence {
-            contents.order = .kallsyms
-            contents.orderReason = orderEvidence
-        } else {
-            contents.order = .nameSorted
-            contents.orderReason = .everyObjectNameSorted
+
+        func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {
+            .format(path: path, line: line, problem)
         }
-        return contents
+
+        /// Handles every complete line of `raw` (all of it when `atEnd`) and returns how many bytes that was.
+        mutating func lines(_ raw: UnsafeRawBufferPointer, atEnd: Bool) throws(DatabaseError) -> Int {
+            guard let base = raw.baseAddress, raw.count > 0 else { return 0 }
+            sawBytes = true
+            guard raw.count <= Int(Int32.max) else { throw .symbolListTooLarge(path: path) }
+            // Only complete lines: up to the last newline unless this is the end of the input.
+            var end = raw.count
+            if !atEnd {
+                var last = end - 1
+                while last >= 0 && base.load(fromByteOffset: last, as: UInt8.self) != 10 { last -= 1 }
+                end = last + 1
+                if end == 0 { return 0 }
+            }
+            // One memchr over the piece finds the first NUL; the line loop only compares offsets.
+            let nulOffset = memchr(base, 0, end).map { UnsafeRawPointer($0) - base } ?? end
+            // Static lets are lazily initialised globals: read them once, not on every line.
+            let ksymtabHead = SymbolListParser.ksymtabHead, ksymtabTail = SymbolListParser.ksymtabTail
+            let exportHead = SymbolListParser.exportHead, exportTail = SymbolListParser.exportTail
+            var start = 0
+            defer {
+                // What later lines may still need from this piece is copied before the piece is reused.
+                fileMarker.detach()
+                previousLine.detach()
+                pending.flush(into: &contents.symbols)
+            }
+            while start < end {
+                lineNumber += 1
+                let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
+                if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
+                let length = lineEnd - start
+                let line = base + start
+                defer { start = lineEnd + 1 }
+                if length > 0 && line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
+                    throw failure(lineNumber, .crlfLineEnding)
+                }
+
+                if lineNumber == 1 {
+                    orderEvidence = try SymbolListParser.headerOrder(line, length, lineNumber: lineNumber, path: path)
+                    continue
+                }
+                if length == 0 { throw failure(lineNumber, .emptyLine) }
+                // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
+                if length > maximumLineLength {
+                    throw failure(lineNumber, .lineTooLong(length: length, maximum: maximumLineLength))
+                }
+
+                switch line.load(as: UInt8.self) {
+                case UInt8(ascii: "*"):
+                    if length == 1 { throw failure(lineNumber, .emptyObjectName) }
+                    let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
+                                      as: UTF8.self)
+                    currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
+                    currentFile = -1
+                    fileMarker.clear()
+                    previousLine.clear()
+
+                case UInt8(ascii: "-"):
+                    if currentObject < 0 {
+                        throw failure(lineNumber, .fileMarkerBeforeObject)
+                    }
+                    if length == 1 { throw failure(lineNumber, .emptyFileName) }
+                    currentFile = -1
+                    // "-?" (written by build-db before a table's globals) means "file unknown".
+                    let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+                    if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
+                    if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
+
+                default:
+                    if currentObject < 0 {
+                        throw failure(lineNumber, .symbolBeforeObject)
+                    }
+                    if orderEvidence == nil {
+                        if let previous = previousLine.bytes,
+                           SymbolListParser.compare(previous, previousLine.length, line, length) > 0 {
+                            let object = contents.objects.names[Int(currentObject)]
+                            orderEvidence = .unsortedObject(object: object, line: lineNumber)
+                        }
+                        previousLine.point(at: line, length)
+                    }
+                    let markerLength = SymbolListParser.exportMarkerPrefixLength(
+                        line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+                    if markerLength > 0 {
+                        if markerLength == length {
+                            throw failure(lineNumber, .exportMarkerWithoutName)
+                        }
+                        let exported = line + markerLength
+                        if filter?.contains(exported, length - markerLength) ?? true {
+                            contents.exports.add(exported, length - markerLength, owner: currentObject)
+                        }
+                    } else if filter?.contains(line, length) ?? true {
+                        if currentFile < 0, let marker = fileMarker.bytes {
+                            currentFile = contents.files.intern(marker, fileMarker.length)
+                        }
+                        pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                        if pending.isFull { pending.flush(into: &contents.symbols) }
+                    }
+                }
+            }
+            return end
+        }
+
+        /// The contents, once every piece has been handed to `lines`.
+        mutating func finish() throws(DatabaseError) -> DatabaseContents {
+            guard sawBytes else { throw .emptySymbolList(path: path) }
+            pending.flush(into: &contents.symbols)
+            contents.fileObjectCount = contents.objects.names.count
+            contents.symbols.computePositions()
+            if let orderEvidence {
+                contents.order = .kallsyms
+                contents.orderReason = orderEvidence
+            } else {
+                contents.order = .nameSorted
+                contents.orderReason = .everyObjectNameSorted
+            }
+            return contents
+        }
     }
 
     /// Checks the format tag; returns the ordering evidence the header itself gives, if any.
-    private static func headerOrder(_ line: UnsafeRawPointer, _ length: Int, lineNumber: Int, path: String)
+    static func headerOrder(_ line: UnsafeRawPointer, _ length: Int, lineNumber: Int, path: String)
         throws(DatabaseError) -> DatabaseOrderReason?
     {
         let bytes = UnsafeRawBufferPointer(start: line, count: length)
@@ -153,10 +224,10 @@ enum SymbolListParser {
     }
 
     /// "__ksymtab_" as two loads, "__export_symbol_" as two 8-byte loads.
-    private static let ksymtabHead = word("__ksymta")
-    private static let ksymtabTail = UInt16(UInt8(ascii: "b")) | UInt16(UInt8(ascii: "_")) << 8
-    private static let exportHead = word("__export")
-    private static let exportTail = word("_symbol_")
+    static let ksymtabHead = word("__ksymta")
+    static let ksymtabTail = UInt16(UInt8(ascii: "b")) | UInt16(UInt8(ascii: "_")) << 8
+    static let exportHead = word("__export")
+    static let exportTail = word("_symbol_")
 
     private static func word(_ text: StaticString) -> UInt64 {
         var value: UInt64 = 0

@@ -152,7 +152,7 @@ public final class InputFile {
     /// Reads into `base[used..<capacity]` until the end of the input or a full buffer. A pipe is read without
     /// blocking until the first read tells whether a writer is connected: no data and no writer is refused (a
     /// FIFO nobody writes to); a writer that has not written yet is then waited for, as any reader would.
-    private static func fill(
+    fileprivate static func fill(
         _ opened: inout Opened, _ base: UnsafeMutableRawPointer, used start: Int, capacity: Int, limit: Int
     ) throws(InputFailure) -> (used: Int, atEnd: Bool) {
         var used = start
@@ -179,6 +179,43 @@ public final class InputFile {
         return (used, false)
     }
 
+    /// An input read piece by piece into the caller's buffer, by the same rules as `read` (the symbols.klp
+    /// parser reuses one small buffer instead of faulting in a fresh one of the whole file's size).
+    public final class Pieces {
+        private var opened: Opened
+        private let limit: Int
+        private var total = 0
+
+        fileprivate init(opened: Opened, limit: Int) {
+            self.opened = opened
+            self.limit = limit
+        }
+
+        deinit { close(opened.fd) }
+
+        /// Fills `buffer` as far as the input goes; returns the number of bytes, 0 at the end of the input.
+        public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputFailure) -> Int {
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+            do {
+                let filled = try InputFile.fill(&opened, base, used: 0, capacity: buffer.count, limit: limit - total)
+                total += filled.used
+                return filled.used
+            } catch .tooLarge(let size, _) {
+                throw .tooLarge(size: total + size, limit: limit)
+            }
+        }
+    }
+
+    /// Opens `path` for reading in pieces; a regular file larger than `limit` is refused at once.
+    public static func pieces(_ path: String, limit: Int = maximumSize) throws(InputFailure) -> Pieces {
+        let opened = try open(path)
+        guard opened.size <= limit else {
+            close(opened.fd)
+            throw .tooLarge(size: opened.size, limit: limit)
+        }
+        return Pieces(opened: opened, limit: limit)
+    }
+
     /// Maps `path` read-only: for the builder, which touches only the headers and symbol table of ELF files
     /// of hundreds of MB. Pipes cannot be mapped; they, and empty files, are read instead.
     public static func map(_ path: String, limit: Int = Int.max) throws(InputFailure) -> InputFile {
@@ -194,7 +231,7 @@ public final class InputFile {
     }
 
     /// An open input: its descriptor, size (0 for pipes) and whether reads may block yet.
-    private struct Opened {
+    fileprivate struct Opened {
         let fd: Int32
         let size: Int
         let isPipe: Bool

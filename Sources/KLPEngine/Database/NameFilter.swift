@@ -5,23 +5,28 @@ import Darwin
 #endif
 
 /// The `only:` set of a targeted load, arranged so that most lines are rejected by their length alone: the
-/// wanted names are stored in one buffer grouped by byte length, and only lines of a wanted length are compared
-/// byte-wise. It is a class over raw memory so that the per-line check does no reference counting; the memory
-/// is written only in init and read-only afterwards, hence @unchecked Sendable.
+/// wanted names are stored in one buffer, lines of a length no wanted name has are rejected at once, the rest by
+/// a bitmap over a hash of their first and last bytes, and the few left over are looked up in an open-addressing
+/// table on that hash (not compared with every wanted name of their length: a patch with 1,000 names has ~25 of
+/// most lengths, and that loop was most of the targeted scan). It is a class over raw memory so that the
+/// per-line check does no reference counting; the memory is written only in init and read-only afterwards,
+/// hence @unchecked Sendable.
 final class NameFilter: @unchecked Sendable {
     let names: Set<String>
-    /// For each length 0...longest: range of `entries` holding the wanted names of that length.
-    private let firstEntry: UnsafeMutablePointer<Int32>
-    private let endEntry: UnsafeMutablePointer<Int32>
-    /// Offsets of the names in `bytes`, grouped by length.
+    /// For each length 0...longest: whether any wanted name has it.
+    private let hasLength: UnsafeMutablePointer<Bool>
+    /// Offsets of the names in `bytes`, and their lengths.
     private let entries: UnsafeMutablePointer<Int>
-    /// First and last 8 bytes of each name (overlapping for short names; names under 8 bytes use memcmp),
-    /// so most same-length lines are rejected by two word compares without calling memcmp.
+    private let lengths: UnsafeMutablePointer<Int>
+    /// First and last 8 bytes of each name (overlapping for short names; names under 8 bytes are zero-padded),
+    /// so a slot holding another name is passed over by two word compares without calling memcmp.
     private let heads: UnsafeMutablePointer<UInt64>
     private let tails: UnsafeMutablePointer<UInt64>
-    /// 4096-bit set over a mix of (head, tail, length): one L1-resident test rejects ~99% of lines
-    /// before any per-name loop.
+    /// 4096-bit set over the hash of (head, tail, length): one L1-resident test rejects most remaining lines.
     private let bitmap: UnsafeMutablePointer<UInt64>
+    /// Open addressing on the same hash: entry index per slot, -1 for empty; at most half full.
+    private let slots: UnsafeMutablePointer<Int32>
+    private let slotMask: Int
     private let bytes: UnsafeMutablePointer<UInt8>
     private let longest: Int
 
@@ -29,22 +34,26 @@ final class NameFilter: @unchecked Sendable {
         self.names = names
         let sorted = names.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count < $1.count }
         longest = sorted.last?.count ?? 0
-        firstEntry = .allocate(capacity: longest + 1)
-        firstEntry.initialize(repeating: 0, count: longest + 1)
-        endEntry = .allocate(capacity: longest + 1)
-        endEntry.initialize(repeating: 0, count: longest + 1)
+        hasLength = .allocate(capacity: longest + 1)
+        hasLength.initialize(repeating: false, count: longest + 1)
         entries = .allocate(capacity: max(sorted.count, 1))
+        lengths = .allocate(capacity: max(sorted.count, 1))
         heads = .allocate(capacity: max(sorted.count, 1))
         tails = .allocate(capacity: max(sorted.count, 1))
         bitmap = .allocate(capacity: 64)
         bitmap.initialize(repeating: 0, count: 64)
+        var slotCount = 16
+        while slotCount < 2 * sorted.count { slotCount *= 2 }
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: -1, count: slotCount)
+        slotMask = slotCount - 1
         let total = sorted.reduce(0) { $0 + $1.count }
         bytes = .allocate(capacity: max(total, 1))
         var offset = 0
         for (index, name) in sorted.enumerated() {
-            if endEntry[name.count] == 0 { firstEntry[name.count] = Int32(index) }
-            endEntry[name.count] = Int32(index + 1)
+            hasLength[name.count] = true
             entries[index] = offset
+            lengths[index] = name.count
             for byte in name {
                 bytes[offset] = byte
                 offset += 1
@@ -52,8 +61,12 @@ final class NameFilter: @unchecked Sendable {
             let (head, tail) = Self.words(UnsafeRawPointer(bytes + entries[index]), name.count)
             heads[index] = head
             tails[index] = tail
-            let bit = Self.bit(head, tail, name.count)
+            let hash = Self.hash(head, tail, name.count)
+            let bit = Self.bit(hash)
             bitmap[bit >> 6] |= 1 << UInt64(bit & 63)
+            var slot = Self.slot(hash, slotMask)
+            while slots[slot] >= 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = Int32(index)
         }
     }
 
@@ -70,36 +83,46 @@ final class NameFilter: @unchecked Sendable {
     }
 
     @inline(__always)
-    private static func bit(_ head: UInt64, _ tail: UInt64, _ length: Int) -> Int {
-        let mixed = (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(truncatingIfNeeded: length)
-        return Int(truncatingIfNeeded: (mixed &* 0xff51_afd7_ed55_8ccd) >> 52)
+    private static func hash(_ head: UInt64, _ tail: UInt64, _ length: Int) -> UInt64 {
+        let mixed = (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f)
+            ^ UInt64(truncatingIfNeeded: length)
+        return mixed &* 0xff51_afd7_ed55_8ccd
     }
 
+    /// The bitmap takes the top 12 bits of the hash, the table the bits below them.
+    @inline(__always)
+    private static func bit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 52) }
+
+    @inline(__always)
+    private static func slot(_ hash: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: hash >> 20) & mask }
+
     deinit {
-        firstEntry.deallocate()
-        endEntry.deallocate()
+        hasLength.deallocate()
         entries.deallocate()
+        lengths.deallocate()
         heads.deallocate()
         tails.deallocate()
         bitmap.deallocate()
+        slots.deallocate()
         bytes.deallocate()
     }
 
     @inline(__always)
     func contains(_ pointer: UnsafeRawPointer, _ length: Int) -> Bool {
-        guard length <= longest else { return false }
-        var entry = Int(firstEntry[length])
-        let end = Int(endEntry[length])
-        guard entry < end else { return false }
+        guard length <= longest, hasLength[length] else { return false }
         let (head, tail) = Self.words(pointer, length)
-        let bit = Self.bit(head, tail, length)
+        let hash = Self.hash(head, tail, length)
+        let bit = Self.bit(hash)
         guard bitmap[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return false }
-        while entry < end {
-            if heads[entry] == head && tails[entry] == tail && memcmp(bytes + entries[entry], pointer, length) == 0 {
+        var slot = Self.slot(hash, slotMask)
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { return false }
+            if heads[entry] == head && tails[entry] == tail && lengths[entry] == length
+                && memcmp(bytes + entries[entry], pointer, length) == 0 {
                 return true
             }
-            entry += 1
+            slot = (slot + 1) & slotMask
         }
-        return false
     }
 }

@@ -106,7 +106,8 @@ extension InputFile {
     /// numbers and name offsets are 32-bit.
     static func readDatabase<Result>(
         _ path: String, what: String,
-        _ body: (_ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int) throws(DatabaseError) -> Result
+        _ body: (_ expectedBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int)
+            throws(DatabaseError) -> Result
     ) throws(DatabaseError) -> Result {
         let input: Pieces
         do {
@@ -114,7 +115,7 @@ extension InputFile {
         } catch {
             throw DatabaseError.unreadable(path: path, kind: what, error)
         }
-        return try body { buffer throws(DatabaseError) -> Int in
+        return try body(input.expectedSize) { buffer throws(DatabaseError) -> Int in
             do throws(InputFailure) {
                 return try input.read(into: buffer)
             } catch {

@@ -29,8 +29,9 @@ public final class SymbolDatabase: Sendable {
         throws(DatabaseError) -> SymbolDatabase
     {
         let filter = names.map(NameFilter.init)
-        var contents = try InputFile.readDatabase(path, what: "Symbol list") { read throws(DatabaseError) in
-            try SymbolListParser.parse(path: path, filter: filter, read: read)
+        var contents = try InputFile.readDatabase(path, what: "Symbol list") {
+            size, read throws(DatabaseError) in
+            try SymbolListParser.parse(path: path, filter: filter, expectedBytes: size, read: read)
         }
         for symversPath in symvers {
             let symversFile = try InputFile.readDatabase(symversPath, what: "Module.symvers")

@@ -21,18 +21,19 @@ enum SymbolListParser {
     static func parse(_ raw: UnsafeRawBufferPointer, path: String, filter: NameFilter?)
         throws(DatabaseError) -> DatabaseContents
     {
-        var scanner = Scanner(path: path, filter: filter)
+        var scanner = Scanner(path: path, filter: filter, expectedBytes: raw.count)
         _ = try scanner.lines(raw, atEnd: true)
         return try scanner.finish()
     }
 
     /// The file piece by piece: `read` fills the buffer it is given after the bytes kept from the last piece and
-    /// returns how many it added (0 at the end of the input).
-    static func parse(path: String, filter: NameFilter?, pieceSize: Int = 1 << 18,
+    /// returns how many it added (0 at the end of the input). `expectedBytes` (the file's size, 0 when unknown)
+    /// sizes the tables of a full load once instead of growing them.
+    static func parse(path: String, filter: NameFilter?, expectedBytes: Int = 0, pieceSize: Int = 1 << 18,
                       read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int)
         throws(DatabaseError) -> DatabaseContents
     {
-        var scanner = Scanner(path: path, filter: filter)
+        var scanner = Scanner(path: path, filter: filter, expectedBytes: expectedBytes)
         var capacity = pieceSize
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -79,11 +80,12 @@ enum SymbolListParser {
         let previousLine = CarriedLine()
         var pending = PendingSymbols()
 
-        init(path: String, filter: NameFilter?) {
+        init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
             self.filter = filter
             // A full distribution database averages ~24 bytes per line.
-            contents = DatabaseContents(symbols: SymbolRecords(expectedCount: filter == nil ? 1 << 16 : 64))
+            let expected = filter == nil ? max(expectedBytes, 1 << 16) / 24 + 16 : 64
+            contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected))
         }
 
         func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {

@@ -185,6 +185,8 @@ public final class InputFile {
         private var opened: Opened
         private let limit: Int
         private var total = 0
+        /// The size of a regular file when opened (a hint: it may grow or shrink meanwhile); 0 for a pipe.
+        public var expectedSize: Int { opened.size }
 
         fileprivate init(opened: Opened, limit: Int) {
             self.opened = opened

@@ -8,15 +8,42 @@
 // One choice a line, `<symbol> <object> <position>` separated by blanks; `#` starts a comment; blank lines are
 // ignored. Symbol names cannot contain blanks or `#` in ELF string tables the kernel accepts, so no quoting.
 
-public struct ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let path: String
-    public let line: Int
-    public let message: String
-    public init(path: String, line: Int, message: String) {
-        self.path = path
-        self.line = line
-        self.message = message
+/// A problem in a choices file, with its place (file and 1-based line).
+public enum ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatable {
+    case wrongFieldCount(path: String, line: Int, found: Int)
+    case badPosition(path: String, line: Int, text: String)
+    case chosenTwice(path: String, line: Int, symbol: String, earlier: SymbolTarget, later: SymbolTarget)
+    case notUTF8(path: String)
+
+    public var path: String {
+        switch self {
+        case .wrongFieldCount(let path, _, _), .badPosition(let path, _, _), .chosenTwice(let path, _, _, _, _),
+            .notUTF8(let path):
+            return path
+        }
     }
+
+    public var line: Int {
+        switch self {
+        case .wrongFieldCount(_, let line, _), .badPosition(_, let line, _), .chosenTwice(_, let line, _, _, _):
+            return line
+        case .notUTF8: return 1
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .wrongFieldCount(_, _, let found):
+            return "expected '<symbol> <object> <position>', found \(found) field(s)"
+        case .badPosition(_, _, let text):
+            return "position '\(text)' is not a number from 0 to \(UInt32.max)"
+        case .chosenTwice(_, _, let symbol, let earlier, let later):
+            return "\(symbol) is chosen twice: \(earlier) and \(later)"
+        case .notUTF8:
+            return "not UTF-8 text"
+        }
+    }
+
     public var description: String { "\(path):\(line): \(message)" }
 }
 
@@ -35,18 +62,15 @@ public enum ChoicesFile {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
             guard fields.count == 3 else {
-                throw ChoicesFileError(path: path, line: lineNumber,
-                                       message: "expected '<symbol> <object> <position>', found \(fields.count) field(s)")
+                throw .wrongFieldCount(path: path, line: lineNumber, found: fields.count)
             }
             guard let position = Int(fields[2]), position >= 0, position <= Int(UInt32.max) else {
-                throw ChoicesFileError(path: path, line: lineNumber,
-                                       message: "position '\(fields[2])' is not a number from 0 to \(UInt32.max)")
+                throw .badPosition(path: path, line: lineNumber, text: String(fields[2]))
             }
             let symbol = String(fields[0])
             let target = SymbolTarget(object: KLPNames.normalizeObject(String(fields[1])), position: position)
             if let earlier = choices[symbol], earlier != target {
-                throw ChoicesFileError(path: path, line: lineNumber,
-                                       message: "\(symbol) is chosen twice: \(earlier) and \(target)")
+                throw .chosenTwice(path: path, line: lineNumber, symbol: symbol, earlier: earlier, later: target)
             }
             choices[symbol] = target
         }
@@ -57,7 +81,7 @@ public enum ChoicesFile {
     public static func load(path: String) throws -> [String: SymbolTarget] {
         let bytes = try FileIO.readAll(path: path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ChoicesFileError(path: path, line: 1, message: "not UTF-8 text")
+            throw ChoicesFileError.notUTF8(path: path)
         }
         return try parse(text, path: path)
     }

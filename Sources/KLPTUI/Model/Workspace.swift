@@ -3,12 +3,6 @@ import KLPEngine
 // What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
 // and where output goes. Immutable while the TUI runs; the reducer re-plans from it after every choice.
 
-public struct TUILoadError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 public struct Workspace: Sendable {
     /// Shown in the title bar.
     public let objectName: String

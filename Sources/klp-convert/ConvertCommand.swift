@@ -41,6 +41,7 @@ struct ConvertCommand: ParsableCommand {
             let database = try loadDatabase(path: symbols, for: object, symvers: symvers)
             let (plan, converted) = Converter(database: database, options: options).convert(object)
             Report.diagnostics(plan.diagnostics.filter { $0.severity != .note || verbose })
+            reportAmbiguities(plan, patch: object, databasePath: symbols)
             guard let converted else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")
                 throw ExitStatus.failure

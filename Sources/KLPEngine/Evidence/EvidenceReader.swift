@@ -34,6 +34,7 @@ public enum EvidenceReader {
         var start = 0
         var evidenceLine = 0  // line number of the `*.klp_evidence` line, 0 before it
         var records = 0
+        var ordinal = 0  // symbol lines seen in the current object block
         func text(_ offset: Int, _ length: Int) -> String {
             String(decoding: UnsafeRawBufferPointer(start: base + offset, count: length), as: UTF8.self)
         }
@@ -59,6 +60,7 @@ public enum EvidenceReader {
                 continue
             }
             if first == UInt8(ascii: "*") {
+                ordinal = 0
                 recent.removeAll()
                 collecting.removeAll()
                 if length == evidenceObject.count && memcmp(base + start, evidenceObject, length) == 0 {
@@ -76,9 +78,10 @@ public enum EvidenceReader {
                 }
             }
             if wanted.contains(lineNumber) {
-                results[lineNumber] = SymbolEvidence(before: recent.map { text($0.0, $0.1) })
+                results[lineNumber] = SymbolEvidence(before: recent.map { text($0.0, $0.1) }, index: ordinal)
                 collecting.append(lineNumber)
             }
+            ordinal += 1
             recent.append(name)
             if recent.count > neighbourCount { recent.removeFirst() }
         }

@@ -8,12 +8,17 @@ public struct SymbolEvidence: Sendable, Equatable {
     /// Up to `EvidenceReader.neighbourCount` symbols just before and after it in its object, nearest last/first.
     public var before: [String]
     public var after: [String]
+    /// 0-based place among the symbol lines of its object block (kallsyms order in an ordered database): the
+    /// distance between two copies of one object is the difference.
+    public var index: Int
 
-    public init(address: UInt64? = nil, declarationLine: Int? = nil, before: [String] = [], after: [String] = []) {
+    public init(address: UInt64? = nil, declarationLine: Int? = nil, before: [String] = [], after: [String] = [],
+                index: Int = 0) {
         self.address = address
         self.declarationLine = declarationLine
         self.before = before
         self.after = after
+        self.index = index
     }
 
     /// "ffffffff81234560" or nil.

@@ -6,7 +6,7 @@ func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: 
     throws(DatabaseError) -> [String: [CopyEvidence]]
 {
     var copies: [String: [DatabaseCandidate]] = [:]
-    for s in symbols where s.candidates.count > 1 || s.status == .ambiguous { copies[s.name] = s.candidates }
+    for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
     guard !copies.isEmpty else { return [:] }
     return try CopyRanking.gather(copies: copies, databasePath: databasePath, order: order,
                                   targets: PatchTargets.read(patch))

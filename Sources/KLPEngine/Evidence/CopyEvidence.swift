@@ -11,10 +11,7 @@ public struct CopyEvidence: Sendable, Equatable {
     public var targeted: Bool
 
     /// "fs/inode.c:440", "fs/inode.c", or nil.
-    public var place: String? {
-        guard let file = candidate.file else { return nil }
-        return evidence.declarationLine.map { "\(file):\($0)" } ?? file
-    }
+    public var place: String? { EvidenceText.place(candidate, evidence) }
 }
 
 /// Gathers the evidence for the copies of ambiguous symbols and ranks them against the patch's own targets:

@@ -76,9 +76,16 @@ enum DwarfSymbolSources {
             guard let candidates = byAddress[address] else { continue }
             var chosen = candidates[0]
             if candidates.count > 1 {
-                // Aliases at one address: prefer the DIE whose name is the symbol's up to a compiler suffix.
-                let stem = Array(String(cString: name).utf8.prefix { $0 != UInt8(ascii: ".") })
-                chosen = candidates.first { Array($0.name.utf8) == stem } ?? chosen
+                // Aliases at one address: prefer the DIE whose name is the symbol's up to a compiler suffix, then
+                // the smallest path and line, so the result does not depend on how units were split among workers.
+                let stem = String(decoding: String(cString: name).utf8.prefix { $0 != UInt8(ascii: ".") },
+                                  as: UTF8.self)
+                chosen = candidates.min { a, b in
+                    if (a.name == stem) != (b.name == stem) { return a.name == stem }
+                    let pa = paths[Int(a.path)], pb = paths[Int(b.path)]
+                    if pa != pb { return pa.utf8.lexicographicallyPrecedes(pb.utf8) }
+                    return a.line < b.line
+                }!
             }
             places[index] = SourcePlace(path: paths[Int(chosen.path)], line: Int(chosen.line))
         }

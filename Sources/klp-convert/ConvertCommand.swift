@@ -40,7 +40,7 @@ struct ConvertCommand: ParsableCommand {
             let object = try ELFObject.read(path: input)
             let database = try loadDatabase(path: symbols, for: object, symvers: symvers)
             let (plan, converted) = Converter(database: database, options: options).convert(object)
-            Report.diagnostics(plan.diagnostics.filter { $0.severity != .note || verbose })
+            Report.diagnostics(diagnosticsForReport(plan, patch: object).filter { $0.severity != .note || verbose })
             reportAmbiguities(plan, patch: object, databasePath: symbols)
             guard let converted else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")

@@ -25,3 +25,29 @@ func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: S
         Report.error("no evidence for the ambiguous symbols: \(error)")
     }
 }
+
+/// The diagnostics as printed: an ambiguity's candidate listing keeps the objects the patch targets and
+/// summarises the others (a name can have dozens of module copies the patch cannot mean).
+func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnostic] {
+    let ambiguous = Dictionary(plan.symbols.filter { $0.status == .ambiguous }.map { ($0.name, $0.candidates) },
+                               uniquingKeysWith: { a, _ in a })
+    guard !ambiguous.isEmpty else { return plan.diagnostics }
+    let targets = PatchTargets.read(patch)
+    guard !targets.isEmpty else { return plan.diagnostics }
+    let prefix = "Define KLP_SYMPOS for the symbol: "
+    return plan.diagnostics.map { d in
+        // The symbol from the message until diagnostics carry it as a value (issue 11's structured locations).
+        guard d.message.hasPrefix(prefix), let candidates = ambiguous[String(d.message.dropFirst(prefix.count))]
+        else { return d }
+        let name = String(d.message.dropFirst(prefix.count))
+        let kept = candidates.filter { targets.objects.contains($0.object) }
+        let others = candidates.count - kept.count
+        guard others > 0 else { return d }
+        var copy = d
+        copy.detail = CandidateListing.lines(symbol: name, candidates: kept, order: plan.databaseOrder)
+        let modules = Set(candidates.filter { !targets.objects.contains($0.object) }.map(\.object)).count
+        copy.detail.append("(and \(others) \(others == 1 ? "copy" : "copies") in \(modules) other "
+                           + "\(modules == 1 ? "object" : "objects") the patch's klp_objects do not name)")
+        return copy
+    }
+}

@@ -112,6 +112,9 @@ import Testing
         #expect(run.stderr.contains("and 1 copy of init_once in 1 other module the patch does not target"))
         #expect(run.stderr.contains("and 1 copy of counter in 1 other module the patch does not target"))
         #expect(!FileManager.default.fileExists(atPath: "\(s.dir)/out.ko"))
+        // The listings name only the targeted objects' copies.
+        #expect(!lines.contains("KLP_MODULE_RELOC(ext9){"))
+        #expect(lines.filter { $0 == "(and 1 copy in 1 other object the patch's klp_objects do not name)" }.count == 2)
 
         // Pasted as printed: gcc refuses it, naming the placeholder.
         let pastedSource = "\(s.dir)/pasted_check.c"

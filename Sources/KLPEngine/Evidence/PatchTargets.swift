@@ -51,7 +51,10 @@ private struct TableReader {
         self.elf = elf
         word = elf.header.elfClass == .elf64 ? 8 : 4
         for section in elf.sections {
-            guard let base = section.relocationTarget else { continue }
+            // The tables live in allocated data; debug sections hold most relocations of a patch and none of them.
+            guard let base = section.relocationTarget,
+                  let target = elf.section(base), target.flags & SectionFlags.alloc != 0
+            else { continue }
             let rela: Bool
             if case .relocations(_, let isRela) = section.content { rela = isRela } else { continue }
             var map = relocations[base] ?? [:]

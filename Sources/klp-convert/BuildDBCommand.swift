@@ -62,6 +62,8 @@ struct BuildDBCommand: ParsableCommand {
         do {
             var callback: (@Sendable (Int, Int) -> Void)? = nil
             if let progress { callback = { done, total in progress.update(done, total) } }
+            // A -dbg vmlinux's DWARF takes a few seconds: say what is happening until module progress takes over.
+            if let progress, let vmlinux { progress.show("reading \(vmlinux) (symbols and DWARF source places)") }
             result = try DatabaseBuilder.build(inputs, progress: callback)
             progress?.finish()
             try FileIO.writeAtomically(result.bytes, to: output)
@@ -93,7 +95,15 @@ final class ProgressLine: @unchecked Sendable {
             guard done == total || now - lastDraw >= 50 else { return }
             lastDraw = now
             drawn = true
-            Report.raw("\rklp-convert: reading modules \(done)/\(total)")
+            Report.raw("\r\u{1B}[Kklp-convert: reading modules \(done)/\(total)")
+        }
+    }
+
+    /// One line of text in place of the counter.
+    func show(_ text: String) {
+        lock.locked {
+            drawn = true
+            Report.raw("\r\u{1B}[Kklp-convert: \(text)")
         }
     }
 

@@ -14,9 +14,7 @@ struct ExplainCommand: ParsableCommand {
         let database: SymbolDatabase
         let evidence: [Int: SymbolEvidence]
         do {
-            database = try SymbolDatabase.load(path: symbols, only: Set(names))
-            let lines = names.flatMap { database.candidates(named: $0).map(\.line) }
-            evidence = try EvidenceReader.read(path: symbols, lines: Set(lines))
+            (database, evidence) = try DatabaseWithEvidence.load(path: symbols, names: Set(names))
         } catch {
             Report.failure(error)
             throw ExitStatus.failure

@@ -28,10 +28,22 @@ public enum CopyRanking {
     public static func gather(copies: [String: [DatabaseCandidate]], databasePath: String, order: DatabaseOrder,
                               targets: PatchTargets) throws(DatabaseError) -> [String: [CopyEvidence]]
     {
+        // Read once: the patched functions' lines and the evidence come from the same bytes (a pipe is read once).
+        let file = try FileBytes.load(path: databasePath, what: "Symbol list")
+        return try file.withBytes { bytes throws(DatabaseError) in
+            try gather(copies: copies, bytes: bytes, path: databasePath, order: order, targets: targets)
+        }
+    }
+
+    /// As above, from the bytes of symbols.klp already in memory.
+    public static func gather(copies: [String: [DatabaseCandidate]], bytes: UnsafeRawBufferPointer, path: String,
+                              order: DatabaseOrder, targets: PatchTargets) throws(DatabaseError)
+        -> [String: [CopyEvidence]]
+    {
         var patched: [(function: PatchedFunction, copy: DatabaseCandidate)] = []
         if !targets.functions.isEmpty {
             let names = Set(targets.functions.map(\.name))
-            let database = try SymbolDatabase.load(path: databasePath, only: names)
+            let database = try SymbolDatabase.parse(bytes: bytes, path: path, only: names)
             for f in targets.functions {
                 let inObject = database.candidates(named: f.name, in: f.object)
                 let copy = f.position > 0
@@ -40,7 +52,7 @@ public enum CopyRanking {
             }
         }
         let lines = Set(copies.values.flatMap { $0.map(\.line) } + patched.map(\.copy.line))
-        let evidence = try EvidenceReader.read(path: databasePath, lines: lines)
+        let evidence = try EvidenceReader.read(bytes, path: path, lines: lines)
         let patchedEvidence = patched.map { (function: $0.function, copy: $0.copy, evidence: evidence[$0.copy.line]) }
 
         var result: [String: [CopyEvidence]] = [:]

@@ -13,13 +13,15 @@ public enum EvidenceReader {
     /// Symbols shown on each side of a copy (about three, as in the examples).
     public static let neighbourCount = 3
 
-    /// Evidence by symbols.klp line number (`DatabaseCandidate.line`) for each of `lines`.
+    /// Evidence by symbols.klp line number (`DatabaseCandidate.line`) for each of `lines`. Reads the file again:
+    /// for a pipe, load the bytes once and use `read(_:path:lines:)` with them.
     public static func read(path: String, lines: Set<Int>) throws(DatabaseError) -> [Int: SymbolEvidence] {
         guard !lines.isEmpty else { return [:] }
         let file = try FileBytes.load(path: path, what: "Symbol list")
         return try file.withBytes { bytes throws(DatabaseError) in try read(bytes, path: path, lines: lines) }
     }
 
+    /// Evidence from symbols.klp bytes already in memory (`path` for messages).
     public static func read(_ raw: UnsafeRawBufferPointer, path: String, lines wanted: Set<Int>)
         throws(DatabaseError) -> [Int: SymbolEvidence]
     {

@@ -35,11 +35,19 @@ let package = Package(
         // Deterministic generators of databases, livepatches and module trees, for benchmarks, tests and fuzzing;
         // not part of the shipped binary.
         .target(name: "KLPSynthetic", dependencies: ["KLPEngine"]),
-        .executableTarget(name: "klp-bench", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTUI"]),
+        .executableTarget(
+            name: "klp-bench",
+            dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTUI", "KLPTestSupport"]),
+        // What both test targets share: the process runner, temporary directories, built-product lookup, the
+        // readelf model and the gcc object builder. A regular target without Foundation, so klp-bench runs its
+        // children through the same runner.
+        .target(name: "KLPTestSupport", dependencies: ["KLPEngine"], path: "Tests/KLPTestSupport"),
         .testTarget(
-            name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic"],
+            name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTestSupport"],
             resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
-        .testTarget(name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine", "KLPSynthetic"], exclude: ["Screens"]),
+        .testTarget(
+            name: "KLPTUITests", dependencies: ["KLPTUI", "KLPEngine", "KLPSynthetic", "KLPTestSupport"],
+            exclude: ["Screens"]),
     ]
 )

@@ -44,10 +44,11 @@ if [ "$arch" = cross ]; then
 	for a in ppc64le ppc64 s390x arm64 ppc32; do
 		"$0" --arch "$a" "$out/$a"
 	done
-	# Record what the objects were built from, so a test notices committed objects that are
-	# older than their sources.
+	# Record what the objects were built from (klp_test.h includes examples/klp_macros.h), so a test
+	# notices committed objects that are older than their sources.
 	root=$(cd "$here/.." && pwd)
-	(cd "$root" && sha256sum scripts/build-fixtures.sh Tests/KLPEngineTests/Fixtures/src/*) > "$out/SOURCES.sha256"
+	(cd "$root" && sha256sum scripts/build-fixtures.sh examples/klp_macros.h Tests/KLPEngineTests/Fixtures/src/*) \
+		> "$out/SOURCES.sha256"
 	exit 0
 fi
 

@@ -65,7 +65,7 @@ seeds=$work/seeds
 mkdir -p "$seeds/elf" "$seeds/database" "$seeds/annotations"
 if [ ! -f "$seeds/done" ]; then
   build=$(mktemp -d)
-  cp Fuzz/Seeds/*.c Fuzz/Seeds/klp.h "$build/"
+  cp Fuzz/Seeds/*.c Fuzz/Seeds/klp.h examples/klp_macros.h "$build/"
   for f in annotated minimal unannotated; do
     gcc -O2 -c -fno-pic -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-stack-protector -w \
       "$build/$f.c" -o "$seeds/elf/$f.o"
@@ -82,6 +82,7 @@ if [ ! -f "$seeds/done" ]; then
   headers=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort | tail -1 || true)
   if [ -n "$headers" ]; then
     cp -r Fuzz/Seeds/kbuild "$build/kbuild"
+    cp examples/klp_macros.h "$build/kbuild/"
     # KBUILD_MODPOST_WARN: the seed uses non-exported symbols on purpose (that is what klp-convert is for).
     if make -s -C "$headers" M="$build/kbuild" KBUILD_MODPOST_WARN=1 modules >/dev/null 2>&1; then
       # Without debug info (about 110 KB -> 8 KB): smaller inputs make faster fuzzing, the layout stays real.

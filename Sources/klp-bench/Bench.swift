@@ -30,7 +30,7 @@ final class Bench {
     func run() throws {
         let converter = options.converter ?? executableFolder() + "/klp-convert"
         guard access(converter, X_OK) == 0 else {
-            throw SpawnError(description: "\(converter) not found: build it first with "
+            throw BenchError(description: "\(converter) not found: build it first with "
                 + "`swift build -c release --product klp-convert` (scripts/bench.sh does both)")
         }
         printHeader(converter)

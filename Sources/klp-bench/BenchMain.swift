@@ -27,6 +27,11 @@ enum KLPBench {
     }
 }
 
+/// A bench failure: the message says what to fix (a missing tool, an unreadable file, a failed run).
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+}
+
 struct BenchOptions {
     var runs = 9
     var work = ".build/bench-work"

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KLPEngine
+import KLPTestSupport
 
 // Conversion figures: in-process stages, end to end through the release binary, start-up, the I/O floor, and
 // peak memory.
@@ -21,7 +22,7 @@ extension Bench {
         var result = Converter(database: database).convert(object)
         let convert = timeRuns(options.runs) { result = Converter(database: database).convert(object) }
         guard let converted = result.output else {
-            throw SpawnError(description: "the synthetic large livepatch does not convert: "
+            throw BenchError(description: "the synthetic large livepatch does not convert: "
                 + result.plan.diagnostics.errors.prefix(5).map(\.description).joined(separator: "; "))
         }
         row("plan + apply", convert.describe(), "\(result.plan.createdSections.reduce(0) { $0 + $1.relocationCount }) relocations moved into "
@@ -69,7 +70,7 @@ extension Bench {
         let time = Samples(times)
         if options.checkWithReadelf { try ReadelfCheck.check(output, scratch: scratch) }
         // The output must also pass the kernel loader's rules, positions checked against the database.
-        _ = try Spawn.check(converter, ["check", "--symbols", w.database, output], scratch: scratch)
+        _ = try ChildRun.check(converter, ["check", "--symbols", w.database, output])
         let converted = try ELFObject.read(path: output)
         let klpSections = converted.sections.filter { $0.flags & SectionFlags.relaLivepatch != 0 }.count
         let klpSymbols = converted.symbols.filter { $0.section == .livepatch }.count
@@ -101,7 +102,7 @@ extension Bench {
 
     func floors(_ w: Workloads, small: EndToEnd, large: EndToEnd) throws {
         heading("floor: the same bytes without conversion (read symbols.klp and in.ko, write out.ko's size)")
-        guard let cat = Spawn.find("cat") else { throw SpawnError(description: "cat not found") }
+        guard let cat = Tool.find("cat") else { throw BenchError(description: "cat not found") }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         for run in [small, large] {
@@ -109,8 +110,8 @@ extension Bench {
             // Two processes: cat the inputs to /dev/null, cat a file of the output's size to the output.
             var floorCPU: [Double] = []
             let process = try timeRuns(options.runs) {
-                let read = try Spawn.check(cat, [w.database, run.input.path], scratch: scratch)
-                let write = try Spawn.check(cat, [run.output], stdoutPath: floorOutput, scratch: scratch)
+                let read = try ChildRun.check(cat, [w.database, run.input.path])
+                let write = try ChildRun.check(cat, [run.output], stdoutPath: floorOutput)
                 floorCPU.append(read.cpuMilliseconds + write.cpuMilliseconds)
             }
             floorCPU.removeFirst()

@@ -12,14 +12,14 @@ enum FileIOBench {
     /// Reads a file to count its bytes, into a reused buffer (the floor's "read the inputs").
     static func readDiscarding(_ path: String, buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SpawnError(description: "\(path): cannot open") }
+        guard fd >= 0 else { throw BenchError(description: "\(path): cannot open") }
         defer { close(fd) }
         var total = 0
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw SpawnError(description: "\(path): read failed")
+                throw BenchError(description: "\(path): read failed")
             }
             if n == 0 { break }
             total += n
@@ -30,7 +30,7 @@ enum FileIOBench {
     /// Writes `bytes` to `path` (create or truncate), no fsync: the plain-copy floor.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SpawnError(description: "\(path): cannot create") }
+        guard fd >= 0 else { throw BenchError(description: "\(path): cannot create") }
         defer { close(fd) }
         var done = 0
         try bytes.withUnsafeBytes { raw in
@@ -38,7 +38,7 @@ enum FileIOBench {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw SpawnError(description: "\(path): write failed")
+                    throw BenchError(description: "\(path): write failed")
                 }
                 done += n
             }
@@ -48,7 +48,7 @@ enum FileIOBench {
     /// A small file of unknown size (/proc files report st_size 0), as text.
     static func readSmall(_ path: String) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SpawnError(description: "\(path): cannot open") }
+        guard fd >= 0 else { throw BenchError(description: "\(path): cannot open") }
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -71,7 +71,7 @@ enum FileIOBench {
         for part in path.split(separator: "/") {
             built += "/" + part
             if mkdir(built, 0o755) != 0 && errno != EEXIST {
-                throw SpawnError(description: "\(built): cannot create folder: \(String(cString: strerror(errno)))")
+                throw BenchError(description: "\(built): cannot create folder: \(String(cString: strerror(errno)))")
             }
         }
     }

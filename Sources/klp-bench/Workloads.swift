@@ -1,5 +1,6 @@
 import KLPEngine
 import KLPSynthetic
+import KLPTestSupport
 
 /// The generated inputs, written to the work folder: a distribution-size symbols.klp and two livepatches built
 /// against it.
@@ -79,13 +80,13 @@ extension Workloads.Livepatch {
 /// binutils readelf must read every generated or converted object without a warning.
 enum ReadelfCheck {
     static func check(_ path: String, scratch: String, debugInfo: Bool = true) throws {
-        guard let readelf = Spawn.find("readelf") else {
-            throw SpawnError(description: "readelf not found: install binutils (the bench checks its inputs with it)")
+        guard let readelf = Tool.find("readelf") else {
+            throw BenchError(description: "readelf not found: install binutils (the bench checks its inputs with it)")
         }
         for arguments in [["-a", "-W", path]] + (debugInfo ? [["--debug-dump=info", path]] : []) {
-            let run = try Spawn.run(readelf, arguments, scratch: scratch)
+            let run = ChildRun(try ChildProcess.run(readelf, arguments, ChildProcess.Options(stdoutPath: "/dev/null")))
             guard run.status == 0, run.stderr.isEmpty else {
-                throw SpawnError(description: "readelf \(arguments.joined(separator: " ")) complains (exit "
+                throw BenchError(description: "readelf \(arguments.joined(separator: " ")) complains (exit "
                     + "\(run.status)): \(run.stderr.prefix(2_000))")
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -41,11 +42,11 @@ import Testing
     @Test(.enabled(if: headers != nil, "no /usr/src/linux-headers-* installed"))
     func kbuildModuleHomonymsInLinkOrder() throws {
         let headers = try #require(Self.headers)
-        let dir = try Shell.temporaryDirectory("builddb-kbuild")
+        let dir = try TemporaryDirectory.make("builddb-kbuild")
         try BuilderTestFiles.write(Self.partA, "\(dir)/klpdb_a.c")
         try BuilderTestFiles.write(Self.partB, "\(dir)/klpdb_b.c")
         try BuilderTestFiles.write("obj-m := klpdb-test.o\nklpdb-test-y := klpdb_a.o klpdb_b.o\n", "\(dir)/Kbuild")
-        try Shell.check("make", ["-s", "-C", headers, "M=\(dir)", "modules"])
+        try Tool.check("make", ["-s", "-C", headers, "M=\(dir)", "modules"])
         let ko = "\(dir)/klpdb-test.ko"
 
         guard case .module(let module) = try DatabaseBuilder.readModule(path: ko) else {

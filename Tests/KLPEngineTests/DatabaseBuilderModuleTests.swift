@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -35,19 +36,21 @@ import Testing
         try BuilderTestFiles.write(partA, "\(dir)/part_a.c")
         try BuilderTestFiles.write(partB, "\(dir)/part_b.c")
         for part in ["part_a", "part_b"] {
-            try Shell.check("gcc", ["-c", "-O2", "-fno-pic", "-fno-common", "-o", "\(dir)/\(part).o", "\(dir)/\(part).c"])
+            try Tool.check("gcc", ["-c", "-O2", "-fno-pic", "-fno-common", "-o", "\(dir)/\(part).o", "\(dir)/\(part).c"])
         }
-        try Shell.check("ld", ["-r", "-o", "\(dir)/\(name)", "\(dir)/part_a.o", "\(dir)/part_b.o"])
+        try Tool.check("ld", ["-r", "-o", "\(dir)/\(name)", "\(dir)/part_a.o", "\(dir)/part_b.o"])
         return "\(dir)/\(name)"
     }
 
     static func object(_ reading: ModuleReading) throws -> BuiltObject {
-        guard case .module(let object) = reading else { throw ShellError(message: "expected a module, got \(reading)") }
+        guard case .module(let object) = reading else {
+            throw ToolError(tool: "DatabaseBuilder", problem: "expected a module, got \(reading)")
+        }
         return object
     }
 
     @Test func coreSymbolsMatchTheKernelRuleOnReadelf() throws {
-        let dir = try Shell.temporaryDirectory("builddb-mod")
+        let dir = try TemporaryDirectory.make("builddb-mod")
         let path = try Self.buildModule(dir)
         for all in [true, false] {
             let built = try Self.object(try DatabaseBuilder.readModule(path: path, rules: KernelRules(kallsymsAll: all)))
@@ -72,7 +75,7 @@ import Testing
     }
 
     @Test func homonymPositionsFollowLinkOrderAndCarryTheirFile() throws {
-        let dir = try Shell.temporaryDirectory("builddb-pos")
+        let dir = try TemporaryDirectory.make("builddb-pos")
         let path = try Self.buildModule(dir, "my-mod.o")
         let result = try DatabaseBuilder.build(DatabaseBuildInputs(modules: [path]))
         #expect(result.issues.isEmpty)
@@ -93,12 +96,12 @@ import Testing
     }
 
     @Test func compressedModulesReadLikeTheOriginal() throws {
-        let dir = try Shell.temporaryDirectory("builddb-z")
+        let dir = try TemporaryDirectory.make("builddb-z")
         let path = try Self.buildModule(dir, "m.ko")
         let plain = try DatabaseBuilder.readModule(path: path)
         for (tool, args, suffix) in [("xz", ["-k", "-f"], ".xz"), ("zstd", ["-q", "-k", "-f"], ".zst"),
                                      ("gzip", ["-k", "-f"], ".gz")] {
-            try Shell.check(tool, args + [path])
+            try Tool.check(tool, args + [path])
             var expected = try Self.object(plain)
             expected.source = path + suffix
             #expect(try DatabaseBuilder.readModule(path: path + suffix) == .module(expected), "\(tool)")
@@ -115,19 +118,19 @@ import Testing
     }
 
     @Test func aTreeWithABadAndALivepatchModule() throws {
-        let dir = try Shell.temporaryDirectory("builddb-tree")
+        let dir = try TemporaryDirectory.make("builddb-tree")
         let tree = "\(dir)/kernel/drivers"
         try FileManager.default.createDirectory(atPath: tree + "/sub", withIntermediateDirectories: true)
         let good = try Self.buildModule(dir, "good.ko")
         try FileManager.default.copyItem(atPath: good, toPath: "\(tree)/good-one.ko")
         try FileManager.default.copyItem(atPath: good, toPath: "\(tree)/sub/other.ko")
-        try Shell.check("xz", ["-k", "-f", "\(tree)/sub/other.ko"])
+        try Tool.check("xz", ["-k", "-f", "\(tree)/sub/other.ko"])
         try FileManager.default.moveItem(atPath: "\(tree)/sub/other.ko.xz", toPath: "\(tree)/sub/packed.ko.xz")
         try FileIO.writeAtomically(Array("this is not an ELF file".utf8), to: "\(tree)/broken.ko")
         try FileIO.writeAtomically(Array("\u{7F}ELF\u{2}\u{1}\u{1}".utf8) + [UInt8](repeating: 0xff, count: 80),
                                    to: "\(tree)/sub/garbage.ko")
         try BuilderTestFiles.write(Self.livepatchPart, "\(dir)/lp.c")
-        try Shell.check("gcc", ["-c", "-O2", "-o", "\(tree)/livepatch-demo.ko", "\(dir)/lp.c"])
+        try Tool.check("gcc", ["-c", "-O2", "-o", "\(tree)/livepatch-demo.ko", "\(dir)/lp.c"])
         try FileIO.writeAtomically(Array("ignored".utf8), to: "\(tree)/README")
 
         var inputs = DatabaseBuildInputs(modules: ["\(dir)/kernel"], jobs: 2)
@@ -160,7 +163,7 @@ import Testing
     }
 
     @Test func sameModuleNameTwiceIsReported() throws {
-        let dir = try Shell.temporaryDirectory("builddb-dup")
+        let dir = try TemporaryDirectory.make("builddb-dup")
         let a = try Self.buildModule(dir, "dup.ko")
         try FileManager.default.createDirectory(atPath: "\(dir)/x", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: a, toPath: "\(dir)/x/dup.ko")

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 @testable import KLPEngine
 
 /// Independent readings with binutils for the database builder tests: `readelf -SW` / `readelf -sW` parsed as
@@ -9,7 +10,7 @@ enum ReadelfOracle {
 
     static func sections(_ path: String) throws -> [Int: Section] {
         var result: [Int: Section] = [:]
-        for line in try Shell.check("readelf", ["-SW", path]).split(separator: "\n") {
+        for line in try Tool.check("readelf", ["-SW", path]).split(separator: "\n") {
             // "  [ 1] .text  PROGBITS  0000000000000000 000040 000020 00  AX  0   0 16"
             guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"),
                   let index = Int(line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
@@ -25,7 +26,7 @@ enum ReadelfOracle {
 
     static func symbols(_ path: String) throws -> [Sym] {
         var result: [Sym] = []
-        for rawLine in try Shell.check("readelf", ["-sW", path]).split(separator: "\n") {
+        for rawLine in try Tool.check("readelf", ["-sW", path]).split(separator: "\n") {
             // ppc64 ELFv2 adds "[<localentry>: 8]" after the visibility column.
             let line = rawLine.replacingOccurrences(of: #"\[<[^\]]*\]"#, with: "", options: .regularExpression)
             let cols = line.split(separator: " ", omittingEmptySubsequences: true)

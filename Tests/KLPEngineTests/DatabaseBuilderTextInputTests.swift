@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -7,7 +8,7 @@ import Testing
 /// the writer produces.
 @Suite struct DatabaseBuilderTextInputTests {
     static func temp(_ label: String, _ name: String, _ text: String) throws -> String {
-        let dir = try Shell.temporaryDirectory(label)
+        let dir = try TemporaryDirectory.make(label)
         try BuilderTestFiles.write(text, "\(dir)/\(name)")
         return "\(dir)/\(name)"
     }
@@ -130,7 +131,7 @@ import Testing
     }
 
     @Test func kallsymsForVmlinuxAndModuleFilesForModules() throws {
-        let dir = try Shell.temporaryDirectory("builddb-combo")
+        let dir = try TemporaryDirectory.make("builddb-combo")
         let module = try DatabaseBuilderModuleTests.buildModule(dir, "mod-a.ko")
         let path = try Self.temp("kallsyms", "kallsyms.txt", Self.dump)
         let result = try DatabaseBuilder.build(DatabaseBuildInputs(modules: [module], kallsyms: path))

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -21,11 +22,11 @@ import Testing
     """
 
     @Test func vmlinuxSymbolsAreRankedByAddress() throws {
-        let dir = try Shell.temporaryDirectory("builddb-vmlinux")
+        let dir = try TemporaryDirectory.make("builddb-vmlinux")
         try BuilderTestFiles.write(Self.first, "\(dir)/first.c")
         try BuilderTestFiles.write(Self.second, "\(dir)/second.c")
         let vmlinux = "\(dir)/vmlinux"
-        try Shell.check("gcc", ["-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
+        try Tool.check("gcc", ["-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
                                 "-Wl,--defsym=absolute_thing=0x1234", "-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c"])
         let built = try DatabaseBuilder.readVmlinux(path: vmlinux)
         let names = built.symbols.map(\.name)
@@ -61,13 +62,13 @@ import Testing
     }
 
     @Test func aModuleIsNotAVmlinuxAndTheOtherWayRound() throws {
-        let dir = try Shell.temporaryDirectory("builddb-kind")
+        let dir = try TemporaryDirectory.make("builddb-kind")
         let module = try DatabaseBuilderModuleTests.buildModule(dir)
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readVmlinux(path: module) }
-        try Shell.check("gcc", ["-O2", "-static", "-nostdlib", "-Wl,-e,use_a", "-o", "\(dir)/exe",
+        try Tool.check("gcc", ["-O2", "-static", "-nostdlib", "-Wl,-e,use_a", "-o", "\(dir)/exe",
                                 "\(dir)/part_a.o", "\(dir)/part_b.o"])
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readModule(path: "\(dir)/exe") }
-        try Shell.check("strip", ["-o", "\(dir)/stripped.o", module])
+        try Tool.check("strip", ["-o", "\(dir)/stripped.o", module])
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readModule(path: "\(dir)/stripped.o") }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -15,13 +16,6 @@ func databaseError(_ text: String, only: Set<String>? = nil) -> DatabaseError? {
     } catch {
         return error
     }
-}
-
-/// A fresh temporary directory for one test, removed by the caller.
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("klp-db-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 let header = "klp-convert-symbol-data.0.1\n"
@@ -112,7 +106,7 @@ struct DatabaseErrorTests {
     }
 
     @Test func directoryCannotBeRead() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
             _ = try SymbolDatabase.load(path: directory.path)
@@ -124,7 +118,7 @@ struct DatabaseErrorTests {
     }
 
     @Test func emptyFileOnDisk() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("symbols.klp").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
@@ -136,13 +130,26 @@ struct DatabaseErrorTests {
         }
     }
 
+    /// A file that opens but cannot be read, for root too (CI runs as root, and root reads a mode-0 file):
+    /// /proc/self/mem at offset 0 is an unmapped address, so read(2) fails with EIO.
     @Test func unreadableFile() throws {
-        // Root reads any mode; only check when permissions are enforced.
-        guard getuid() != 0 else { return }
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("symbols.klp").path
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
-        #expect(throws: DatabaseError.self) { try SymbolDatabase.load(path: path) }
+        let path = "/proc/self/mem"
+        do {
+            _ = try SymbolDatabase.load(path: path)
+            Issue.record("\(path) loaded as a database")
+        } catch {
+            #expect(error.path == path)
+            #expect(error.line == nil)
+            #expect(error.message == "Unable to read Symbol list: \(String(cString: strerror(EIO)))")
+        }
+        // Where permissions bind (not root), a mode-0 file is refused at open.
+        if getuid() != 0 {
+            let directory = try TemporaryDirectory.make("db")
+            defer { TemporaryDirectory.remove(directory) }
+            let file = directory + "/symbols.klp"
+            #expect(FileManager.default.createFile(
+                atPath: file, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
+            #expect(throws: DatabaseError.self) { try SymbolDatabase.load(path: file) }
+        }
     }
 }

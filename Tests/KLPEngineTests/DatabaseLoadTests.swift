@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -22,7 +23,7 @@ struct DatabaseLoadTests {
     }
 
     @Test func loadWithSymvers() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let klp = try write(symbols, "symbols.klp", in: directory)
         let sv = try write(symvers, "Module.symvers", in: directory)
@@ -41,7 +42,7 @@ struct DatabaseLoadTests {
     }
 
     @Test func addingExportsMatchesLoad() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let klp = try write(symbols, "symbols.klp", in: directory)
         let sv = try write(symvers, "Module.symvers", in: directory)
@@ -59,7 +60,7 @@ struct DatabaseLoadTests {
     }
 
     @Test func targetedLoadFiltersSymvers() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let klp = try write(symbols, "symbols.klp", in: directory)
         let sv = try write(symvers, "Module.symvers", in: directory)
@@ -89,7 +90,7 @@ struct DatabaseLoadTests {
 
     @Test(arguments: symversErrors)
     func symversErrorsNameFileAndLine(_ text: String, _ line: Int, _ fragment: String) throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let klp = try write(symbols, "symbols.klp", in: directory)
         let sv = try write(text, "Module.symvers", in: directory)
@@ -121,7 +122,7 @@ struct DatabaseLoadTests {
     }
 
     @Test func loadFromPathMatchesParse() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let bytes = SyntheticSymbolList.make(.init(vmlinuxSymbols: 2_000, modules: 20, symbolsPerModule: 60, ordered: true))
         let path = directory.appendingPathComponent("symbols.klp").path

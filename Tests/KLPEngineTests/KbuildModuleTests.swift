@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
@@ -7,14 +8,15 @@ import Testing
     static func headersDirectory() throws -> String {
         let dirs = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/src")) ?? []
         guard let d = dirs.filter({ $0.hasPrefix("linux-headers-") && $0.hasSuffix("-amd64") }).sorted().last else {
-            throw ShellError(message: "no /usr/src/linux-headers-*-amd64: install linux-headers-amd64 (.ci/run does)")
+            throw ToolError(
+                tool: "make", problem: "no /usr/src/linux-headers-*-amd64: install linux-headers-amd64 (.ci/run does)")
         }
         return "/usr/src/\(d)"
     }
 
     /// Builds a two-file module with the same static name in both files; returns the .ko path.
     static func buildModule() throws -> String {
-        let dir = try Shell.temporaryDirectory("kbuild")
+        let dir = try TemporaryDirectory.make("kbuild")
         try """
         obj-m += rt_mod.o
         rt_mod-y := rt_a.o rt_b.o
@@ -35,7 +37,7 @@ import Testing
         const char *rt_get_b(void) { return homonym; }
         EXPORT_SYMBOL(rt_get_b);
         """.write(toFile: "\(dir)/rt_b.c", atomically: true, encoding: .utf8)
-        try Shell.check("make", ["-C", try headersDirectory(), "M=\(dir)", "modules"], cwd: dir)
+        try Tool.check("make", ["-C", try headersDirectory(), "M=\(dir)", "modules"], cwd: dir)
         return "\(dir)/rt_mod.ko"
     }
 
@@ -45,8 +47,8 @@ import Testing
         let out = ko + ".rt"
         try FileIO.writeAtomically(try ELFWriter.bytes(of: object), to: out)
         #expect(try ELFRoundTripTests.normalizedReadelf(ko) == ELFRoundTripTests.normalizedReadelf(out))
-        let a = try Shell.check("objdump", ["-s", ko]).split(separator: "\n").dropFirst(2)
-        let b = try Shell.check("objdump", ["-s", out]).split(separator: "\n").dropFirst(2)
+        let a = try Tool.check("objdump", ["-s", ko]).split(separator: "\n").dropFirst(2)
+        let b = try Tool.check("objdump", ["-s", out]).split(separator: "\n").dropFirst(2)
         #expect(Array(a) == Array(b))
         // The module's own homonyms are both there, in link order (a before b).
         let homonyms = object.symbols.filter { $0.name == "homonym" }
@@ -55,7 +57,7 @@ import Testing
 
     /// Without a database, `check` still knows the exports a kbuild module uses: modpost lists them in __versions.
     @Test func checkFindsNonExportedUndefinedSymbolsThroughVersions() throws {
-        let dir = try Shell.temporaryDirectory("kbuild-unconv")
+        let dir = try TemporaryDirectory.make("kbuild-unconv")
         try "obj-m += unconv.o\n".write(toFile: "\(dir)/Makefile", atomically: true, encoding: .utf8)
         try """
         #include <linux/module.h>
@@ -64,7 +66,7 @@ import Testing
         MODULE_LICENSE("GPL");
         MODULE_INFO(livepatch, "Y");
         """.write(toFile: "\(dir)/unconv.c", atomically: true, encoding: .utf8)
-        try Shell.check("make", ["-C", try Self.headersDirectory(), "M=\(dir)", "KBUILD_MODPOST_WARN=1", "modules"], cwd: dir)
+        try Tool.check("make", ["-C", try Self.headersDirectory(), "M=\(dir)", "KBUILD_MODPOST_WARN=1", "modules"], cwd: dir)
         let object = try ELFObject.read(path: "\(dir)/unconv.ko")
         let versioned = try #require(LivepatchChecker.versionedNames(object))
         #expect(versioned.contains("_printk"))

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -42,7 +43,7 @@ struct SyntheticLivepatchTests {
     @Test func readelfAcceptsTheObjectAndItsConversion() throws {
         let db = try Self.database()
         let (object, summary) = SyntheticLivepatch.make(Self.shape, database: db)
-        let folder = try Shell.temporaryDirectory("synthetic-lp")
+        let folder = try TemporaryDirectory.make("synthetic-lp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let input = folder + "/lp.ko"
         try FileIO.writeAtomically(try ELFWriter.bytes(of: object), to: input)
@@ -55,7 +56,7 @@ struct SyntheticLivepatchTests {
 
         for path in [input, output] {
             for arguments in [["-a", "-W", path], ["--debug-dump=info", path]] {
-                let result = try Shell.run("readelf", arguments)
+                let result = try Tool.run("readelf", arguments)
                 #expect(result.status == 0)
                 #expect(result.stderr.isEmpty, "readelf \(arguments.joined(separator: " ")): \(result.stderr)")
             }
@@ -64,7 +65,7 @@ struct SyntheticLivepatchTests {
         let klpSymbols = convertedObject.symbols.filter { $0.section == .livepatch }
         #expect(klpSymbols.count == summary.undefinedSymbols - summary.exported)
         #expect(!convertedObject.sections.contains { $0.name.hasPrefix(KLPNames.annotationPrefix) })
-        let info = try Shell.check("readelf", ["--debug-dump=info", output])
+        let info = try Tool.check("readelf", ["--debug-dump=info", output])
         #expect(info.contains("DW_TAG_subprogram"))
     }
 }

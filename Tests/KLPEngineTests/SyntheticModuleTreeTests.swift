@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -19,7 +20,7 @@ struct SyntheticModuleTreeTests {
         #expect(files.count == 7)
         #expect(files[0].path == "System.map")
 
-        let folder = try Shell.temporaryDirectory("synthetic-tree")
+        let folder = try TemporaryDirectory.make("synthetic-tree")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for file in files {
             let path = folder + "/" + file.path
@@ -28,7 +29,7 @@ struct SyntheticModuleTreeTests {
             try Data(file.bytes).write(to: URL(fileURLWithPath: path))
         }
         let module = folder + "/" + files[1].path
-        let readelf = try Shell.run("readelf", ["-a", "-W", module])
+        let readelf = try Tool.run("readelf", ["-a", "-W", module])
         #expect(readelf.status == 0)
         #expect(readelf.stderr.isEmpty, "\(readelf.stderr)")
 

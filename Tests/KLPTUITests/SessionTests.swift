@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 @testable import KLPTUI
 
@@ -9,7 +10,7 @@ import Testing
     /// Picks both ambiguous symbols with the keyboard, writes the output, and checks it is byte for byte what the
     /// engine (and so the CLI) produces for the same choices; saves the choices and reloads them.
     @Test func keyboardSessionWritesWhatTheEngineWrites() throws {
-        let dir = try Spawn.temporaryDirectory("session")
+        let dir = try TemporaryDirectory.make("session")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = "\(dir)/out.ko"
         let workspace = try TUIFixtures.complete(in: dir, output: out)
@@ -37,8 +38,8 @@ import Testing
         #expect(try ChoicesFile.load(path: "\(dir)/picked.choices") == expectedChoices)
 
         // The CLI, given the same choices, writes the same bytes.
-        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("klp-convert").path
-        try Spawn.check(cli, ["convert", "\(TUIFixtures.examples)/symbols.klp", workspace.object.path, "\(dir)/cli.ko",
+        let cli = BuiltProducts.klpConvert
+        try Tool.check(cli, ["convert", "\(TUIFixtures.examples)/symbols.klp", workspace.object.path, "\(dir)/cli.ko",
                               "--choose", "init_once=vmlinux,3", "--choose", "s_start=vmlinux,2"])
         #expect(try FileIO.readAll(path: "\(dir)/cli.ko") == expected)
 
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func writingAsksBeforeOverwriting() throws {
-        let dir = try Spawn.temporaryDirectory("overwrite")
+        let dir = try TemporaryDirectory.make("overwrite")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = "\(dir)/out.ko"
         try "keep me".write(toFile: out, atomically: true, encoding: .utf8)

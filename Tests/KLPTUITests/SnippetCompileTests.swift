@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 @testable import KLPTUI
 
@@ -8,7 +9,7 @@ import Testing
 
 @Suite struct SnippetCompileTests {
     @Test func snippetCompilesAndEncodesTheChoices() throws {
-        let dir = try Spawn.temporaryDirectory("snippet")
+        let dir = try TemporaryDirectory.make("snippet")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let workspace = try TUIFixtures.example()
         let choices = ["init_once": SymbolTarget(object: "nfs", position: 0), "s_start": SymbolTarget(object: "vmlinux", position: 3)]
@@ -26,7 +27,7 @@ import Testing
             \(snippet)
             """
         try source.write(toFile: "\(dir)/annot.c", atomically: true, encoding: .utf8)
-        try Spawn.check("gcc", ["-c", "-Wall", "-Werror", "-I", TUIFixtures.examples, "-o", "\(dir)/annot.o", "\(dir)/annot.c"])
+        try Tool.check("gcc", ["-c", "-Wall", "-Werror", "-I", TUIFixtures.examples, "-o", "\(dir)/annot.o", "\(dir)/annot.c"])
 
         let object = try ELFObject.read(path: "\(dir)/annot.o")
         let found = Set(Converter(database: workspace.database).plan(object).annotations.map { "\($0.object).\($0.symbol),\($0.position)" })

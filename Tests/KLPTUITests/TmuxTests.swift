@@ -1,19 +1,18 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 // The real binary in a real terminal: a private tmux server drives `klp-convert tui` (bundled example),
 // picks a candidate, resizes the window, quits through the unsaved-choices question, and checks the snippet
-// printed on exit and the exit status. tmux is started with posix_spawn (see Support/Spawn.swift).
+// printed on exit and the exit status. tmux is started with posix_spawn (KLPTestSupport.ChildProcess).
 
 @Suite(.serialized) struct TmuxTests {
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("klp-convert").path
-    }
+    static var binary: String { BuiltProducts.klpConvert }
 
     struct Tmux {
         let socket = "klp-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func run(_ args: [String]) throws -> String {
-            try Spawn.check("tmux", ["-L", socket, "-f", "/dev/null"] + args)
+            try Tool.check("tmux", ["-L", socket, "-f", "/dev/null"] + args)
         }
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", "s"]) }
         func keys(_ keys: String...) throws { _ = try run(["send-keys", "-t", "s"] + keys) }
@@ -28,14 +27,17 @@ import Testing
                 if done(last) { return last }
                 usleep(100_000)
             }
-            throw SpawnError(message: "waited in vain for \(what); the pane shows:\n\(last)")
+            throw ToolError(tool: "tmux", problem: "waited in vain for \(what); the pane shows:\n\(last)")
         }
-        func kill() { _ = try? Spawn.run("tmux", ["-L", socket, "-f", "/dev/null", "kill-server"]) }
+        /// Cleanup: the server may already be gone with its last pane.
+        func kill() {
+            _ = try? Tool.run("tmux", ["-L", socket, "-f", "/dev/null", "kill-server"])  // check-tests: allow
+        }
     }
 
     @Test func pickResizeAndQuitInTmux() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build klp-convert first (swift build)")
-        let dir = try Spawn.temporaryDirectory("tmux")
+        let dir = try TemporaryDirectory.make("tmux")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tmux = Tmux()
         defer { tmux.kill() }
@@ -71,7 +73,7 @@ import Testing
     }
 
     @Test func ctrlCRestoresTheTerminalAndReportsUnsavedChoices() throws {
-        let dir = try Spawn.temporaryDirectory("tmux-int")
+        let dir = try TemporaryDirectory.make("tmux-int")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tmux = Tmux()
         defer { tmux.kill() }

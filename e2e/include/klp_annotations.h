@@ -10,6 +10,10 @@
  *     symbol names the annotated symbol.
  * klp-convert consumes both sections and removes them from the module it writes.
  *
+ * Why this is not examples/klp_macros.h (the project's header for plain gcc builds): a kbuild module gets the
+ * kernel's types and attributes (u64/u32, __packed, __section, static_assert from <linux/build_bug.h>) and
+ * MODULE_INFO from <linux/module.h>; the record layout and section names are the same in both.
+ *
  * Usage (positions count from 1 in the object's kallsyms order; 0 means "the only one in that object"):
  *
  *   extern void init_once(void *foo);

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 
 /// The architectures the fixtures exist for, with what a test needs to know to check an object
 /// of that architecture through readelf.
@@ -95,7 +96,7 @@ final class FixtureBuilder: @unchecked Sendable {
     static let shared = FixtureBuilder()
 
     private let lock = NSLock()
-    private var built: Result<URL, FixtureToolError>?
+    private var built: Result<URL, ToolError>?
 
     /// Directory holding every `FixtureObject` for `arch`.
     func directory(for arch: FixtureArch) throws -> URL {
@@ -104,7 +105,7 @@ final class FixtureBuilder: @unchecked Sendable {
             for object in FixtureObject.allCases {
                 let path = directory.appendingPathComponent(object.rawValue).path
                 guard FileManager.default.fileExists(atPath: path) else {
-                    throw FixtureToolError(
+                    throw ToolError(
                         tool: "fixtures", arguments: [arch.rawValue],
                         problem: "committed object \(path) is missing; rebuild with "
                             + "scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross")
@@ -115,7 +116,7 @@ final class FixtureBuilder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let built { return try built.get() }
-        let result = Result { () throws(FixtureToolError) -> URL in try buildHostObjects() }
+        let result = Result { () throws(ToolError) -> URL in try buildHostObjects() }
         built = result
         return try result.get()
     }
@@ -139,12 +140,12 @@ final class FixtureBuilder: @unchecked Sendable {
         }
     }
 
-    private func buildHostObjects() throws(FixtureToolError) -> URL {
-        for tool in ["gcc", "ld", "bash"] where FixtureTool.find(tool) == nil {
-            throw FixtureToolError(
+    private func buildHostObjects() throws(ToolError) -> URL {
+        for tool in ["gcc", "ld", "bash"] where Tool.find(tool) == nil {
+            throw ToolError(
                 tool: tool, arguments: [],
                 problem: "not found on PATH: the x86_64 fixtures are compiled at test time; install "
-                    + "\(FixtureTool.packages[tool] ?? tool)")
+                    + "\(Tool.packages[tool] ?? tool)")
         }
         removeStaleBuilds()
         let output = FileManager.default.temporaryDirectory
@@ -152,11 +153,11 @@ final class FixtureBuilder: @unchecked Sendable {
         try? FileManager.default.removeItem(at: output)
         let arguments = [FixturePaths.buildScript.path, "--arch", "x86_64", output.path]
         do {
-            _ = try FixtureTool.check("bash", arguments)
-        } catch let error as FixtureToolError {
+            _ = try ChildProcess.check("bash", arguments)
+        } catch let error as ToolError {
             throw error
         } catch {
-            throw FixtureToolError(tool: "bash", arguments: arguments, problem: "\(error)")
+            throw ToolError(tool: "bash", arguments: arguments, problem: "\(error)")
         }
         return output
     }

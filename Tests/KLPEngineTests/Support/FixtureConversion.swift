@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 
 /// Runs the engine on a fixture object and hands back the plan plus binutils' view of input and
 /// output, so a test can compare the two dumps relocation by relocation.
@@ -7,9 +8,9 @@ struct FixtureConversion {
     let arch: FixtureArch
     let object: FixtureObject
     let plan: ConversionPlan
-    let input: ReadelfDump
+    let input: Readelf
     /// nil when the plan has errors (the engine then writes nothing).
-    let output: ReadelfDump?
+    let output: Readelf?
     /// The written output, when asked to keep it (the caller then removes its directory).
     let outputURL: URL?
     /// Hex dumps of every section with contents, by name (`readelf -x`), of input and output.
@@ -27,8 +28,8 @@ struct FixtureConversion {
         let db = try SymbolDatabase.load(path: database.path)
         let elf = try ELFObject.read(path: inputURL.path)
         let (plan, converted) = Converter(database: db, options: options).convert(elf)
-        let input = try FixtureReadelf.dump(inputURL)
-        let inputContents = try FixtureReadelf.sectionContentsByName(inputURL, sectionCount: input.sections.count)
+        let input = try Readelf(inputURL)
+        let inputContents = try Readelf.sectionContentsByName(inputURL, sectionCount: input.sections.count)
         guard let converted else {
             return FixtureConversion(
                 arch: arch, object: object, plan: plan, input: input, output: nil, outputURL: nil,
@@ -37,21 +38,21 @@ struct FixtureConversion {
         let outputURL = try temporaryOutput(for: object, arch: arch)
         defer { if !keepOutput { removeOutputDirectory(outputURL) } }
         try FileIO.writeAtomically(try ELFWriter.bytes(of: converted), to: outputURL.path)
-        let output = try FixtureReadelf.dump(outputURL)
-        let outputContents = try FixtureReadelf.sectionContentsByName(outputURL, sectionCount: output.sections.count)
+        let output = try Readelf(outputURL)
+        let outputContents = try Readelf.sectionContentsByName(outputURL, sectionCount: output.sections.count)
         return FixtureConversion(
             arch: arch, object: object, plan: plan, input: input, output: output,
             outputURL: keepOutput ? outputURL : nil, inputContents: inputContents, outputContents: outputContents)
     }
 
     /// Converts an already converted file again (idempotence).
-    static func rerun(_ url: URL, database: URL = FixturePaths.orderedDatabase) throws -> (ConversionPlan, ReadelfDump?) {
+    static func rerun(_ url: URL, database: URL = FixturePaths.orderedDatabase) throws -> (ConversionPlan, Readelf?) {
         let db = try SymbolDatabase.load(path: database.path)
         let (plan, converted) = Converter(database: db).convert(try ELFObject.read(path: url.path))
         guard let converted else { return (plan, nil) }
         let again = url.deletingLastPathComponent().appendingPathComponent("again-" + url.lastPathComponent)
         try FileIO.writeAtomically(try ELFWriter.bytes(of: converted), to: again.path)
-        return (plan, try FixtureReadelf.dump(again))
+        return (plan, try Readelf(again))
     }
 
     /// Removes the temporary directory holding a kept output.
@@ -60,9 +61,7 @@ struct FixtureConversion {
     }
 
     private static func temporaryOutput(for object: FixtureObject, arch: FixtureArch) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("klp-crossarch-\(arch.rawValue)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("conversion-\(arch.rawValue)"))
         return directory.appendingPathComponent(object.rawValue.replacingOccurrences(of: ".o", with: ".ko"))
     }
 }
@@ -75,7 +74,7 @@ struct RelocationRow: Equatable, CustomStringConvertible {
     var symbol: String?
     var addend: Int64?
 
-    init(_ relocation: ReadelfDump.Relocation, symbol: String? = nil) {
+    init(_ relocation: Readelf.Relocation, symbol: String? = nil) {
         offset = relocation.offset
         type = relocation.type
         self.symbol = symbol ?? relocation.symbolName
@@ -87,7 +86,7 @@ struct RelocationRow: Equatable, CustomStringConvertible {
     }
 }
 
-extension ReadelfDump {
+extension Readelf {
     /// Name of the section at `index`, or nil.
     func sectionName(at index: Int) -> String? {
         sections.first { $0.index == index }?.name
@@ -124,7 +123,7 @@ struct ExpectedRelocations {
         }
     }
 
-    init(input: ReadelfDump, targets: [String: Target], annotationSymbols: Set<String>) {
+    init(input: Readelf, targets: [String: Target], annotationSymbols: Set<String>) {
         for name in input.relocationSectionOrder where !name.hasPrefix(".rela.klp.module_relocs.") {
             guard let base = input.baseSectionName(ofRelocationSection: name) else { continue }
             bySection[name] = bySection[name] ?? []

@@ -1,4 +1,5 @@
 import Foundation
+import KLPEngine
 
 /// A minimal, independent reading of the fixture symbols.klp files, used only to check that the
 /// fixtures agree with each other (the engine has its own, complete parser).
@@ -28,7 +29,8 @@ enum FixtureDatabaseText {
         var file = ""
         for (offset, line) in lines.enumerated().dropFirst() {
             if line.hasPrefix("*") {
-                object = String(line.dropFirst()).replacingOccurrences(of: "-", with: "_")
+                // kbuild's module-name rule ('-' in a file name is '_' in the module name) is the engine's.
+                object = KLPNames.normalizeObject(String(line.dropFirst()))
                 file = ""
                 blocks[object ?? "", default: []] = blocks[object ?? ""] ?? []
             } else if line.hasPrefix("-") {

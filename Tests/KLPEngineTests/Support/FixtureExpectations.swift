@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// What the fixture livepatches must become, and the checks every successful conversion of a
@@ -40,7 +41,7 @@ enum FixtureExpectations {
     static func checkConversion(
         _ conversion: FixtureConversion, targets: [String: Target], annotationSymbols: Set<String>,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> ReadelfDump {
+    ) throws -> Readelf {
         let arch = conversion.arch
         let label = "\(arch) \(conversion.object.rawValue)"
         #expect(!conversion.plan.hasErrors, "\(label): \(conversion.plan.diagnostics.errors)", sourceLocation: sourceLocation)

@@ -6,32 +6,8 @@
 #ifndef KLP_TEST_H
 #define KLP_TEST_H
 
-/*
- * One annotation record: 12 bytes on every architecture.  The union forces the pointer field to
- * 8 bytes on 32-bit targets (ppc32), so a 64-bit host reads the same layout; sympos is stored in
- * the target's byte order.
- */
-struct klp_module_reloc {
-	union {
-		void *sym;
-		unsigned long long sym64;
-	};
-	unsigned int sympos;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct klp_module_reloc) == 12, "klp_module_reloc must be 12 bytes");
-
-#define KLP_MODULE_RELOC(obj) \
-	struct klp_module_reloc __attribute__((section(".klp.module_relocs." #obj), aligned(4)))
-
-#define KLP_SYMPOS(symbol, pos) { { .sym = (void *)&symbol }, pos }
-
-/* MODULE_INFO(livepatch, "Y"): a NUL-terminated "livepatch=Y" string in .modinfo. */
-#define KLP_CONCAT_(a, b) a##b
-#define KLP_CONCAT(a, b) KLP_CONCAT_(a, b)
-#define MODULE_INFO(tag, info) \
-	static const char KLP_CONCAT(__UNIQUE_ID_##tag, __LINE__)[] \
-	__attribute__((section(".modinfo"), used, aligned(1))) = #tag "=" info
+/* struct klp_module_reloc, KLP_MODULE_RELOC, KLP_SYMPOS, MODULE_INFO: the project's one annotation header. */
+#include "../../../../examples/klp_macros.h"
 
 #define EXPORT_MARKER(sym) \
 	const char __export_symbol_##sym __attribute__((section(".export_symbol"), used)) = 0

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -6,7 +7,7 @@ import Testing
 /// The builder reads modules of every architecture the project supports (ELF32/ELF64, both byte orders): the
 /// target-module fixture's symbol list equals the kernel rule applied to readelf's view, and its homonyms keep
 /// their link-order positions and source files.
-@Suite struct DatabaseBuilderCrossArchTests {
+@Suite struct DatabaseBuilderArchitecturesTests {
     @Test(arguments: FixtureArch.allCases)
     func targetModuleMatchesReadelf(arch: FixtureArch) throws {
         let path = try FixtureBuilder.shared.object(.targetModule, arch: arch).path

@@ -1,11 +1,12 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 /// The readelf parser the cross-architecture tests rely on, on the line shapes GNU readelf 2.40
 /// prints for ELF64 and ELF32, SHN_LIVEPATCH symbols, ppc64 local-entry notes and symbol-less
 /// relocations; and the message a missing tool gives.
 @Suite("Fixture readelf parser")
-struct CrossArchReadelfParserTests {
+struct ReadelfParserTests {
     static let sample = """
         ELF Header:
           Class:                             ELF64
@@ -42,7 +43,7 @@ struct CrossArchReadelfParserTests {
         """
 
     @Test func parsesEveryLineShape() throws {
-        let dump = try FixtureReadelf.parse(Self.sample, file: "sample")
+        let dump = try Readelf.parse(Self.sample, file: "sample")
         #expect(dump.header.elfClass == "ELF64")
         #expect(dump.header.machine == "IBM S/390")
         #expect(dump.sections.map(\.name) == ["", ".text", ".rela.text", ".klp.rela.vmlinux..text", ".symtab"])
@@ -69,17 +70,17 @@ struct CrossArchReadelfParserTests {
             Section Headers:
               [ 1] .text             PROGBITS        not-hex
             """
-        #expect(throws: ReadelfParseError.self) { try FixtureReadelf.parse(broken, file: "broken") }
+        #expect(throws: ReadelfParseError.self) { try Readelf.parse(broken, file: "broken") }
     }
 
     @Test func aMissingToolSaysWhatToInstall() {
         #expect {
-            try FixtureTool.require("powerpc-linux-gnu-gcc-that-does-not-exist")
+            try Tool.require("powerpc-linux-gnu-gcc-that-does-not-exist")
         } throws: { error in
             "\(error)".contains("not found on PATH")
         }
         #expect {
-            try FixtureTool.run("klp-fixture-no-such-tool", [])
+            try Tool.run("klp-fixture-no-such-tool", [])
         } throws: { error in
             "\(error)".contains("klp-fixture-no-such-tool: not found on PATH")
         }

@@ -4,7 +4,7 @@ import Testing
 
 /// Hostile symbols.klp and Module.symvers contents, in-process: every case is a DatabaseError naming the file and,
 /// for a problem of one line, the line; mutations of a good file never trap.
-@Suite struct HostileDatabaseTests {
+@Suite struct DatabaseCorruptInputTests {
     static func parse(_ text: String) -> Result<SymbolDatabase, DatabaseError> {
         parse(Array(text.utf8))
     }

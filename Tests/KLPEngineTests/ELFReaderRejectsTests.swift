@@ -5,7 +5,7 @@ import Testing
 
 /// A corruption corpus made from a real gcc-built livepatch object, read through the engine in-process: every
 /// case must end with an ELFError that names the file, the place and the problem (a trap would kill the run).
-@Suite struct HostileELFTests {
+@Suite struct ELFReaderRejectsTests {
     /// Reads `bytes` and requires an ELFError whose text contains `expected`.
     @discardableResult
     static func expectError(_ bytes: [UInt8], _ expected: String, place: String? = nil,
@@ -261,41 +261,82 @@ import Testing
         Self.expectError(p.bytes, "group signature symbol index 9999 is out of range")
     }
 
-    /// Fuzz findings whose fix lies outside the hostile branch's files (reported to the lead, patch in the report).
-    /// Named open-<target>-<what>.bin so scripts/fuzz.sh does not replay them; once fixed, drop "open-" and the entry.
-    static let openFindings: [String: String] = [:]
+    /// What each input the fuzzers once crashed on (Fixtures/regressions, named <fuzz target>-<what>.bin, replayed
+    /// by scripts/fuzz.sh too) must now do. A new regression file needs an entry here: the test fails without one.
+    enum RegressionOutcome: Equatable, CustomStringConvertible {
+        /// The pipeline rejects the object with an ELFError whose message contains this text.
+        case rejected(String)
+        /// The object reads, but the conversion plan has errors (no output).
+        case conversionFailed
+        /// The object converts, and the output reads back.
+        case converted
+        /// The symbol-table scanner (build-db) rejects the file with an ELFError containing this text.
+        case scanRejected(String)
 
-    /// Inputs the fuzzers once crashed on (Fixtures/regressions, named <fuzz target>-<what>.bin): each must now
-    /// end in an error or a clean conversion.
+        var description: String {
+            switch self {
+            case .rejected(let text): return "rejected: \(text)"
+            case .conversionFailed: return "conversion failed"
+            case .converted: return "converted"
+            case .scanRejected(let text): return "scan rejected: \(text)"
+            }
+        }
+    }
+
+    static let regressions: [String: RegressionOutcome] = [
+        "scanner-elf32-crash.bin": .scanRejected("symbol 2: name offset 256 is past the end of its string table"),
+        "elf-null-section-past-end.bin": .rejected("section [5]: contents (offset 116, size 196608) run past the end"),
+        "elf-empty-section-offset-past-end.bin":
+            .rejected("section [2]: offset 13835058055282164464 of an empty section"),
+        "convert-link-to-removed-section.bin": .converted,
+        "convert-link-to-removed-section-2.bin": .converted,
+        "convert-klp-section-uses-annotation-symbol.bin": .conversionFailed,
+        "convert-symbol-in-emptied-section.bin": .conversionFailed,
+        "convert-symbol-in-removed-relocation-section.bin": .conversionFailed,
+    ]
+
+    /// What one regression input does now, in the terms of RegressionOutcome.
+    static func outcome(of name: String, _ bytes: [UInt8], database: SymbolDatabase) -> String {
+        if name.hasPrefix("scanner-") {
+            do {
+                let scan = try bytes.withUnsafeBytes { raw throws(ELFError) in
+                    try SymbolTableScan(raw: raw, path: name)
+                }
+                return "scanned: \(scan)"
+            } catch {
+                return "scan rejected: \(error)"
+            }
+        }
+        switch Hostile.pipeline(bytes, path: name, database: database) {
+        case nil: return "converted"
+        case let error as ELFError: return "rejected: \(error)"
+        case is HostileConversionFailed: return "conversion failed"
+        case let error?: return "unexpected \(type(of: error)): \(error)"
+        }
+    }
+
     @Test func fuzzRegressionsStayFixed() throws {
         let database = try Hostile.database()
         let folder = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/regressions").path
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".bin") }.sorted()
-        #expect(names.count >= 3)
-        for name in names where name.hasPrefix("elf-") || name.hasPrefix("convert-") || name.hasPrefix("open-") {
-            let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
-            let e = Hostile.pipeline(bytes, path: name, database: database)
-            if let issue = Self.openFindings[name] {
-                withKnownIssue(Comment(rawValue: issue)) {
-                    #expect(e == nil || e is ELFError || e is HostileConversionFailed, "\(name): \(String(describing: e))")
-                }
-                continue
+        #expect(Set(names) == Set(Self.regressions.keys), "every regression input has an expected outcome")
+        for name in names {
+            let actual = Self.outcome(of: name, try FileIO.readAll(path: "\(folder)/\(name)"), database: database)
+            let expected = try #require(Self.regressions[name], "\(name): no expected outcome")
+            switch expected {
+            case .rejected(let text), .scanRejected(let text):
+                let prefix = expected.description.prefix { $0 != ":" } + ": "
+                #expect(actual.hasPrefix(prefix) && actual.contains(text),
+                        "\(name): expected \(expected), got \(actual)")
+            case .conversionFailed, .converted:
+                #expect(actual == expected.description, "\(name): expected \(expected), got \(actual)")
             }
-            #expect(e == nil || e is ELFError || e is HostileConversionFailed, "\(name): \(String(describing: e))")
-        }
-        for name in names where name.hasPrefix("scanner-") {
-            let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
-            _ = bytes.withUnsafeBytes { raw in try? SymbolTableScan(raw: raw, path: name) }
-        }
-        for name in names where name.hasPrefix("database-") {
-            let bytes = try FileIO.readAll(path: "\(folder)/\(name)")
-            _ = try? SymbolDatabase.parse(bytes: Array(bytes.dropFirst()), path: name)
         }
     }
 }
 
 /// Layouts no compiler makes, built field by field: names that overlap inside one long unterminated run.
-@Suite struct HostileELFLayoutTests {
+@Suite struct ELFRawLayoutTests {
     /// A 1 MB string table that is one run of 'a', and 40 000 symbols whose names start at different places
     /// in it: decoded naively, that is 40 GB of names from a 2 MB file.
     @Test func overlappingNamesCannotMultiplyMemory() throws {
@@ -307,7 +348,7 @@ import Testing
         let bytes = RawELF.make([strtab, symtab])
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            HostileELFTests.expectError(bytes, "string table")
+            ELFReaderRejectsTests.expectError(bytes, "string table")
         }
         #expect(elapsed < .seconds(10), "\(elapsed)")
         // The same names all at one offset are one name: that reads, quickly.
@@ -330,7 +371,7 @@ import Testing
 }
 
 /// Conversion time must grow linearly with the object, whatever its shape.
-@Suite struct HostileScalingTests {
+@Suite struct ELFScalingTests {
     /// `n` function sections, each with its own .rela section holding one relocation to a unique vmlinux
     /// symbol: conversion makes n klp relocation sections.
     static func manySections(_ n: Int) -> [UInt8] {
@@ -368,7 +409,7 @@ import Testing
 }
 
 /// The database builder's own reader (SymbolTableScan, for vmlinux and distribution modules) on the same layout.
-@Suite struct HostileScannerTests {
+@Suite struct SymbolTableScannerRejectsTests {
     /// 200 symbols named from different places of one 1 MB run without NUL would decode to 200 MB of names from a
     /// 1.2 MB file (40 000 such symbols: 40 GB). Like the editable reader, the scanner refuses past a budget.
     @Test func overlappingNamesStayWithinAMultipleOfTheFile() throws {

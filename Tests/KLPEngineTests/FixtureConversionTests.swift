@@ -1,5 +1,6 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// Converts the same livepatch fixtures made by x86_64 gcc and by Debian's ppc64le, ppc64 (big
@@ -8,7 +9,7 @@ import Testing
 /// with SHN_LIVEPATCH, each relocation moved with its offset, type and addend unchanged, section
 /// contents untouched, annotation records decoded in the target's byte order and record size.
 @Suite("Cross-architecture conversion")
-struct CrossArchTests {
+struct FixtureConversionTests {
     static let allArchs = FixtureArch.allCases
 
     typealias Target = ExpectedRelocations.Target
@@ -112,7 +113,7 @@ struct CrossArchTests {
             let base = try #require(output.sectionName(at: klp.info))
             let rows = output.rows(in: klp.name).filter { $0.type == "R_PPC64_REL24" }
             guard !rows.isEmpty else { continue }
-            let text = try FixtureReadelf.sectionBytes(url, section: base)
+            let text = try Readelf.sectionBytes(url, section: base)
             for row in rows {
                 guard let offset = Int(exactly: row.offset), offset <= text.count - 8 else {
                     Issue.record("\(klp.name) \(row): offset outside \(base)")

@@ -5,7 +5,7 @@ import Testing
 /// The engine's livepatch checker (the kernel loader's rules) on the converted objects of every
 /// architecture, and on the unconverted inputs it must reject.
 @Suite("Cross-architecture checker")
-struct CrossArchCheckerTests {
+struct LivepatchCheckerTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("converted livepatches pass the loader-rule checker; unconverted inputs do not", arguments: allArchs)

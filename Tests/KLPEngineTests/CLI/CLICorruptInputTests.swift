@@ -1,13 +1,14 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
 /// Corrupt inputs through the klp-convert binary, as kbuild runs it: a sample of the corpus (about 150 processes;
-/// the full corpus goes through the engine in HostileELFTests). Each case: exit 255, no signal, a message that
+/// the full corpus goes through the engine in ELFReaderRejectsTests). Each case: exit 255, no signal, a message that
 /// starts with the file, bounded time and memory, no output and no temporary file, the input untouched.
-@Suite struct HostileCLITests {
+@Suite struct CLICorruptInputTests {
     static func setUp() throws -> (dir: String, database: String, base: [UInt8]) {
-        let dir = try Shell.temporaryDirectory("hostile-cli")
+        let dir = try TemporaryDirectory.make("hostile-cli")
         let database = "\(dir)/symbols.klp"
         try Hostile.databaseText.write(toFile: database, atomically: true, encoding: .utf8)
         return (dir, database, try Hostile.baseObject())
@@ -110,7 +111,7 @@ import Testing
             #expect(r.signal == nil, "\(db): signal \(r.signal ?? 0)")
             #expect(r.exitStatus != nil && r.exitStatus != 0, "\(db): the object's symbols are missing, so list fails")
             #expect(r.seconds < 60, "\(db): \(r.seconds) s")
-            #expect(r.maxRSSKB < 1024 * 1024, "\(db): peak RSS \(r.maxRSSKB) KB")
+            #expect(r.peakResidentKB < 1024 * 1024, "\(db): peak RSS \(r.peakResidentKB) KB")
         }
         try FileManager.default.removeItem(atPath: longLine)
         try FileManager.default.removeItem(atPath: manyObjects)

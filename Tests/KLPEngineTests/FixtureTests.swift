@@ -1,16 +1,17 @@
 import Foundation
+import KLPTestSupport
 import Testing
 
 /// Checks the fixtures themselves (sources, committed cross objects, databases) through binutils,
 /// so a converter test failure can be trusted to be the converter's fault.
 @Suite("Fixtures")
-struct CrossArchFixtureTests {
+struct FixtureTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("every fixture object exists and readelf reads it as its architecture", arguments: allArchs)
     func objectsMatchArchitecture(arch: FixtureArch) throws {
         for object in FixtureObject.allCases {
-            let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(object, arch: arch))
+            let dump = try Readelf(try FixtureBuilder.shared.object(object, arch: arch))
             #expect(dump.header.elfClass == (arch.is64Bit ? "ELF64" : "ELF32"), "\(arch) \(object)")
             #expect(dump.header.data.hasSuffix(arch.isBigEndian ? "big endian" : "little endian"), "\(arch) \(object)")
             #expect(dump.header.machine == arch.readelfMachine, "\(arch) \(object)")
@@ -30,9 +31,10 @@ struct CrossArchFixtureTests {
             recorded[String(fields[1])] = String(fields[0])
         }
         let sources = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.sources.path).sorted()
-        let current = ["scripts/build-fixtures.sh"] + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
+        let current = ["scripts/build-fixtures.sh", "examples/klp_macros.h"]
+            + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
         let paths = current.map { FixturePaths.repositoryRoot.appendingPathComponent($0).path }
-        let hashes = try FixtureTool.check("sha256sum", paths).stdout.split(separator: "\n")
+        let hashes = try Tool.check("sha256sum", paths).split(separator: "\n")
             .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init) }
         #expect(hashes.count == current.count)
         let rebuild = "rebuild them: scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross "
@@ -47,7 +49,7 @@ struct CrossArchFixtureTests {
     func annotationRecords(arch: FixtureArch) throws {
         let url = try FixtureBuilder.shared.object(.livepatch2, arch: arch)
         let name = ".klp.module_relocs.test_klp_convert_mod"
-        let bytes = try FixtureReadelf.sectionBytes(url, section: name)
+        let bytes = try Readelf.sectionBytes(url, section: name)
         #expect(bytes.count == 3 * 12)
         let positions = stride(from: 0, to: bytes.count, by: 12).map { start -> UInt32 in
             let word = bytes[(start + 8)..<(start + 12)]
@@ -57,7 +59,7 @@ struct CrossArchFixtureTests {
         let two: UInt32 = arch.isBigEndian ? 2 : 0x0200_0000
         #expect(positions == [two, two, 0])
 
-        let dump = try FixtureReadelf.dump(url)
+        let dump = try Readelf(url)
         let relocations = dump.relocations(in: ".rela" + name)
         #expect(relocations.map(\.offset) == [0, 12, 24])
         #expect(relocations.allSatisfy { $0.type == arch.absolutePointerRelocation })
@@ -66,7 +68,7 @@ struct CrossArchFixtureTests {
 
     @Test("both units of livepatch.o annotate vmlinux in one joined section", arguments: allArchs)
     func joinedAnnotations(arch: FixtureArch) throws {
-        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.livepatch, arch: arch))
+        let dump = try Readelf(try FixtureBuilder.shared.object(.livepatch, arch: arch))
         let section = try #require(dump.section(named: ".klp.module_relocs.vmlinux"))
         #expect(section.size == 36)
         let names = dump.relocations(in: ".rela.klp.module_relocs.vmlinux").map(\.symbolName)
@@ -79,7 +81,7 @@ struct CrossArchFixtureTests {
     @Test("livepatch.o references unresolved symbols from text, data, read-only data and __jump_table",
           arguments: allArchs)
     func referenceSections(arch: FixtureArch) throws {
-        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.livepatch, arch: arch))
+        let dump = try Readelf(try FixtureBuilder.shared.object(.livepatch, arch: arch))
         func referrers(_ symbol: String) -> Set<String> {
             Set(dump.relocations.filter { $0.value.contains { $0.symbolName == symbol } }.map(\.key))
         }
@@ -102,7 +104,7 @@ struct CrossArchFixtureTests {
     @Test("ppc64 objects have a .rela.toc that refers to undefined targets; ELFv2 (ppc64le) uses .TOC.",
           arguments: [FixtureArch.ppc64le, .ppc64])
     func ppc64Toc(arch: FixtureArch) throws {
-        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.livepatch, arch: arch))
+        let dump = try Readelf(try FixtureBuilder.shared.object(.livepatch, arch: arch))
         if arch == .ppc64le {
             #expect(dump.symbols(named: ".TOC.").first?.sectionIndex == "UND")
             #expect(dump.relocations.values.joined().contains { $0.symbolName == ".TOC." })
@@ -120,7 +122,7 @@ struct CrossArchFixtureTests {
 
     @Test("the ordered database lists the module's homonyms in its symtab order", arguments: allArchs)
     func orderedDatabaseMatchesModule(arch: FixtureArch) throws {
-        let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(.targetModule, arch: arch))
+        let dump = try Readelf(try FixtureBuilder.shared.object(.targetModule, arch: arch))
         // (file, name) of the module's defined, named symbols in symtab order.
         var file = ""
         var fromSymtab: [String: [String]] = [:]
@@ -148,7 +150,7 @@ struct CrossArchFixtureTests {
     @Test("the name-sorted database's module block is what nm prints for the x86_64 module")
     func sortedDatabaseMatchesNm() throws {
         let module = try FixtureBuilder.shared.object(.targetModule)
-        let nm = try FixtureTool.check("nm", ["-f", "posix", module.path])
+        let nm = try ChildProcess.check("nm", ["-f", "posix", module.path])
         let names = nm.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         let blocks = try FixtureDatabaseText.load(FixturePaths.sortedDatabase)
         #expect(blocks["test_klp_convert_mod"]?.map(\.name) == names)
@@ -167,7 +169,7 @@ struct CrossArchFixtureTests {
         }
         let all = Set(ordered.values.joined().map(\.name))
         for object in [FixtureObject.livepatch, .livepatch2, .noop] {
-            let dump = try FixtureReadelf.dump(try FixtureBuilder.shared.object(object, arch: arch))
+            let dump = try Readelf(try FixtureBuilder.shared.object(object, arch: arch))
             for symbol in dump.symbols where symbol.sectionIndex == "UND" && !symbol.name.isEmpty {
                 guard symbol.name != ".TOC." else { continue }
                 #expect(all.contains(symbol.name), "\(arch) \(object): \(symbol.name) missing from the database")

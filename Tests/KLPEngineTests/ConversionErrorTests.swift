@@ -5,7 +5,7 @@ import Testing
 /// The error fixtures on every architecture: each is rejected, every problem is named, nothing is
 /// written.
 @Suite("Cross-architecture conversion errors")
-struct CrossArchErrorTests {
+struct ConversionErrorTests {
     static let allArchs = FixtureArch.allCases
 
     /// (fixture, the words every error of that fixture must together mention)

@@ -1,32 +1,31 @@
 import Foundation
 import KLPEngine
+import KLPTestSupport
 import Testing
 
 /// The engine's reader and writer on real objects of every architecture.
 @Suite("Cross-architecture ELF reading and positions")
-struct CrossArchELFTests {
+struct ELFFixtureRoundTripTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("every fixture object read and written back unchanged looks the same to readelf", arguments: allArchs)
     func roundTrip(arch: FixtureArch) throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("klp-roundtrip-\(arch.rawValue)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = URL(fileURLWithPath: try TemporaryDirectory.make("roundtrip-\(arch.rawValue)"))
+        defer { TemporaryDirectory.remove(directory.path) }
         for object in FixtureObject.allCases {
             let input = try FixtureBuilder.shared.object(object, arch: arch)
             let copy = directory.appendingPathComponent(object.rawValue)
             try FileIO.writeAtomically(try ELFWriter.bytes(of: try ELFObject.read(path: input.path)), to: copy.path)
-            let before = try FixtureReadelf.dump(input)
-            let after = try FixtureReadelf.dump(copy)
+            let before = try Readelf(input)
+            let after = try Readelf(copy)
             let label = "\(arch) \(object.rawValue)"
             #expect(after.header == before.header, "\(label)")
             #expect(after.sections == before.sections, "\(label)")
             #expect(after.symbols == before.symbols, "\(label)")
             #expect(after.relocations == before.relocations, "\(label)")
             #expect(after.problems.isEmpty, "\(label): \(after.problems)")
-            let contentsBefore = try FixtureReadelf.allSectionContents(input, sectionCount: before.sections.count)
-            let contentsAfter = try FixtureReadelf.allSectionContents(copy, sectionCount: after.sections.count)
+            let contentsBefore = try Readelf.allSectionContents(input, sectionCount: before.sections.count)
+            let contentsAfter = try Readelf.allSectionContents(copy, sectionCount: after.sections.count)
             #expect(contentsAfter == contentsBefore, "\(label): section contents differ")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLPEngine
+import KLPTestSupport
 
 /// The one exit-status rule (README "Exit status"), through the binary: every command's errors, usage errors
 /// included, exit 255; usage messages keep their line breaks.
@@ -17,7 +18,7 @@ import Testing
         ["tui", "symbols.klp"],
     ])
     func usageErrorsExit255WithRealLineBreaks(arguments: [String]) throws {
-        let r = try Shell.run(CLITests.binary, arguments)
+        let r = try Tool.run(BuiltProducts.klpConvert, arguments)
         #expect(r.status == 255, "\(arguments): exit \(r.status): \(r.stderr)")
         #expect(r.stderr.hasPrefix("klp-convert: "), "\(r.stderr)")
         #expect(!r.stderr.contains("\\n"), "literal backslash-n in: \(r.stderr)")
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func everyCommandFailsWith255OnAnUnreadableInput() throws {
-        let dir = try Shell.temporaryDirectory("exit")
+        let dir = try TemporaryDirectory.make("exit")
         let missing = "\(dir)/missing"
         let cases: [[String]] = [
             [missing, missing, "\(dir)/out.ko"],
@@ -37,7 +38,7 @@ import Testing
             ["tui", missing, missing],
         ]
         for arguments in cases {
-            let r = try Shell.run(CLITests.binary, arguments)
+            let r = try Tool.run(BuiltProducts.klpConvert, arguments)
             #expect(r.status == 255, "\(arguments): exit \(r.status): \(r.stderr)")
             #expect(r.stderr.contains(missing), "\(arguments): the message names the file: \(r.stderr)")
         }

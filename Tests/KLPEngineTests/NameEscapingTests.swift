@@ -1,11 +1,12 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
 /// Names chosen to escape: into the generated C (quotes, backslashes, newlines, comment ends, trigraphs,
 /// keywords, colliding identifiers, object names that are not identifiers) and onto the terminal (escape
 /// sequences, C1 controls, bidirectional overrides) through every text the CLI prints.
-@Suite struct HostileNameTests {
+@Suite struct NameEscapingTests {
     static let evil = "evil\u{1b}]0;owned\u{07}\u{1b}[2J\u{9b}31m\u{202e}txt"
 
     @Test func terminalSafeEscapesControlsAndOverrides() {
@@ -30,26 +31,27 @@ import Testing
         #expect(!source.contains("KLP_MODULE_RELOC(klp_sym_"), "an object was renamed")
         #expect(source.contains("refused: object name"))
         // Every declared or named symbol must compile; refused ones are comments.
-        let dir = try Shell.temporaryDirectory("snippet")
+        let dir = try TemporaryDirectory.make("snippet")
         let declarations = ["ok_name", "klp_sym_a_b", "p9_client_rpc", "x"].map { "extern char \($0)[];" }.joined(separator: "\n")
-        try (CObject.klpHeader + "\n" + declarations + "\n" + source + "\n")
+        try (CObject.includeLine + "\n" + declarations + "\n" + source + "\n")
             .write(toFile: "\(dir)/s.c", atomically: true, encoding: .utf8)
-        try Shell.check("gcc", ["-c", "-Wall", "-Werror", "-std=gnu11", "s.c", "-o", "s.o"], cwd: dir)
-        try Shell.check("gcc", ["-c", "-Wall", "-Werror", "-std=c11", "-trigraphs", "-Wno-trigraphs", "s.c", "-o", "t.o"], cwd: dir)
+        let warnings = ["-Wall", "-Werror", CObject.includeFlag]
+        try Tool.check("gcc", ["-c", "-std=gnu11"] + warnings + ["s.c", "-o", "s.o"], cwd: dir)
+        try Tool.check("gcc", ["-c", "-std=c11", "-trigraphs", "-Wno-trigraphs"] + warnings + ["s.c", "-o", "t.o"], cwd: dir)
         let elf = try Readelf("\(dir)/s.o")
         // vmlinux: ok_name, int, a.b, foo.isra.0 and klp_sym_a_b; the others are refused (gas would read
         // a-b or end*/comment as expressions).
-        let vmlinux = try #require(elf.section(".klp.module_relocs.vmlinux"))
+        let vmlinux = try #require(elf.section(named: ".klp.module_relocs.vmlinux"))
         #expect(vmlinux.size == 12 * 5, "\(source)")
         #expect(source.components(separatedBy: "refused: symbol name").count - 1 == 12, "\(source)")
-        #expect(elf.section(".klp.module_relocs.9pnet")?.size == 12)
+        #expect(elf.section(named: ".klp.module_relocs.9pnet")?.size == 12)
         let undefined = Set(elf.symbols.filter { $0.ndx == "UND" }.map(\.name))
         #expect(undefined.isSuperset(of: ["int", "a.b", "foo.isra.0", "klp_sym_a_b", "ok_name"]), "\(undefined)")
     }
 
     /// An object and a database whose names carry escape sequences, through list, explain, snippet and convert.
     @Test func cliOutputNeverCarriesRawControlCharacters() throws {
-        let dir = try Shell.temporaryDirectory("hostile-names")
+        let dir = try TemporaryDirectory.make("hostile-names")
         var object = try ELFObject(bytes: try Hostile.baseObject(), path: "lp.ko")
         let target = try #require(object.symbols.first { $0.name == "printk" })
         object.updateSymbol(target.id) { $0.name = Self.evil }

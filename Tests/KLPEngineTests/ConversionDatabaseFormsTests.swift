@@ -5,7 +5,7 @@ import Testing
 /// The same conversions against the name-sorted upstream 0.1 database and with module exports
 /// converted, on every architecture.
 @Suite("Cross-architecture conversion: database forms and options")
-struct CrossArchDatabaseTests {
+struct ConversionDatabaseFormsTests {
     static let allArchs = FixtureArch.allCases
 
     @Test("name-sorted 0.1 database: same output, annotated homonym positions only validated",

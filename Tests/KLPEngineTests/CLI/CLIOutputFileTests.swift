@@ -1,13 +1,14 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
 /// Nothing lost: the output is written through a temporary file in its folder and renamed; the input is never
 /// modified; output == input is refused unless --in-place; a full disk or a read-only folder is a clear error
 /// that leaves an older output as it was. The disk cases mount a small tmpfs, which needs root.
-@Suite struct HostileOutputTests {
+@Suite struct CLIOutputFileTests {
     static func setUp() throws -> (dir: String, database: String, input: String) {
-        let dir = try Shell.temporaryDirectory("hostile-out")
+        let dir = try TemporaryDirectory.make("hostile-out")
         let database = "\(dir)/symbols.klp"
         try Hostile.databaseText.write(toFile: database, atomically: true, encoding: .utf8)
         let input = "\(dir)/lp.ko"
@@ -15,27 +16,27 @@ import Testing
         return (dir, database, input)
     }
 
-    static func convert(_ args: [String]) throws -> HostileRun {
+    static func convert(_ args: [String]) throws -> ChildProcessResult {
         try HostileRun.run([HostileCLICase.binary] + args)
     }
 
     /// Why the mount cases cannot run here, or nil when they can (root and a working tmpfs mount).
     static let mountUnavailable: String? = {
         guard getuid() == 0 else { return "not root: cannot mount a tmpfs" }
-        guard let dir = try? Shell.temporaryDirectory("mount-probe") else { return "no temporary folder" }
+        guard let dir = try? TemporaryDirectory.make("mount-probe") else { return "no temporary folder" }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        guard let r = try? Shell.run("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]), r.status == 0 else {
+        guard let r = try? Tool.run("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]), r.status == 0 else {
             return "mount -t tmpfs is not permitted here (container without CAP_SYS_ADMIN?)"
         }
-        _ = try? Shell.run("umount", [dir])
+        _ = try? Tool.run("umount", [dir])  // check-tests: allow (the probe's cleanup)
         return nil
     }()
 
     static func withTmpfs(sizeKB: Int, _ body: (String) throws -> Void) throws {
-        let dir = try Shell.temporaryDirectory("tmpfs")
-        try Shell.check("mount", ["-t", "tmpfs", "-o", "size=\(sizeKB)k", "tmpfs", dir])
+        let dir = try TemporaryDirectory.make("tmpfs")
+        try Tool.check("mount", ["-t", "tmpfs", "-o", "size=\(sizeKB)k", "tmpfs", dir])
         defer {
-            _ = try? Shell.run("umount", [dir])
+            _ = try? Tool.run("umount", [dir])  // check-tests: allow (cleanup; the test asserted already)
             try? FileManager.default.removeItem(atPath: dir)
         }
         try body(dir)
@@ -112,7 +113,7 @@ import Testing
         try Self.withTmpfs(sizeKB: 256) { mount in
             let out = "\(mount)/out.ko"
             try "old output".write(toFile: out, atomically: false, encoding: .utf8)
-            try Shell.check("mount", ["-o", "remount,ro", mount])
+            try Tool.check("mount", ["-o", "remount,ro", mount])
             let r = try Self.convert([database, input, out])
             #expect(r.signal == nil && r.exitStatus == 255, "\(r.stderr)")
             #expect(r.stderr.hasPrefix("klp-convert: \(out): cannot create a temporary file"), "\(r.stderr)")
@@ -132,7 +133,7 @@ import Testing
     }
 }
 
-extension HostileOutputTests {
+extension CLIOutputFileTests {
     /// An output name near NAME_MAX still gets a temporary file (a shorter one) and is written.
     @Test func longestOutputNameIsWritten() throws {
         let (dir, database, input) = try Self.setUp()

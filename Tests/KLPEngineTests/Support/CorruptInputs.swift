@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
@@ -124,70 +125,23 @@ struct ELFPatch {
     }
 }
 
-/// A child process run with posix_spawn and wait4: exit status or signal, wall time, peak RSS. Output goes to
-/// files (no pipe can block), the child gets no stdin and an address-space limit, and is killed after `timeout`.
-struct HostileRun {
-    var exitStatus: Int32?
-    var signal: Int32?
-    var seconds: Double
-    var maxRSSKB: Int
-    var stdout: String
-    var stderr: String
-
-    static func run(_ argv: [String], timeout: Double = 60, memoryLimitMB: Int = 2048) throws -> HostileRun {
-        let dir = try Shell.temporaryDirectory("run")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        // The limit is applied by a shell around the binary, so the test process keeps its own limits.
-        let wrapped = ["/bin/sh", "-c", "ulimit -v \(memoryLimitMB * 1024); exec \"$@\"", "sh"] + argv
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "\(dir)/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "\(dir)/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let cArgs = wrapped.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        var pid: pid_t = 0
-        let start = Date()
-        let rc = posix_spawn(&pid, wrapped[0], &actions, &attributes, cArgs, environ)
-        guard rc == 0 else { throw ShellError(message: "posix_spawn failed: \(rc)") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
-            if r == pid { break }
-            if r < 0 && errno != EINTR { throw ShellError(message: "wait4 failed: \(errno)") }
-            if Date().timeIntervalSince(start) > timeout { kill(pid, SIGKILL) }
-            usleep(2000)
-        }
-        let seconds = Date().timeIntervalSince(start)
-        let exited = (status & 0x7f) == 0
-        return HostileRun(
-            exitStatus: exited ? (status >> 8) & 0xff : nil, signal: exited ? nil : status & 0x7f,
-            seconds: seconds, maxRSSKB: Int(usage.ru_maxrss),
-            stdout: (try? String(contentsOfFile: "\(dir)/out", encoding: .utf8)) ?? "",
-            stderr: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: "\(dir)/err"))) ?? Data(), as: UTF8.self))
+/// How the hostile tests run the binary: output to files, no stdin, an address-space limit, killed after
+/// `timeout`; the result reports exit status or signal, wall time and peak RSS.
+enum HostileRun {
+    static func run(_ argv: [String], timeout: Double = 60, memoryLimitMB: Int = 2048) throws -> ChildProcessResult {
+        try ChildProcess.run(argv[0], Array(argv.dropFirst()),
+                             ChildProcess.Options(timeout: timeout, memoryLimitMB: memoryLimitMB))
     }
 }
 
 /// What every failing CLI case must show: exit 255, no signal, bounded time and memory, a message naming the
 /// file, no output and no temporary file, the input untouched.
 struct HostileCLICase {
-    static var binary: String { CLITests.binary }
+    static var binary: String { BuiltProducts.klpConvert }
 
     @discardableResult
     static func expectCleanFailure(database: String, input: String, output: String, named: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> HostileRun {
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> ChildProcessResult {
         let folder = (output as NSString).deletingLastPathComponent
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         let inputBefore = try? FileIO.readAll(path: input)
@@ -196,7 +150,7 @@ struct HostileCLICase {
         #expect(r.exitStatus == 255, "exit \(String(describing: r.exitStatus)): \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.stderr.hasPrefix("klp-convert: \(named)"), "message does not start with the file: \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.seconds < 20, "took \(r.seconds) s", sourceLocation: sourceLocation)
-        #expect(r.maxRSSKB < 512 * 1024, "peak RSS \(r.maxRSSKB) KB", sourceLocation: sourceLocation)
+        #expect(r.peakResidentKB < 512 * 1024, "peak RSS \(r.peakResidentKB) KB", sourceLocation: sourceLocation)
         #expect(!FileManager.default.fileExists(atPath: output), "output written", sourceLocation: sourceLocation)
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         #expect(after == before, "files appeared: \(after.subtracting(before))", sourceLocation: sourceLocation)

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder
@@ -43,7 +44,7 @@ import Testing
     /// A kernel-like tree: sources under fs/, compiled from Debian's build folder with `../../../` paths, so the
     /// DWARF names carry the build prefix the builder must strip.
     static func makeTree(_ label: String) throws -> (root: String, build: String) {
-        let root = try Shell.temporaryDirectory(label)
+        let root = try TemporaryDirectory.make(label)
         let build = "\(root)/debian/build/build_amd64_none_amd64"
         try FileManager.default.createDirectory(atPath: "\(root)/fs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: build, withIntermediateDirectories: true)
@@ -55,10 +56,10 @@ import Testing
     @Test(arguments: [4, 5]) func moduleCopiesGetTheirOwnFileAndLine(dwarf: Int) throws {
         let (_, build) = try Self.makeTree("dwarf-module-\(dwarf)")
         let flags = ["-O2", "-g", "-gdwarf-\(dwarf)", "-ffunction-sections", "-fdata-sections", "-c"]
-        try Shell.check("gcc", flags + ["../../../fs/inode.c", "-o", "inode.o"], cwd: build)
-        try Shell.check("gcc", flags + ["../../../fs/dcache.c", "-o", "dcache.o"], cwd: build)
-        try Shell.check("ld", ["-r", "inode.o", "dcache.o", "-o", "homonyms.o"], cwd: build)
-        let readelf = try Shell.check("readelf", ["--debug-dump=info", "\(build)/homonyms.o"])
+        try Tool.check("gcc", flags + ["../../../fs/inode.c", "-o", "inode.o"], cwd: build)
+        try Tool.check("gcc", flags + ["../../../fs/dcache.c", "-o", "dcache.o"], cwd: build)
+        try Tool.check("ld", ["-r", "inode.o", "dcache.o", "-o", "homonyms.o"], cwd: build)
+        let readelf = try Tool.check("readelf", ["--debug-dump=info", "\(build)/homonyms.o"])
         #expect(readelf.contains("Version:       \(dwarf)"))
 
         guard case .module(let object) = try DatabaseBuilder.readModule(path: "\(build)/homonyms.o") else {
@@ -95,7 +96,7 @@ import Testing
             void *entry(void) { return (void *)((long)inode_use() + (long)dcache_use() + inode_more(1)); }
 
             """, "\(root)/fs/main.c")
-        try Shell.check("gcc", ["-O2", "-g", "-gdwarf-\(dwarf)", "-fno-pic", "-no-pie", "-static", "-nostdlib",
+        try Tool.check("gcc", ["-O2", "-g", "-gdwarf-\(dwarf)", "-fno-pic", "-no-pie", "-static", "-nostdlib",
                                 "-Wl,-e,entry", "-o", "vmlinux", "../../../fs/main.c", "../../../fs/inode.c",
                                 "../../../fs/dcache.c"], cwd: build)
         let object = try DatabaseBuilder.readVmlinux(path: "\(build)/vmlinux", jobs: 2)
@@ -103,7 +104,7 @@ import Testing
         #expect(copies.count == 2)
         #expect(copies.map { $0.file ?? "-" }.sorted() == ["fs/dcache.c", "fs/inode.c"])
         // addr2line maps code addresses: check every function (nm's t/T) that got a place.
-        let functions = Set(try Shell.check("nm", ["\(build)/vmlinux"]).split(separator: "\n").compactMap { line in
+        let functions = Set(try Tool.check("nm", ["\(build)/vmlinux"]).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             return fields.count == 3 && (fields[1] == "t" || fields[1] == "T") ? String(fields[2]) : nil
         })
@@ -114,7 +115,7 @@ import Testing
             let address = try #require(copy.address)
             // addr2line gives the line of the first instruction (a function) or of the definition (a variable):
             // within a few lines after the declaration.
-            let answer = try Shell.check("addr2line", ["-e", "\(build)/vmlinux", String(address, radix: 16)])
+            let answer = try Tool.check("addr2line", ["-e", "\(build)/vmlinux", String(address, radix: 16)])
             let parts = answer.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":")
             let file = String(parts[0]), line = Int(parts[1].split(separator: " ")[0]) ?? -1
             #expect(file.hasSuffix("/" + (copy.file ?? "?")), "\(copy.name): \(answer)")
@@ -126,7 +127,7 @@ import Testing
 
     @Test func withoutDebugInfoNothingChanges() throws {
         let (_, build) = try Self.makeTree("dwarf-none")
-        try Shell.check("gcc", ["-O2", "-c", "../../../fs/inode.c", "-o", "inode.o"], cwd: build)
+        try Tool.check("gcc", ["-O2", "-c", "../../../fs/inode.c", "-o", "inode.o"], cwd: build)
         guard case .module(let object) = try DatabaseBuilder.readModule(path: "\(build)/inode.o") else {
             Issue.record("not read as a module")
             return

@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 
@@ -60,18 +61,18 @@ import Testing
     }
 
     static func setUp(_ label: String) throws -> Setup {
-        let dir = try Shell.temporaryDirectory("evidence-\(label)")
+        let dir = try TemporaryDirectory.make("evidence-\(label)")
         try FileManager.default.createDirectory(atPath: "\(dir)/fs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "\(dir)/drivers", withIntermediateDirectories: true)
         try inode.write(toFile: "\(dir)/fs/inode.c", atomically: true, encoding: .utf8)
         try dcache.write(toFile: "\(dir)/fs/dcache.c", atomically: true, encoding: .utf8)
         try kernelMain.write(toFile: "\(dir)/init.c", atomically: true, encoding: .utf8)
         try module.write(toFile: "\(dir)/drivers/ext9.c", atomically: true, encoding: .utf8)
-        try Shell.check("gcc", ["-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o",
+        try Tool.check("gcc", ["-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o",
                                 "vmlinux", "init.c", "fs/inode.c", "fs/dcache.c"], cwd: dir)
-        try Shell.check("gcc", ["-O2", "-g", "-c", "drivers/ext9.c", "-o", "ext9.ko"], cwd: dir)
+        try Tool.check("gcc", ["-O2", "-g", "-c", "drivers/ext9.c", "-o", "ext9.ko"], cwd: dir)
         let database = "\(dir)/symbols.klp"
-        let built = try Shell.run(CLITests.binary, ["build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux",
+        let built = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux",
                                                     "--modules", "\(dir)/ext9.ko"])
         #expect(built.status == 0, "\(built.stderr)")
         let patch = try CObject.build([("livepatch", livepatch)], in: dir)
@@ -81,20 +82,20 @@ import Testing
     /// The kernel's position of the copy of `name` defined in `file`: rank by address among same-named symbols
     /// (nm, the oracle), with the file told by addr2line.
     static func position(of name: String, in file: String, vmlinux: String) throws -> Int {
-        let addresses = try Shell.check("nm", [vmlinux]).split(separator: "\n").compactMap { line -> UInt64? in
+        let addresses = try Tool.check("nm", [vmlinux]).split(separator: "\n").compactMap { line -> UInt64? in
             let f = line.split(separator: " ")
             return f.count == 3 && f[2] == name ? UInt64(f[0], radix: 16) : nil
         }.sorted()
         for (index, address) in addresses.enumerated() {
-            let place = try Shell.check("addr2line", ["-e", vmlinux, String(address, radix: 16)])
+            let place = try Tool.check("addr2line", ["-e", vmlinux, String(address, radix: 16)])
             if place.contains("/" + file + ":") { return index + 1 }
         }
-        throw ShellError(message: "no copy of \(name) in \(file)")
+        throw ToolError(tool: "nm", problem: "no copy of \(name) in \(file)")
     }
 
     @Test func ambiguityErrorPrintsOnePlaceholderBlockThatCompilesOnlyWithNumbers() throws {
         let s = try Self.setUp("block")
-        let run = try Shell.run(CLITests.binary, [s.database, s.patch, "\(s.dir)/out.ko"])
+        let run = try Tool.run(BuiltProducts.klpConvert, [s.database, s.patch, "\(s.dir)/out.ko"])
         #expect(run.status == 255)
         let lines = run.stderr.split(separator: "\n").map(String.init)
         // One block for vmlinux holding both ambiguous symbols; the module copy is summarised.
@@ -118,9 +119,10 @@ import Testing
 
         // Pasted as printed: gcc refuses it, naming the placeholder.
         let pastedSource = "\(s.dir)/pasted_check.c"
-        try ("#include \"klp.h\"\n" + Self.livepatch + block + "\n").write(toFile: pastedSource, atomically: true,
-                                                                          encoding: .utf8)
-        let failed = try Shell.run("gcc", ["-c", "pasted_check.c", "-o", "pasted_check.o"], cwd: s.dir)
+        try (CObject.includeLine + "\n" + Self.livepatch + block + "\n").write(toFile: pastedSource, atomically: true,
+                                                                            encoding: .utf8)
+        let failed = try Tool.run("gcc", CObject.flags + [CObject.includeFlag, "pasted_check.c", "-o", "pasted_check.o"],
+                                  cwd: s.dir)
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("KLP_POSITION_REQUIRED_1_TO_2"))
 
@@ -131,7 +133,7 @@ import Testing
             fixed = fixed.replacingOccurrences(of: placeholder, with: "KLP_SYMPOS(\(name), \(position)")
         }
         let annotated = try CObject.build([("annotated", Self.livepatch + fixed + "\n")], in: s.dir)
-        let converted = try Shell.run(CLITests.binary, [s.database, annotated, "\(s.dir)/annotated.ko"])
+        let converted = try Tool.run(BuiltProducts.klpConvert, [s.database, annotated, "\(s.dir)/annotated.ko"])
         #expect(converted.status == 0, "\(converted.stderr)")
         let symbols = try Readelf("\(s.dir)/annotated.ko").symbols.map(\.name)
         #expect(symbols.contains(".klp.sym.vmlinux.init_once,\(initPosition)"))
@@ -140,11 +142,11 @@ import Testing
 
     @Test func explainShowsPlaceAddressAndNeighboursPerCopy() throws {
         let s = try Self.setUp("explain")
-        let run = try Shell.run(CLITests.binary, ["explain", s.database, "init_once"])
+        let run = try Tool.run(BuiltProducts.klpConvert, ["explain", s.database, "init_once"])
         #expect(run.status == 0, "\(run.stderr)")
         let inodePosition = try Self.position(of: "init_once", in: "fs/inode.c", vmlinux: s.vmlinux)
         var addresses: [UInt64] = []
-        for line in try Shell.check("nm", [s.vmlinux]).split(separator: "\n") {
+        for line in try Tool.check("nm", [s.vmlinux]).split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields.count == 3, fields[2] == "init_once", let value = UInt64(fields[0], radix: 16) {
                 addresses.append(value)
@@ -160,7 +162,7 @@ import Testing
 
     @Test func listJSONCarriesEvidenceKeysForEveryCandidate() throws {
         let s = try Self.setUp("json")
-        let run = try Shell.run(CLITests.binary, ["list", "--json", s.database, s.patch])
+        let run = try Tool.run(BuiltProducts.klpConvert, ["list", "--json", s.database, s.patch])
         #expect(run.status == 255)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let symbols = try #require(json["symbols"] as? [[String: Any]])
@@ -186,7 +188,7 @@ import Testing
     @Test func withoutFilesTheNearestCopyToAPatchedFunctionIsSuggested() throws {
         // A kallsyms dump: no files, addresses, kallsyms order. The patch patches kallsyms_open; s_start #2 sits
         // next to it.
-        let dir = try Shell.temporaryDirectory("evidence-dump")
+        let dir = try TemporaryDirectory.make("evidence-dump")
         let dump = """
         ffffffff81100000 t s_start
         ffffffff81100100 t s_show
@@ -199,20 +201,20 @@ import Testing
         """
         try dump.write(toFile: "\(dir)/kallsyms", atomically: true, encoding: .utf8)
         let database = "\(dir)/symbols.klp"
-        let built = try Shell.run(CLITests.binary, ["build-db", "-o", database, "--kallsyms", "\(dir)/kallsyms"])
+        let built = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", database, "--kallsyms", "\(dir)/kallsyms"])
         #expect(built.status == 0, "\(built.stderr)")
         let source = Self.livepatch.replacingOccurrences(of: "inode_use", with: "kallsyms_open")
             .replacingOccurrences(of: "extern void init_once(void *);", with: "extern void s_start(void *);")
             .replacingOccurrences(of: "init_once(0); return &counter;", with: "s_start(0); return 0;")
             .replacingOccurrences(of: "extern int counter;", with: "")
         let patch = try CObject.build([("lp", source)], in: dir)
-        let run = try Shell.run(CLITests.binary, [database, patch, "\(dir)/out.ko"])
+        let run = try Tool.run(BuiltProducts.klpConvert, [database, patch, "\(dir)/out.ko"])
         #expect(run.status == 255)
         #expect(run.stderr.contains("KLP_SYMPOS(s_start, KLP_POSITION_REQUIRED_1_TO_3 /* suggested: 2 "
                                     + "(1 symbol from patched kallsyms_open) */),"), "\(run.stderr)")
         #expect(run.stderr.contains("1 = file unknown @ffffffff81100000"))
         // explain without files says once how to get them.
-        let explain = try Shell.run(CLITests.binary, ["explain", database, "s_start"])
+        let explain = try Tool.run(BuiltProducts.klpConvert, ["explain", database, "s_start"])
         #expect(explain.stdout.components(separatedBy: "no source files or addresses").count == 1)
         #expect(explain.stdout.contains("between s_start, s_show, kallsyms_open | s_start, klp_enable_patch"), "\(explain.stdout)")
     }

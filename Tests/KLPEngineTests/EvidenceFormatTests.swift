@@ -1,4 +1,5 @@
 import Foundation
+import KLPTestSupport
 import Testing
 @testable import KLPEngine
 @testable import KLPDatabaseBuilder

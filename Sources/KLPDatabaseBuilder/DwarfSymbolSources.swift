@@ -30,9 +30,10 @@ enum DwarfSymbolSources {
         let workers = max(1, jobs)
         let parts = SharedParts(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            parts.store(Result { () throws(DatabaseBuildError) -> UnitScan in
-                try UnitScan.run(path: path, worker: worker, workers: workers)
-            }, at: worker)
+            parts.store(
+                Result { () throws(DatabaseBuildError) -> UnitScan in
+                    try UnitScan.run(path: path, worker: worker, workers: workers)
+                }, at: worker)
         }
         var scans: [UnitScan] = []
         for result in parts.take() { scans.append(try result.get()) }
@@ -78,8 +79,9 @@ enum DwarfSymbolSources {
             if candidates.count > 1 {
                 // Aliases at one address: prefer the DIE whose name is the symbol's up to a compiler suffix, then
                 // the smallest path and line, so the result does not depend on how units were split among workers.
-                let stem = String(decoding: String(cString: name).utf8.prefix { $0 != UInt8(ascii: ".") },
-                                  as: UTF8.self)
+                let stem = String(
+                    decoding: String(cString: name).utf8.prefix { $0 != UInt8(ascii: ".") },
+                    as: UTF8.self)
                 chosen = candidates.min { a, b in
                     if (a.name == stem) != (b.name == stem) { return a.name == stem }
                     let pa = paths[Int(a.path)], pb = paths[Int(b.path)]
@@ -120,7 +122,8 @@ private struct UnitScan: Sendable {
         var session: OpaquePointer? = nil
         guard let module = klp_dwfl_report(&session, path) else {
             if let session { dwfl_end(session) }
-            throw DatabaseBuildError(path: path, line: nil, "cannot open for DWARF: \(DwarfSymbolSources.libdwMessage())")
+            throw DatabaseBuildError(
+                path: path, line: nil, "cannot open for DWARF: \(DwarfSymbolSources.libdwMessage())")
         }
         defer { dwfl_end(session) }
         var bias: Dwarf_Addr = 0
@@ -136,8 +139,9 @@ private struct UnitScan: Sendable {
             let status = dwarf_get_units(dwarf, unit, &next, &version, &unitType, &unitDie, nil)
             if status != 0 {
                 if status < 0 {
-                    throw DatabaseBuildError(path: path, line: nil,
-                                             "bad DWARF unit header: \(DwarfSymbolSources.libdwMessage())")
+                    throw DatabaseBuildError(
+                        path: path, line: nil,
+                        "bad DWARF unit header: \(DwarfSymbolSources.libdwMessage())")
                 }
                 break
             }
@@ -207,7 +211,7 @@ private struct UnitWalk {
         var operations: UnsafeMutablePointer<Dwarf_Op>? = nil
         var count = 0
         guard dwarf_getlocation(&attribute, &operations, &count) == 0, count == 1, let operations,
-              operations[0].atom == UInt8(DW_OP_addr)
+            operations[0].atom == UInt8(DW_OP_addr)
         else { return nil }
         return operations[0].number
     }

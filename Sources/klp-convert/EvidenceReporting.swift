@@ -8,8 +8,9 @@ func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: 
     var copies: [String: [DatabaseCandidate]] = [:]
     for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
     guard !copies.isEmpty else { return [:] }
-    return try CopyRanking.gather(copies: copies, databasePath: databasePath, order: order,
-                                  targets: PatchTargets.read(patch))
+    return try CopyRanking.gather(
+        copies: copies, databasePath: databasePath, order: order,
+        targets: PatchTargets.read(patch))
 }
 
 /// The single paste block for all ambiguous symbols of a conversion, on stderr after the diagnostics.
@@ -17,8 +18,9 @@ func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: S
     let ambiguous = plan.symbols.filter { $0.status == .ambiguous }
     guard !ambiguous.isEmpty else { return }
     do {
-        let evidence = try copyEvidence(for: ambiguous, patch: patch, databasePath: databasePath,
-                                        order: plan.databaseOrder)
+        let evidence = try copyEvidence(
+            for: ambiguous, patch: patch, databasePath: databasePath,
+            order: plan.databaseOrder)
         let symbols = ambiguous.map { (name: $0.name, copies: evidence[$0.name] ?? []) }
         for line in AmbiguityBlock.lines(symbols: symbols, databasePath: databasePath) { Report.line(line) }
     } catch {
@@ -29,8 +31,9 @@ func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: S
 /// The diagnostics as printed: an ambiguity's candidate listing keeps the objects the patch targets and
 /// summarises the others (a name can have dozens of module copies the patch cannot mean).
 func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnostic] {
-    let ambiguous = Dictionary(plan.symbols.filter { $0.status == .ambiguous }.map { ($0.name, $0.candidates) },
-                               uniquingKeysWith: { a, _ in a })
+    let ambiguous = Dictionary(
+        plan.symbols.filter { $0.status == .ambiguous }.map { ($0.name, $0.candidates) },
+        uniquingKeysWith: { a, _ in a })
     guard !ambiguous.isEmpty else { return plan.diagnostics }
     let targets = PatchTargets.read(patch)
     guard !targets.isEmpty else { return plan.diagnostics }
@@ -46,8 +49,9 @@ func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnost
         var copy = d
         copy.detail = CandidateListing.lines(symbol: name, candidates: kept, order: plan.databaseOrder)
         let modules = Set(candidates.filter { !targets.objects.contains($0.object) }.map(\.object)).count
-        copy.detail.append("(and \(others) \(others == 1 ? "copy" : "copies") in \(modules) other "
-                           + "\(modules == 1 ? "object" : "objects") the patch's klp_objects do not name)")
+        copy.detail.append(
+            "(and \(others) \(others == 1 ? "copy" : "copies") in \(modules) other "
+                + "\(modules == 1 ? "object" : "objects") the patch's klp_objects do not name)")
         return copy
     }
 }

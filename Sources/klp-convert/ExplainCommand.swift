@@ -31,11 +31,16 @@ struct ExplainCommand: ParsableCommand {
                 continue
             }
             if !exporters.isEmpty {
-                say("\(name): exported by \(exporters.joined(separator: ", ")) (stays an ordinary relocation\(exporters.contains("vmlinux") ? "" : " unless --convert-module-exports"))")
+                say(
+                    "\(name): exported by \(exporters.joined(separator: ", ")) (stays an ordinary relocation\(exporters.contains("vmlinux") ? "" : " unless --convert-module-exports"))"
+                )
             }
             switch candidates.count {
             case 0: break
-            case 1: say("\(name): unique, in \(candidates[0].object)\(candidates[0].file.map { " (\($0))" } ?? ""): resolved automatically, position 0")
+            case 1:
+                say(
+                    "\(name): unique, in \(candidates[0].object)\(candidates[0].file.map { " (\($0))" } ?? ""): resolved automatically, position 0"
+                )
             default: say("\(name): \(candidates.count) copies: needs KLP_MODULE_RELOC/KLP_SYMPOS")
             }
             sawCopies = sawCopies || candidates.count > 1

@@ -1,39 +1,40 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// build-db's source places from DWARF (libdw): gcc -g objects, DWARF 4 and 5, statics with the same name in two
 /// files, `.constprop` clones, a function-local static, paths made relative to the kernel tree.
 @Suite struct DwarfSourceTests {
     static let inode = """
-    static int counter;
+        static int counter;
 
-    static __attribute__((noinline)) void init_once(void *p)
-    {
-    \tcounter += (long)p;
-    }
-    static __attribute__((noinline)) int scale(int x, int k)
-    {
-    \treturn x * k + counter;
-    }
-    void *inode_use(void) { init_once(0); return (void *)(long)scale(counter, 3); }
-    int inode_more(int y) { static int __key; __key++; return scale(y, 3) + __key; }
+        static __attribute__((noinline)) void init_once(void *p)
+        {
+        \tcounter += (long)p;
+        }
+        static __attribute__((noinline)) int scale(int x, int k)
+        {
+        \treturn x * k + counter;
+        }
+        void *inode_use(void) { init_once(0); return (void *)(long)scale(counter, 3); }
+        int inode_more(int y) { static int __key; __key++; return scale(y, 3) + __key; }
 
-    """
+        """
     static let dcache = """
-    /* a comment line, so the two copies have different lines */
-    static int counter;
+        /* a comment line, so the two copies have different lines */
+        static int counter;
 
 
-    static __attribute__((noinline)) void init_once(void *p)
-    {
-    \tcounter -= (long)p;
-    }
-    void *dcache_use(void) { init_once((void *)1); return &counter; }
+        static __attribute__((noinline)) void init_once(void *p)
+        {
+        \tcounter -= (long)p;
+        }
+        void *dcache_use(void) { init_once((void *)1); return &counter; }
 
-    """
+        """
 
     /// 1-based line of the first line of `source` containing `text`.
     static func line(of text: String, in source: String) -> Int {
@@ -72,7 +73,8 @@ import Testing
         // Symbol-table order: inode.o's symbols, then dcache.o's (ld -r keeps input order).
         let inodeInit = Self.line(of: "void init_once", in: Self.inode)
         let dcacheInit = Self.line(of: "void init_once", in: Self.dcache)
-        #expect(places("init_once.constprop.0") == ["fs/inode.c:\(inodeInit)", "fs/dcache.c:\(dcacheInit)"]
+        #expect(
+            places("init_once.constprop.0") == ["fs/inode.c:\(inodeInit)", "fs/dcache.c:\(dcacheInit)"]
                 || places("init_once") == ["fs/inode.c:\(inodeInit)", "fs/dcache.c:\(dcacheInit)"])
         #expect(places("counter") == ["fs/inode.c:1", "fs/dcache.c:2"])
         // The clone names its origin: the line of `scale` itself.
@@ -91,23 +93,29 @@ import Testing
 
     @Test(arguments: [4, 5]) func vmlinuxPlacesAgreeWithAddr2line(dwarf: Int) throws {
         let (root, build) = try Self.makeTree("dwarf-vmlinux-\(dwarf)")
-        try BuilderTestFiles.write("""
+        try BuilderTestFiles.write(
+            """
             void *inode_use(void); void *dcache_use(void); int inode_more(int);
             void *entry(void) { return (void *)((long)inode_use() + (long)dcache_use() + inode_more(1)); }
 
             """, "\(root)/fs/main.c")
-        try Tool.check("gcc", ["-O2", "-g", "-gdwarf-\(dwarf)", "-fno-pic", "-no-pie", "-static", "-nostdlib",
-                                "-Wl,-e,entry", "-o", "vmlinux", "../../../fs/main.c", "../../../fs/inode.c",
-                                "../../../fs/dcache.c"], cwd: build)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-g", "-gdwarf-\(dwarf)", "-fno-pic", "-no-pie", "-static", "-nostdlib",
+                "-Wl,-e,entry", "-o", "vmlinux", "../../../fs/main.c", "../../../fs/inode.c",
+                "../../../fs/dcache.c",
+            ], cwd: build)
         let object = try DatabaseBuilder.readVmlinux(path: "\(build)/vmlinux", jobs: 2)
         let copies = object.symbols.filter { $0.name.hasPrefix("init_once") }
         #expect(copies.count == 2)
         #expect(copies.map { $0.file ?? "-" }.sorted() == ["fs/dcache.c", "fs/inode.c"])
         // addr2line maps code addresses: check every function (nm's t/T) that got a place.
-        let functions = Set(try Tool.check("nm", ["\(build)/vmlinux"]).split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ")
-            return fields.count == 3 && (fields[1] == "t" || fields[1] == "T") ? String(fields[2]) : nil
-        })
+        let functions = Set(
+            try Tool.check("nm", ["\(build)/vmlinux"]).split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: " ")
+                return fields.count == 3 && (fields[1] == "t" || fields[1] == "T") ? String(fields[2]) : nil
+            })
         let checked = object.symbols.filter { $0.line != nil && functions.contains($0.name) }
         #expect(checked.count >= 6)
         #expect(object.symbols.contains { $0.name == "counter" && $0.line != nil })
@@ -144,9 +152,11 @@ import Testing
         let build = "/build/linux-6.1/debian/build/build_amd64_none_amd64"
         #expect(SourcePaths.treeRelative("../../../fs/inode.c", compilationDirectory: build) == "fs/inode.c")
         #expect(SourcePaths.treeRelative("/build/linux-6.1/fs/inode.c", compilationDirectory: build) == "fs/inode.c")
-        #expect(SourcePaths.treeRelative("\(build)/arch/x86/entry/vdso.c", compilationDirectory: build)
+        #expect(
+            SourcePaths.treeRelative("\(build)/arch/x86/entry/vdso.c", compilationDirectory: build)
                 == "arch/x86/entry/vdso.c")
-        #expect(SourcePaths.treeRelative("kernel/kallsyms.c", compilationDirectory: "/src/linux") == "kernel/kallsyms.c")
+        #expect(
+            SourcePaths.treeRelative("kernel/kallsyms.c", compilationDirectory: "/src/linux") == "kernel/kallsyms.c")
         #expect(SourcePaths.treeRelative("./a.c", compilationDirectory: "/tmp/x") == "a.c")
         // Outside the compilation folder and any kernel tree: the absolute path stays.
         #expect(SourcePaths.treeRelative("/opt/src/a.c", compilationDirectory: "/tmp/x") == "/opt/src/a.c")

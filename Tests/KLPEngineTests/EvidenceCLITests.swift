@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Evidence for homonyms through the binary, as a developer meets it: build-db from a gcc -g "vmlinux" and a
@@ -9,52 +10,52 @@ import Testing
 /// list --json.
 @Suite struct EvidenceCLITests {
     static let inode = """
-    static int counter;
-    static __attribute__((noipa)) void init_once(void *p) { counter += (long)p; }
-    void *inode_use(void) { init_once(0); return &counter; }
+        static int counter;
+        static __attribute__((noipa)) void init_once(void *p) { counter += (long)p; }
+        void *inode_use(void) { init_once(0); return &counter; }
 
-    """
+        """
     static let dcache = """
-    /* dcache */
-    static int counter = 3;
-    static __attribute__((noipa)) void init_once(void *p) { counter -= (long)p; }
-    void *dcache_use(void) { init_once((void *)1); return &counter; }
+        /* dcache */
+        static int counter = 3;
+        static __attribute__((noipa)) void init_once(void *p) { counter -= (long)p; }
+        void *dcache_use(void) { init_once((void *)1); return &counter; }
 
-    """
+        """
     static let kernelMain = """
-    void *inode_use(void); void *dcache_use(void);
-    struct klp_patch;
-    int klp_enable_patch(struct klp_patch *p) { return p != 0; }
-    int __ksymtab_klp_enable_patch;
-    void *entry(void) { return (void *)((long)inode_use() + (long)dcache_use() + klp_enable_patch(0)); }
+        void *inode_use(void); void *dcache_use(void);
+        struct klp_patch;
+        int klp_enable_patch(struct klp_patch *p) { return p != 0; }
+        int __ksymtab_klp_enable_patch;
+        void *entry(void) { return (void *)((long)inode_use() + (long)dcache_use() + klp_enable_patch(0)); }
 
-    """
+        """
     static let module = """
-    static int counter;
-    static __attribute__((noipa)) void init_once(void *p) { counter = (long)p; }
-    void *ext_use(void) { init_once(0); return &counter; }
-    const char modinfo_name[] __attribute__((section(".modinfo"))) = "name=ext9";
+        static int counter;
+        static __attribute__((noipa)) void init_once(void *p) { counter = (long)p; }
+        void *ext_use(void) { init_once(0); return &counter; }
+        const char modinfo_name[] __attribute__((section(".modinfo"))) = "name=ext9";
 
-    """
+        """
     /// The livepatch: patches inode_use (vmlinux), uses counter and init_once without annotations. The structs
     /// follow include/linux/livepatch.h's first fields; the rest stands in for the config-dependent kobject.
     static let livepatch = """
-    struct module { char opaque[64]; };
-    struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
-    struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; void *old_func; char k[72]; };
-    struct klp_callbacks { void *pre_patch, *post_patch, *pre_unpatch, *post_unpatch; _Bool skip; };
-    struct klp_object { const char *name; struct klp_func *funcs; struct klp_callbacks callbacks; char k[96]; };
-    struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char k[120]; };
-    extern int klp_enable_patch(struct klp_patch *);
-    extern void init_once(void *);
-    extern int counter;
-    static void *livepatch_inode_use(void) { init_once(0); return &counter; }
-    static struct klp_func funcs[] = { { .old_name = "inode_use", .new_func = livepatch_inode_use }, { } };
-    static struct klp_object objs[] = { { .funcs = funcs }, { } };
-    static struct klp_patch patch = { .mod = &__this_module, .objs = objs };
-    int livepatch_init(void) { return klp_enable_patch(&patch); }
+        struct module { char opaque[64]; };
+        struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
+        struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; void *old_func; char k[72]; };
+        struct klp_callbacks { void *pre_patch, *post_patch, *pre_unpatch, *post_unpatch; _Bool skip; };
+        struct klp_object { const char *name; struct klp_func *funcs; struct klp_callbacks callbacks; char k[96]; };
+        struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char k[120]; };
+        extern int klp_enable_patch(struct klp_patch *);
+        extern void init_once(void *);
+        extern int counter;
+        static void *livepatch_inode_use(void) { init_once(0); return &counter; }
+        static struct klp_func funcs[] = { { .old_name = "inode_use", .new_func = livepatch_inode_use }, { } };
+        static struct klp_object objs[] = { { .funcs = funcs }, { } };
+        static struct klp_patch patch = { .mod = &__this_module, .objs = objs };
+        int livepatch_init(void) { return klp_enable_patch(&patch); }
 
-    """
+        """
 
     struct Setup {
         var dir: String, database: String, patch: String, vmlinux: String
@@ -68,12 +69,20 @@ import Testing
         try dcache.write(toFile: "\(dir)/fs/dcache.c", atomically: true, encoding: .utf8)
         try kernelMain.write(toFile: "\(dir)/init.c", atomically: true, encoding: .utf8)
         try module.write(toFile: "\(dir)/drivers/ext9.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o",
-                                "vmlinux", "init.c", "fs/inode.c", "fs/dcache.c"], cwd: dir)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o",
+                "vmlinux", "init.c", "fs/inode.c", "fs/dcache.c",
+            ], cwd: dir)
         try Tool.check("gcc", ["-O2", "-g", "-c", "drivers/ext9.c", "-o", "ext9.ko"], cwd: dir)
         let database = "\(dir)/symbols.klp"
-        let built = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux",
-                                                    "--modules", "\(dir)/ext9.ko"])
+        let built = try Tool.run(
+            BuiltProducts.klpConvert,
+            [
+                "build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux",
+                "--modules", "\(dir)/ext9.ko",
+            ])
         #expect(built.status == 0, "\(built.stderr)")
         let patch = try CObject.build([("livepatch", livepatch)], in: dir)
         return Setup(dir: dir, database: database, patch: patch, vmlinux: "\(dir)/vmlinux")
@@ -105,10 +114,14 @@ import Testing
         let block = lines[start...end].joined(separator: "\n")
         let initPosition = try Self.position(of: "init_once", in: "fs/inode.c", vmlinux: s.vmlinux)
         let counterPosition = try Self.position(of: "counter", in: "fs/inode.c", vmlinux: s.vmlinux)
-        #expect(block.contains("KLP_SYMPOS(init_once, KLP_POSITION_REQUIRED_1_TO_2 /* suggested: \(initPosition) "
-                               + "(same file as patched inode_use: fs/inode.c) */),"), "\(block)")
-        #expect(block.contains("KLP_SYMPOS(counter, KLP_POSITION_REQUIRED_1_TO_2 /* suggested: \(counterPosition) "
-                               + "(same file as patched inode_use: fs/inode.c) */),"), "\(block)")
+        #expect(
+            block.contains(
+                "KLP_SYMPOS(init_once, KLP_POSITION_REQUIRED_1_TO_2 /* suggested: \(initPosition) "
+                    + "(same file as patched inode_use: fs/inode.c) */),"), "\(block)")
+        #expect(
+            block.contains(
+                "KLP_SYMPOS(counter, KLP_POSITION_REQUIRED_1_TO_2 /* suggested: \(counterPosition) "
+                    + "(same file as patched inode_use: fs/inode.c) */),"), "\(block)")
         #expect(block.contains("fs/inode.c:2"))
         #expect(run.stderr.contains("and 1 copy of init_once in 1 other module the patch does not target"))
         #expect(run.stderr.contains("and 1 copy of counter in 1 other module the patch does not target"))
@@ -119,10 +132,12 @@ import Testing
 
         // Pasted as printed: gcc refuses it, naming the placeholder.
         let pastedSource = "\(s.dir)/pasted_check.c"
-        try (CObject.includeLine + "\n" + Self.livepatch + block + "\n").write(toFile: pastedSource, atomically: true,
-                                                                            encoding: .utf8)
-        let failed = try Tool.run("gcc", CObject.flags + [CObject.includeFlag, "pasted_check.c", "-o", "pasted_check.o"],
-                                  cwd: s.dir)
+        try (CObject.includeLine + "\n" + Self.livepatch + block + "\n").write(
+            toFile: pastedSource, atomically: true,
+            encoding: .utf8)
+        let failed = try Tool.run(
+            "gcc", CObject.flags + [CObject.includeFlag, "pasted_check.c", "-o", "pasted_check.o"],
+            cwd: s.dir)
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("KLP_POSITION_REQUIRED_1_TO_2"))
 
@@ -153,8 +168,9 @@ import Testing
             }
         }
         let address = addresses.sorted()[inodePosition - 1]
-        #expect(run.stdout.contains("  vmlinux,\(inodePosition)  fs/inode.c:2  \(String(address, radix: 16))  "),
-                "\(run.stdout)")
+        #expect(
+            run.stdout.contains("  vmlinux,\(inodePosition)  fs/inode.c:2  \(String(address, radix: 16))  "),
+            "\(run.stdout)")
         #expect(run.stdout.contains("  ext9,0  drivers/ext9.c:2  (unique in ext9"), "\(run.stdout)")
         // kallsyms neighbours: the function after the inode.c copy is inode_use, its next symbol in the file.
         #expect(run.stdout.contains("| inode_use"), "\(run.stdout)")
@@ -190,18 +206,19 @@ import Testing
         // next to it.
         let dir = try TemporaryDirectory.make("evidence-dump")
         let dump = """
-        ffffffff81100000 t s_start
-        ffffffff81100100 t s_show
-        ffffffff81200000 t kallsyms_open
-        ffffffff81200100 t s_start
-        ffffffff81300000 t s_start
-        ffffffff81400000 T klp_enable_patch
-        ffffffff81400010 r __ksymtab_klp_enable_patch
+            ffffffff81100000 t s_start
+            ffffffff81100100 t s_show
+            ffffffff81200000 t kallsyms_open
+            ffffffff81200100 t s_start
+            ffffffff81300000 t s_start
+            ffffffff81400000 T klp_enable_patch
+            ffffffff81400010 r __ksymtab_klp_enable_patch
 
-        """
+            """
         try dump.write(toFile: "\(dir)/kallsyms", atomically: true, encoding: .utf8)
         let database = "\(dir)/symbols.klp"
-        let built = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", database, "--kallsyms", "\(dir)/kallsyms"])
+        let built = try Tool.run(
+            BuiltProducts.klpConvert, ["build-db", "-o", database, "--kallsyms", "\(dir)/kallsyms"])
         #expect(built.status == 0, "\(built.stderr)")
         let source = Self.livepatch.replacingOccurrences(of: "inode_use", with: "kallsyms_open")
             .replacingOccurrences(of: "extern void init_once(void *);", with: "extern void s_start(void *);")
@@ -210,12 +227,16 @@ import Testing
         let patch = try CObject.build([("lp", source)], in: dir)
         let run = try Tool.run(BuiltProducts.klpConvert, [database, patch, "\(dir)/out.ko"])
         #expect(run.status == 255)
-        #expect(run.stderr.contains("KLP_SYMPOS(s_start, KLP_POSITION_REQUIRED_1_TO_3 /* suggested: 2 "
-                                    + "(1 symbol from patched kallsyms_open) */),"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "KLP_SYMPOS(s_start, KLP_POSITION_REQUIRED_1_TO_3 /* suggested: 2 "
+                    + "(1 symbol from patched kallsyms_open) */),"), "\(run.stderr)")
         #expect(run.stderr.contains("1 = file unknown @ffffffff81100000"))
         // explain without files says once how to get them.
         let explain = try Tool.run(BuiltProducts.klpConvert, ["explain", database, "s_start"])
         #expect(explain.stdout.components(separatedBy: "no source files or addresses").count == 1)
-        #expect(explain.stdout.contains("between s_start, s_show, kallsyms_open | s_start, klp_enable_patch"), "\(explain.stdout)")
+        #expect(
+            explain.stdout.contains("between s_start, s_show, kallsyms_open | s_start, klp_enable_patch"),
+            "\(explain.stdout)")
     }
 }

@@ -1,24 +1,28 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// The evidence block of symbols.klp: written by build-db when it has addresses or lines, invisible to the
 /// conversion's load, read back per line with neighbours, and harmless to the 0.1 rules.
 @Suite struct EvidenceFormatTests {
     static let database = BuiltDatabase(objects: [
-        BuiltObject(name: "vmlinux", symbols: [
-            BuiltSymbol(name: "inode_init_always", file: "fs/inode.c", line: 150, address: 0xffffffff81300000),
-            BuiltSymbol(name: "inode_init_once", file: "fs/inode.c", line: 420, address: 0xffffffff81300100),
-            BuiltSymbol(name: "init_once", file: "fs/inode.c", line: 440, address: 0xffffffff81300200),
-            BuiltSymbol(name: "__ksymtab_inode_init_once", address: 0xffffffff82000000),
-            BuiltSymbol(name: "iput", file: "fs/inode.c", line: 1780, address: 0xffffffff81300300),
-            BuiltSymbol(name: "kallsyms_open", file: "kernel/kallsyms.c", line: 880, address: 0xffffffff81100000),
-            BuiltSymbol(name: "init_once", file: "fs/dcache.c", line: 3200, address: 0xffffffff81400000),
-        ], source: "test"),
-        BuiltObject(name: "ext4", symbols: [BuiltSymbol(name: "init_once", file: "fs/ext4/super.c", line: 1400)],
-                    source: "test"),
+        BuiltObject(
+            name: "vmlinux",
+            symbols: [
+                BuiltSymbol(name: "inode_init_always", file: "fs/inode.c", line: 150, address: 0xffffffff81300000),
+                BuiltSymbol(name: "inode_init_once", file: "fs/inode.c", line: 420, address: 0xffffffff81300100),
+                BuiltSymbol(name: "init_once", file: "fs/inode.c", line: 440, address: 0xffffffff81300200),
+                BuiltSymbol(name: "__ksymtab_inode_init_once", address: 0xffffffff82000000),
+                BuiltSymbol(name: "iput", file: "fs/inode.c", line: 1780, address: 0xffffffff81300300),
+                BuiltSymbol(name: "kallsyms_open", file: "kernel/kallsyms.c", line: 880, address: 0xffffffff81100000),
+                BuiltSymbol(name: "init_once", file: "fs/dcache.c", line: 3200, address: 0xffffffff81400000),
+            ], source: "test"),
+        BuiltObject(
+            name: "ext4", symbols: [BuiltSymbol(name: "init_once", file: "fs/ext4/super.c", line: 1400)],
+            source: "test"),
     ])
 
     @Test func addressesAndLinesRoundTripWithNeighbours() throws {
@@ -53,11 +57,12 @@ import Testing
         // Everything above the block is byte for byte what a file without addresses and lines would be, so the
         // 0.1 rules (and older readers of ours) read the same symbols, plus one object of '@' names.
         var plain = Self.database
-        plain = BuiltDatabase(objects: plain.objects.map { object in
-            var copy = object
-            copy.symbols = object.symbols.map { BuiltSymbol(name: $0.name, file: $0.file) }
-            return copy
-        })
+        plain = BuiltDatabase(
+            objects: plain.objects.map { object in
+                var copy = object
+                copy.symbols = object.symbols.map { BuiltSymbol(name: $0.name, file: $0.file) }
+                return copy
+            })
         let withEvidence = String(decoding: DatabaseWriter.render(Self.database).bytes, as: UTF8.self)
         let without = String(decoding: DatabaseWriter.render(plain).bytes, as: UTF8.self)
         let parts = withEvidence.components(separatedBy: "*\(EvidenceFormat.objectName)\n")
@@ -77,7 +82,8 @@ import Testing
             try bytes.withUnsafeBytes { raw in try EvidenceReader.read(raw, path: "cut.klp", lines: [line]) }
         }
         var edited = DatabaseWriter.render(Self.database).bytes
-        let text = String(decoding: edited, as: UTF8.self).replacingOccurrences(of: "@ffffffff81300200:440", with: "@zz")
+        let text = String(decoding: edited, as: UTF8.self).replacingOccurrences(
+            of: "@ffffffff81300200:440", with: "@zz")
         edited = Array(text.utf8)
         do {
             _ = try edited.withUnsafeBytes { raw in try EvidenceReader.read(raw, path: "edited.klp", lines: [line]) }

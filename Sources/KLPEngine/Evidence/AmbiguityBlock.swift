@@ -24,31 +24,40 @@ public enum AmbiguityBlock {
             let others = copies.filter { !$0.targeted }
             if !others.isEmpty {
                 let count = unique(others.map(\.candidate.object)).count
-                summaries.append("/* and \(others.count) \(others.count == 1 ? "copy" : "copies") of "
-                                 + "\(CSnippet.commentSafe(name)) in \(count) other \(count == 1 ? "module" : "modules")"
-                                 + " the patch does not target; 'klp-convert explain \(CSnippet.commentSafe(databasePath))"
-                                 + " \(CSnippet.commentSafe(name))' lists them */")
+                summaries.append(
+                    "/* and \(others.count) \(others.count == 1 ? "copy" : "copies") of "
+                        + "\(CSnippet.commentSafe(name)) in \(count) other \(count == 1 ? "module" : "modules")"
+                        + " the patch does not target; 'klp-convert explain \(CSnippet.commentSafe(databasePath))"
+                        + " \(CSnippet.commentSafe(name))' lists them */")
             }
         }
         guard !objects.isEmpty || !summaries.isEmpty else { return [] }
-        var out = ["Paste into the livepatch and write the position of the copy you mean "
-                   + "(it does not compile until you do):"]
+        var out = [
+            "Paste into the livepatch and write the position of the copy you mean "
+                + "(it does not compile until you do):"
+        ]
         for object in objects {
             out += block(object: object, entries: entries[object] ?? [], allSymbols: symbols)
         }
         return out + summaries
     }
 
-    private static func block(object: String, entries: [(name: String, copies: [CopyEvidence])],
-                              allSymbols: [(name: String, copies: [CopyEvidence])]) -> [String] {
+    private static func block(
+        object: String, entries: [(name: String, copies: [CopyEvidence])],
+        allSymbols: [(name: String, copies: [CopyEvidence])]
+    ) -> [String] {
         guard CSnippet.isWord(object) else {
-            return ["/* refused: object name \(CSnippet.commentSafe(object).debugDescription) cannot be written in C */"]
+            return [
+                "/* refused: object name \(CSnippet.commentSafe(object).debugDescription) cannot be written in C */"
+            ]
         }
         var declarations: [String] = []
         var lines: [String] = []
         for (name, copies) in entries {
             guard let reference = reference(for: name, declarations: &declarations) else {
-                lines.append("\t/* refused: symbol name \(CSnippet.commentSafe(name).debugDescription) cannot be written in C */")
+                lines.append(
+                    "\t/* refused: symbol name \(CSnippet.commentSafe(name).debugDescription) cannot be written in C */"
+                )
                 continue
             }
             let count = copies.first?.candidate.copiesInObject ?? 1
@@ -57,11 +66,13 @@ public enum AmbiguityBlock {
                     + (c.evidence.address.map { " @\(String($0, radix: 16))" } ?? "")
             }.joined(separator: ", ")
             lines.append("\t/* \(CSnippet.commentSafe(name)): \(CSnippet.commentSafe(listing)) */")
-            let elsewhere = allSymbols.first { $0.name == name }?.copies
+            let elsewhere =
+                allSymbols.first { $0.name == name }?.copies
                 .filter { $0.targeted && $0.candidate.object != object }.map(\.candidate.object) ?? []
             if !elsewhere.isEmpty {
-                lines.append("\t/* \(CSnippet.commentSafe(name)) is also in \(unique(elsewhere).joined(separator: ", ")):"
-                             + " keep it in one block only */")
+                lines.append(
+                    "\t/* \(CSnippet.commentSafe(name)) is also in \(unique(elsewhere).joined(separator: ", ")):"
+                        + " keep it in one block only */")
             }
             var hint = ""
             if let s = copies.first(where: \.suggested) {

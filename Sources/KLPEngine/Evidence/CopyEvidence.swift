@@ -25,9 +25,10 @@ public enum CopyRanking {
 
     /// `copies`: each ambiguous name's candidates (as the plan lists them). Reads the database once more for the
     /// patched functions' lines and once for the evidence of all lines involved.
-    public static func gather(copies: [String: [DatabaseCandidate]], databasePath: String, order: DatabaseOrder,
-                              targets: PatchTargets) throws(DatabaseError) -> [String: [CopyEvidence]]
-    {
+    public static func gather(
+        copies: [String: [DatabaseCandidate]], databasePath: String, order: DatabaseOrder,
+        targets: PatchTargets
+    ) throws(DatabaseError) -> [String: [CopyEvidence]] {
         // Read once: the patched functions' lines and the evidence come from the same bytes (a pipe is read once).
         let file = try FileBytes.load(path: databasePath, what: "Symbol list")
         return try file.withBytes { bytes throws(DatabaseError) in
@@ -36,8 +37,10 @@ public enum CopyRanking {
     }
 
     /// As above, from the bytes of symbols.klp already in memory.
-    public static func gather(copies: [String: [DatabaseCandidate]], bytes: UnsafeRawBufferPointer, path: String,
-                              order: DatabaseOrder, targets: PatchTargets) throws(DatabaseError)
+    public static func gather(
+        copies: [String: [DatabaseCandidate]], bytes: UnsafeRawBufferPointer, path: String,
+        order: DatabaseOrder, targets: PatchTargets
+    ) throws(DatabaseError)
         -> [String: [CopyEvidence]]
     {
         var patched: [(function: PatchedFunction, copy: DatabaseCandidate)] = []
@@ -46,7 +49,8 @@ public enum CopyRanking {
             let database = try SymbolDatabase.parse(bytes: bytes, path: path, only: names)
             for f in targets.functions {
                 let inObject = database.candidates(named: f.name, in: f.object)
-                let copy = f.position > 0
+                let copy =
+                    f.position > 0
                     ? inObject.first { $0.position == f.position } : (inObject.count == 1 ? inObject.first : nil)
                 if let copy { patched.append((f, copy)) }
             }
@@ -58,8 +62,9 @@ public enum CopyRanking {
         var result: [String: [CopyEvidence]] = [:]
         for (name, candidates) in copies {
             var list = candidates.map { c in
-                CopyEvidence(candidate: c, evidence: evidence[c.line] ?? SymbolEvidence(), suggested: false,
-                             reason: nil, targeted: targets.isEmpty || targets.objects.contains(c.object))
+                CopyEvidence(
+                    candidate: c, evidence: evidence[c.line] ?? SymbolEvidence(), suggested: false,
+                    reason: nil, targeted: targets.isEmpty || targets.objects.contains(c.object))
             }
             if order == .kallsyms { suggest(&list, patched: patchedEvidence) }
             // Targeted objects first, file order within each group.
@@ -72,7 +77,11 @@ public enum CopyRanking {
         _ list: inout [CopyEvidence],
         patched: [(function: PatchedFunction, copy: DatabaseCandidate, evidence: SymbolEvidence?)]
     ) {
-        struct Rank { var sameFile: Bool; var distance: Int; var reason: String }
+        struct Rank {
+            var sameFile: Bool
+            var distance: Int
+            var reason: String
+        }
         var ranks: [Int: Rank] = [:]
         for (i, copy) in list.enumerated() where copy.targeted {
             var best: Rank? = nil
@@ -81,12 +90,14 @@ public enum CopyRanking {
                 let sameFile = copy.candidate.file != nil && copy.candidate.file == p.copy.file
                 let rank: Rank
                 if sameFile {
-                    rank = Rank(sameFile: true, distance: distance,
-                                reason: "same file as patched \(p.function.name): \(copy.candidate.file!)")
+                    rank = Rank(
+                        sameFile: true, distance: distance,
+                        reason: "same file as patched \(p.function.name): \(copy.candidate.file!)")
                 } else if distance <= nearbyLimit {
                     let unit = distance == 1 ? "symbol" : "symbols"
-                    rank = Rank(sameFile: false, distance: distance,
-                                reason: "\(distance) \(unit) from patched \(p.function.name)")
+                    rank = Rank(
+                        sameFile: false, distance: distance,
+                        reason: "\(distance) \(unit) from patched \(p.function.name)")
                 } else {
                     continue
                 }
@@ -96,11 +107,14 @@ public enum CopyRanking {
             }
             if let best { ranks[i] = best }
         }
-        let ordered = ranks.sorted { better($0.value.sameFile, $0.value.distance, than: $1.value.sameFile,
-                                            $1.value.distance) }
+        let ordered = ranks.sorted {
+            better(
+                $0.value.sameFile, $0.value.distance, than: $1.value.sameFile,
+                $1.value.distance)
+        }
         guard let winner = ordered.first else { return }
         if ordered.count > 1, ordered[1].value.sameFile == winner.value.sameFile,
-           ordered[1].value.distance == winner.value.distance
+            ordered[1].value.distance == winner.value.distance
         {
             return  // a tie: nothing to suggest
         }

@@ -41,7 +41,7 @@ public enum EvidenceFormat {
         var line: Int? = nil
         if parts.count == 2 {
             guard !parts[1].isEmpty, parts[1].count <= 9,
-                  let value = Int(String(decoding: parts[1], as: UTF8.self)), value > 0
+                let value = Int(String(decoding: parts[1], as: UTF8.self)), value > 0
             else { return nil }
             line = value
         }

@@ -52,10 +52,11 @@ public enum EvidenceReader {
                 let described = records + 1
                 guard wanted.contains(described) else { continue }
                 guard described < evidenceLine,
-                      let record = EvidenceFormat.parse(UnsafeRawBufferPointer(start: base + start, count: length))
+                    let record = EvidenceFormat.parse(UnsafeRawBufferPointer(start: base + start, count: length))
                 else {
-                    throw DatabaseError(path: path, line: lineNumber,
-                                        message: "evidence record is not '@[address][:line]' or has no line above")
+                    throw DatabaseError(
+                        path: path, line: lineNumber,
+                        message: "evidence record is not '@[address][:line]' or has no line above")
                 }
                 results[described, default: SymbolEvidence()].address = record.address
                 results[described, default: SymbolEvidence()].declarationLine = record.line
@@ -88,9 +89,10 @@ public enum EvidenceReader {
             if recent.count > neighbourCount { recent.removeFirst() }
         }
         if evidenceLine > 0 && records != evidenceLine - 2 {
-            throw DatabaseError(path: path, line: evidenceLine,
-                                message: "evidence block has \(records) records for the \(evidenceLine - 2) lines "
-                                    + "above it (the file was edited or cut)")
+            throw DatabaseError(
+                path: path, line: evidenceLine,
+                message: "evidence block has \(records) records for the \(evidenceLine - 2) lines "
+                    + "above it (the file was edited or cut)")
         }
         return results
     }

@@ -53,7 +53,7 @@ private struct TableReader {
         for section in elf.sections {
             // The tables live in allocated data; debug sections hold most relocations of a patch and none of them.
             guard let base = section.relocationTarget,
-                  let target = elf.section(base), target.flags & SectionFlags.alloc != 0
+                let target = elf.section(base), target.flags & SectionFlags.alloc != 0
             else { continue }
             let rela: Bool
             if case .relocations(_, let isRela) = section.content { rela = isRela } else { continue }
@@ -83,8 +83,10 @@ private struct TableReader {
                         guard let oldName = pointer(f.section, f.offset).flatMap(string) else { continue }
                         seenFunctions.insert(f)
                         let sympos = readWord(f.section, f.offset + 2 * UInt64(word)) ?? 0
-                        result.functions.append(PatchedFunction(object: name, name: oldName,
-                                                                position: Int(clamping: sympos)))
+                        result.functions.append(
+                            PatchedFunction(
+                                object: name, name: oldName,
+                                position: Int(clamping: sympos)))
                     }
                     if !seenObjects.contains(name) {
                         seenObjects.insert(name)
@@ -112,7 +114,7 @@ private struct TableReader {
 
     private func isFunctionEntry(_ entry: Target) -> Bool {
         guard let name = pointer(entry.section, entry.offset), string(name) != nil,
-              let code = relocations[entry.section]?[entry.offset + UInt64(word)]
+            let code = relocations[entry.section]?[entry.offset + UInt64(word)]
         else { return false }
         return isFunction(code.symbol, addend: code.addend)
     }
@@ -152,7 +154,7 @@ private struct TableReader {
     /// The NUL-terminated string at a place in a data section (at most 512 bytes: KSYM_NAME_LEN).
     private func string(_ at: Target) -> String? {
         guard let section = elf.section(at.section), case .bytes(let bytes) = section.content,
-              at.offset < UInt64(bytes.count)
+            at.offset < UInt64(bytes.count)
         else { return nil }
         let start = bytes.startIndex + Int(at.offset)
         let limit = min(bytes.endIndex, start + 512)
@@ -162,7 +164,7 @@ private struct TableReader {
 
     private func readWord(_ section: SectionID, _ offset: UInt64) -> UInt64? {
         guard let s = elf.section(section), case .bytes(let bytes) = s.content,
-              offset + UInt64(word) <= UInt64(bytes.count)
+            offset + UInt64(word) <= UInt64(bytes.count)
         else { return nil }
         let start = bytes.startIndex + Int(offset)
         let raw = Array(bytes[start..<(start + word)])

@@ -12,8 +12,10 @@ public struct SymbolEvidence: Sendable, Equatable {
     /// distance between two copies of one object is the difference.
     public var index: Int
 
-    public init(address: UInt64? = nil, declarationLine: Int? = nil, before: [String] = [], after: [String] = [],
-                index: Int = 0) {
+    public init(
+        address: UInt64? = nil, declarationLine: Int? = nil, before: [String] = [], after: [String] = [],
+        index: Int = 0
+    ) {
         self.address = address
         self.declarationLine = declarationLine
         self.before = before

@@ -8,9 +8,19 @@ func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: 
     var copies: [String: [DatabaseCandidate]] = [:]
     for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
     guard !copies.isEmpty else { return [:] }
-    return try CopyRanking.gather(
+    var result = try CopyRanking.gather(
         copies: copies, databasePath: databasePath, order: order,
         targets: PatchTargets.read(patch))
+    // A suggestion is for a decision still open: a symbol resolved by an annotation or a choice shows none.
+    for s in symbols where s.status != .ambiguous && s.status != .invalid {
+        result[s.name] = result[s.name]?.map { copy in
+            var quiet = copy
+            quiet.suggested = false
+            quiet.reason = nil
+            return quiet
+        }
+    }
+    return result
 }
 
 /// The single paste block for all ambiguous symbols of a conversion, on stderr after the diagnostics.

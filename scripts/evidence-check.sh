@@ -21,7 +21,7 @@ mkdir -p "$cache"
 
 vmlinux=${1:-}
 if [ -z "$vmlinux" ]; then
-  kver=${KVER:-$(apt-cache depends linux-headers-amd64 | sed -n 's/.*linux-headers-\(.*\)$/\1/p' | head -1)}
+  kver=${KVER:-$(apt-cache depends linux-headers-amd64 | sed -n 's/.*Depends: linux-headers-\(.*\)$/\1/p' | head -1)}
   vmlinux=$cache/usr/lib/debug/boot/vmlinux-$kver
   if [ ! -f "$vmlinux" ]; then
     (cd "$cache" && apt-get download "linux-image-$kver-dbg")

@@ -170,11 +170,9 @@ public enum DatabaseBuilder {
 
     private static func readBytes(_ path: String) throws(DatabaseBuildError) -> [UInt8] {
         do {
-            return try FileIO.readAll(path: path)
-        } catch let error as FileError {
-            throw DatabaseBuildError(path: path, line: nil, error.message)
+            return try InputFile.readArray(path)
         } catch {
-            throw DatabaseBuildError(path: path, line: nil, "\(error)")
+            throw DatabaseBuildError(path: path, line: nil, error.description)
         }
     }
 
@@ -185,7 +183,13 @@ public enum DatabaseBuilder {
     /// Scans an ELF file: mapped when it is not compressed (a vmlinux is hundreds of MB, of which the symbol
     /// table is a few), decompressed into memory when it is.
     private static func scanELF(path: String) throws(DatabaseBuildError) -> SymbolTableScan {
-        let file = try MappedFile(path: path)
+        let file: InputFile
+        do {
+            file = try InputFile.map(path)
+        } catch {
+            throw DatabaseBuildError(path: path, line: nil, error.description)
+        }
+        guard file.count > 0 else { throw DatabaseBuildError(path: path, line: nil, "the file is empty") }
         let result: Result<SymbolTableScan, DatabaseBuildError> = file.withBytes { raw in
             Result { () throws(DatabaseBuildError) -> SymbolTableScan in
                 guard Decompression.format(of: raw) != nil else { return try scan(raw, path: path) }

@@ -35,7 +35,7 @@ enum ModuleFiles {
         for path in paths {
             var st = stat()
             guard stat(path, &st) == 0 else {
-                problems.append(BuildIssue(.skipped, path: path, "cannot open: \(String(cString: strerror(errno)))"))
+                problems.append(BuildIssue(.skipped, path: path, "cannot open: \(errnoText())"))
                 continue
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
@@ -52,7 +52,7 @@ enum ModuleFiles {
 
     private static func walk(_ folder: String, into files: inout [String], problems: inout [BuildIssue]) {
         guard let dir = opendir(folder) else {
-            problems.append(BuildIssue(.skipped, path: folder, "cannot read folder: \(String(cString: strerror(errno)))"))
+            problems.append(BuildIssue(.skipped, path: folder, "cannot read folder: \(errnoText())"))
             return
         }
         defer { closedir(dir) }

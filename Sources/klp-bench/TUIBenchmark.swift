@@ -123,8 +123,9 @@ public enum TUIBenchmark {
         var parts = (0.0, 0.0, 0.0)
         var bytes: [UInt8] = []
         parts.0 = milliseconds(try clock.measure { bytes = try FileIO.readAll(path: "\(folder)/symbols.klp") })
-        parts.1 = milliseconds(try clock.measure { _ = try SymbolDatabase.parse(bytes: bytes, path: "symbols.klp") })
-        parts.2 = milliseconds(clock.measure { _ = DatabaseIndex(bytes: bytes) })
+        var parsed: SymbolDatabase?
+        parts.1 = milliseconds(try clock.measure { parsed = try SymbolDatabase.parse(bytes: bytes, path: "symbols.klp") })
+        if let parsed { parts.2 = milliseconds(clock.measure { _ = DatabaseIndex(database: parsed) }) }
         var report = Report(databaseLines: ws.index.rowCount, databaseBytes: databaseBytes.count,
                       firstFrameMilliseconds: milliseconds(first), databaseKeystrokes: database,
                       overviewKeystrokes: overview, renderMilliseconds: milliseconds(render) / Double(max(1, frames / size.rows)))

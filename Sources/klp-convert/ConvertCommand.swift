@@ -39,15 +39,14 @@ struct ConvertCommand: ParsableCommand {
         do {
             let object = try ELFObject.read(path: input)
             let database = try loadDatabase(path: symbols, for: object, symvers: symvers)
-            let (plan, converted) = Converter(database: database, options: options).convert(object)
+            let plan = Converter(database: database, options: options).plan(object)
             Report.diagnostics(diagnosticsForReport(plan, patch: object).filter { $0.severity != .note || verbose })
             reportAmbiguities(plan, patch: object, databasePath: symbols)
-            guard let converted else {
+            guard !plan.hasErrors else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")
                 throw ExitStatus.failure
             }
-            let bytes = try ELFWriter.bytes(of: converted)
-            try FileIO.writeAtomically(bytes, to: output, mode: FileIO.mode(of: input) ?? 0o644)
+            _ = try Converter.write(plan, of: object, to: output, mode: FileIO.mode(of: input) ?? 0o644)
             if verbose {
                 for s in plan.convertedSymbols {
                     Report.line("klp-convert: \(s.name) -> \(s.newName ?? "?") (\(s.status.rawValue), \(s.uses.count) relocation(s))")

@@ -177,6 +177,10 @@ import Testing
         let run = try Self.convert([("a", file("fa", 1)), ("b", file("fb", 2))])
         #expect(run.output == nil)
         #expect(Self.errors(run.plan).contains("Conflicting KLP_SYMPOS definition: vmlinux.init_once 1 vs. 2."))
+        // The symbol and object are fields of the location, for front ends that must not parse messages.
+        let conflict = run.plan.diagnostics.first { $0.message.hasPrefix("Conflicting KLP_SYMPOS") }
+        #expect(conflict?.location?.symbol == "init_once")
+        #expect(conflict?.location?.object == "vmlinux")
     }
 
     @Test func annotationsWithDebugInfoLeaveNoDanglingRelocations() throws {
@@ -239,6 +243,8 @@ import Testing
         KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(init_once, 1) };
         """)])
         #expect(Self.errors(run.plan) == ["Couldn't find rela for annotated symbol: init_once"])
+        #expect(run.plan.diagnostics.errors.first?.location?.symbol == "init_once")
+        #expect(run.plan.diagnostics.errors.first?.location?.object == "vmlinux")
     }
 
     @Test func unsupportedSectionsAreRefusedAndAllErrorsOfTheFileAreReported() throws {

@@ -41,9 +41,9 @@ struct DatabaseTimingTests {
             return String(format: "%8.2f ms", value)
         }
 
-        let (readTime, raw) = try best(5) { try FileBytes.load(path: path, what: "Symbol list").count }
+        let (readTime, raw) = try best(5) { try InputFile.readDatabase(path, what: "Symbol list").count }
         // Baseline: the cheapest possible pass, memchr to every newline of a buffer already read.
-        let file = try FileBytes.load(path: path, what: "Symbol list")
+        let file = try InputFile.readDatabase(path, what: "Symbol list")
         let (scanTime, lines) = try best(5) { () throws -> Int in
             try file.withBytes { raw in
                 guard let base = raw.baseAddress else { return 0 }

@@ -17,16 +17,16 @@ import Testing
         __export_symbol_bar_init
         """
 
-    @Test func indexSkipsMarkersAndKeepsPlaces() {
-        let index = DatabaseIndex(bytes: Array(Self.text.utf8))
+    @Test func indexSkipsMarkersAndKeepsPlaces() throws {
+        let index = try DatabaseIndex(database: SymbolDatabase.parse(bytes: Array(Self.text.utf8), path: "search.klp"))
         #expect(index.rowCount == 4)
         #expect(index.row(0) == DatabaseIndex.Row(name: "Init_Once", object: "vmlinux", file: "a.c", line: 4))
         #expect(index.row(2) == DatabaseIndex.Row(name: "init_once", object: "vmlinux", file: "b.c", line: 8))
         #expect(index.row(3) == DatabaseIndex.Row(name: "bar_init", object: "my_mod", file: nil, line: 10))
     }
 
-    @Test func searchIsCaseInsensitiveAndFindsEveryRowOnce() {
-        let index = DatabaseIndex(bytes: Array(Self.text.utf8))
+    @Test func searchIsCaseInsensitiveAndFindsEveryRowOnce() throws {
+        let index = try DatabaseIndex(database: SymbolDatabase.parse(bytes: Array(Self.text.utf8), path: "search.klp"))
         #expect(index.search(Array("init".utf8)) == [0, 2, 3])
         #expect(index.search(Array("once".utf8)) == [0, 2])
         #expect(index.search(Array("o".utf8)) == [0, 1, 2])  // "foo" holds two: one row
@@ -35,7 +35,7 @@ import Testing
     }
 
     /// Narrowing while typing must give exactly what a fresh search gives, on a database with many names.
-    @Test func incrementalSearchEqualsFreshSearch() {
+    @Test func incrementalSearchEqualsFreshSearch() throws {
         var text = "klp-convert-symbol-data.0.1 order=kallsyms\n"
         var rng = SplitMix(seed: 7)
         for o in 0..<3 {
@@ -47,7 +47,7 @@ import Testing
                 text += name + "\n"
             }
         }
-        let index = DatabaseIndex(bytes: Array(text.utf8))
+        let index = try DatabaseIndex(database: SymbolDatabase.parse(bytes: Array(text.utf8), path: "search.klp"))
         var search = IncrementalSearch()
         for query in ["s", "s_", "s_s", "s_st", "s_sta", "s_st", "s_", "", "i", "in", "ini", "init_", "INIT_o"] {
             search.update(query, in: index)

@@ -74,7 +74,7 @@ import Testing
         let object = try ELFObject(bytes: BundledExample.object, path: BundledExample.objectName)
         var workspace = Workspace(
             objectName: "example.o", databaseName: "bare.klp", object: object, database: database,
-            databaseBytes: Array(bare.utf8), defaultOutputPath: "out.ko")
+            defaultOutputPath: "out.ko")
         workspace.evidence = try Array(bare.utf8).withUnsafeBytes { raw in
             try CandidateEvidence.gather(object: object, database: database, bytes: raw, path: "bare.klp")
         }

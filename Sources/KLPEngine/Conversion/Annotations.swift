@@ -152,9 +152,9 @@ enum AnnotationReader {
             if reported.contains(key) { continue }
             reported.insert(key)
             if f.object == a.object {
-                result.append(Diagnostic(.error, "Conflicting KLP_SYMPOS definition: \(a.object).\(a.symbol) \(f.position) vs. \(a.position).", at: .init(section: a.source, offset: a.recordOffset)))
+                result.append(Diagnostic(.error, "Conflicting KLP_SYMPOS definition: \(a.object).\(a.symbol) \(f.position) vs. \(a.position).", at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
             } else {
-                result.append(Diagnostic(.error, "Conflicting KLP_MODULE_RELOC objects for symbol \(a.symbol): \(f.object) (\(f.source)) vs. \(a.object) (\(a.source)); a symbol of the livepatch can refer to one object only", at: .init(section: a.source, offset: a.recordOffset)))
+                result.append(Diagnostic(.error, "Conflicting KLP_MODULE_RELOC objects for symbol \(a.symbol): \(f.object) (\(f.source)) vs. \(a.object) (\(a.source)); a symbol of the livepatch can refer to one object only", at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
             }
         }
         return result

@@ -50,7 +50,7 @@ public struct SymbolUse: Sendable, Equatable {
     public var verdict: SectionRules.Verdict
 }
 
-public struct PlannedSymbol: Sendable {
+public struct PlannedSymbol: Sendable, Equatable {
     public let id: SymbolID
     public let name: String
     public var isWeak: Bool
@@ -92,7 +92,7 @@ public struct ConversionOptions: Sendable {
     }
 }
 
-public struct ConversionPlan: Sendable {
+public struct ConversionPlan: Sendable, Equatable {
     public var inputPath: String
     public var machine: UInt16
     public var databaseOrder: DatabaseOrder
@@ -105,7 +105,7 @@ public struct ConversionPlan: Sendable {
     public var diagnostics: [Diagnostic]
 
     // How to carry it out.
-    struct Move: Sendable {
+    struct Move: Sendable, Equatable {
         var relocationSection: SectionID
         var index: Int
         var klpSection: Int  // index into createdSections

@@ -34,6 +34,7 @@ struct PositionValidator {
     }
 
     func validate(object: String, name: String, position: Int, location: Diagnostic.Location?) -> Outcome {
+        let location = location?.with(object: object)
         // The listing of every candidate is only for messages: a homonym can have thousands of lines, and
         // building it for each valid annotation dominated the conversion of large patches.
         func listing() -> [String] {
@@ -125,7 +126,7 @@ private struct ConversionPlanner {
         }
 
         for a in scan.annotations where !referencedNames.contains(a.symbol) {
-            plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: \(a.symbol)", at: .init(section: a.source, offset: a.recordOffset)))
+            plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: \(a.symbol)", at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
         }
         checkLeftoverUndefined()
         finishNames()
@@ -182,9 +183,9 @@ private struct ConversionPlanner {
             switch verdict {
             case .allowed: break
             case .readOnlyLate(let why):
-                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)", at: location))
+                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)", at: location.with(object: relObject)))
             case .refused(let why):
-                plan.diagnostics.append(Diagnostic(.error, "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))", at: location))
+                plan.diagnostics.append(Diagnostic(.error, "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))", at: location.with(object: relObject)))
                 plan.symbols[index].status = .refused
                 continue
             }

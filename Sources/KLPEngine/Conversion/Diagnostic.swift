@@ -9,16 +9,29 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Where in the livepatch the finding points: a section and offset, a symbol, or both.
+    /// Where in the livepatch the finding points: a section and offset, a symbol, or both, and the object
+    /// (vmlinux or a module) the symbol is looked up in. These are fields, not text, so that a front end (the
+    /// TUI's problems panel) finds what a finding is about without parsing its message.
     public struct Location: Sendable, Equatable, CustomStringConvertible {
         public var section: String?
         public var offset: UInt64?
+        /// The livepatch's symbol (as named in its symbol table) the finding is about.
         public var symbol: String?
+        /// The object the symbol resolves in; not printed (the messages name it where it matters).
+        public var object: String?
 
-        public init(section: String? = nil, offset: UInt64? = nil, symbol: String? = nil) {
+        public init(section: String? = nil, offset: UInt64? = nil, symbol: String? = nil, object: String? = nil) {
             self.section = section
             self.offset = offset
             self.symbol = symbol
+            self.object = object
+        }
+
+        /// The same place, naming the object too.
+        public func with(object: String?) -> Location {
+            var copy = self
+            copy.object = object
+            return copy
         }
 
         public var description: String {

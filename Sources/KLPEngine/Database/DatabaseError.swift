@@ -21,3 +21,25 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable, Equatable
         return "\(path): \(message)"
     }
 }
+
+extension DatabaseError {
+    /// A database input that could not be read, worded as upstream words it: "Unable to open Symbol list: <why>"
+    /// when open(2) failed, "Unable to read Symbol list: <why>" otherwise. `what` names the file kind.
+    init(path: String, reading what: String, _ failure: InputFailure) {
+        switch failure {
+        case .open(let reason): self.init(path: path, line: nil, message: "Unable to open \(what): \(reason)")
+        default: self.init(path: path, line: nil, message: "Unable to read \(what): \(failure.reason)")
+        }
+    }
+}
+
+extension InputFile {
+    /// Reads a database input (symbols.klp, Module.symvers): line numbers and name offsets are 32-bit.
+    static func readDatabase(_ path: String, what: String) throws(DatabaseError) -> InputFile {
+        do {
+            return try read(path, limit: Int(Int32.max))
+        } catch {
+            throw DatabaseError(path: path, reading: what, error)
+        }
+    }
+}

@@ -10,10 +10,30 @@ public struct SymbolNameID: Hashable, Comparable, Sendable {
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Browsing for the TUI: every distinct name is stored once in one newline-separated buffer, so a substring
-/// search is a single memchr/memcmp pass over it (about 8 MB for a full distribution database), and Strings
-/// are made only for the hits the caller asks for.
+/// Every kept symbol line of a database by column, for indexing all lines without a DatabaseCandidate (and its
+/// Strings) per line: the TUI's search index is built from this, so it shows exactly the parser's records.
+/// Line `r` here is `candidate(atIndex: r)`. The arrays are the database's own (shared, not copied).
+public struct SymbolLineColumns: Sendable {
+    /// The name of each line, as an index into the name table below (a `SymbolNameID` raw value).
+    public let nameIDs: [Int32]
+    /// Every distinct name once, each followed by "\n"; name `k` is `nameStarts[k]..<nameStarts[k] + nameLengths[k]`.
+    public let nameBytes: [UInt8]
+    public let nameStarts: [UInt32]
+    public let nameLengths: [UInt32]
+}
+
+/// Browsing a database line by line and name by name (the TUI's database screen, the benchmarks, the fuzzer):
+/// every distinct name is stored once in one newline-separated buffer, so a substring search is a single
+/// memchr/memcmp pass over it (about 8 MB for a full distribution database), and Strings are made only for the
+/// hits the caller asks for.
 extension SymbolDatabase {
+    /// The kept symbol lines by column (see `SymbolLineColumns`).
+    public var lineColumns: SymbolLineColumns {
+        let names = contents.symbols.names
+        return SymbolLineColumns(nameIDs: contents.symbols.name, nameBytes: names.bytes, nameStarts: names.starts,
+                                 nameLengths: names.lengths)
+    }
+
     /// Number of distinct symbol names kept.
     public var uniqueNameCount: Int { contents.symbols.names.count }
 

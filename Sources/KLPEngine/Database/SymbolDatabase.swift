@@ -28,13 +28,13 @@ public final class SymbolDatabase: Sendable {
     public static func load(path: String, only names: Set<String>? = nil, symvers: [String] = [])
         throws(DatabaseError) -> SymbolDatabase
     {
-        let file = try FileBytes.load(path: path, what: "Symbol list")
+        let file = try InputFile.readDatabase(path, what: "Symbol list")
         let filter = names.map(NameFilter.init)
         var contents = try file.withBytes { bytes throws(DatabaseError) in
             try SymbolListParser.parse(bytes, path: path, filter: filter)
         }
         for symversPath in symvers {
-            let symversFile = try FileBytes.load(path: symversPath, what: "Module.symvers")
+            let symversFile = try InputFile.readDatabase(symversPath, what: "Module.symvers")
             try symversFile.withBytes { bytes throws(DatabaseError) in
                 try ModuleSymversParser.addExports(from: bytes, path: symversPath, filter: filter, into: &contents)
             }
@@ -62,7 +62,7 @@ public final class SymbolDatabase: Sendable {
 
     /// A copy of this database with the exports of a Module.symvers file added (filtered by `onlyNames`).
     public func addingExports(fromSymvers symversPath: String) throws(DatabaseError) -> SymbolDatabase {
-        let file = try FileBytes.load(path: symversPath, what: "Module.symvers")
+        let file = try InputFile.readDatabase(symversPath, what: "Module.symvers")
         return try file.withBytes { bytes throws(DatabaseError) in
             try addingExports(fromSymversBytes: bytes, path: symversPath)
         }

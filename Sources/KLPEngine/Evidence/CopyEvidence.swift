@@ -30,7 +30,7 @@ public enum CopyRanking {
         targets: PatchTargets
     ) throws(DatabaseError) -> [String: [CopyEvidence]] {
         // Read once: the patched functions' lines and the evidence come from the same bytes (a pipe is read once).
-        let file = try FileBytes.load(path: databasePath, what: "Symbol list")
+        let file = try InputFile.readDatabase(databasePath, what: "Symbol list")
         return try file.withBytes { bytes throws(DatabaseError) in
             try gather(copies: copies, bytes: bytes, path: databasePath, order: order, targets: targets)
         }

@@ -4,7 +4,7 @@ public enum DatabaseWithEvidence {
     public static func load(path: String, names: Set<String>) throws(DatabaseError)
         -> (database: SymbolDatabase, evidence: [Int: SymbolEvidence])
     {
-        let file = try FileBytes.load(path: path, what: "Symbol list")
+        let file = try InputFile.readDatabase(path, what: "Symbol list")
         return try file.withBytes { raw throws(DatabaseError) in
             let database = try SymbolDatabase.parse(bytes: raw, path: path, only: names)
             let lines = names.flatMap { database.candidates(named: $0).map(\.line) }

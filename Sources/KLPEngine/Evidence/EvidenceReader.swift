@@ -17,7 +17,7 @@ public enum EvidenceReader {
     /// for a pipe, load the bytes once and use `read(_:path:lines:)` with them.
     public static func read(path: String, lines: Set<Int>) throws(DatabaseError) -> [Int: SymbolEvidence] {
         guard !lines.isEmpty else { return [:] }
-        let file = try FileBytes.load(path: path, what: "Symbol list")
+        let file = try InputFile.readDatabase(path, what: "Symbol list")
         return try file.withBytes { bytes throws(DatabaseError) in try read(bytes, path: path, lines: lines) }
     }
 

@@ -15,45 +15,19 @@ public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String { "\(path): \(message)" }
 }
 
-/// Reading whole files and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
+/// Reading whole files (through `InputFile`) and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
 /// interrupted or failed run never leaves a partial output and never touches the input.
 public enum FileIO {
-    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
-
     /// Largest file the tool reads whole (the largest real inputs are symbol databases of tens of MB).
-    public static let maximumInputSize = 4 << 30
+    public static let maximumInputSize = InputFile.maximumSize
 
+    /// A whole input file as an array, read by `InputFile`'s rule (see there).
     public static func readAll(path: String) throws -> [UInt8] {
-        // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever before fstat can refuse it
-        // (it changes nothing for reads of regular files).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw FileError(path: path, "cannot open: \(errnoText())") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FileError(path: path, "cannot stat: \(errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, "not a regular file") }
-        let size = Int(st.st_size)
-        guard size <= maximumInputSize else {
-            throw FileError(path: path, "file is \(size) bytes, more than the \(maximumInputSize) bytes the tool reads")
+        do {
+            return try InputFile.readArray(path)
+        } catch {
+            throw FileError(path: path, error.description)
         }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        let failure: String? = bytes.withUnsafeMutableBytes { buf in
-            guard let base = buf.baseAddress else { return nil }
-            while done < size {
-                let n = read(fd, base + done, size - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return "read failed: \(errnoText())"
-                }
-                if n == 0 { break }
-                done += n
-            }
-            return nil
-        }
-        if let failure { throw FileError(path: path, failure) }
-        if done < size { bytes.removeLast(size - done) }
-        return bytes
     }
 
     /// Permission bits of an existing file, if it exists.

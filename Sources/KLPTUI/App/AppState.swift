@@ -63,6 +63,12 @@ public struct StatusMessage: Sendable, Equatable {
     public var isError: Bool
 }
 
+/// A plan and the object it produces from the workspace's input.
+public struct AppliedPlan: Sendable {
+    public let plan: ConversionPlan
+    public let object: ELFObject
+}
+
 public struct AppState: Sendable {
     public var size: Size
     public var screen: Screen = .overview
@@ -89,6 +95,8 @@ public struct AppState: Sendable {
 
     /// Preview lines, computed when the preview opens (applying the plan is not free on big objects).
     public var preview: [PreviewLine] = []
+    /// The plan applied to the input, made for the preview and reused by the write of the same plan.
+    public var output: AppliedPlan?
 
     public var message: StatusMessage?
     public var printSnippetOnExit = false

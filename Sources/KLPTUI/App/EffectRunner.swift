@@ -6,8 +6,8 @@ import Darwin
 import KLPEngine
 
 // Carries out effects (the only file I/O of the TUI) and turns each outcome into an action. Writing the
-// converted object goes through the same engine calls as the CLI, so both give the same bytes for the same
-// choices.
+// converted object is the CLI's call (`Converter.write`) on the plan the effect carries, so both give the same
+// bytes for the same choices, and the TUI writes exactly the plan the user saw.
 
 public struct EffectRunner: Sendable {
     public let workspace: Workspace
@@ -22,21 +22,23 @@ public struct EffectRunner: Sendable {
         switch effect {
         case .quit:
             return nil
-        case .writeOutput(let path, let overwrite):
+        case .writeOutput(let path, let plan, let overwrite):
             if FileIO.sameFile(path, workspace.object.path) {
                 return .effectFailed("Refusing to overwrite the input \(path): choose another output path")
             }
             if !overwrite && Self.exists(path) { return .confirmOverwrite(path: path, purpose: .writeOutput) }
-            let (plan, output) = Converter(database: workspace.database, options: workspace.options(with: state.choices))
-                .convert(workspace.object)
-            guard let output else {
+            guard !plan.hasErrors else {
                 return .effectFailed("Not written: \(plan.diagnostics.errors.count) error(s) left")
             }
             do {
-                let bytes = try ELFWriter.bytes(of: output)
-                try FileIO.writeAtomically(bytes, to: path, mode: mode_t(workspace.outputMode))
-                let n = plan.convertedSymbols.count
-                return .effectSucceeded("Wrote \(path): \(bytes.count) bytes, \(n) symbol\(n == 1 ? "" : "s") converted, \(plan.createdSections.count) klp section\(plan.createdSections.count == 1 ? "" : "s")")
+                // The preview's applied object, when it was made from this very plan, is not applied again.
+                let applied = state.output.flatMap { $0.plan == plan ? $0.object : nil }
+                let written = try Converter.write(plan, of: workspace.object, applied: applied, to: path,
+                                                  mode: mode_t(workspace.outputMode))
+                let n = written.convertedSymbolCount, k = written.klpSectionCount
+                return .effectSucceeded(
+                    "Wrote \(path): \(written.byteCount) bytes, \(n) symbol\(n == 1 ? "" : "s") converted, "
+                        + "\(k) klp section\(k == 1 ? "" : "s")")
             } catch {
                 return .effectFailed("Not written: \(error)")
             }

@@ -131,7 +131,7 @@ public struct Reducer: Sendable {
             state.filterEditing = true
         case .showOverview: state.screen = .overview
         case .showPreview:
-            state.preview = PreviewBuilder.lines(object: workspace.object, plan: state.plan)
+            refreshPreview(&state)
             state.screen = .preview
             state.textScroll = 0
         case .showSnippet:
@@ -232,7 +232,7 @@ public struct Reducer: Sendable {
                 let diagnostics = state.plan.diagnostics
                 guard state.problemList.cursor < diagnostics.count else { return }
                 let d = diagnostics[state.problemList.cursor]
-                guard let name = d.location?.symbol ?? symbolMentioned(in: d, plan: state.plan) else {
+                guard let name = d.location?.symbol else {
                     state.message = StatusMessage(text: "This problem names no symbol", isError: false)
                     return
                 }
@@ -278,15 +278,11 @@ public struct Reducer: Sendable {
         let diagnostics = state.plan.diagnostics
         let k = min(max(0, state.problemList.cursor), diagnostics.count - 1)
         guard k >= 0 else { return }
-        guard let name = diagnostics[k].location?.symbol ?? symbolMentioned(in: diagnostics[k], plan: state.plan),
+        guard let name = diagnostics[k].location?.symbol,
               let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == name }) else { return }
         state.symbolList.cursor = row
         settleAll(&state)
         syncCandidateCursor(&state)
-    }
-
-    private func symbolMentioned(in d: Diagnostic, plan: ConversionPlan) -> String? {
-        plan.symbols.first { d.message.hasSuffix(": \($0.name)") || d.message.contains(" \($0.name) ") }?.name
     }
 
     /// Selects a symbol by name in the symbols list, clearing a filter that hides it.
@@ -374,7 +370,7 @@ public struct Reducer: Sendable {
 
     private func effect(for purpose: PromptPurpose, path: String, overwrite: Bool, _ state: AppState) -> Effect {
         switch purpose {
-        case .writeOutput: .writeOutput(path: path, overwrite: overwrite)
+        case .writeOutput: .writeOutput(path: path, plan: state.plan, overwrite: overwrite)
         case .saveChoices: .saveChoices(path: path, choices: state.choices, overwrite: overwrite)
         case .loadChoices: .loadChoices(path: path)
         case .saveSnippet: .saveSnippet(path: path, text: SnippetText.text(plan: state.plan, objectName: workspace.objectName), overwrite: overwrite)
@@ -408,8 +404,18 @@ public struct Reducer: Sendable {
            let row = state.visibleSymbols.firstIndex(of: i) {
             state.symbolList.cursor = row
         }
-        if state.screen == .preview { state.preview = PreviewBuilder.lines(object: workspace.object, plan: state.plan) }
+        state.output = nil
+        if state.screen == .preview { refreshPreview(&state) }
         settleAll(&state)
+    }
+
+    /// Applies the current plan once (kept in `state.output` for a write of the same plan) and lists the changes.
+    func refreshPreview(_ state: inout AppState) {
+        if state.output?.plan != state.plan {
+            state.output = AppliedPlan(plan: state.plan, object: Converter.apply(state.plan, to: workspace.object))
+        }
+        guard let applied = state.output else { return }
+        state.preview = PreviewBuilder.lines(object: workspace.object, plan: applied.plan, after: applied.object)
     }
 
     /// Symbols whose name, candidate object or candidate file contains the filter (case-insensitive).

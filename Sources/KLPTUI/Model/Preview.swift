@@ -22,8 +22,8 @@ public struct PreviewLine: Sendable, Equatable {
 }
 
 enum PreviewBuilder {
-    static func lines(object: ELFObject, plan: ConversionPlan) -> [PreviewLine] {
-        let after = Converter.apply(plan, to: object)
+    /// The lines for `plan`, made for `object`, whose result is `after` (`Converter.apply(plan, to: object)`).
+    static func lines(object: ELFObject, plan: ConversionPlan, after: ELFObject) -> [PreviewLine] {
         var out: [PreviewLine] = []
         let errors = plan.diagnostics.errors.count
         if errors > 0 {

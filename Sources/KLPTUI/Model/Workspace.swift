@@ -1,4 +1,5 @@
 import KLPEngine
+import Synchronization
 
 // What the inspector works on, loaded once: the livepatch object, the symbol database (and its search index),
 // and where output goes. Immutable while the TUI runs; the reducer re-plans from it after every choice.
@@ -10,7 +11,7 @@ public struct Workspace: Sendable {
     public let object: ELFObject
     public let database: SymbolDatabase
     private let background: BackgroundIndex
-    /// The search index over every line of symbols.klp (built in the background; waits if not ready yet).
+    /// The search index over every symbol line of the database (built in the background; waits if not ready yet).
     public var index: DatabaseIndex { background.index }
     /// Proposed path when the user writes the converted object.
     public let defaultOutputPath: String
@@ -25,10 +26,10 @@ public struct Workspace: Sendable {
     public var evidence = CandidateEvidence()
 
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
-                databaseBytes: [UInt8], index: DatabaseIndex? = nil, defaultOutputPath: String,
+                index: DatabaseIndex? = nil, defaultOutputPath: String,
                 outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()) {
         self.init(objectName: objectName, databaseName: databaseName, object: object, database: database,
-                  background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(bytes: databaseBytes),
+                  background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(database: database),
                   defaultOutputPath: defaultOutputPath, outputMode: outputMode, baseOptions: baseOptions)
     }
 
@@ -50,20 +51,19 @@ public struct Workspace: Sendable {
     /// Loads a livepatch and a symbols.klp from files.
     public static func load(database databasePath: String, object objectPath: String, output: String?,
                             symvers: [String] = [], options: ConversionOptions = ConversionOptions()) throws -> Workspace {
-        let dbBytes = try FileIO.readAll(path: databasePath)
-        // The search index is built from the same bytes on another core while the database is parsed.
-        let background = BackgroundIndex(bytes: dbBytes)
-        var database = try SymbolDatabase.parse(bytes: dbBytes, path: databasePath)
-        for path in symvers { database = try database.addingExports(fromSymvers: path) }
+        // Read and parsed as the CLI does; the search index is built from the parsed records on another core
+        // while the livepatch is read and planned.
+        let database = try SymbolDatabase.load(path: databasePath, symvers: symvers)
+        let background = BackgroundIndex(database: database)
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
         var workspace = Workspace(objectName: objectPath, databaseName: databasePath, object: object,
                                   database: database, background: background,
                                   defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
                                   baseOptions: options)
-        workspace.evidence = try dbBytes.withUnsafeBytes { raw in
-            try CandidateEvidence.gather(object: object, database: database, bytes: raw, path: databasePath)
-        }
+        // A second read of symbols.klp, for the evidence block and the neighbours only (a pipe gives nothing the
+        // second time: the panel then says the evidence could not be read).
+        workspace.evidence = CandidateEvidence.gather(object: object, database: database, path: databasePath)
         return workspace
     }
 
@@ -73,7 +73,6 @@ public struct Workspace: Sendable {
         let database = try SymbolDatabase.parse(bytes: BundledExample.database, path: BundledExample.databaseName)
         var workspace = Workspace(objectName: BundledExample.objectName,
                                   databaseName: BundledExample.databaseName, object: object, database: database,
-                                  databaseBytes: BundledExample.database,
                                   defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
         workspace.isExample = true
         workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
@@ -102,8 +101,19 @@ public struct Workspace: Sendable {
         return o
     }
 
-    /// The plan for the given choices: cheap, pure, done after every pick.
+    /// The plan for the given choices: cheap, pure, done after every pick and nowhere else.
     public func plan(choices: [String: SymbolTarget]) -> ConversionPlan {
-        Converter(database: database, options: options(with: choices)).plan(object)
+        plansMade.increment()
+        return Converter(database: database, options: options(with: choices)).plan(object)
     }
+
+    /// How many plans this workspace made: the tests check that one write costs no plan of its own.
+    let plansMade = PlanCounter()
+}
+
+/// A count shared by the copies of one workspace (the reducer and the effect runner each hold one).
+final class PlanCounter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

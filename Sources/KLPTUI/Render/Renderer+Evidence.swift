@@ -43,7 +43,9 @@ extension Renderer {
         } else if copy?.targeted == false {
             lines.append(("suggest", "the patch's klp_objects do not name \(candidate.object)", .dim))
         }
-        if !workspace.evidence.hasAny {
+        if let problem = workspace.evidence.problem {
+            lines.append(("note", problem, .warning))
+        } else if !workspace.evidence.hasAny {
             lines.append(("note", CandidateEvidence.noEvidenceHint, .warning))
         }
         let labelWidth = 8

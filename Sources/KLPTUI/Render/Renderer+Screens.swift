@@ -85,7 +85,8 @@ extension Renderer {
             let k = state.databaseList.top + line
             guard k < count else { break }
             let rowIndex = rows.map { Int($0[k]) } ?? k
-            let r = index.row(rowIndex)
+            // Rows are the database's records: the record carries its own position.
+            let r = index.candidate(rowIndex)
             let row = inner.row + 2 + line
             let isCursor = k == state.databaseList.cursor
             let base: Style = isCursor ? .selected : .normal
@@ -93,22 +94,10 @@ extension Renderer {
             screen.put(isCursor ? "▸" : (used.contains(r.name) ? "•" : " "), row: row, column: inner.column, style: isCursor ? base : .chosen)
             screen.put(r.name, row: row, column: inner.column + 2, limit: nameWidth, style: base)
             screen.put(r.object, row: row, column: objectColumn, limit: objectWidth, style: base)
-            let position = position(row: rowIndex, r)
-            screen.put(TextWidth.fitRight(position.map(String.init) ?? "?", to: posWidth), row: row, column: posColumn, style: base)
+            screen.put(TextWidth.fitRight(String(r.position), to: posWidth), row: row, column: posColumn, style: base)
             screen.put(r.file ?? "–", row: row, column: fileColumn, limit: inner.columns - (fileColumn - inner.column) - 1,
                        style: isCursor ? base : .dim)
         }
         drawScrollMark(&screen, rect, top: state.databaseList.top, visible: inner.rows - 2, count: count)
-    }
-
-    /// Position of a database row: the database numbers symbol lines like the index, so the line's record is
-    /// looked up directly (checked by line number); otherwise through the name's candidates.
-    func position(row: Int, _ r: DatabaseIndex.Row) -> Int? {
-        let database = workspace.database
-        if row < database.symbolCount {
-            let c = database.candidate(atIndex: row)
-            if c.line == r.line { return c.position }
-        }
-        return database.candidates(named: r.name).first { $0.line == r.line && $0.object == r.object }?.position
     }
 }

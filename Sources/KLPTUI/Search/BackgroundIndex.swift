@@ -1,18 +1,18 @@
 import Dispatch
+import KLPEngine
 
-// The database search index, built on another core while the database is parsed and the first frame is drawn;
-// the database screen waits for it only if the user gets there first (about a tenth of a second on a full
-// distribution database).
+// The database search index, built from the parsed database on another core while the livepatch is read,
+// planned and the first frame drawn; the database screen waits for it only if the user gets there first.
 
 final class BackgroundIndex: @unchecked Sendable {
     private let group = DispatchGroup()
     // Written once by the builder before group.leave(); read only after group.wait(), which orders the two.
     private var built: DatabaseIndex?
 
-    init(bytes: [UInt8]) {
+    init(database: SymbolDatabase) {
         group.enter()
         DispatchQueue.global(qos: .userInitiated).async {
-            self.built = DatabaseIndex(bytes: bytes)
+            self.built = DatabaseIndex(database: database)
             self.group.leave()
         }
     }

@@ -3,28 +3,32 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KLPEngine
 
 // Every symbol line of a symbols.klp as a searchable row, built for speed on a full distribution database
-// (hundreds of thousands of lines). Rows point into the file's bytes (and a copy with ASCII letters lowered,
-// for case-insensitive matching). Each row also keeps two 64-bit signatures: which characters its name holds
-// and which (hashed) character pairs. A query matches a row only if the row's signatures contain the query's,
-// so most rows are rejected with two AND operations, and only the rest are checked byte by byte. Searching
-// while typing narrows the previous result (IncrementalSearch).
+// (hundreds of thousands of lines). The rows are the parsed database's records (row r is
+// `database.candidate(atIndex: r)`), so the database screen shows what the engine read, nothing it rejected.
+// Rows point into a copy of the database's distinct-name buffer with ASCII letters lowered, for
+// case-insensitive matching. Each row also keeps two 64-bit signatures: which characters its name holds and
+// which (hashed) character pairs. A query matches a row only if the row's signatures contain the query's, so
+// most rows are rejected with two AND operations, and only the rest are checked byte by byte. Searching while
+// typing narrows the previous result (IncrementalSearch).
 
 public struct DatabaseIndex: Sendable {
-    let bytes: [UInt8]
+    public let database: SymbolDatabase
+    /// The database's distinct names, each followed by "\n", ASCII letters lowered.
     let lowered: [UInt8]
+    // By row (parallel arrays, read in order by the search loop): the name's place in `lowered`, and its
+    // signatures.
     let start: [Int32]
     let length: [Int32]
     let characters: [UInt64]
     let pairs: [UInt64]
-    let objectOfRow: [Int32]
-    let fileOfRow: [Int32]
-    let lineOfRow: [Int32]
-    public let objects: [String]
-    let files: [String]
 
     public var rowCount: Int { start.count }
+
+    /// Objects of symbols.klp, each once.
+    public var objects: [String] { database.objectNames }
 
     public struct Row: Equatable, Sendable {
         public var name: String
@@ -34,11 +38,12 @@ public struct DatabaseIndex: Sendable {
         public var line: Int
     }
 
+    /// The database line of row `i`, with its position.
+    public func candidate(_ i: Int) -> DatabaseCandidate { database.candidate(atIndex: i) }
+
     public func row(_ i: Int) -> Row {
-        let s = Int(start[i]), e = s + Int(length[i])
-        let name = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[s..<e]), as: UTF8.self) }
-        let f = Int(fileOfRow[i])
-        return Row(name: name, object: objects[Int(objectOfRow[i])], file: f >= 0 ? files[f] : nil, line: Int(lineOfRow[i]))
+        let c = candidate(i)
+        return Row(name: c.name, object: c.object, file: c.file, line: c.line)
     }
 
     @inline(__always)
@@ -67,96 +72,49 @@ public struct DatabaseIndex: Sendable {
         1 << UInt64((UInt32(a) &* 31 &+ UInt32(b)) & 63)
     }
 
-    private static let exportPrefixes: [[UInt8]] = [Array("__ksymtab_".utf8), Array("__export_symbol_".utf8)]
-
-    /// Indexes the text of a symbols.klp. Lines that are not symbols (the header, `*object`, `-file`, export
-    /// markers, blank lines) are skipped; the database reader reports format problems, this only indexes.
-    public init(bytes: [UInt8]) {
-        let lowered = bytes.map(DatabaseIndex.fold)
-        var start: [Int32] = [], length: [Int32] = []
-        var characters: [UInt64] = [], pairs: [UInt64] = []
-        var objectOfRow: [Int32] = [], fileOfRow: [Int32] = [], lineOfRow: [Int32] = []
-        let estimate = bytes.count / 24
-        start.reserveCapacity(estimate)
-        length.reserveCapacity(estimate)
-        characters.reserveCapacity(estimate)
-        pairs.reserveCapacity(estimate)
-        objectOfRow.reserveCapacity(estimate)
-        fileOfRow.reserveCapacity(estimate)
-        lineOfRow.reserveCapacity(estimate)
-        var objects: [String] = [], files: [String] = []
-        var fileIDs: [String: Int32] = [:]
-        var object: Int32 = -1, file: Int32 = -1
-        var lineNumber: Int32 = 0
+    /// Indexes every symbol line of `database`. Signatures are computed once per distinct name and copied to
+    /// each of its rows, so the search reads four arrays in order.
+    public init(database: SymbolDatabase) {
+        let columns = database.lineColumns
+        let lowered = columns.nameBytes.map(DatabaseIndex.fold)
+        let nameCount = columns.nameStarts.count
+        var nameCharacters = [UInt64](repeating: 0, count: nameCount)
+        var namePairs = [UInt64](repeating: 0, count: nameCount)
         lowered.withUnsafeBufferPointer { low in
-            bytes.withUnsafeBufferPointer { buf in
-                guard let base = buf.baseAddress else { return }
-                var i = 0
-                let n = buf.count
-                while i < n {
-                    let e: Int
-                    if let nl = memchr(base + i, 0x0a, n - i) {
-                        e = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                    } else {
-                        e = n
-                    }
-                    lineNumber &+= 1
-                    var end = e
-                    if end > i && buf[end - 1] == 0x0d { end -= 1 }
-                    defer { i = e + 1 }
-                    if lineNumber == 1 || end == i { continue }
-                    let first = buf[i]
-                    if first == UInt8(ascii: "*") || first == UInt8(ascii: "-") {
-                        let name = String(decoding: UnsafeBufferPointer(rebasing: buf[(i + 1)..<end]), as: UTF8.self)
-                        if first == UInt8(ascii: "*") {
-                            objects.append(name.replacing("-", with: "_"))
-                            object = Int32(objects.count - 1)
-                            file = -1
-                        } else if let id = fileIDs[name] {
-                            file = id
-                        } else {
-                            files.append(name)
-                            file = Int32(files.count - 1)
-                            fileIDs[name] = file
-                        }
-                        continue
-                    }
-                    if object < 0 { continue }
-                    if first == UInt8(ascii: "_"), DatabaseIndex.exportPrefixes.contains(where: { p in
-                        end - i > p.count && memcmp(base + i, p, p.count) == 0
-                    }) { continue }
-                    var c: UInt64 = 0, p: UInt64 = 0
-                    var previous = low[i]
-                    c |= DatabaseIndex.characterBit(previous)
-                    var k = i + 1
-                    while k < end {
-                        let b = low[k]
-                        c |= DatabaseIndex.characterBit(b)
-                        p |= DatabaseIndex.pairBit(previous, b)
-                        previous = b
-                        k += 1
-                    }
-                    start.append(Int32(i))
-                    length.append(Int32(end - i))
-                    characters.append(c)
-                    pairs.append(p)
-                    objectOfRow.append(object)
-                    fileOfRow.append(file)
-                    lineOfRow.append(lineNumber)
+            for k in 0..<nameCount {
+                let i = Int(columns.nameStarts[k]), end = i + Int(columns.nameLengths[k])
+                guard end > i else { continue }
+                var c: UInt64 = 0, p: UInt64 = 0
+                var previous = low[i]
+                c |= DatabaseIndex.characterBit(previous)
+                var j = i + 1
+                while j < end {
+                    let b = low[j]
+                    c |= DatabaseIndex.characterBit(b)
+                    p |= DatabaseIndex.pairBit(previous, b)
+                    previous = b
+                    j += 1
                 }
+                nameCharacters[k] = c
+                namePairs[k] = p
             }
         }
-        self.bytes = bytes
+        let rows = columns.nameIDs.count
+        var start = [Int32](repeating: 0, count: rows), length = [Int32](repeating: 0, count: rows)
+        var characters = [UInt64](repeating: 0, count: rows), pairs = [UInt64](repeating: 0, count: rows)
+        for (r, id) in columns.nameIDs.enumerated() {
+            let k = Int(id)
+            start[r] = Int32(columns.nameStarts[k])
+            length[r] = Int32(columns.nameLengths[k])
+            characters[r] = nameCharacters[k]
+            pairs[r] = namePairs[k]
+        }
+        self.database = database
         self.lowered = lowered
         self.start = start
         self.length = length
         self.characters = characters
         self.pairs = pairs
-        self.objectOfRow = objectOfRow
-        self.fileOfRow = fileOfRow
-        self.lineOfRow = lineOfRow
-        self.objects = objects
-        self.files = files
     }
 
     /// Lowercases ASCII letters of a query, the way names were lowered.

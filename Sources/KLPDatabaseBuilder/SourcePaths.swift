@@ -10,8 +10,9 @@ enum SourcePaths {
 
     /// `path` (absolute, or relative to the unit's `compilationDirectory`) made relative to the kernel tree: `..`
     /// and `.` resolved, the compilation directory stripped, then anything before the first kernel top-level
-    /// folder. A path outside any kernel tree (a test's `/tmp/x/a.c`) keeps what is left after the compilation
-    /// directory.
+    /// folder. A path outside the compilation directory and outside any kernel tree (an external module's
+    /// source, which kbuild compiles from the kernel's build folder: `/home/me/mod/a.c`) is reduced to its base
+    /// name, as its STT_FILE symbol names it: the rest is the build machine's layout.
     static func treeRelative(_ path: String, compilationDirectory: String?) -> String {
         var full = path
         if !path.hasPrefix("/"), let directory = compilationDirectory, !directory.isEmpty {
@@ -29,8 +30,8 @@ enum SourcePaths {
         if let top = rest.indices.dropLast().first(where: { treeTops.contains(rest[$0]) }) {
             rest = Array(rest[top...])
         }
-        let joined = rest.joined(separator: "/")
-        return rest.count == components.count && full.hasPrefix("/") ? "/" + joined : joined
+        if rest.count == components.count && full.hasPrefix("/") { return components.last ?? full }
+        return rest.joined(separator: "/")
     }
 
     /// Path components with `.` and `..` resolved (`..` above the root is dropped, as the kernel does).

@@ -22,9 +22,12 @@ struct ListCommand: ParsableCommand {
         let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
         // The patch parsed already in planConversion: reading it again only costs the evidence path.
         let evidence: [String: [CopyEvidence]]
+        let functionEvidence: [[CopyEvidence]]
         do {
-            evidence = try copyEvidence(for: shown, patch: try ELFObject.read(path: inputs.input),
-                                        databasePath: inputs.symbols, order: plan.databaseOrder)
+            let patch = try ELFObject.read(path: inputs.input)
+            evidence = try copyEvidence(for: shown, patch: patch, databasePath: inputs.symbols,
+                                        order: plan.databaseOrder)
+            functionEvidence = try patchedFunctionEvidence(plan, patch: patch, databasePath: inputs.symbols)
         } catch {
             Report.failure(error)
             throw ExitStatus.failure
@@ -32,10 +35,13 @@ struct ListCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(PlanJSON(plan, symbols: shown, evidence: evidence)),
-                         as: UTF8.self))
+            var document = PlanJSON(plan, symbols: shown, evidence: evidence)
+            document.patchedFunctions = PatchedFunctionJSON.entries(plan.patchedFunctions, evidence: functionEvidence)
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
         } else {
-            print(TerminalSafe.lines(PlanText.render(plan, symbols: shown, evidence: evidence)), terminator: "")
+            let text = PlanText.render(plan, symbols: shown, evidence: evidence)
+                + PatchedFunctionText.render(plan.patchedFunctions, evidence: functionEvidence)
+            print(TerminalSafe.lines(text), terminator: "")
         }
         if plan.hasErrors { throw ExitStatus.failure }
     }
@@ -95,6 +101,31 @@ struct PlanJSON: Encodable {
             case object, position, copies, file, source, line, address, neighbours, suggested, reason
         }
 
+        init(_ c: DatabaseCandidate, evidence copy: CopyEvidence?) {
+            let e = copy?.evidence ?? SymbolEvidence()
+            self.init(
+                object: c.object, position: c.position, copies: c.copiesInObject, file: c.file,
+                source: c.file, line: e.declarationLine, address: e.addressText,
+                neighbours: Neighbours(before: e.before, after: e.after),
+                suggested: copy?.suggested ?? false, reason: copy?.reason)
+        }
+
+        init(
+            object: String, position: Int, copies: Int, file: String?, source: String?, line: Int?,
+            address: String?, neighbours: Neighbours, suggested: Bool, reason: String?
+        ) {
+            self.object = object
+            self.position = position
+            self.copies = copies
+            self.file = file
+            self.source = source
+            self.line = line
+            self.address = address
+            self.neighbours = neighbours
+            self.suggested = suggested
+            self.reason = reason
+        }
+
         /// Evidence keys are always present, `null` when unknown (synthesised coding would leave them out).
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -132,6 +163,8 @@ struct PlanJSON: Encodable {
     var klpSections: [KlpSection]
     var removedSections: [String]
     var diagnostics: [Finding]
+    /// The klp_func entries with their verdict (set by `list` after the plan's evidence).
+    var patchedFunctions: [PatchedFunctionJSON] = []
 
     init(_ plan: ConversionPlan, symbols shown: [PlannedSymbol], evidence: [String: [CopyEvidence]]) {
         input = plan.inputPath
@@ -142,13 +175,7 @@ struct PlanJSON: Encodable {
                 name: s.name, status: s.status.rawValue, weak: s.isWeak,
                 uses: s.uses.map { Use(relocationSection: $0.relocationSection, section: $0.baseSection, offset: $0.offset, type: $0.typeName, addend: $0.addend) },
                 candidates: s.candidates.map { c in
-                    let copy = evidence[s.name]?.first { $0.candidate == c }
-                    let e = copy?.evidence ?? SymbolEvidence()
-                    return Candidate(
-                        object: c.object, position: c.position, copies: c.copiesInObject, file: c.file,
-                        source: c.file, line: e.declarationLine, address: e.addressText,
-                        neighbours: Neighbours(before: e.before, after: e.after),
-                        suggested: copy?.suggested ?? false, reason: copy?.reason)
+                    Candidate(c, evidence: evidence[s.name]?.first { $0.candidate == c })
                 },
                 object: s.target?.object, position: s.target?.position, klpName: s.newName,
                 exportedBy: s.exportedBy.isEmpty ? nil : s.exportedBy)

@@ -6,6 +6,12 @@ public struct PatchedFunction: Sendable, Equatable {
     public var name: String
     /// `klp_func.old_sympos` (0: unique in the object).
     public var position: Int
+    /// Where the entry sits, for messages: the klp_object array's symbol and the object's index in it, the
+    /// klp_func array's symbol and the function's index in it (a section name and offset when no symbol covers it).
+    public var objectArray: String = ""
+    public var objectIndex: Int = 0
+    public var functionArray: String = ""
+    public var functionIndex: Int = 0
 }
 
 /// What a livepatch patches, read from its own `klp_patch` / `klp_object` / `klp_func` tables: the data and the
@@ -76,17 +82,19 @@ private struct TableReader {
             for offset in map.keys.sorted() where map[offset]!.symbol.name == "__this_module" {
                 // klp_patch.objs right after klp_patch.mod.
                 guard let objects = pointer(section, offset + UInt64(word)) else { continue }
-                for entry in objectEntries(objects) {
+                for (objectIndex, entry) in objectEntries(objects).enumerated() {
                     let name = pointer(entry.section, entry.offset).flatMap(string) ?? "vmlinux"
                     guard let funcs = pointer(entry.section, entry.offset + UInt64(word)) else { continue }
-                    for f in functionEntries(funcs) where !seenFunctions.contains(f) {
+                    for (functionIndex, f) in functionEntries(funcs).enumerated() where !seenFunctions.contains(f) {
                         guard let oldName = pointer(f.section, f.offset).flatMap(string) else { continue }
                         seenFunctions.insert(f)
                         let sympos = readWord(f.section, f.offset + 2 * UInt64(word)) ?? 0
                         result.functions.append(
                             PatchedFunction(
                                 object: name, name: oldName,
-                                position: Int(clamping: sympos)))
+                                position: Int(clamping: sympos),
+                                objectArray: arrayName(objects), objectIndex: objectIndex,
+                                functionArray: arrayName(funcs), functionIndex: functionIndex))
                     }
                     if !seenObjects.contains(name) {
                         seenObjects.insert(name)
@@ -135,6 +143,15 @@ private struct TableReader {
             if s.value <= start.offset && start.offset < s.value + s.size { return s.value + s.size }
         }
         return elf.section(start.section)?.size ?? start.offset
+    }
+
+    /// The data object that starts at `start` ("funcs"), else "<section>+0x<offset>".
+    private func arrayName(_ start: Target) -> String {
+        for s in elf.symbols where s.section == .section(start.section) && s.type == SymbolType.object {
+            if s.value == start.offset && !s.name.isEmpty { return s.name }
+        }
+        let section = elf.section(start.section)?.name ?? "?"
+        return "\(section)+0x\(String(start.offset, radix: 16))"
     }
 
     /// Where the pointer stored at (section, offset) points, when a relocation fills it with a defined symbol.

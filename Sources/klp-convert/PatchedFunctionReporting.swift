@@ -1,29 +1,13 @@
 import KLPEngine
 
-/// The evidence for the copies of every patched function, in the order of `plan.patchedFunctions`: the same
-/// ranking and evidence as the relocations' candidates (a copy in the file of another patched function is
-/// suggested, with the reason), read only when something is shown.
+/// The evidence for the copies of every patched function (in the order of `plan.patchedFunctions`), read only
+/// when something is shown.
 func patchedFunctionEvidence(_ plan: ConversionPlan, patch: ELFObject, databasePath: String)
     throws(DatabaseError) -> [[CopyEvidence]]
 {
-    // Keys that no symbol name can take: one entry per klp_func, even when two name the same function.
-    var copies: [String: [DatabaseCandidate]] = [:]
-    for (i, f) in plan.patchedFunctions.enumerated() where !f.copies.isEmpty { copies["\u{0}\(i)"] = f.copies }
-    guard !copies.isEmpty else { return plan.patchedFunctions.map { _ in [] } }
-    let gathered = try CopyRanking.gather(
-        copies: copies, databasePath: databasePath, order: plan.databaseOrder, targets: PatchTargets.read(patch))
-    return plan.patchedFunctions.indices.map { i in
-        // An entry that already names one copy needs no suggestion (as for a resolved relocation).
-        let decided = plan.patchedFunctions[i].verdict == .ok
-        return (gathered["\u{0}\(i)"] ?? []).map { copy in
-            var shown = copy
-            if decided {
-                shown.suggested = false
-                shown.reason = nil
-            }
-            return shown
-        }
-    }
+    try PatchedFunctionEvidence.gather(
+        plan.patchedFunctions, databasePath: databasePath, order: plan.databaseOrder,
+        targets: PatchTargets.read(patch))
 }
 
 /// `list`'s text for the patched functions.

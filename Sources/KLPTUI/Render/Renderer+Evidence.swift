@@ -8,9 +8,20 @@ extension Renderer {
         _ screen: inout ScreenBuffer, _ rect: Rect, _ symbol: PlannedSymbol,
         _ candidate: DatabaseCandidate
     ) {
-        screen.frame(rect, title: "\(symbol.name): \(candidate.object),\(candidate.position)", focused: false)
+        drawCopyDetails(
+            &screen, rect, title: "\(symbol.name): \(candidate.object),\(candidate.position)", candidate,
+            copy: workspace.evidence.copy(of: symbol.name, candidate),
+            suggestion: workspace.evidence.suggestion(for: symbol.name), hasEvidence: workspace.evidence.hasAny)
+    }
+
+    /// The evidence of one copy (a relocation's candidate or a patched function's copy) and the suggestion among
+    /// its copies, as label/value lines.
+    func drawCopyDetails(
+        _ screen: inout ScreenBuffer, _ rect: Rect, title: String, _ candidate: DatabaseCandidate,
+        copy: CopyEvidence?, suggestion: CopyEvidence?, hasEvidence: Bool
+    ) {
+        screen.frame(rect, title: title, focused: false)
         let inner = rect.inner
-        let copy = workspace.evidence.copy(of: symbol.name, candidate)
         let evidence = copy?.evidence ?? SymbolEvidence()
         var lines: [(String, String, Style)] = []
         let rank =
@@ -37,7 +48,7 @@ extension Renderer {
         }
         if let copy, copy.suggested {
             lines.append(("suggest", "» this copy: \(copy.reason ?? "")  (a accepts)", .good))
-        } else if let other = workspace.evidence.suggestion(for: symbol.name) {
+        } else if let other = suggestion {
             lines.append(
                 ("suggest", "\(other.candidate.object),\(other.candidate.position): \(other.reason ?? "")", .dim))
         } else if copy?.targeted == false {
@@ -45,7 +56,7 @@ extension Renderer {
         }
         if let problem = workspace.evidence.problem {
             lines.append(("note", problem, .warning))
-        } else if !workspace.evidence.hasAny {
+        } else if !hasEvidence {
             lines.append(("note", CandidateEvidence.noEvidenceHint, .warning))
         }
         let labelWidth = 8

@@ -30,6 +30,7 @@ public struct Renderer: Sendable {
         case .preview: drawPreview(&screen, layout.body, state)
         case .snippet: drawSnippet(&screen, layout.body, state)
         case .database: drawDatabase(&screen, layout.body, state)
+        case .functions: drawFunctions(&screen, layout, state)
         }
         drawHints(&screen, layout.hints, state)
         switch state.overlay {
@@ -47,7 +48,11 @@ public struct Renderer: Sendable {
         screen.fill(rect, style: .title)
         let order = workspace.database.order == .kallsyms ? "kallsyms order" : "name-sorted"
         let open = state.plan.symbols.filter { $0.status.isProblem }.count
-        let right = open == 0 ? "ready to write · ? help " : "\(open) to decide · ? help "
+        // Patched functions the kernel would refuse: fixed in the source (f shows them), not here.
+        let functions = state.plan.patchedFunctions.filter { $0.verdict != .ok && $0.objectKnown }.count
+        let right =
+            open > 0 ? "\(open) to decide · ? help "
+            : functions > 0 ? "\(functions) klp_func to fix (f) · ? help " : "ready to write · ? help "
         let rightWidth = TextWidth.width(of: right)
         let space = max(0, rect.columns - rightWidth - 1)
         // The most informative title that fits.
@@ -87,6 +92,10 @@ public struct Renderer: Sendable {
         case .preview: commands = [.back, .showSnippet, .writeOutput, .help, .quit]
         case .snippet: commands = [.saveSnippet, .printSnippetOnExit, .back, .showPreview, .help, .quit]
         case .database: commands = [.filter, .select, .back, .help, .quit]
+        case .functions:
+            commands = state.functionCopiesFocused
+                ? [.select, .acceptSuggestion, .clearChoice, .back, .showSnippet, .saveSnippet, .help, .quit]
+                : [.select, .acceptSuggestion, .back, .showSnippet, .saveSnippet, .help, .quit]
         }
         let contexts = Keymap.contexts(for: state)
         func entry(_ command: Command) -> (key: String, label: String, width: Int)? {

@@ -59,9 +59,7 @@ public enum EvidenceReader {
                 guard described < evidenceLine,
                     let record = EvidenceFormat.parse(UnsafeRawBufferPointer(start: base + start, count: length))
                 else {
-                    throw DatabaseError(
-                        path: path, line: lineNumber,
-                        message: "evidence record is not '@[address][:line]' or has no line above")
+                    throw DatabaseError.format(path: path, line: lineNumber, .evidenceRecord)
                 }
                 if results[described] != nil {
                     results[described]!.address = record.address
@@ -98,10 +96,8 @@ public enum EvidenceReader {
             }
         }
         if evidenceLine > 0 && records != evidenceLine - 2 {
-            throw DatabaseError(
-                path: path, line: evidenceLine,
-                message: "evidence block has \(records) records for the \(evidenceLine - 2) lines "
-                    + "above it (the file was edited or cut)")
+            throw DatabaseError.format(
+                path: path, line: evidenceLine, .evidenceCount(records: records, lines: evidenceLine - 2))
         }
         return results
     }

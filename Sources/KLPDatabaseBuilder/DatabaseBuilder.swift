@@ -143,9 +143,9 @@ public enum DatabaseBuilder {
         -> ModuleReading
     {
         let scan = try scanELF(path: path)
-        guard scan.fileType == ELFFileType.rel else {
+        guard scan.fileType == .rel else {
             throw DatabaseBuildError(path: path, line: nil,
-                                     "not a kernel module: ELF type \(scan.fileType), expected ET_REL (1)")
+                                     "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
         // Only a module that says it is a livepatch is left unread; DWARF only when the file has it.
         let places = scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch ? try DwarfSymbolSources.read(path: path) : [:]
@@ -158,9 +158,9 @@ public enum DatabaseBuilder {
         throws(DatabaseBuildError) -> BuiltObject
     {
         let scan = try scanELF(path: path)
-        guard scan.fileType == 2 || scan.fileType == 3 else {
+        guard scan.fileType == .exec || scan.fileType == .dyn else {
             throw DatabaseBuildError(path: path, line: nil,
-                                     "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC (2)")
+                                     "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
         let places = scan.hasDebugInfo ? try DwarfSymbolSources.read(path: path, jobs: jobs) : [:]
         return VmlinuxSymbols.fromELF(scan, rules: rules, places: places)

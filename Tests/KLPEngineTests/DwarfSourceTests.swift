@@ -133,6 +133,42 @@ import Testing
         #expect(try DatabaseBuilder.readVmlinux(path: "\(build)/vmlinux", jobs: 1) == object)
     }
 
+    /// A `static inline` function of a header that gcc emits out of line in two files: two copies, each placed
+    /// at the header's line (DW_AT_decl_file), not at the including file.
+    @Test func outOfLineCopiesOfAHeaderInlineNameTheHeader() throws {
+        let (root, build) = try Self.makeTree("dwarf-inline")
+        try FileManager.default.createDirectory(atPath: "\(root)/include/linux", withIntermediateDirectories: true)
+        let header = """
+            static int shared_state;
+            static inline __attribute__((noinline)) int bump(int x)
+            {
+            \treturn shared_state += x;
+            }
+
+            """
+        try BuilderTestFiles.write(header, "\(root)/include/linux/bump.h")
+        try BuilderTestFiles.write("#include <linux/bump.h>\nint one(void) { return bump(1); }\n", "\(root)/fs/one.c")
+        try BuilderTestFiles.write("#include <linux/bump.h>\nint two(void) { return bump(2); }\n", "\(root)/fs/two.c")
+        for name in ["one", "two"] {
+            try Tool.check(
+                "gcc", ["-O2", "-g", "-I../../../include", "-c", "../../../fs/\(name).c", "-o", "\(name).o"],
+                cwd: build)
+        }
+        try Tool.check("ld", ["-r", "one.o", "two.o", "-o", "inline.o"], cwd: build)
+        guard case .module(let object) = try DatabaseBuilder.readModule(path: "\(build)/inline.o") else {
+            Issue.record("not read as a module")
+            return
+        }
+        let copies = object.symbols.filter { $0.name.hasPrefix("bump") }
+        #expect(copies.count == 2)
+        let line = Self.line(of: "int bump(", in: header)
+        #expect(copies.allSatisfy { $0.file == "include/linux/bump.h" && $0.line == line }, "\(copies)")
+        // The file-scope static of the header has two copies too, one per including file.
+        #expect(
+            object.symbols.filter { $0.name.hasPrefix("shared_state") }.map(\.file)
+                == ["include/linux/bump.h", "include/linux/bump.h"])
+    }
+
     @Test func withoutDebugInfoNothingChanges() throws {
         let (_, build) = try Self.makeTree("dwarf-none")
         try Tool.check("gcc", ["-O2", "-c", "../../../fs/inode.c", "-o", "inode.o"], cwd: build)

@@ -59,7 +59,7 @@ private struct TableReader {
         for section in elf.sections {
             // The tables live in allocated data; debug sections hold most relocations of a patch and none of them.
             guard let base = section.relocationTarget,
-                let target = elf.section(base), target.flags & SectionFlags.alloc != 0
+                let target = elf.section(base), target.flags.contains(.alloc)
             else { continue }
             let rela: Bool
             if case .relocations(_, let isRela) = section.content { rela = isRela } else { continue }
@@ -165,7 +165,7 @@ private struct TableReader {
     private func isFunction(_ symbol: Symbol, addend: Int64) -> Bool {
         if symbol.type == SymbolType.function { return true }
         guard case .section(let id) = symbol.section, let section = elf.section(id) else { return false }
-        return section.flags & SectionFlags.execinstr != 0
+        return section.flags.contains(.execinstr)
     }
 
     /// The NUL-terminated string at a place in a data section (at most 512 bytes: KSYM_NAME_LEN).

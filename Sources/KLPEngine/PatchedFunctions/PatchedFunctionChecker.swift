@@ -9,7 +9,7 @@
 /// through 6.1 and 6.12. They are read for the machines whose module rules the engine knows (DECISIONS 10);
 /// another machine is refused with an error rather than read by guess.
 public struct PatchedFunctionChecker: Sendable {
-    public static let supportedMachines: [UInt16] = [
+    public static let supportedMachines: [Machine] = [
         Machine.x86_64, Machine.ppc64, Machine.ppc, Machine.s390, Machine.aarch64,
     ]
 
@@ -27,12 +27,12 @@ public struct PatchedFunctionChecker: Sendable {
     public func check(_ elf: ELFObject) -> Result {
         var result = Result()
         guard Self.supportedMachines.contains(elf.header.machine) else {
-            let names = Self.supportedMachines.map(Machine.name).joined(separator: ", ")
+            let names = Self.supportedMachines.map(\.shortName).joined(separator: ", ")
             result.diagnostics.append(
                 Diagnostic(
                     .error,
                     "patched functions not checked: the klp_patch/klp_object/klp_func layout is not known for "
-                        + "\(Machine.name(elf.header.machine)) (supported: \(names))"))
+                        + "\(elf.header.machine.shortName) (supported: \(names))"))
             return result
         }
         let targets = PatchTargets.read(elf)

@@ -207,4 +207,26 @@ import Testing
                 "patched functions not checked: the klp_patch/klp_object/klp_func layout is not known for riscv"),
             "\(checked.stderr)")
     }
+
+    /// The layouts of the other machines: the same table built by Debian's cross compilers (64- and 32-bit,
+    /// big-endian s390x and ppc32, ppc64 ELFv1 whose function pointers are .opd descriptors) reads the same.
+    @Test(arguments: [
+        "s390x-linux-gnu-gcc", "powerpc64-linux-gnu-gcc", "powerpc-linux-gnu-gcc", "aarch64-linux-gnu-gcc",
+    ])
+    func otherMachinesReadTheSameEntries(compiler: String) throws {
+        let s = try Self.setUp("cross-\(compiler.prefix(5))")
+        let source = "\(s.dir)/cross.c"
+        let text = Self.livepatch(
+            [Self.entry("inode_use"), Self.entry("init_once"), Self.entry("init_once", 3), Self.entry("inode_usee")],
+            module: "ext9", moduleEntries: [Self.entry("init_once")])
+        try text.write(toFile: source, atomically: true, encoding: .utf8)
+        let object = "\(s.dir)/cross-\(compiler).o"
+        try Tool.check(compiler, ["-O2", "-c", "-w", source, "-o", object], cwd: s.dir)
+        let run = try Self.run(["list", "--json", s.database, object])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let functions = try #require(document["patchedFunctions"] as? [[String: Any]], "\(run.stderr)")
+        #expect(functions.map { $0["status"] as? String } == ["ok", "ambiguous", "invalid", "missing", "ok"])
+        #expect(functions.map { $0["oldSympos"] as? Int } == [0, 0, 3, 0, 0])
+        #expect(functions.map { $0["object"] as? String } == ["vmlinux", "vmlinux", "vmlinux", "vmlinux", "ext9"])
+    }
 }

@@ -165,7 +165,8 @@ private struct TableReader {
     private func isFunction(_ symbol: Symbol, addend: Int64) -> Bool {
         if symbol.type == SymbolType.function { return true }
         guard case .section(let id) = symbol.section, let section = elf.section(id) else { return false }
-        return section.flags.contains(.execinstr)
+        // ppc64 ELFv1 (big-endian): a function pointer is the address of its descriptor in .opd, not code.
+        return section.flags.contains(.execinstr) || section.name == ".opd"
     }
 
     /// The NUL-terminated string at a place in a data section (at most 512 bytes: KSYM_NAME_LEN).

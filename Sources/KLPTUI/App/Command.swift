@@ -35,7 +35,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .showPreview: "Preview the converted ELF (before / after)"
         case .showSnippet: "KLP_MODULE_RELOC snippet for the current choices"
         case .showDatabase: "Search every symbol of symbols.klp"
-        case .showFunctions: "Patched functions (klp_func old_name / old_sympos) and their copies"
+        case .showFunctions: "Patched functions: klp_func old_name / old_sympos"
         case .writeOutput: "Write the converted object"
         case .saveSnippet: "Save the snippet to a file"
         case .printSnippetOnExit: "Print the snippet on exit (toggle)"

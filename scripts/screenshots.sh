@@ -47,6 +47,8 @@ shot picker 120x40 Enter Down Enter Escape n Enter
 # Before / after preview with both homonyms chosen.
 shot preview 120x40 Enter Down Enter Escape n Enter Down Enter p
 shot help 120x40 '?'
+# The patched functions (klp_func entries) and the copies of state_show, the one its old_sympos selects marked.
+shot functions 120x40 f Enter
 shot small-80x24 80x24 Enter Down
 # The picker on a database without source files (the bundled one with its -file lines removed): the detail panel
 # says once how to get them.

@@ -93,7 +93,8 @@ ins neg_sympos_zero.ko
 dmesg | grep "unresolvable ambiguity" | sed 's/^/E2E s9-dmesg /'
 ins lp_s9_sympos.ko
 lp_wait; lp_state lp_s9_sympos
-echo "E2E s9-func $(ls /sys/kernel/livepatch/lp_s9_sympos/vmlinux/ 2>/dev/null)"
+# The function's sysfs directory is "<old_name>,<sympos>" (next to the object's "patched" file).
+for f in /sys/kernel/livepatch/lp_s9_sympos/vmlinux/*,*; do echo "E2E s9-func ${f##*/}"; done
 show s9 /sys/class/net/lo/type
 ksym type_show
 

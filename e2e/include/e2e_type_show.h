@@ -21,9 +21,12 @@
 #define E2E_NET_SYSFS_TYPE_SHOW 17
 #endif
 
+/* saved_command_line (not exported) gives the patch a klp relocation, as every scenario livepatch has (k1). */
+extern char *saved_command_line;
+
 static ssize_t e2e_type_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "s9 patched type_show\n");
+	return sysfs_emit(buf, "s9 patched type_show%s\n", saved_command_line[0] ? "" : " (no command line)");
 }
 
 #define E2E_TYPE_SHOW_LIVEPATCH(sympos)						\

@@ -163,6 +163,50 @@ e2e_scenario_checks() {
   e2e_s9_checks
 }
 
+# e2e_s8_checks: scenario 8, module data relocations of every storage class, written late (and, where the
+# kernel clears klp relocations, again after the module is reloaded).
+S8_VALUES='small=1111 const_small=2222 large=3333,4444,5555,6666 const_large=7777,8888,9999,aaaa'
+S8_VALUES+=' read_mostly=bbbb ro_after_init=cccc local_small=1111 local_const_large3=aaaa'
+e2e_s8_checks() {
+  local log=$E2E_LOG addr sec secs
+  e2e_case "s8: data relocations to a module's static data (.data, .rodata, __read_mostly, __ro_after_init," \
+"arrays, local statics), written late"
+  addr=$(sed -n '/^E2E step s8$/,$p' "$log" \
+    | awk '$1 == "E2E" && $2 == "ksym-s8_small" && $5 == "[klp_e2e_target]" { print $3; exit }')
+  if scenario_common lp_s8_moddata; then
+    secs=$(readelf -SW "$E2E_OUT/lp/lp_s8_moddata.ko" \
+      | sed -n 's/.* \.klp\.rela\.klp_e2e_target\.\([^ ]*\) .*/\1/p' | tr '\n' ' ')
+    for sec in .data .rodata .data..read_mostly .data..ro_after_init; do
+      case " $secs " in
+        *" $sec "*) ;;
+        *) e2e_bad "no .klp.rela.klp_e2e_target.$sec section (test premise; have: $secs)" ;;
+      esac
+    done
+    ck_grep "$log" '^E2E rmmod-klp_e2e_target rc=0' "klp_e2e_target removed before the patch loads"
+    ck_grep "$log" "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" \
+      "late patching message"
+    ck_grep "$log" "^E2E s8 s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+      "every value read through the patch's pointers"
+    ck_nogrep "$log" 'invalid relocation target|refusing to load' "kernel refused a relocation"
+  fi
+  e2e_case_end
+  if e2e_clears_klp_relocs; then
+    e2e_case "s8c: klp_e2e_target removed and loaded again under lp_s8_moddata (relocations cleared, written again)"
+    addr=$(sed -n '/^E2E step s8-reload-ksym/,$p' "$log" \
+      | awk '$1 == "E2E" && $2 == "ksym-s8_small" && $5 == "[klp_e2e_target]" { print $3; exit }')
+    if scenario_common lp_s8_moddata; then
+      [ "$(grep -c "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" "$log")" -ge 2 ] \
+        || e2e_bad "no second 'applying patch lp_s8_moddata to loading module klp_e2e_target' (the reload)"
+      ck_grep "$log" "^E2E s8-reload s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+        "every value after the reload"
+    fi
+    e2e_case_end
+  else
+    e2e_skip "s8c: klp_e2e_target removed and loaded again under lp_s8_moddata" \
+      "Linux $KVER does not clear a module's klp relocations on removal (see s4c)"
+  fi
+}
+
 # e2e_s9_checks: scenario 9, old_sympos of a homonymous patched function (issue 17): the kernel refuses the
 # entry with old_sympos 0 (as klp-convert and check said, n6 and c4) and enables the one naming the copy.
 e2e_s9_checks() {

@@ -213,9 +213,10 @@ e2e_s9_checks() {
   local log=$E2E_LOG n prev
   e2e_case "s9: a patched homonym (type_show): old_sympos 0 refused by the kernel, the net-sysfs copy enabled"
   # Premise: the patch names the last vmlinux copy, net-sysfs's, the one after ifindex_show in kallsyms order
-  # (the discovery boot's dump: same kernel, same order).
+  # (the discovery boot's dump: same kernel, same order; 6.12's __pfx_ padding symbols do not count).
   n=$(grep -cE '^E2E ksym-type_show [0-9a-f]+ [tT] ?$' "$log" || true)
-  prev=$(awk -v n="$n" 'NF == 3 && $3 == "type_show" && ++k == n { print p; exit } NF == 3 { p = $3 }' \
+  prev=$(awk -v n="$n" 'NF == 3 && $3 == "type_show" && ++k == n { print p; exit }
+    NF == 3 && $3 !~ /^__pfx_/ { p = $3 }' \
     "$E2E_DISC/kallsyms.txt" 2>/dev/null)
   [ "$prev" = ifindex_show ] \
     || e2e_bad "premise: type_show #$n (the last in vmlinux) is not after ifindex_show in kallsyms (got '${prev:-none}')"

@@ -31,6 +31,8 @@ stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift Sources/CCompr
 if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz: building the engine with -sanitize=fuzzer,address ..."
   build_start=$(date +%s)
+  # swiftc adds to an existing archive: members of source files since moved or renamed would stay and clash.
+  rm -f "$work/bin/libKLPEngine.a" "$work/bin/libKLPDatabaseBuilder.a"
   # gold warns about every ASan helper symbol it cannot export; the warnings are harmless.
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPEngine -emit-module -emit-module-path "$work/bin/KLPEngine.swiftmodule" \

@@ -18,3 +18,11 @@ static inline Dwfl_Module *klp_dwfl_report(Dwfl **session, const char *path) {
     dwfl_report_end(*session, NULL, NULL);
     return module;
 }
+
+// An in-memory file for libdwfl, which opens files itself: a decompressed module is written there (memfd_create
+// is not visible to Swift without _GNU_SOURCE). 1 = MFD_CLOEXEC.
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline int klp_memfd_create(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, 1u);
+}

@@ -104,6 +104,7 @@ public enum DatabaseBuilder {
                 } else {
                     fromFile[object.name] = path
                     objects[object.name] = object
+                    for note in object.notes { issues.append(BuildIssue(.note, path: path, note)) }
                 }
             }
         }
@@ -147,9 +148,22 @@ public enum DatabaseBuilder {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
-        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it.
-        let places = scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch ? try DwarfSymbolSources.read(path: path) : [:]
-        return ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules, places: places)
+        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it. Unreadable
+        // DWARF costs the module its source places, not its block (positions come from the symbol table).
+        var places: [Int: SourcePlace] = [:]
+        var dwarfProblem: String? = nil
+        if scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch {
+            do {
+                places = try DwarfSymbolSources.read(path: path)
+            } catch {
+                dwarfProblem = "DWARF not read, symbol-table files kept: \(error.message)"
+            }
+        }
+        let reading = ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
+                                         places: places)
+        guard let dwarfProblem, case .module(var object) = reading else { return reading }
+        object.notes.append(dwarfProblem)
+        return .module(object)
     }
 
     /// The vmlinux block from a linked vmlinux (compressed or not).

@@ -30,6 +30,9 @@ public struct BuiltObject: Sendable, Equatable {
     public var exports: Set<String>
     /// Where the block came from (a path, or "/proc/kallsyms dump <path>"), for messages.
     public var source: String
+    /// What the builder could not take from this input without losing the block (DWARF it could not read),
+    /// reported as notes.
+    public var notes: [String] = []
 
     public init(name: String, symbols: [BuiltSymbol] = [], exports: Set<String> = [], source: String) {
         self.name = name

@@ -27,6 +27,47 @@ enum DwarfSymbolSources {
     /// means the file has no DWARF. `jobs` threads each open the file and take every jobs-th unit (a vmlinux has
     /// thousands); libdw handles are not shared between threads.
     static func read(path: String, jobs: Int = 1) throws(DatabaseBuildError) -> [Int: SourcePlace] {
+        // libdwfl decompresses some formats itself but not all (Debian's 0.188: no zstd): a compressed input is
+        // expanded here and handed over as an in-memory file.
+        let file: InputFile
+        do {
+            file = try InputFile.map(path)
+        } catch {
+            throw DatabaseBuildError(path: path, line: nil, "cannot read for DWARF: \(error.reason)")
+        }
+        let compressed = file.withBytes { Decompression.format(of: $0) != nil }
+        guard compressed else { return try readUncompressed(path: path, jobs: jobs) }
+        let expanded = try Decompression.expand(file.withBytes { Array($0) }, path: path)
+        let fd = klp_memfd_create("klp-convert-dwarf")
+        guard fd >= 0 else {
+            throw DatabaseBuildError(path: path, line: nil, "cannot make an in-memory file for DWARF: \(errnoText())")
+        }
+        defer { close(fd) }
+        var written = 0
+        while written < expanded.count {
+            let n = expanded.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            guard n > 0 else {
+                throw DatabaseBuildError(path: path, line: nil, "cannot write the in-memory file: \(errnoText())")
+            }
+            written += n
+        }
+        return try readUncompressed(path: "/proc/self/fd/\(fd)", jobs: jobs, messagePath: path)
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    private static func readUncompressed(path: String, jobs: Int, messagePath: String? = nil)
+        throws(DatabaseBuildError) -> [Int: SourcePlace]
+    {
+        do {
+            return try readWorkers(path: path, jobs: jobs)
+        } catch {
+            guard let messagePath else { throw error }
+            throw DatabaseBuildError(path: messagePath, line: nil, error.message)
+        }
+    }
+
+    private static func readWorkers(path: String, jobs: Int) throws(DatabaseBuildError) -> [Int: SourcePlace] {
         let workers = max(1, jobs)
         let parts = SharedParts(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

@@ -14,7 +14,9 @@ struct BuildDBCommand: ParsableCommand {
         discussion: """
         Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
         symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
-        Source-file markers come from STT_FILE symbols (unstripped modules, e.g. linux-image-*-dbg).
+        Source places (tree-relative path and declaration line) come from DWARF when the inputs have it \
+        (linux-image-*-dbg's vmlinux and modules), else base names from STT_FILE symbols; addresses from vmlinux, \
+        System.map or a kallsyms dump read as root. They go to the file's evidence block (README, symbols.klp).
 
         Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
 
@@ -40,7 +42,7 @@ struct BuildDBCommand: ParsableCommand {
     var systemMap: String?
     @Option(help: ArgumentHelp("Module.symvers: more export information (repeatable).", valueName: "file"))
     var symvers: [String] = []
-    @Option(name: .shortAndLong, help: "Threads for reading modules (default: all cores).")
+    @Option(name: .shortAndLong, help: "Threads for reading modules and vmlinux's DWARF (default: all cores).")
     var jobs: Int?
     @OptionGroup var kernel: ReleaseOptions
     @Flag(inversion: .prefixedNo,

@@ -169,6 +169,48 @@ import Testing
                 == ["include/linux/bump.h", "include/linux/bump.h"])
     }
 
+    /// Compressed module files (Debian ships .ko.xz; libdw 0.188 reads no zstd itself) give the same places, and
+    /// DWARF that cannot be read costs the module its places, not its block.
+    @Test func compressedAndBrokenDwarf() throws {
+        let (_, build) = try Self.makeTree("dwarf-compressed")
+        try Tool.check("gcc", ["-O2", "-g", "-c", "../../../fs/inode.c", "-o", "inode.ko"], cwd: build)
+        guard case .module(let plain) = try DatabaseBuilder.readModule(path: "\(build)/inode.ko") else {
+            Issue.record("not read as a module")
+            return
+        }
+        #expect(plain.symbols.contains { $0.line != nil })
+        try Tool.check("xz", ["-k", "inode.ko"], cwd: build)
+        try Tool.check("zstd", ["-q", "inode.ko", "-o", "inode.ko.zst"], cwd: build)
+        try Tool.check("gzip", ["-k", "inode.ko"], cwd: build)
+        for name in ["inode.ko.xz", "inode.ko.zst", "inode.ko.gz"] {
+            guard case .module(let object) = try DatabaseBuilder.readModule(path: "\(build)/\(name)") else {
+                Issue.record("\(name) not read as a module")
+                continue
+            }
+            #expect(object.symbols == plain.symbols, "\(name)")
+            #expect(object.notes.isEmpty, "\(name): \(object.notes)")
+        }
+
+        // The unit header's version (bytes 4-5 of .debug_info) set to 99: libdw refuses the unit.
+        // readelf -SW: "[ n] .debug_info PROGBITS <addr> <offset> <size> ..."
+        let header = try #require(
+            try Tool.check("readelf", ["-SW", "\(build)/inode.ko"]).split(separator: "\n")
+                .first { $0.contains(" .debug_info ") })
+        let columns = header[header.index(after: header.firstIndex(of: "]")!)...].split(separator: " ")
+        let offset = try #require(Int(columns[3], radix: 16))
+        var bytes = try FileIO.readAll(path: "\(build)/inode.ko")
+        bytes[offset + 4] = 99
+        bytes[offset + 5] = 0
+        try FileIO.writeAtomically(bytes, to: "\(build)/broken.ko")
+        guard case .module(let broken) = try DatabaseBuilder.readModule(path: "\(build)/broken.ko") else {
+            Issue.record("the module with broken DWARF was not read")
+            return
+        }
+        #expect(broken.symbols.map(\.name) == plain.symbols.map(\.name))
+        #expect(broken.symbols.allSatisfy { $0.line == nil })
+        #expect(broken.notes.count == 1 && broken.notes[0].hasPrefix("DWARF not read"), "\(broken.notes)")
+    }
+
     @Test func withoutDebugInfoNothingChanges() throws {
         let (_, build) = try Self.makeTree("dwarf-none")
         try Tool.check("gcc", ["-O2", "-c", "../../../fs/inode.c", "-o", "inode.o"], cwd: build)

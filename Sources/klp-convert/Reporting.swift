@@ -44,6 +44,8 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
             names.insert(s.name)
             if let m = KLPNames.parseMinimal(s.name) { names.insert(m.name) }
         }
+        // The functions the patch replaces are checked too (klp_func.old_name).
+        names.formUnion(PatchTargets.read(object).functions.map(\.name))
         return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
     }
     return try SymbolDatabase.load(path: path, symvers: symvers)

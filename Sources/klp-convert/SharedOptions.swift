@@ -19,6 +19,14 @@ struct ConversionFlags: ParsableArguments {
         leaving them to the module loader.
         """)
     var convertModuleExports = false
+    @Flag(help: """
+        Do not check the patch's klp_func entries (old_name, old_sympos) against the database; only the \
+        relocations are converted.
+        """)
+    var noCheckFunctions = false
 
-    var options: ConversionOptions { ConversionOptions(strict: strict, convertModuleExports: convertModuleExports) }
+    var options: ConversionOptions {
+        ConversionOptions(
+            strict: strict, convertModuleExports: convertModuleExports, checkFunctions: !noCheckFunctions)
+    }
 }

@@ -45,7 +45,9 @@ import Testing
 
     @Test(arguments: [(64, 64), (64, 7), (100, 1_000), (1 << 18, 333)])
     func piecesGiveTheWholeBuffersDatabase(pieceSize: Int, stride: Int) throws {
-        for bytes in [Self.sample, Self.sorted, Array(Self.sample.dropLast())] {
+        // After the evidence block's `*` line the parser reads nothing more (not even a NUL byte).
+        let evidence = Self.sample + Array("*\(EvidenceFormat.objectName)\n@zz\u{0}\n".utf8)
+        for bytes in [Self.sample, Self.sorted, Array(Self.sample.dropLast()), evidence] {
             #expect(Self.summary(try Self.parseInPieces(bytes, pieceSize: pieceSize, stride: stride))
                 == Self.summary(try Self.whole(bytes)))
         }

@@ -87,4 +87,15 @@ if grep -qw e2e_reload=1 /proc/cmdline; then
   ksym s8_small
 fi
 
+# --- scenario 9: a homonymous patched function (type_show) named by old_sympos
+echo "E2E step s9"
+ins neg_sympos_zero.ko
+dmesg | grep "unresolvable ambiguity" | sed 's/^/E2E s9-dmesg /'
+ins lp_s9_sympos.ko
+lp_wait; lp_state lp_s9_sympos
+# The function's sysfs directory is "<old_name>,<sympos>" (next to the object's "patched" file).
+for f in /sys/kernel/livepatch/lp_s9_sympos/vmlinux/*,*; do echo "E2E s9-func ${f##*/}"; done
+show s9 /sys/class/net/lo/type
+ksym type_show
+
 echo "E2E tainted $(cat /proc/sys/kernel/tainted)"

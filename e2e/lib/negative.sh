@@ -60,6 +60,10 @@ e2e_negative_cases() {
     neg_pos_zero 'Provided KLP_SYMPOS' 'init_once'
   neg_refused "n5: KLP_SYMPOS for the wrong object is refused" \
     neg_wrong_object 'init_once' 'binfmt_misc'
+  neg_refused "n6: a klp_func with old_sympos 0 for a homonym (type_show) is refused with the entry's place" \
+    neg_sympos_zero "patched function type_show \\(klp_func e2e_funcs\\[0\\] of e2e_objs\\[0\\] \\(vmlinux\\)\\)" \
+    'old_sympos is 0 but vmlinux has [0-9]+ copies' '\.old_sympos = 1,'
+  e2e_sympos_zero_for_the_kernel
 
   # Positive control: check accepts what klp-convert wrote, so the rejections below mean something.
   e2e_case "c0: klp-convert check accepts every converted scenario livepatch"
@@ -91,4 +95,28 @@ e2e_negative_cases() {
   cp "$E2E_OUT/unconverted/lp_s1_var.ko" "$broken/unconverted.ko" 2>/dev/null || true
   check_rejects "c3: check rejects an unconverted livepatch (undefined non-exported symbols)" "$broken/unconverted.ko" \
     'saved_command_line'
+}
+
+# e2e_sympos_zero_for_the_kernel: neg_sympos_zero converted with --no-check-functions (the drop-in case that
+# wants only relocations) into $E2E_OUT/lp, for the test boot where the kernel must refuse to enable it; and
+# c4: check --symbols says on that output what the kernel will say, and accepts scenario 9's corrected entry.
+e2e_sympos_zero_for_the_kernel() {
+  local ko=$E2E_OUT/lp/neg_sympos_zero.ko err=$E2E_OUT/neg/neg_sympos_zero.unchecked.stderr rc=0
+  e2e_case "c4: klp-convert check agrees with the kernel on old_sympos (0: refused, the net-sysfs copy: ok)"
+  if [ ! -s "$E2E_DB" ]; then
+    e2e_bad "no symbols.klp (klp-convert build-db failed, see above)"
+  else
+    mkdir -p "$E2E_OUT/lp" "$E2E_OUT/neg"
+    "$KLP" convert --no-check-functions "$E2E_DB" "$E2E_OUT/unconverted/neg_sympos_zero.ko" "$ko" 2>"$err" \
+      || { e2e_bad "convert --no-check-functions failed:" "$(head -5 "$err")"; rm -f "$ko"; }
+    if [ -f "$ko" ]; then
+      "$KLP" check --symbols "$E2E_DB" "$ko" >"$ko.check-out" 2>"$ko.check-stderr" || rc=$?
+      [ $rc -ne 0 ] || e2e_bad "check accepted neg_sympos_zero.ko (old_sympos 0 for type_show)"
+      ck_grep "$ko.check-stderr" "old_sympos is 0 but vmlinux has [0-9]+ copies" "check's message"
+    fi
+    rc=0
+    "$KLP" check --symbols "$E2E_DB" "$E2E_OUT/lp/lp_s9_sympos.ko" >/dev/null 2>"$err.s9" || rc=$?
+    [ $rc -eq 0 ] || e2e_bad "check rejected lp_s9_sympos.ko:" "$(head -5 "$err.s9")"
+  fi
+  e2e_case_end
 }

@@ -23,6 +23,8 @@ e2e_test_boot() {
     return 0
   fi
   files+=("$E2E_STOCK_BINFMT" "$E2E_BUILD/klp_e2e_target.ko")
+  # Scenario 9's refused twin (converted without the function check by e2e_sympos_zero_for_the_kernel).
+  [ ! -f "$E2E_OUT/lp/neg_sympos_zero.ko" ] || files+=("$E2E_OUT/lp/neg_sympos_zero.ko")
   e2e_initramfs "$E2E_OUT/test.cpio.gz" "$E2E_SRC/guest/scenarios.sh" "${files[@]}"
   e2e_log "test boot (${#files[@]} modules)"
   # tp_printk turns tracepoint_printk_key on at boot (scenario 6 flips it); the token proves which
@@ -158,6 +160,7 @@ e2e_scenario_checks() {
   e2e_case_end
 
   e2e_s8_checks
+  e2e_s9_checks
 }
 
 # e2e_s8_checks: scenario 8, module data relocations of every storage class, written late (and, where the
@@ -202,4 +205,26 @@ e2e_s8_checks() {
     e2e_skip "s8c: klp_e2e_target removed and loaded again under lp_s8_moddata" \
       "Linux $KVER does not clear a module's klp relocations on removal (see s4c)"
   fi
+}
+
+# e2e_s9_checks: scenario 9, old_sympos of a homonymous patched function (issue 17): the kernel refuses the
+# entry with old_sympos 0 (as klp-convert and check said, n6 and c4) and enables the one naming the copy.
+e2e_s9_checks() {
+  local log=$E2E_LOG n prev
+  e2e_case "s9: a patched homonym (type_show): old_sympos 0 refused by the kernel, the net-sysfs copy enabled"
+  # Premise: the patch names the last vmlinux copy, net-sysfs's, the one after ifindex_show in kallsyms order
+  # (the discovery boot's dump: same kernel, same order; 6.12's __pfx_ padding symbols do not count).
+  n=$(grep -cE '^E2E ksym-type_show [0-9a-f]+ [tT] ?$' "$log" || true)
+  prev=$(awk -v n="$n" 'NF == 3 && $3 == "type_show" && ++k == n { print p; exit }
+    NF == 3 && $3 !~ /^__pfx_/ { p = $3 }' \
+    "$E2E_DISC/kallsyms.txt" 2>/dev/null)
+  [ "$prev" = ifindex_show ] \
+    || e2e_bad "premise: type_show #$n (the last in vmlinux) is not after ifindex_show in kallsyms (got '${prev:-none}')"
+  ck_grep "$log" '^E2E insmod-neg_sympos_zero\.ko rc=[1-9]' "insmod of the old_sympos 0 patch fails"
+  ck_grep "$log" "livepatch: unresolvable ambiguity for symbol 'type_show'" "the kernel's reason"
+  if scenario_common lp_s9_sympos; then
+    ck_grep "$log" "^E2E s9-func type_show,$n\$" "the patch's sysfs entry names copy $n of $n"
+    ck_grep "$log" '^E2E s9 s9 patched type_show$' "/sys/class/net/lo/type through the patched type_show"
+  fi
+  e2e_case_end
 }

@@ -13,6 +13,8 @@ public struct LivepatchChecker: Sendable {
         var out: [Diagnostic] = []
         checkModinfo(object, &out)
         checkSymbols(object, &out)
+        // The klp_func entries (DECISIONS 8): their own file, PatchedFunctions/.
+        if let database { out += PatchedFunctionChecker(database: database).check(object).diagnostics }
         for section in object.sections {
             let named = section.name.hasPrefix(KLPNames.relaPrefix)
             let flagged = section.flags.contains(.relaLivepatch)

@@ -84,11 +84,18 @@ public struct ConversionOptions: Sendable {
     /// Positions chosen outside the patch source (TUI, --choices), by symbol name. Annotations in the patch win
     /// over nothing else: a choice for an annotated symbol replaces the annotation.
     public var choices: [String: SymbolTarget] = [:]
+    /// Check every klp_func's old_name/old_sympos against the database (DECISIONS 8); off for a drop-in use
+    /// that wants only the relocations (`--no-check-functions`).
+    public var checkFunctions = true
 
-    public init(strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:]) {
+    public init(
+        strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:],
+        checkFunctions: Bool = true
+    ) {
         self.strict = strict
         self.convertModuleExports = convertModuleExports
         self.choices = choices
+        self.checkFunctions = checkFunctions
     }
 }
 
@@ -103,6 +110,8 @@ public struct ConversionPlan: Sendable, Equatable {
     public var removedSymbols: [String]
     public var createdSections: [PlannedKlpSection]
     public var diagnostics: [Diagnostic]
+    /// The patch's klp_func entries with their verdict (empty when not checked).
+    public var patchedFunctions: [PatchedFunctionStatus] = []
 
     // How to carry it out. Moves are in file order: grouped by relocation section, indices ascending.
     struct Move: Sendable, Equatable {

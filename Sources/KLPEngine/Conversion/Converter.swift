@@ -13,7 +13,14 @@ public struct Converter: Sendable {
     /// Plans the conversion of `object` without changing it.
     public func plan(_ object: ELFObject) -> ConversionPlan {
         var planner = ConversionPlanner(object: object, database: database, options: options)
-        return planner.run()
+        var plan = planner.run()
+        // Other machines are refused by the planner already, with the reason.
+        if options.checkFunctions && PatchedFunctionChecker.supportedMachines.contains(object.header.machine) {
+            let functions = PatchedFunctionChecker(database: database).check(object)
+            plan.patchedFunctions = functions.functions
+            plan.diagnostics += functions.diagnostics
+        }
+        return plan
     }
 
     /// Plans and, when the plan has no errors, applies it. The output is nil when there are errors.

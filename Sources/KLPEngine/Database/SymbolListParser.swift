@@ -46,7 +46,8 @@ enum SymbolListParser {
             let used = kept + added
             let atEnd = added == 0
             let consumed = try scanner.lines(UnsafeRawBufferPointer(rebasing: buffer[..<used]), atEnd: atEnd)
-            if atEnd { break }
+            // The evidence block ends the symbol lines: the rest of the file is not read (as by the whole buffer).
+            if atEnd || scanner.reachedEvidence { break }
             kept = used - consumed
             if consumed > 0 {
                 // The unfinished last line moves to the front of the buffer for the next piece.
@@ -79,6 +80,10 @@ enum SymbolListParser {
         // The previous symbol line of the current block, to notice a block that is not in name order.
         let previousLine = CarriedLine()
         var pending = PendingSymbols()
+        /// The `*` line of the evidence block (EvidenceFormat) was reached: it ends the symbol lines, and what
+        /// follows is read only to show evidence.
+        private(set) var reachedEvidence = false
+        let evidenceObject = Array(EvidenceFormat.objectName.utf8)
 
         init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
@@ -96,6 +101,7 @@ enum SymbolListParser {
         mutating func lines(_ raw: UnsafeRawBufferPointer, atEnd: Bool) throws(DatabaseError) -> Int {
             guard let base = raw.baseAddress, raw.count > 0 else { return 0 }
             sawBytes = true
+            if reachedEvidence { return raw.count }
             guard raw.count <= Int(Int32.max) else { throw .symbolListTooLarge(path: path) }
             // Only complete lines: up to the last newline unless this is the end of the input.
             var end = raw.count
@@ -141,6 +147,10 @@ enum SymbolListParser {
                 switch line.load(as: UInt8.self) {
                 case UInt8(ascii: "*"):
                     if length == 1 { throw failure(lineNumber, .emptyObjectName) }
+                    if length - 1 == evidenceObject.count && memcmp(line + 1, evidenceObject, length - 1) == 0 {
+                        reachedEvidence = true
+                        return raw.count
+                    }
                     let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
                                       as: UTF8.self)
                     currentObject = contents.objects.intern(KLPNames.normalizeObject(name))

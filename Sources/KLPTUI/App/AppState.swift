@@ -3,7 +3,7 @@ import KLPEngine
 // The whole UI as a plain value: what is on screen, where the cursors are, the user's choices and the plan
 // they produce. The reducer changes it; the renderer only reads it.
 
-public enum Screen: Sendable, Equatable { case overview, preview, snippet, database }
+public enum Screen: Sendable, Equatable { case overview, preview, snippet, database, functions }
 public enum Panel: Sendable, Equatable, CaseIterable { case symbols, candidates, problems }
 
 /// What a text prompt is for.
@@ -92,6 +92,12 @@ public struct AppState: Sendable {
     public var textScroll = 0
     public var databaseList = ListPosition()
     public var databaseSearch = IncrementalSearch()
+    /// The patched functions screen (issue 17): its list, the copies of the highlighted function, which of the
+    /// two has the focus, and the copies chosen here by index into plan.patchedFunctions (source edits only).
+    public var functionList = ListPosition()
+    public var functionCopyList = ListPosition()
+    public var functionCopiesFocused = false
+    public var functionChoices: [Int: Int] = [:]
 
     /// Preview lines, computed when the preview opens (applying the plan is not free on big objects).
     public var preview: [PreviewLine] = []

@@ -6,9 +6,10 @@ public enum Command: String, CaseIterable, Sendable {
     case nextPanel, previousPanel
     case select, back
     case clearChoice
+    case acceptSuggestion, acceptAllSuggestions
     case nextProblem, previousProblem
     case filter
-    case showOverview, showPreview, showSnippet, showDatabase
+    case showOverview, showPreview, showSnippet, showDatabase, showFunctions
     case writeOutput, saveSnippet, printSnippetOnExit, saveChoices, loadChoices
     case help, quit
 
@@ -25,6 +26,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .select: "Open / pick the candidate under the cursor"
         case .back: "Back; clear the filter"
         case .clearChoice: "Forget the choice made here for this symbol"
+        case .acceptSuggestion: "Choose the copy the patch suggests for this symbol (x undoes)"
+        case .acceptAllSuggestions: "Choose the suggested copy for every undecided symbol that has one (x undoes each)"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
         case .filter: "Filter symbols and candidates (search the database on its screen)"
@@ -32,6 +35,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .showPreview: "Preview the converted ELF (before / after)"
         case .showSnippet: "KLP_MODULE_RELOC snippet for the current choices"
         case .showDatabase: "Search every symbol of symbols.klp"
+        case .showFunctions: "Patched functions: klp_func old_name / old_sympos"
         case .writeOutput: "Write the converted object"
         case .saveSnippet: "Save the snippet to a file"
         case .printSnippetOnExit: "Print the snippet on exit (toggle)"
@@ -49,6 +53,10 @@ public enum Command: String, CaseIterable, Sendable {
         case (.select, .candidates): "Choose this candidate (re-plans at once)"
         case (.select, .problems): "Go to the symbol this problem is about"
         case (.select, .database): "Go to this candidate of a symbol the livepatch uses"
+        case (.select, .functions): "Open the copies of this function; on a copy, choose it (.old_sympos edit)"
+        case (.acceptSuggestion, .functions): "Choose the copy the patch suggests for this function"
+        case (.clearChoice, .functions): "Forget the copy chosen for this function"
+        case (.saveSnippet, .functions): "Save the snippet with the .old_sympos edits"
         default: help
         }
     }
@@ -62,6 +70,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .showPreview: "preview"
         case .showSnippet: "snippet"
         case .showDatabase: "database"
+        case .showFunctions: "functions"
         case .writeOutput: "write"
         case .saveSnippet: "save"
         case .saveChoices: "save choices"
@@ -71,6 +80,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextPanel: "panel"
         case .nextProblem: "next problem"
         case .clearChoice: "unchoose"
+        case .acceptSuggestion: "accept suggestion"
+        case .acceptAllSuggestions: "accept all"
         case .printSnippetOnExit: "print on exit"
         case .showOverview: "overview"
         default: help.lowercased()

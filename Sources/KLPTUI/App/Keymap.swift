@@ -9,6 +9,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case textScreen = "Preview and snippet"
     case snippet = "Snippet"
     case database = "Database search"
+    case functions = "Patched functions"
 }
 
 public struct Keymap: Sendable {
@@ -23,18 +24,23 @@ public struct Keymap: Sendable {
             (.tab, .nextPanel), (.backTab, .previousPanel),
             (.character("/"), .filter), (.escape, .back), (.left, .back), (.character("h"), .back),
             (.character("o"), .showOverview), (.character("p"), .showPreview), (.character("s"), .showSnippet),
-            (.character("d"), .showDatabase),
+            (.character("d"), .showDatabase), (.character("f"), .showFunctions),
             (.character("n"), .nextProblem), (.character("N"), .previousProblem),
             (.character("w"), .writeOutput), (.character("S"), .saveChoices), (.character("L"), .loadChoices),
             (.character("?"), .help), (.function(1), .help), (.character("q"), .quit),
         ],
         .symbols: [(.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
-                   (.delete, .clearChoice)],
-        .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice)],
+                   (.delete, .clearChoice), (.character("a"), .acceptSuggestion),
+                   (.character("A"), .acceptAllSuggestions)],
+        .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice),
+                      (.character("a"), .acceptSuggestion), (.character("A"), .acceptAllSuggestions)],
         .problems: [(.enter, .select)],
         .textScreen: [],
         .snippet: [(.character("w"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
         .database: [(.enter, .select)],
+        .functions: [(.enter, .select), (.right, .select), (.character("l"), .select),
+                     (.character("a"), .acceptSuggestion), (.character("x"), .clearChoice),
+                     (.delete, .clearChoice), (.character("w"), .saveSnippet)],
     ])
 
     /// Contexts consulted for the state, most specific first (global last).
@@ -49,6 +55,7 @@ public struct Keymap: Sendable {
         case .preview: return [.textScreen, .global]
         case .snippet: return [.snippet, .textScreen, .global]
         case .database: return [.database, .global]
+        case .functions: return [.functions, .global]
         }
     }
 

@@ -108,6 +108,7 @@ public struct Reducer: Sendable {
         case .select: select(&state)
         case .back: back(&state)
         case .clearChoice:
+            if state.screen == .functions { return clearFunctionChoice(&state) }
             guard state.screen == .overview, let symbol = state.selectedSymbol else { return [] }
             if state.choices.removeValue(forKey: symbol.name) != nil {
                 replan(&state)
@@ -115,6 +116,13 @@ public struct Reducer: Sendable {
             } else {
                 state.message = StatusMessage(text: "\(symbol.name) has no choice made here", isError: false)
             }
+        case .acceptSuggestion:
+            if state.screen == .functions { return acceptFunctionSuggestion(&state) }
+            guard state.screen == .overview, let symbol = state.selectedSymbol else { return [] }
+            acceptSuggestion(for: symbol.name, &state)
+        case .acceptAllSuggestions:
+            guard state.screen == .overview else { return [] }
+            acceptAllSuggestions(&state)
         case .nextProblem, .previousProblem:
             jumpToProblem(&state, forward: command == .nextProblem)
         case .filter:
@@ -131,6 +139,7 @@ public struct Reducer: Sendable {
         case .showSnippet:
             state.screen = .snippet
             state.textScroll = 0
+        case .showFunctions: showFunctions(&state)
         case .showDatabase:
             state.screen = .database
             state.filterEditing = true
@@ -181,6 +190,8 @@ public struct Reducer: Sendable {
             }
         case .preview, .snippet: return layout.textLines
         case .database: return layout.databaseLines
+        case .functions:
+            return state.functionCopiesFocused ? layout.functionCopyLines : layout.functionLines
         }
     }
 
@@ -205,6 +216,13 @@ public struct Reducer: Sendable {
             state.textScroll = max(0, shifted(state.textScroll))
         case .database:
             state.databaseList.cursor = shifted(state.databaseList.cursor)
+        case .functions:
+            if state.functionCopiesFocused {
+                state.functionCopyList.cursor = shifted(state.functionCopyList.cursor)
+            } else {
+                state.functionList.cursor = shifted(state.functionList.cursor)
+                syncFunctionCopyCursor(&state)
+            }
         }
         settleAll(&state)
     }
@@ -247,6 +265,7 @@ public struct Reducer: Sendable {
                 state.candidateList.cursor = k
                 settleAll(&state)
             }
+        case .functions: selectFunction(&state)
         case .preview, .snippet:
             break
         }
@@ -297,7 +316,9 @@ public struct Reducer: Sendable {
     }
 
     private func back(_ state: inout AppState) {
-        if state.screen != .overview {
+        if state.screen == .functions && state.functionCopiesFocused {
+            state.functionCopiesFocused = false
+        } else if state.screen != .overview {
             state.screen = .overview
             state.filterEditing = false
         } else if state.focus != .symbols {
@@ -367,7 +388,7 @@ public struct Reducer: Sendable {
         case .writeOutput: .writeOutput(path: path, plan: state.plan, overwrite: overwrite)
         case .saveChoices: .saveChoices(path: path, choices: state.choices, overwrite: overwrite)
         case .loadChoices: .loadChoices(path: path)
-        case .saveSnippet: .saveSnippet(path: path, text: SnippetText.text(plan: state.plan, objectName: workspace.objectName), overwrite: overwrite)
+        case .saveSnippet: .saveSnippet(path: path, text: snippetText(state), overwrite: overwrite)
         }
     }
 
@@ -458,10 +479,11 @@ public struct Reducer: Sendable {
         if state.screen == .database {
             state.databaseList.settle(count: databaseCount(state), visible: layout.databaseLines)
         }
+        settleFunctions(&state, layout)
         let textCount: Int
         switch state.screen {
         case .preview: textCount = state.preview.count + 1
-        case .snippet: textCount = SnippetText.text(plan: state.plan, objectName: workspace.objectName).split(separator: "\n", omittingEmptySubsequences: false).count
+        case .snippet: textCount = snippetText(state).split(separator: "\n", omittingEmptySubsequences: false).count
         default: textCount = 0
         }
         state.textScroll = max(0, min(state.textScroll, textCount - layout.textLines))

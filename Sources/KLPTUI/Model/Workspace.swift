@@ -22,6 +22,11 @@ public struct Workspace: Sendable {
     public let baseOptions: ConversionOptions
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
+    /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
+    public var evidence = CandidateEvidence()
+    /// Evidence for the copies of each patched function (by index into plan.patchedFunctions), for the
+    /// functions screen; empty when it could not be read.
+    public var functionEvidence: [[CopyEvidence]] = []
 
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
                 index: DatabaseIndex? = nil, defaultOutputPath: String,
@@ -55,9 +60,18 @@ public struct Workspace: Sendable {
         let background = BackgroundIndex(database: database)
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
-        return Workspace(objectName: objectPath, databaseName: databasePath, object: object, database: database,
-                         background: background, defaultOutputPath: output ?? defaultOutput(for: objectPath),
-                         outputMode: mode, baseOptions: options)
+        var workspace = Workspace(objectName: objectPath, databaseName: databasePath, object: object,
+                                  database: database, background: background,
+                                  defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
+                                  baseOptions: options)
+        // A second read of symbols.klp, for the evidence block and the neighbours only (a pipe gives nothing the
+        // second time: the panel then says the evidence could not be read).
+        workspace.evidence = CandidateEvidence.gather(object: object, database: database, path: databasePath)
+        workspace.functionEvidence = workspace.gatherFunctionEvidence { functions, targets throws(DatabaseError) in
+            try PatchedFunctionEvidence.gather(
+                functions, databasePath: databasePath, order: database.order, targets: targets)
+        }
+        return workspace
     }
 
     /// The bundled example (compiled into the binary), so `klp-convert tui` works anywhere.
@@ -68,7 +82,40 @@ public struct Workspace: Sendable {
                                   databaseName: BundledExample.databaseName, object: object, database: database,
                                   defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
         workspace.isExample = true
+        workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
+            try CandidateEvidence.gather(object: object, database: database, bytes: raw,
+                                         path: BundledExample.databaseName)
+        }
+        workspace.functionEvidence = BundledExample.database.withUnsafeBytes { raw in
+            workspace.gatherFunctionEvidence { functions, targets throws(DatabaseError) in
+                try PatchedFunctionEvidence.gather(
+                    functions, bytes: raw, path: BundledExample.databaseName, order: database.order,
+                    targets: targets)
+            }
+        }
         return workspace
+    }
+
+    /// The functions' evidence, or none when symbols.klp cannot be read again (a pipe): the screen still lists
+    /// the entries and their copies, without places and suggestions.
+    func gatherFunctionEvidence(
+        _ read: ([PatchedFunctionStatus], PatchTargets) throws(DatabaseError) -> [[CopyEvidence]]
+    ) -> [[CopyEvidence]] {
+        guard baseOptions.checkFunctions else { return [] }
+        let functions = PatchedFunctionChecker(database: database).check(object).functions
+        do {
+            return try read(functions, PatchTargets.read(object))
+        } catch {
+            return []
+        }
+    }
+
+    /// The snippet screen's text: the KLP_MODULE_RELOC blocks, then the .old_sympos edits chosen here.
+    public func snippetText(plan: ConversionPlan, functionChoices: [Int: Int]) -> String {
+        let edits = OldSymposEdit.text(
+            functions: plan.patchedFunctions, choices: functionChoices, evidence: functionEvidence)
+        return SnippetText.text(plan: plan, objectName: objectName)
+            + (edits.isEmpty ? "" : "/* klp_func entries to edit (old_sympos), from klp-convert tui */\n" + edits)
     }
 
     /// `patch.ko` → `patch.klp.ko`; `patch.o` → `patch.klp.o`.

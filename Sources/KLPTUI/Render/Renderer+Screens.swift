@@ -36,7 +36,7 @@ extension Renderer {
     }
 
     func drawSnippet(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
-        let lines = SnippetText.text(plan: state.plan, objectName: workspace.objectName)
+        let lines = workspace.snippetText(plan: state.plan, functionChoices: state.functionChoices)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var title = "Snippet: paste into the livepatch source"
         if state.printSnippetOnExit { title += " · printed on exit" }

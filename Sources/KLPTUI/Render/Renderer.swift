@@ -30,6 +30,7 @@ public struct Renderer: Sendable {
         case .preview: drawPreview(&screen, layout.body, state)
         case .snippet: drawSnippet(&screen, layout.body, state)
         case .database: drawDatabase(&screen, layout.body, state)
+        case .functions: drawFunctions(&screen, layout, state)
         }
         drawHints(&screen, layout.hints, state)
         switch state.overlay {
@@ -47,7 +48,11 @@ public struct Renderer: Sendable {
         screen.fill(rect, style: .title)
         let order = workspace.database.order == .kallsyms ? "kallsyms order" : "name-sorted"
         let open = state.plan.symbols.filter { $0.status.isProblem }.count
-        let right = open == 0 ? "ready to write · ? help " : "\(open) to decide · ? help "
+        // Patched functions the kernel would refuse: fixed in the source (f shows them), not here.
+        let functions = state.plan.patchedFunctions.filter { $0.verdict != .ok && $0.objectKnown }.count
+        let right =
+            open > 0 ? "\(open) to decide · ? help "
+            : functions > 0 ? "\(functions) klp_func to fix (f) · ? help " : "ready to write · ? help "
         let rightWidth = TextWidth.width(of: right)
         let space = max(0, rect.columns - rightWidth - 1)
         // The most informative title that fits.
@@ -81,12 +86,16 @@ public struct Renderer: Sendable {
         case .overview:
             switch state.focus {
             case .symbols: commands = [.select, .nextProblem, .filter, .nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
-            case .candidates: commands = [.select, .clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
+            case .candidates: commands = [.select, .acceptSuggestion, .clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
         case .preview: commands = [.back, .showSnippet, .writeOutput, .help, .quit]
         case .snippet: commands = [.saveSnippet, .printSnippetOnExit, .back, .showPreview, .help, .quit]
         case .database: commands = [.filter, .select, .back, .help, .quit]
+        case .functions:
+            commands = state.functionCopiesFocused
+                ? [.select, .acceptSuggestion, .clearChoice, .back, .showSnippet, .saveSnippet, .help, .quit]
+                : [.select, .acceptSuggestion, .back, .showSnippet, .saveSnippet, .help, .quit]
         }
         let contexts = Keymap.contexts(for: state)
         func entry(_ command: Command) -> (key: String, label: String, width: Int)? {
@@ -195,6 +204,10 @@ public struct Renderer: Sendable {
             screen.frame(rect, title: "Details", focused: false)
             return
         }
+        if state.focus == .candidates, state.candidateList.cursor < s.candidates.count {
+            drawCandidateDetails(&screen, rect, s, s.candidates[state.candidateList.cursor])
+            return
+        }
         screen.frame(rect, title: s.name, focused: false)
         let inner = rect.inner
         var lines: [(String, String, Style)] = []
@@ -268,7 +281,9 @@ public struct Renderer: Sendable {
             screen.put(isTarget ? "(•)" : "( )", row: row, column: inner.column + 1, style: base)
             screen.put(c.object, row: row, column: inner.column + 5, limit: objectWidth, style: base)
             screen.put(TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5 + objectWidth, style: base)
-            screen.put(c.file ?? "–", row: row, column: fileColumn, limit: fileWidth, style: isCursor ? base : (c.file == nil ? .dim : base))
+            let suggested = workspace.evidence.copy(of: s.name, c)?.suggested == true
+            screen.put(candidateFileText(s, c), row: row, column: fileColumn, limit: fileWidth,
+                       style: isCursor ? base : (c.file == nil ? .dim : (suggested ? .good : base)))
             let copies = c.copiesInObject == 1 ? "unique" : "\(c.copiesInObject) in obj"
             screen.put(TextWidth.fitRight(copies, to: copiesWidth), row: row, column: inner.column + inner.columns - copiesWidth - 1,
                        style: isCursor ? base : .dim)

@@ -29,7 +29,7 @@ public enum TUISession {
         let final = runner.run(&t, state: state)
         terminal.restore()
         if final.printSnippetOnExit {
-            print(SnippetText.text(plan: final.plan, objectName: workspace.objectName), terminator: "")
+            print(workspace.snippetText(plan: final.plan, functionChoices: final.functionChoices), terminator: "")
         }
         if terminal.signal != 0 {
             if final.hasUnsavedChoices {

@@ -1,0 +1,41 @@
+/// The evidence for the copies of every patched function, in the order of the statuses: the same ranking and
+/// evidence as a relocation's candidates (issue 12), so a copy in the file of another patched function of the
+/// object is suggested with the reason. An entry that already selects one copy shows no suggestion (as for a
+/// resolved relocation).
+public enum PatchedFunctionEvidence {
+    public static func gather(
+        _ functions: [PatchedFunctionStatus], databasePath: String, order: DatabaseOrder, targets: PatchTargets
+    ) throws(DatabaseError) -> [[CopyEvidence]] {
+        guard functions.contains(where: { !$0.copies.isEmpty }) else { return functions.map { _ in [] } }
+        let file = try InputFile.readDatabase(databasePath, what: "Symbol list")
+        return try file.withBytes { bytes throws(DatabaseError) in
+            try gather(functions, bytes: bytes, path: databasePath, order: order, targets: targets)
+        }
+    }
+
+    public static func gather(
+        _ functions: [PatchedFunctionStatus], bytes: UnsafeRawBufferPointer, path: String, order: DatabaseOrder,
+        targets: PatchTargets
+    ) throws(DatabaseError) -> [[CopyEvidence]] {
+        // Keys no symbol name can take: one entry per klp_func, even when two entries name the same function.
+        var copies: [String: [DatabaseCandidate]] = [:]
+        for (i, f) in functions.enumerated() where !f.copies.isEmpty { copies[key(i)] = f.copies }
+        guard !copies.isEmpty else { return functions.map { _ in [] } }
+        let gathered = try CopyRanking.gather(copies: copies, bytes: bytes, path: path, order: order, targets: targets)
+        return functions.indices.map { i in
+            let decided = functions[i].verdict == .ok
+            // File order, as the positions count (the ranking lists targeted objects first; all are one object).
+            let byLine = (gathered[key(i)] ?? []).sorted { $0.candidate.line < $1.candidate.line }
+            return byLine.map { copy in
+                var shown = copy
+                if decided {
+                    shown.suggested = false
+                    shown.reason = nil
+                }
+                return shown
+            }
+        }
+    }
+
+    private static func key(_ i: Int) -> String { "\u{0}\(i)" }
+}

@@ -89,8 +89,10 @@ private struct ConversionPlanner {
     var existingKlpSections: Set<String>?
     var annotationsByName: [String: Annotation] = [:]
     var referencedNames: Set<String> = []
-    /// Symbols already counted in `referencedNames` (hashing an id is cheaper than hashing a name per relocation).
-    var seenSymbols: Set<SymbolID> = []
+    /// Per SymbolID.rawValue, like `relocationState`: the symbol's place in `object.symbols` (-1: none), and
+    /// whether its name is already in `referencedNames`. Array reads per relocation instead of hashing ids.
+    var symbolPlace: [Int32] = []
+    var seenSymbols: [Bool] = []
 
     init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
         self.object = object
@@ -111,6 +113,11 @@ private struct ConversionPlanner {
         plan.symbolsToRemove = scan.symbolsToRemove
         relocationState = [Int32](repeating: Self.unknownSymbol,
                                   count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
+        symbolPlace = [Int32](repeating: -1, count: relocationState.count)
+        for (place, symbol) in object.symbols.enumerated() where symbol.id.rawValue >= 0 {
+            symbolPlace[symbol.id.rawValue] = Int32(place)
+        }
+        seenSymbols = [Bool](repeating: false, count: relocationState.count)
         for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
             relocationState[id.rawValue] = Self.removedSymbol
         }
@@ -165,8 +172,13 @@ private struct ConversionPlanner {
                 continue
             }
             if state == Self.skippedSymbol { continue }
-            guard let symbol = object.symbol(sid) else { continue }
-            if seenSymbols.insert(sid).inserted { referencedNames.insert(symbol.name) }
+            let place = Int(symbolPlace[sid.rawValue])
+            guard place >= 0 else { continue }
+            let symbol = object.symbols[place]
+            if !seenSymbols[sid.rawValue] {
+                seenSymbols[sid.rawValue] = true
+                referencedNames.insert(symbol.name)
+            }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             let index: Int
             if state >= 0 {

@@ -4,6 +4,8 @@ import KLPSynthetic
 // Growth with the size of a livepatch: each workload at three sizes, each twice the last, converted end to end by
 // the release binary against a one-symbol database. Linear work doubles with the input; a quadratic step
 // quadruples, and at these sizes (50,000 sections, 200,000 converted relocations) it cannot hide behind start-up.
+// The target is 3x per doubling: linear work measures 1.7x to 2.5x here (caches, hash tables growing, the
+// machine's other load), the quadratic steps this replaced measured 3.3x to 3.9x.
 extension Bench {
     func growth(converter: String) throws {
         heading("growth per doubling (end to end, one-symbol symbols.klp; linear ~2x, quadratic ~4x)")
@@ -49,7 +51,7 @@ extension Bench {
             if let previous {
                 let cpuRatio = c.median / previous.cpu
                 note += "; per doubling: wall " + Format.fixed(w.median / previous.wall, 2) + "x, "
-                    + judge(TargetCheck(what: "\(name), CPU growth per doubling", value: cpuRatio, limit: 2.5,
+                    + judge(TargetCheck(what: "\(name), CPU growth per doubling", value: cpuRatio, limit: 3,
                                         unit: "x"))
             }
             row(label, w.describe(), note)

@@ -56,7 +56,8 @@ struct ConvertCommand: ParsableCommand {
             _ = try Converter.write(plan, of: object, to: output, mode: FileIO.mode(of: input) ?? 0o644)
             if verbose {
                 for s in plan.convertedSymbols {
-                    Report.line("klp-convert: \(s.name) -> \(s.newName ?? "?") (\(s.status.rawValue), \(s.uses.count) relocation(s))")
+                    Report.line("klp-convert: \(s.name) -> \(s.newName ?? "?") "
+                        + "(\(s.status.rawValue), \(s.uses.count) relocation(s))")
                 }
             }
         } catch let e as ExitCode {

@@ -33,7 +33,8 @@ import Testing
         var lines = ["order \(database.order) \(database.orderReason)", "objects \(database.objectNames)"]
         for id in database.allNameIDs {
             let name = database.name(of: id)
-            lines.append("\(name): \(database.candidates(named: name)) exported by \(database.exportingObjects(of: name))")
+            let exporters = database.exportingObjects(of: name)
+            lines.append("\(name): \(database.candidates(named: name)) exported by \(exporters)")
         }
         return lines
     }

@@ -78,7 +78,9 @@ final class NameFilter: @unchecked Sendable {
                     pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
         }
         var word: UInt64 = 0
-        for index in 0..<length { word |= UInt64(pointer.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index)) }
+        for index in 0..<length {
+            word |= UInt64(pointer.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
+        }
         return (word, word)
     }
 

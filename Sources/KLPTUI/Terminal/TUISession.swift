@@ -33,7 +33,9 @@ public enum TUISession {
         }
         if terminal.signal != 0 {
             if final.hasUnsavedChoices {
-                var err = "klp-convert tui: interrupted with unsaved choices; to keep them, save this as a choices file:\n"
+                // A valid choices file as it stands (the first line is a comment): `2> file` keeps it whole.
+                var err = "# klp-convert tui: interrupted with unsaved choices; to keep them, save this as a choices "
+                err += "file and replay it with --choices FILE\n"
                 err += ChoicesFile.text(final.choices)
                 TUISession.writeError(err)
             }

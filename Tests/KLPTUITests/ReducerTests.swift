@@ -78,6 +78,46 @@ import Testing
         #expect(state.visibleSymbols.count == 7)
     }
 
+    @Test func filterInThePickerNarrowsTheCandidatesNotTheSymbols() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.focus == .candidates)
+        _ = reducer.reduce(&state, .command(.filter))
+        #expect(state.filterField == .candidates)
+        for c in "INODE" { _ = reducer.reduce(&state, .insertText(String(c))) }  // files, any case
+        #expect(state.visibleSymbols.count == 7)
+        #expect(state.filter.isEmpty)
+        let files = state.visibleCandidates.map { state.selectedSymbol?.candidates[$0].file }
+        #expect(files == ["inode.c", "fat_inode.c", "inode.c"])
+        _ = reducer.reduce(&state, .submitInput)
+        // n / N walk the matches, wrapping around.
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedCandidate?.object == "nfs")
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedCandidate?.file == "inode.c" && state.selectedCandidate?.object == "vmlinux")
+        _ = reducer.reduce(&state, .command(.previousMatch))
+        #expect(state.selectedCandidate?.object == "nfs")
+        // Enter picks the candidate under the cursor of the filtered list.
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.choices["init_once"] == SymbolTarget(object: "nfs", position: 0))
+        // Esc clears the picker's filter first, then leaves the picker.
+        _ = reducer.reduce(&state, .command(.back))
+        #expect(state.candidateFilter.isEmpty && state.focus == .candidates)
+        #expect(state.selectedCandidate?.object == "nfs")
+        _ = reducer.reduce(&state, .command(.back))
+        #expect(state.focus == .symbols)
+    }
+
+    @Test func nWithoutAFilterSaysWhereTheNextSymbolToDecideWent() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedSymbol?.name == "init_once")
+        #expect(state.message?.text.contains("] and [ go to the next and previous symbol to decide") == true)
+        #expect(Keymap.standard.command(for: .character("]"), contexts: [.symbols, .global]) == .nextProblem)
+        #expect(Keymap.standard.command(for: .character("n"), contexts: [.candidates, .global]) == .nextMatch)
+    }
+
     @Test func nextProblemCyclesThroughUndecidedSymbols() {
         var state = reducer.initialState(size: size)
         _ = reducer.reduce(&state, .command(.nextProblem))

@@ -80,8 +80,10 @@ public struct AppState: Sendable {
     public var savedChoices: [String: SymbolTarget] = [:]
     public var plan: ConversionPlan
 
-    /// Overview filter (symbols and their candidates) and whether it is being typed.
+    /// Filter of the symbols list (name, candidate object or file), of the candidate picker (object, file), and
+    /// whether the filter of the focused list is being typed.
     public var filter = ""
+    public var candidateFilter = ""
     public var filterEditing = false
     /// Indices into plan.symbols shown in the symbols list.
     public var visibleSymbols: [Int]
@@ -117,6 +119,39 @@ public struct AppState: Sendable {
         return i < plan.symbols.count ? plan.symbols[i] : nil
     }
 
-    /// The filter text currently typed into (overview filter or database search).
-    public var activeQuery: String { screen == .database ? databaseSearch.query : filter }
+    /// The list `/` filters here: the database search on its screen, else the focused list of the overview.
+    public var filterField: FilterField {
+        if screen == .database { return .database }
+        return focus == .candidates ? .candidates : .symbols
+    }
+
+    /// The filter text of the list `/` filters here.
+    public var activeQuery: String {
+        switch filterField {
+        case .database: databaseSearch.query
+        case .candidates: candidateFilter
+        case .symbols: filter
+        }
+    }
+
+    /// Indices into the selected symbol's candidates that the picker shows (object or file contains the filter).
+    public var visibleCandidates: [Int] {
+        guard let symbol = selectedSymbol else { return [] }
+        let q = candidateFilter.lowercased()
+        guard !q.isEmpty else { return Array(symbol.candidates.indices) }
+        return symbol.candidates.indices.filter { k in
+            let c = symbol.candidates[k]
+            return c.object.lowercased().contains(q) || (c.file?.lowercased().contains(q) ?? false)
+        }
+    }
+
+    /// The candidate under the picker's cursor.
+    public var selectedCandidate: DatabaseCandidate? {
+        let visible = visibleCandidates
+        guard let symbol = selectedSymbol, candidateList.cursor < visible.count else { return nil }
+        return symbol.candidates[visible[candidateList.cursor]]
+    }
 }
+
+/// The lists `/` narrows.
+public enum FilterField: Sendable, Equatable { case symbols, candidates, database }

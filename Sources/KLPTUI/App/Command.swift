@@ -7,7 +7,7 @@ public enum Command: String, CaseIterable, Sendable {
     case select, back
     case clearChoice
     case nextProblem, previousProblem
-    case filter
+    case filter, nextMatch, previousMatch
     case showOverview, showPreview, showSnippet, showDatabase
     case writeOutput, saveSnippet, printSnippetOnExit, saveChoices, loadChoices
     case help, quit
@@ -27,7 +27,9 @@ public enum Command: String, CaseIterable, Sendable {
         case .clearChoice: "Forget the choice made here for this symbol"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
-        case .filter: "Filter symbols and candidates (search the database on its screen)"
+        case .filter: "Filter the focused list (symbols, candidates, database)"
+        case .nextMatch: "Next match of the filter (wraps, as in less and vim)"
+        case .previousMatch: "Previous match of the filter (wraps)"
         case .showOverview: "Symbols overview"
         case .showPreview: "Preview the converted ELF (before / after)"
         case .showSnippet: "KLP_MODULE_RELOC snippet for the current choices"
@@ -69,7 +71,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .help: "help"
         case .quit: "quit"
         case .nextPanel: "panel"
-        case .nextProblem: "next problem"
+        case .nextProblem: "next to decide"
+        case .nextMatch: "next match"
         case .clearChoice: "unchoose"
         case .printSnippetOnExit: "print on exit"
         case .showOverview: "overview"

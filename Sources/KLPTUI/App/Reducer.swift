@@ -102,6 +102,7 @@ public struct Reducer: Sendable {
                 state.message = StatusMessage(text: "Tab moves between the overview's panels; o returns there", isError: false)
                 return []
             }
+            state.filterEditing = false
             let order = Panel.allCases
             let i = order.firstIndex(of: state.focus) ?? 0
             state.focus = order[(i + (command == .nextPanel ? 1 : order.count - 1)) % order.count]
@@ -117,11 +118,14 @@ public struct Reducer: Sendable {
             }
         case .nextProblem, .previousProblem:
             jumpToProblem(&state, forward: command == .nextProblem)
+        case .nextMatch, .previousMatch:
+            nextMatch(&state, forward: command == .nextMatch)
         case .filter:
             guard state.screen == .overview || state.screen == .database else {
                 state.message = StatusMessage(text: "/ filters the overview (o) and searches the database (d)", isError: false)
                 return []
             }
+            if state.screen == .overview && state.focus == .problems { state.focus = .symbols }
             state.filterEditing = true
         case .showOverview: state.screen = .overview
         case .showPreview:
@@ -138,7 +142,7 @@ public struct Reducer: Sendable {
         case .writeOutput:
             let errors = state.plan.diagnostics.errors.count
             guard errors == 0 else {
-                state.message = StatusMessage(text: "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; n jumps to the next symbol to decide)", isError: true)
+                state.message = StatusMessage(text: "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; ] goes to the next symbol to decide)", isError: true)
                 return []
             }
             state.overlay = .prompt(PromptState(purpose: .writeOutput, text: workspace.defaultOutputPath))
@@ -196,7 +200,8 @@ public struct Reducer: Sendable {
                 state.symbolList.cursor = shifted(state.symbolList.cursor)
                 settleAll(&state)
                 syncCandidateCursor(&state)
-            case .candidates: state.candidateList.cursor = shifted(state.candidateList.cursor)
+            case .candidates:
+                state.candidateList.cursor = shifted(state.candidateList.cursor)
             case .problems:
                 state.problemList.cursor = shifted(state.problemList.cursor)
                 followProblem(&state)
@@ -218,6 +223,8 @@ public struct Reducer: Sendable {
                 if symbol.candidates.isEmpty {
                     state.message = StatusMessage(text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
                 } else {
+                    state.candidateFilter = ""
+                    state.filterEditing = false
                     state.focus = .candidates
                     syncCandidateCursor(&state)
                 }
@@ -242,7 +249,8 @@ public struct Reducer: Sendable {
             state.screen = .overview
             state.filterEditing = false
             reveal(row.name, &state)
-            if let symbol = state.selectedSymbol, let k = symbol.candidates.firstIndex(where: { $0.line == row.line && $0.object == row.object }) {
+            if let symbol = state.selectedSymbol,
+               let k = state.visibleCandidates.firstIndex(where: { symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object }) {
                 state.focus = .candidates
                 state.candidateList.cursor = k
                 settleAll(&state)
@@ -254,8 +262,7 @@ public struct Reducer: Sendable {
 
     /// Records the candidate under the cursor as the choice for the selected symbol, then re-plans.
     private func choose(_ state: inout AppState) {
-        guard let symbol = state.selectedSymbol, state.candidateList.cursor < symbol.candidates.count else { return }
-        let c = symbol.candidates[state.candidateList.cursor]
+        guard let symbol = state.selectedSymbol, let c = state.selectedCandidate else { return }
         let target = SymbolTarget(object: c.object, position: c.position)
         state.choices[symbol.name] = target
         replan(&state)
@@ -300,8 +307,11 @@ public struct Reducer: Sendable {
         if state.screen != .overview {
             state.screen = .overview
             state.filterEditing = false
+        } else if state.focus == .candidates && !state.candidateFilter.isEmpty {
+            setQuery("", &state)
         } else if state.focus != .symbols {
             state.focus = .symbols
+            syncCandidateCursor(&state)
         } else if !state.filter.isEmpty {
             setQuery("", &state)
         }
@@ -324,6 +334,35 @@ public struct Reducer: Sendable {
         state.message = StatusMessage(text: "No symbol needs a decision", isError: false)
     }
 
+    /// n / N: the next or previous row of the filtered list, wrapping around, as after a search in less or tig.
+    /// Every row a filter leaves is a match; without a filter there is nothing to repeat.
+    private func nextMatch(_ state: inout AppState, forward: Bool) {
+        guard !state.activeQuery.isEmpty else {
+            state.message = StatusMessage(text: "n and N repeat a / filter; ] and [ go to the next and previous symbol to decide", isError: false)
+            return
+        }
+        let count: Int
+        switch state.filterField {
+        case .symbols: count = state.visibleSymbols.count
+        case .candidates: count = state.visibleCandidates.count
+        case .database: count = databaseCount(state)
+        }
+        guard count > 0 else {
+            state.message = StatusMessage(text: "No match for \"\(state.activeQuery)\"", isError: false)
+            return
+        }
+        func step(_ cursor: Int) -> Int { ((cursor + (forward ? 1 : -1)) % count + count) % count }
+        switch state.filterField {
+        case .symbols:
+            state.symbolList.cursor = step(state.symbolList.cursor)
+            settleAll(&state)
+            syncCandidateCursor(&state)
+        case .candidates: state.candidateList.cursor = step(state.candidateList.cursor)
+        case .database: state.databaseList.cursor = step(state.databaseList.cursor)
+        }
+        settleAll(&state)
+    }
+
     // MARK: - Text fields
 
     private func editInput(_ state: inout AppState, _ edit: (inout String) -> Void) {
@@ -338,10 +377,19 @@ public struct Reducer: Sendable {
     }
 
     private func setQuery(_ query: String, _ state: inout AppState) {
-        if state.screen == .database {
+        switch state.filterField {
+        case .database:
             state.databaseSearch.update(query, in: workspace.index)
             state.databaseList = ListPosition()
-        } else {
+        case .candidates:
+            let current = state.selectedCandidate
+            state.candidateFilter = query
+            let visible = state.visibleCandidates
+            // Stay on the same candidate while it still matches.
+            state.candidateList.cursor = current.flatMap { c in
+                visible.firstIndex { state.selectedSymbol?.candidates[$0] == c }
+            } ?? 0
+        case .symbols:
             state.filter = query
             refilter(&state)
         }
@@ -432,17 +480,21 @@ public struct Reducer: Sendable {
         syncCandidateCursor(&state)
     }
 
-    /// Puts the candidate cursor on the candidate the symbol currently resolves to.
+    /// Puts the candidate cursor on the candidate the symbol currently resolves to. Outside the picker, the
+    /// picker's filter belongs to no symbol any more and is dropped.
     func syncCandidateCursor(_ state: inout AppState) {
+        if state.focus != .candidates { state.candidateFilter = "" }
         guard let symbol = state.selectedSymbol else { return }
-        if let t = symbol.target, let k = symbol.candidates.firstIndex(where: { $0.object == t.object && $0.position == t.position }) {
+        let visible = state.visibleCandidates
+        if let t = symbol.target,
+           let k = visible.firstIndex(where: { symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position }) {
             state.candidateList.cursor = k
         } else {
             state.candidateList.cursor = 0
         }
         state.candidateList.top = 0
         let layout = Layout(size: state.size)
-        state.candidateList.settle(count: symbol.candidates.count, visible: layout.candidateLines)
+        state.candidateList.settle(count: visible.count, visible: layout.candidateLines)
     }
 
     func databaseRows(_ state: AppState) -> [Int32]? { state.databaseSearch.rows }
@@ -452,7 +504,7 @@ public struct Reducer: Sendable {
     func settleAll(_ state: inout AppState) {
         let layout = Layout(size: state.size)
         state.symbolList.settle(count: state.visibleSymbols.count, visible: layout.symbolLines)
-        state.candidateList.settle(count: state.selectedSymbol?.candidates.count ?? 0, visible: layout.candidateLines)
+        state.candidateList.settle(count: state.visibleCandidates.count, visible: layout.candidateLines)
         state.problemList.settle(count: state.plan.diagnostics.count, visible: layout.problemLines)
         // Only on its screen: the database index may still be building while the overview is shown.
         if state.screen == .database {

@@ -69,7 +69,12 @@ public struct Renderer: Sendable {
             return
         }
         if state.filterEditing {
-            let what = state.screen == .database ? "Search" : "Filter"
+            let what: String
+            switch state.filterField {
+            case .database: what = "Search"
+            case .candidates: what = "Filter candidates"
+            case .symbols: what = "Filter symbols"
+            }
             let shown = " \(what): \(state.activeQuery)"
             let n = screen.put(shown, row: rect.row, column: 0, style: .input)
             screen.cursor = (rect.row, min(n, rect.columns - 1))
@@ -80,8 +85,12 @@ public struct Renderer: Sendable {
         switch state.screen {
         case .overview:
             switch state.focus {
-            case .symbols: commands = [.select, .nextProblem, .filter, .nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
-            case .candidates: commands = [.select, .clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
+            case .symbols:
+                commands = [.select, .nextProblem, .filter] + (state.filter.isEmpty ? [] : [.nextMatch])
+                    + [.nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
+            case .candidates:
+                commands = [.select, .filter] + (state.candidateFilter.isEmpty ? [] : [.nextMatch])
+                    + [.clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
         case .preview: commands = [.back, .showSnippet, .writeOutput, .help, .quit]
@@ -238,7 +247,12 @@ public struct Renderer: Sendable {
         let focused = state.focus == .candidates
         let s = state.selectedSymbol
         let count = s?.candidates.count ?? 0
-        screen.frame(rect, title: focused ? "Pick a candidate (\(count))" : "Candidates (\(count))", focused: focused)
+        let visible = state.visibleCandidates
+        var title = focused ? "Pick a candidate (\(count))" : "Candidates (\(count))"
+        if !state.candidateFilter.isEmpty {
+            title = (focused ? "Pick a candidate" : "Candidates") + " (\(visible.count)/\(count)) · filter \"\(state.candidateFilter)\""
+        }
+        screen.frame(rect, title: title, focused: focused)
         let inner = rect.inner
         guard let s, inner.rows > 1 else { return }
         if s.candidates.isEmpty {
@@ -255,10 +269,14 @@ public struct Renderer: Sendable {
         screen.put(TextWidth.fitRight("pos", to: posWidth), row: inner.row, column: inner.column + 5 + objectWidth, style: .header)
         screen.put("file", row: inner.row, column: fileColumn, limit: fileWidth, style: .header)
         screen.put(TextWidth.fitRight("copies", to: copiesWidth), row: inner.row, column: inner.column + inner.columns - copiesWidth - 1, style: .header)
+        if visible.isEmpty {
+            screen.put("No candidate's object or file contains \"\(state.candidateFilter)\" (Esc clears the filter)",
+                       row: inner.row + 1, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
+        }
         for line in 0..<(inner.rows - 1) {
             let k = state.candidateList.top + line
-            guard k < s.candidates.count else { break }
-            let c = s.candidates[k]
+            guard k < visible.count else { break }
+            let c = s.candidates[visible[k]]
             let row = inner.row + 1 + line
             let isCursor = focused && k == state.candidateList.cursor
             let isTarget = s.target.map { $0.object == c.object && $0.position == c.position } ?? false
@@ -273,7 +291,7 @@ public struct Renderer: Sendable {
             screen.put(TextWidth.fitRight(copies, to: copiesWidth), row: row, column: inner.column + inner.columns - copiesWidth - 1,
                        style: isCursor ? base : .dim)
         }
-        drawScrollMark(&screen, rect, top: state.candidateList.top, visible: inner.rows - 1, count: s.candidates.count)
+        drawScrollMark(&screen, rect, top: state.candidateList.top, visible: inner.rows - 1, count: visible.count)
     }
 
     func drawProblems(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {

@@ -31,7 +31,7 @@ public func fuzzAnnotations(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     var c = Cursor(bytes: UnsafeBufferPointer(start: data, count: size))
     let elfClass: ELFClass = c.byte() & 1 == 0 ? .elf64 : .elf32
     let header = ELFHeader(elfClass: elfClass, byteOrder: c.byte() & 1 == 0 ? .little : .big,
-                           osABI: 0, abiVersion: 0, type: ELFFileType.rel, machine: 62, version: 1, entry: 0, flags: 0)
+                           osABI: 0, abiVersion: 0, type: .rel, machine: .x86_64, version: 1, entry: 0, flags: 0)
     var object = ELFObject(path: "fuzz.ko", header: header, sections: [], symbols: [], symbolTable: nil,
                            sectionNameTable: nil)
     let shstr = object.appendSection(name: ".shstrtab", type: SectionType.strtab, flags: 0, alignment: 1, entrySize: 0,
@@ -50,7 +50,7 @@ public func fuzzAnnotations(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     var symbols: [SymbolID] = []
     for _ in 0..<Int(c.byte() % 8) {
         let defined = c.byte() & 1 == 1
-        symbols.append(object.appendSymbol(name: c.string(), binding: SymbolBinding.global, type: 0,
+        symbols.append(object.appendSymbol(name: c.string(), binding: .global, type: .notype,
                                            section: defined ? .section(annotation) : .undefined))
     }
     var annotationRelocs: [Relocation] = []

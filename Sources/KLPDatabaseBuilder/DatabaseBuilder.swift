@@ -143,9 +143,9 @@ public enum DatabaseBuilder {
         -> ModuleReading
     {
         let scan = try scanELF(path: path)
-        guard scan.fileType == ELFFileType.rel else {
+        guard scan.fileType == .rel else {
             throw DatabaseBuildError(path: path, line: nil,
-                                     "not a kernel module: ELF type \(scan.fileType), expected ET_REL (1)")
+                                     "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
         return ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules)
     }
@@ -155,9 +155,9 @@ public enum DatabaseBuilder {
         -> BuiltObject
     {
         let scan = try scanELF(path: path)
-        guard scan.fileType == 2 || scan.fileType == 3 else {
+        guard scan.fileType == .exec || scan.fileType == .dyn else {
             throw DatabaseBuildError(path: path, line: nil,
-                                     "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC (2)")
+                                     "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
         return VmlinuxSymbols.fromELF(scan, rules: rules)
     }

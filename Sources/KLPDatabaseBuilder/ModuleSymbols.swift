@@ -18,12 +18,12 @@ public enum ModuleReading: Sendable, Equatable {
 enum ModuleSymbols {
     static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules) -> ModuleReading {
         let modinfo = ModuleInfo(scan)
-        let name = BuiltObject.normalise(modinfo.name ?? fallbackName)
+        let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }
 
         let sections = scan.sections
         let percpu = sections.indices.dropFirst().first {
-            sections[$0].name == ".data..percpu" && sections[$0].flags & SectionFlags.alloc != 0
+            sections[$0].name == ".data..percpu" && sections[$0].flags.contains(.alloc)
         }
         // Per-section verdict, computed once.
         var core = [Bool](repeating: false, count: sections.count)
@@ -33,10 +33,10 @@ enum ModuleSymbols {
                 core[i] = rules.kallsymsAll
                 continue
             }
-            guard s.flags & SectionFlags.alloc != 0, s.name != ".modinfo", s.name != "__versions" else { continue }
+            guard s.flags.contains(.alloc), s.name != ".modinfo", s.name != "__versions" else { continue }
             if s.name.hasPrefix(".init") { continue }
             if !rules.moduleUnload && s.name.hasPrefix(".exit") { continue }
-            if !rules.kallsymsAll && s.flags & SectionFlags.execinstr == 0 { continue }
+            if !rules.kallsymsAll && !s.flags.contains(.execinstr) { continue }
             core[i] = true
         }
 
@@ -44,19 +44,19 @@ enum ModuleSymbols {
         object.symbols.reserveCapacity(scan.symbols.count)
         var file: String? = nil
         for symbol in scan.symbols {
-            if symbol.type == SymbolType.file {
+            if symbol.type == .file {
                 file = symbol.name.isEmpty ? nil : symbol.name
                 continue
             }
             // Globals follow all locals in a symbol table: the STT_FILE run no longer says where they come from.
-            if symbol.binding != SymbolBinding.local { file = nil }
+            if symbol.binding != .local { file = nil }
             // Export markers count wherever they are (`.export_symbol` is not SHF_ALLOC in 6.5+ objects); a
             // marker in a core section (6.1's `__ksymtab`) is also a kallsyms line and stays in place.
-            if symbol.shndx != SpecialSection.undef, let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
+            if symbol.shndx != .undef, let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
                 object.exports.insert(exported)
             }
-            let index = Int(symbol.shndx)
-            guard !symbol.name.isEmpty, symbol.shndx != SpecialSection.undef, index < sections.count, core[index]
+            let index = Int(symbol.shndx.rawValue)
+            guard !symbol.name.isEmpty, symbol.shndx != .undef, index < sections.count, core[index]
             else { continue }
             object.symbols.append(BuiltSymbol(name: symbol.name, file: file))
         }

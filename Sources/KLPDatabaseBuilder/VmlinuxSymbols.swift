@@ -17,32 +17,32 @@ enum VmlinuxSymbols {
         candidates.reserveCapacity(scan.symbols.count)
         var file: String? = nil
         for symbol in scan.symbols {
-            if symbol.type == SymbolType.file {
+            if symbol.type == .file {
                 file = symbol.name.isEmpty ? nil : symbol.name
                 continue
             }
-            if symbol.binding != SymbolBinding.local { file = nil }
+            if symbol.binding != .local { file = nil }
             // nm hides section symbols; empty names have nothing to list.
-            if symbol.type == SymbolType.section || symbol.name.isEmpty { continue }
+            if symbol.type == .section || symbol.name.isEmpty { continue }
             var type: Character
             switch symbol.shndx {
-            case SpecialSection.undef: type = "U"
-            case SpecialSection.abs: type = "A"
-            case SpecialSection.common: type = "C"
+            case .undef: type = "U"
+            case .abs: type = "A"
+            case .common: type = "C"
             default:
-                let index = Int(symbol.shndx)
-                guard symbol.shndx < SpecialSection.loReserve, index < scan.sections.count else { continue }
+                let index = Int(symbol.shndx.rawValue)
+                guard !symbol.shndx.isReserved, index < scan.sections.count else { continue }
                 let flags = scan.sections[index].flags
                 // Non-allocated sections (debug info, notes kept out of memory) are nm's N/n: never in kallsyms.
-                if flags & SectionFlags.alloc == 0 { type = "N" } else if flags & SectionFlags.execinstr != 0 {
+                if !flags.contains(.alloc) { type = "N" } else if flags.contains(.execinstr) {
                     type = "T"
                 } else {
                     type = "D"
                 }
             }
             // nm's weak letters, which the table order looks at: V for weak objects, W for the rest.
-            if symbol.binding == SymbolBinding.weak && type != "U" {
-                type = symbol.type == SymbolType.object ? "V" : "W"
+            if symbol.binding == .weak && type != "U" {
+                type = symbol.type == .object ? "V" : "W"
             }
             candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value, file: file))
         }

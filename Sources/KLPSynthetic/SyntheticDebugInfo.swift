@@ -76,12 +76,12 @@ struct SyntheticDebugInfo {
     private mutating func strp(_ text: String, _ stringSymbol: SymbolID) {
         let offset = stringOffset(text)
         infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: stringSymbol,
-                                          type: X86_64Relocation.r32, addend: Int64(offset)))
+                                          type: RelocationType.X86_64.r32, addend: Int64(offset)))
         info.u32(0)
     }
 
     private mutating func address(_ symbol: SymbolID, _ offset: UInt64) {
-        infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: symbol, type: X86_64Relocation.r64,
+        infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: symbol, type: RelocationType.X86_64.r64,
                                           addend: Int64(offset)))
         info.u64(0)
     }
@@ -92,7 +92,7 @@ struct SyntheticDebugInfo {
         info.u32(0)  // unit_length, patched below
         info.u16(4)
         infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: abbrevSymbol,
-                                          type: X86_64Relocation.r32, addend: 0))
+                                          type: RelocationType.X86_64.r32, addend: 0))
         info.u32(0)
         info.u8(8)
 

@@ -137,8 +137,8 @@ public enum SyntheticLivepatch {
             }
         }
 
-        let rodataStrings = b.addSection(".rodata.str1.1", flags: SectionFlags.alloc | SectionFlags.merge
-                                             | SectionFlags.strings, alignment: 1, entrySize: 1, bytes: strings.bytes)
+        let rodataStrings = b.addSection(".rodata.str1.1", flags: [.alloc, .merge, .strings], alignment: 1,
+                                         entrySize: 1, bytes: strings.bytes)
         let stringsSymbol = b.sectionSymbols[rodataStrings]!
 
         // Code sections.
@@ -164,7 +164,7 @@ public enum SyntheticLivepatch {
                     code.bytes += [0x48, 0xc7, 0xc7]
                     let format = formatOffsets[Int(random.next() % UInt64(formatOffsets.count))]
                     relocations.append(Relocation(offset: UInt64(code.count), symbol: stringsSymbol,
-                                                  type: X86_64Relocation.r32s, addend: Int64(format)))
+                                                  type: RelocationType.X86_64.r32s, addend: Int64(format)))
                     placedLocals += 1
                 } else {
                     let reference = references[placedReferences]
@@ -176,14 +176,14 @@ public enum SyntheticLivepatch {
                     }
                     relocations.append(Relocation(
                         offset: UInt64(code.count), symbol: undefined[reference.target],
-                        type: reference.call ? X86_64Relocation.plt32 : X86_64Relocation.pc32, addend: -4))
+                        type: reference.call ? RelocationType.X86_64.plt32 : RelocationType.X86_64.pc32, addend: -4))
                 }
                 code.u32(0)
             }
             referenceCount += placedReferences
             code.bytes += [0x5d, 0xc3]  // pop; ret
             code.pad(to: 16, with: 0xcc)
-            let id = b.addSection(".text.\(functionNames[s])", flags: SectionFlags.alloc | SectionFlags.execinstr,
+            let id = b.addSection(".text.\(functionNames[s])", flags: [.alloc, .execinstr],
                                   alignment: 16, bytes: code.bytes)
             b.addRelocations(for: id, relocations)
             let symbol = b.sectionSymbols[id]!
@@ -202,9 +202,9 @@ public enum SyntheticLivepatch {
             funcsOffset[object] = data.count
             for s in sectionsOfObject[object] ?? [] {
                 dataRelocations.append(Relocation(offset: UInt64(data.count), symbol: stringsSymbol,
-                                                  type: X86_64Relocation.r64, addend: Int64(oldNameOffsets[s])))
+                                                  type: RelocationType.X86_64.r64, addend: Int64(oldNameOffsets[s])))
                 dataRelocations.append(Relocation(offset: UInt64(data.count + 8), symbol: functionSymbols[s],
-                                                  type: X86_64Relocation.r64, addend: 0))
+                                                  type: RelocationType.X86_64.r64, addend: 0))
                 data.bytes += [UInt8](repeating: 0, count: funcSize)
             }
             data.bytes += [UInt8](repeating: 0, count: funcSize)  // terminator
@@ -213,16 +213,16 @@ public enum SyntheticLivepatch {
         for object in patched {
             if let name = objectNameOffsets[object] {
                 dataRelocations.append(Relocation(offset: UInt64(data.count), symbol: stringsSymbol,
-                                                  type: X86_64Relocation.r64, addend: Int64(name)))
+                                                  type: RelocationType.X86_64.r64, addend: Int64(name)))
             }
             dataRelocations.append(Relocation(offset: UInt64(data.count + 8), symbol: nil,
-                                              type: X86_64Relocation.r64, addend: Int64(funcsOffset[object] ?? 0)))
+                                              type: RelocationType.X86_64.r64, addend: Int64(funcsOffset[object] ?? 0)))
             data.bytes += [UInt8](repeating: 0, count: objectSize)
         }
         data.bytes += [UInt8](repeating: 0, count: objectSize)
         let patchOffset = data.count
         data.bytes += [UInt8](repeating: 0, count: 64)
-        let dataID = b.addSection(".data", flags: SectionFlags.alloc | SectionFlags.write, alignment: 32,
+        let dataID = b.addSection(".data", flags: [.alloc, .write], alignment: 32,
                                   bytes: data.bytes)
         let dataSymbol = b.sectionSymbols[dataID]!
         // The klp_object.funcs pointers: against .data itself (known only now).
@@ -232,7 +232,7 @@ public enum SyntheticLivepatch {
             return r
         }
         dataRelocations.append(Relocation(offset: UInt64(patchOffset + 8), symbol: dataSymbol,
-                                          type: X86_64Relocation.r64, addend: Int64(objectsOffset)))
+                                          type: RelocationType.X86_64.r64, addend: Int64(objectsOffset)))
         b.addRelocations(for: dataID, dataRelocations)
         b.addSymbol(name: "patch", binding: SymbolBinding.local, type: SymbolType.object, section: .section(dataID),
                     value: UInt64(patchOffset), size: 64)
@@ -245,22 +245,22 @@ public enum SyntheticLivepatch {
         var initRelocations: [Relocation] = []
         initCode.bytes += [0x48, 0xc7, 0xc7]
         initRelocations.append(Relocation(offset: UInt64(initCode.count), symbol: dataSymbol,
-                                          type: X86_64Relocation.r32s, addend: Int64(patchOffset)))
+                                          type: RelocationType.X86_64.r32s, addend: Int64(patchOffset)))
         initCode.u32(0)
         if let exported = targets.firstIndex(where: { $0.kind == .exported }) {
             initCode.u8(0xe9)  // tail call
             initRelocations.append(Relocation(offset: UInt64(initCode.count), symbol: undefined[exported],
-                                              type: X86_64Relocation.plt32, addend: -4))
+                                              type: RelocationType.X86_64.plt32, addend: -4))
             initCode.u32(0)
         } else {
             initCode.bytes += [0x31, 0xc0, 0xc3]
         }
-        let initID = b.addSection(".init.text", flags: SectionFlags.alloc | SectionFlags.execinstr, alignment: 16,
+        let initID = b.addSection(".init.text", flags: [.alloc, .execinstr], alignment: 16,
                                   bytes: initCode.bytes)
         b.addRelocations(for: initID, initRelocations)
         let initSymbol = b.addSymbol(name: "init_module", binding: SymbolBinding.global, type: SymbolType.function,
                                      section: .section(initID), size: UInt64(initCode.count))
-        let exitID = b.addSection(".exit.text", flags: SectionFlags.alloc | SectionFlags.execinstr, alignment: 16,
+        let exitID = b.addSection(".exit.text", flags: [.alloc, .execinstr], alignment: 16,
                                   bytes: [0xc3])
         let exitSymbol = b.addSymbol(name: "cleanup_module", binding: SymbolBinding.global,
                                      type: SymbolType.function, section: .section(exitID), size: 1)
@@ -275,16 +275,16 @@ public enum SyntheticLivepatch {
         // struct module (0x500 bytes on 6.1): name at 0x18, init at 0x138, exit at 0x4c8.
         var module = [UInt8](repeating: 0, count: 0x500)
         for (k, byte) in shape.name.utf8.prefix(55).enumerated() { module[0x18 + k] = byte }
-        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: SectionFlags.alloc | SectionFlags.write,
+        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: [.alloc, .write],
                                     alignment: 64, bytes: module)
         b.addRelocations(for: moduleID, [
-            Relocation(offset: 0x138, symbol: initSymbol, type: X86_64Relocation.r64, addend: 0),
-            Relocation(offset: 0x4c8, symbol: exitSymbol, type: X86_64Relocation.r64, addend: 0),
+            Relocation(offset: 0x138, symbol: initSymbol, type: RelocationType.X86_64.r64, addend: 0),
+            Relocation(offset: 0x4c8, symbol: exitSymbol, type: RelocationType.X86_64.r64, addend: 0),
         ])
         b.addSymbol(name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
                     section: .section(moduleID), size: 0x500)
 
-        let bssID = b.addSection(".bss", type: SectionType.nobits, flags: SectionFlags.alloc | SectionFlags.write,
+        let bssID = b.addSection(".bss", type: SectionType.nobits, flags: [.alloc, .write],
                                  alignment: 8, bytes: [UInt8](repeating: 0, count: 64))
         b.addSymbol(name: "patch_state", binding: SymbolBinding.local, type: SymbolType.object,
                     section: .section(bssID), size: 64)
@@ -303,12 +303,12 @@ public enum SyntheticLivepatch {
             var relocations: [Relocation] = []
             for (target, position) in records {
                 relocations.append(Relocation(offset: UInt64(bytes.count), symbol: undefined[target],
-                                              type: X86_64Relocation.r64, addend: 0))
+                                              type: RelocationType.X86_64.r64, addend: 0))
                 bytes.u64(0)
                 bytes.u32(UInt32(position))
             }
             let id = b.addSection(KLPNames.annotationPrefix + object,
-                                  flags: SectionFlags.alloc | SectionFlags.write, alignment: 4, bytes: bytes.bytes)
+                                  flags: [.alloc, .write], alignment: 4, bytes: bytes.bytes)
             b.addRelocations(for: id, relocations)
             b.addSymbol(name: "\(object)_relocs", binding: SymbolBinding.global, type: SymbolType.object,
                         section: .section(id), size: UInt64(bytes.count))
@@ -317,7 +317,7 @@ public enum SyntheticLivepatch {
         // Debug info: sections first (their symbols are needed), contents once generated.
         let infoID = b.addSection(".debug_info", flags: 0, alignment: 1, bytes: [])
         let abbrevID = b.addSection(".debug_abbrev", flags: 0, alignment: 1, bytes: [])
-        let strID = b.addSection(".debug_str", flags: SectionFlags.merge | SectionFlags.strings, alignment: 1,
+        let strID = b.addSection(".debug_str", flags: [.merge, .strings], alignment: 1,
                                  entrySize: 1, bytes: [])
         let debug = SyntheticDebugInfo(
             units: shape.debugUnits, entries: shape.debugEntries, functions: functions,
@@ -327,7 +327,7 @@ public enum SyntheticLivepatch {
         b.setBytes(of: strID, debug.strings.bytes)
         b.addRelocations(for: infoID, debug.infoRelocations)
 
-        b.addSection(".comment", flags: SectionFlags.merge | SectionFlags.strings, alignment: 1, entrySize: 1,
+        b.addSection(".comment", flags: [.merge, .strings], alignment: 1, entrySize: 1,
                      bytes: Array("\0GCC: (Debian 12.2.0-14) 12.2.0\0".utf8))
         b.addSection(".note.GNU-stack", flags: 0, alignment: 1, bytes: [])
 

@@ -78,7 +78,7 @@ public enum SyntheticModuleTree {
 
     private static func moduleObject(name: String, shape: Shape, vmlinuxGlobals: [String],
                                      random: inout SyntheticSymbolList.Random) throws -> [UInt8] {
-        let base = name.replacing("-", with: "_")
+        let base = KLPNames.normalizeObject(name)
         var b = SyntheticObjectBuilder(path: name + ".ko", sourceFile: base + "_main.c")
         let count = max(4, shape.symbolsPerModule)
         let functionCount = count * 3 / 4
@@ -98,12 +98,12 @@ public enum SyntheticModuleTree {
             text.bytes += [0x0f, 0x1f, 0x44, 0x00, 0x00, 0xe8]
             if !undefined.isEmpty {
                 relocations.append(Relocation(offset: UInt64(text.count), symbol: undefined[k % undefined.count],
-                                              type: X86_64Relocation.plt32, addend: -4))
+                                              type: RelocationType.X86_64.plt32, addend: -4))
             }
             text.u32(0)
             text.bytes += [0x31, 0xc0, 0xc3, 0xcc, 0xcc, 0xcc]
         }
-        let textID = b.addSection(".text", flags: SectionFlags.alloc | SectionFlags.execinstr, alignment: 16,
+        let textID = b.addSection(".text", flags: [.alloc, .execinstr], alignment: 16,
                                   bytes: text.bytes)
         b.addRelocations(for: textID, relocations)
 
@@ -142,7 +142,7 @@ public enum SyntheticModuleTree {
         }
         var module = [UInt8](repeating: 0, count: 0x500)
         for (k, byte) in base.utf8.prefix(55).enumerated() { module[0x18 + k] = byte }
-        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: SectionFlags.alloc | SectionFlags.write,
+        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: [.alloc, .write],
                                     alignment: 64, bytes: module)
         b.addSymbol(name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
                     section: .section(moduleID), size: 0x500)

@@ -4,15 +4,6 @@ import KLPEngine
 // content sections each followed by its relocation section, then .symtab, .strtab, .shstrtab. The synthetic
 // generators use it; nothing here parses or validates input, it only produces well-formed objects.
 
-/// Relocation types of x86_64 the generators use (values from the psABI).
-public enum X86_64Relocation {
-    public static let r64: UInt32 = 1
-    public static let pc32: UInt32 = 2
-    public static let plt32: UInt32 = 4
-    public static let r32: UInt32 = 10
-    public static let r32s: UInt32 = 11
-}
-
 struct SyntheticObjectBuilder {
     private(set) var sections: [Section] = []
     private(set) var symbols: [Symbol] = []
@@ -32,7 +23,7 @@ struct SyntheticObjectBuilder {
 
     /// A content section and its section symbol (as gcc emits one per section it relocates against).
     @discardableResult
-    mutating func addSection(_ name: String, type: UInt32 = SectionType.progbits, flags: UInt64,
+    mutating func addSection(_ name: String, type: SectionType = .progbits, flags: SectionFlags,
                              alignment: UInt64, entrySize: UInt64 = 0, bytes: [UInt8]) -> SectionID {
         let id = SectionID(nextSection)
         nextSection += 1
@@ -63,7 +54,7 @@ struct SyntheticObjectBuilder {
     }
 
     @discardableResult
-    mutating func addSymbol(name: String, binding: UInt8, type: UInt8, section: SymbolSection,
+    mutating func addSymbol(name: String, binding: SymbolBinding, type: SymbolType, section: SymbolSection,
                             value: UInt64 = 0, size: UInt64 = 0) -> SymbolID {
         let id = SymbolID(nextSymbol)
         nextSymbol += 1

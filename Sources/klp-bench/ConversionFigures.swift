@@ -72,7 +72,7 @@ extension Bench {
         // The output must also pass the kernel loader's rules, positions checked against the database.
         _ = try ChildRun.check(converter, ["check", "--symbols", w.database, output])
         let converted = try ELFObject.read(path: output)
-        let klpSections = converted.sections.filter { $0.flags & SectionFlags.relaLivepatch != 0 }.count
+        let klpSections = converted.sections.filter { $0.flags.contains(.relaLivepatch) }.count
         let klpSymbols = converted.symbols.filter { $0.section == .livepatch }.count
         let limit: Double? = name == "small" ? 50 : nil
         let note = "\(klpSymbols) klp symbols, \(klpSections) klp sections, `check --symbols` ok"

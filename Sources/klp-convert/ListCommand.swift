@@ -94,7 +94,7 @@ struct PlanJSON: Encodable {
 
     init(_ plan: ConversionPlan, symbols shown: [PlannedSymbol]) {
         input = plan.inputPath
-        machine = Machine.name(plan.machine)
+        machine = plan.machine.shortName
         databaseOrder = plan.databaseOrder == .kallsyms ? "kallsyms" : "name-sorted"
         symbols = shown.map { s in
             SymbolEntry(

@@ -25,7 +25,7 @@ import Testing
         #expect(!Converter(database: database).plan(object).diagnostics.contains { $0.message.contains("not followed by a nop") })
         // Replace the nop after the first converted R_PPC64_REL24 call with another instruction.
         let plan = Converter(database: database).plan(object)
-        let use = try #require(plan.convertedSymbols.flatMap(\.uses).first { $0.type == 10 })
+        let use = try #require(plan.convertedSymbols.flatMap(\.uses).first { $0.type == RelocationType.PPC64.rel24 })
         let text = try #require(object.section(named: use.baseSection))
         object.updateSection(text.id) { s in
             guard case .bytes(let b) = s.content else { return }

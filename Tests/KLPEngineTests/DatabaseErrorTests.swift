@@ -82,7 +82,8 @@ struct DatabaseErrorTests {
     @Test func descriptionNamesFileLineAndProblem() throws {
         let error = try #require(databaseError(header + "*vmlinux\nfoo\n\nbar\n"))
         #expect(error.description == "t.klp:4: File format error: empty line")
-        let whole = DatabaseError(path: "x.klp", line: nil, message: "Unable to read Symbol list: the file is empty")
+        #expect(error == .format(path: "t.klp", line: 4, .emptyLine))
+        let whole = DatabaseError.emptySymbolList(path: "x.klp")
         #expect(whole.description == "x.klp: Unable to read Symbol list: the file is empty")
     }
 

@@ -38,8 +38,8 @@ struct ELFFixtureRoundTripTests {
         var file = ""
         var copies: [String: [String]] = [:]
         for symbol in module.symbols {
-            if symbol.type == 4 { file = symbol.name; continue }  // STT_FILE
-            guard symbol.type != 3, !symbol.name.isEmpty, symbol.section.isDefinedInFile,  // STT_SECTION
+            if symbol.type == .file { file = symbol.name; continue }
+            guard symbol.type != .section, !symbol.name.isEmpty, symbol.section.isDefinedInFile,
                   !symbol.name.hasPrefix("$"), !symbol.name.hasPrefix(".L") else { continue }
             // Export markers are read as "exported", not as symbols of the object.
             guard !symbol.name.hasPrefix("__export_symbol_"), !symbol.name.hasPrefix("__ksymtab_") else { continue }

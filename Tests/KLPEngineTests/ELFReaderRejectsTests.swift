@@ -41,7 +41,8 @@ import Testing
         let database = try Hostile.database()
         let patch = try ELFPatch(base)
         // Every bit of the ELF header, the section headers and .symtab; a deterministic sample elsewhere.
-        var offsets = Array(0..<64) + Array(patch.shoff..<(patch.shoff + 64 * patch.shnum))
+        var offsets = Array(0..<patch.layout.fileHeader.size)
+            + Array(patch.shoff..<(patch.shoff + patch.layout.sectionHeader.size * patch.shnum))
         let symtab = try patch.index(".symtab")
         offsets += Array(Int(patch.get(symtab, .offset))..<Int(patch.get(symtab, .offset) + patch.get(symtab, .size)))
         var rng = HostileRandom(seed: 8)
@@ -96,12 +97,12 @@ import Testing
         Self.expectError(p.bytes, "sh_info 200 (the section to relocate) is out of range", place: "'.rela.text'")
 
         p = try ELFPatch(base)
-        let f = try p.symbol(p.symbolIndex("f"))
-        p.set16(f + 6, 300)
+        let f = try p.symbolIndex("f")
+        try p.editSymbol(f) { $0.shndx = 300 }
         Self.expectError(p.bytes, "section index 300 is out of range", place: "symbol")
 
         p = try ELFPatch(base)
-        p.set32(f, 0xffff_fff0)
+        try p.editSymbol(f) { $0.name = 0xffff_fff0 }
         Self.expectError(p.bytes, "past the end of the symbol string table")
 
         p = try ELFPatch(base)
@@ -109,8 +110,7 @@ import Testing
         Self.expectError(p.bytes, "past the end of the section name table")
 
         p = try ELFPatch(base)
-        let rela = Int(p.get(relaText, .offset))
-        p.set64(rela + 8, UInt64(5000) << 32 | 2)
+        p.editRelocation(in: relaText, 0) { $0.symbol = 5000 }
         Self.expectError(p.bytes, "uses symbol index 5000, past the symbol table")
 
         p = try ELFPatch(base)
@@ -138,7 +138,7 @@ import Testing
         p.set(relaText, .size, p.get(relaText, .size) - 1)
         Self.expectError(p.bytes, "is not a multiple of 24")
         p = try ELFPatch(base)
-        p.set16(0x3a, 40)
+        p.setHeader(\.shentsize, 40)
         Self.expectError(p.bytes, "section header size 40, expected 64")
     }
 
@@ -152,7 +152,7 @@ import Testing
         p.set(relaText, .size, 24 << 45)
         Self.expectError(p.bytes, "run past the end of the file")
         p = try ELFPatch(base)
-        p.set16(0x3c, 0xfeff)
+        p.setHeader(\.shnum, 0xfeff)
         Self.expectError(p.bytes, "runs past the end of the file")
         // A NOBITS section of a terabyte takes no file space: it reads, converts and writes without allocating it.
         p = try ELFPatch(base)
@@ -174,7 +174,7 @@ import Testing
         p.bytes[end] = UInt8(ascii: "x")
         Self.expectError(p.bytes, "is not NUL-terminated")
         p = try ELFPatch(base)
-        let shstrndx = Int(p.u16(0x3e))
+        let shstrndx = Int(p.header(\.shstrndx))
         let shEnd = Int(p.get(shstrndx, .offset) + p.get(shstrndx, .size)) - 1
         p.bytes[shEnd] = UInt8(ascii: "x")
         Self.expectError(p.bytes, "is not NUL-terminated")
@@ -183,13 +183,13 @@ import Testing
     @Test func sectionNameTableThatIsNotAStringTable() throws {
         let base = try Hostile.baseObject()
         var p = try ELFPatch(base)
-        p.set16(0x3e, UInt16(try p.index(".text")))
+        p.setHeader(\.shstrndx, UInt64(try p.index(".text")))
         Self.expectError(p.bytes, "is not a string table")
         p = try ELFPatch(base)
-        p.set16(0x3e, 0)
+        p.setHeader(\.shstrndx, 0)
         Self.expectError(p.bytes, "section name table index 0 is out of range")
         p = try ELFPatch(base)
-        p.set16(0x3e, 0xffff)
+        p.setHeader(\.shstrndx, 0xffff)
         Self.expectError(p.bytes, "SHN_XINDEX")
     }
 
@@ -223,19 +223,22 @@ import Testing
 
     @Test func headerFields() throws {
         let base = try Hostile.baseObject()
-        let cases: [(Int, UInt8, String)] = [
-            (0, 0x7e, "bad magic"), (4, 3, "invalid ELF class 3"), (5, 9, "invalid ELF data encoding 9"),
-            (6, 2, "unsupported ELF version 2"), (16, 2, "not a relocatable object (e_type 2"),
-            (0x38, 1, "program headers"), (0x28, 0, "section header table"),
+        let header = RecordLayout.elf64.fileHeader
+        let cases: [(FieldLocation, UInt64, String)] = [
+            (FieldLocation(offset: 0, width: 1), 0x7e, "bad magic"),
+            (FieldLocation(offset: FileHeaderLayout.identClass, width: 1), 3, "invalid ELF class 3"),
+            (FieldLocation(offset: FileHeaderLayout.identData, width: 1), 9, "invalid ELF data encoding 9"),
+            (FieldLocation(offset: FileHeaderLayout.identVersion, width: 1), 2, "unsupported ELF version 2"),
+            (header.type, 2, "not a relocatable object (e_type 2"),
+            (header.phnum, 1, "program headers"), (header.shoff, 0, "section header table"),
         ]
-        for (offset, value, expected) in cases {
-            var bytes = base
-            bytes[offset] = value
-            if offset == 0x28 { for k in 0x28..<0x30 { bytes[k] = 0 } }
-            Self.expectError(bytes, expected)
+        for (field, value, expected) in cases {
+            var p = try ELFPatch(base)
+            p.store(0, field, value)
+            Self.expectError(p.bytes, expected)
         }
         var p = try ELFPatch(base)
-        p.set16(0x3c, 0)
+        p.setHeader(\.shnum, 0)
         Self.expectError(p.bytes, "extended section numbering")
         Self.expectError([], "too short")
         Self.expectError(Array(base[..<20]), "too short for an ELF")
@@ -245,17 +248,17 @@ import Testing
         let base = try Hostile.baseObject()
         var p = try ELFPatch(base)
         let comment = try p.index(".comment"), symtab = try p.index(".symtab")
-        p.set(comment, .type, UInt64(SectionType.symtabShndx))
+        p.set(comment, .type, UInt64(SectionType.symtabShndx.rawValue))
         Self.expectError(p.bytes, "SHT_SYMTAB_SHNDX")
         // A group whose member index is out of range (the signature symbol is fine).
         p = try ELFPatch(base)
-        p.set(comment, .type, UInt64(SectionType.group))
+        p.set(comment, .type, UInt64(SectionType.group.rawValue))
         p.set(comment, .link, UInt64(symtab))
         p.set(comment, .info, 1)
         p.set(comment, .size, 8)
         let at = Int(p.get(comment, .offset))
-        p.set32(at, 1)
-        p.set32(at + 4, 999)
+        p.setWord(at, 1)
+        p.setWord(at + 4, 999)
         Self.expectError(p.bytes, "group member 1 is section index 999, out of range")
         p.set(comment, .info, 9999)
         Self.expectError(p.bytes, "group signature symbol index 9999 is out of range")
@@ -284,7 +287,7 @@ import Testing
     }
 
     static let regressions: [String: RegressionOutcome] = [
-        "scanner-elf32-crash.bin": .scanRejected("symbol 2: name offset 256 is past the end of its string table"),
+        "scanner-elf32-crash.bin": .scanRejected("symbol 2: offset 256 is past the end of the symbol string table"),
         "elf-null-section-past-end.bin": .rejected("section [5]: contents (offset 116, size 196608) run past the end"),
         "elf-empty-section-offset-past-end.bin":
             .rejected("section [2]: offset 13835058055282164464 of an empty section"),
@@ -342,8 +345,8 @@ import Testing
     @Test func overlappingNamesCannotMultiplyMemory() throws {
         let run = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + [0]
         let count = 40_000
-        let strtab = RawELF.Section(name: ".strtab", type: SectionType.strtab, data: run)
-        let symtab = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+        let strtab = RawELF.Section(name: ".strtab", type: .strtab, data: run)
+        let symtab = RawELF.Section(name: ".symtab", type: .symtab, link: 1, info: 1, align: 8, entsize: 24,
                                     data: RawELF.symbols(count: count) { UInt32($0) })
         let bytes = RawELF.make([strtab, symtab])
         let clock = ContinuousClock()
@@ -352,7 +355,7 @@ import Testing
         }
         #expect(elapsed < .seconds(10), "\(elapsed)")
         // The same names all at one offset are one name: that reads, quickly.
-        let same = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+        let same = RawELF.Section(name: ".symtab", type: .symtab, link: 1, info: 1, align: 8, entsize: 24,
                                   data: RawELF.symbols(count: count) { _ in 1 })
         let shared = RawELF.make([strtab, same])
         let t = clock.measure {
@@ -362,8 +365,8 @@ import Testing
     }
 
     @Test func rawBuilderMakesAReadableObject() throws {
-        let strtab = RawELF.Section(name: ".strtab", type: SectionType.strtab, data: Array("\0foo\0".utf8))
-        let symtab = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+        let strtab = RawELF.Section(name: ".strtab", type: .strtab, data: Array("\0foo\0".utf8))
+        let symtab = RawELF.Section(name: ".symtab", type: .symtab, link: 1, info: 1, align: 8, entsize: 24,
                                     data: RawELF.symbols(count: 1) { _ in 1 })
         let object = try ELFObject(bytes: RawELF.make([strtab, symtab]), path: "raw.ko")
         #expect(object.symbols.map(\.name) == ["foo"])
@@ -376,18 +379,19 @@ import Testing
     /// symbol: conversion makes n klp relocation sections.
     static func manySections(_ n: Int) -> [UInt8] {
         var sections: [RawELF.Section] = [
-            RawELF.Section(name: ".strtab", type: SectionType.strtab, data: [0] + Array("unique_symbol".utf8) + [0]),
-            RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+            RawELF.Section(name: ".strtab", type: .strtab, data: [0] + Array("unique_symbol".utf8) + [0]),
+            RawELF.Section(name: ".symtab", type: .symtab, link: 1, info: 1, align: 8, entsize: 24,
                            data: RawELF.symbols(count: 1) { _ in 1 }),
         ]
         for k in 0..<n {
-            sections.append(RawELF.Section(name: ".text.f\(k)", type: SectionType.progbits, flags: 6, data: [UInt8](repeating: 0, count: 8)))
+            sections.append(RawELF.Section(name: ".text.f\(k)", type: .progbits, flags: 6, data: [UInt8](repeating: 0, count: 8)))
         }
         for k in 0..<n {
-            var r = [UInt8](repeating: 0, count: 24)
-            r[8] = 2   // R_X86_64_PC32
-            r[12] = 1  // symbol 1
-            sections.append(RawELF.Section(name: ".rela.text.f\(k)", type: SectionType.rela, flags: 0x40, link: 2,
+            var relocation = RelocationRecord()
+            relocation.type = RelocationType.X86_64.pc32
+            relocation.symbol = 1
+            let r = RawELF.relocations([relocation])
+            sections.append(RawELF.Section(name: ".rela.text.f\(k)", type: .rela, flags: 0x40, link: 2,
                                            info: UInt32(3 + k), align: 8, entsize: 24, data: r))
         }
         return RawELF.make(sections)
@@ -414,8 +418,8 @@ import Testing
     /// 1.2 MB file (40 000 such symbols: 40 GB). Like the editable reader, the scanner refuses past a budget.
     @Test func overlappingNamesStayWithinAMultipleOfTheFile() throws {
         let run = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + [0]
-        let strtab = RawELF.Section(name: ".strtab", type: SectionType.strtab, data: run)
-        let symtab = RawELF.Section(name: ".symtab", type: SectionType.symtab, link: 1, info: 1, align: 8, entsize: 24,
+        let strtab = RawELF.Section(name: ".strtab", type: .strtab, data: run)
+        let symtab = RawELF.Section(name: ".symtab", type: .symtab, link: 1, info: 1, align: 8, entsize: 24,
                                     data: RawELF.symbols(count: 200) { UInt32($0) })
         let bytes = RawELF.make([strtab, symtab])
         let decoded: Int? = bytes.withUnsafeBytes { raw in

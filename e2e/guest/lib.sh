@@ -1,6 +1,16 @@
 # Helpers sourced by the guest scripts (busybox sh).
 # Everything the host checks is printed on the console as "E2E <tag> <value>" lines.
 
+# check NAME COMMAND...: run COMMAND; print "E2E check ok NAME" or "E2E check fail NAME (exit N)".
+# The host turns each into a PASS/FAIL line of the run (e2e/run --patch); a failed check fails the run.
+check() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  if [ $rc = 0 ]; then echo "E2E check ok $name"; else echo "E2E check fail $name (exit $rc)"; fi
+  return $rc
+}
+
 # ins FILE.ko [params]: insmod from /mods and report the status.
 ins() {
   local m=$1; shift

@@ -1,5 +1,6 @@
 # Default guest script of `e2e/run --patch DIR`: load every module in /e2e/load.order (stock modules,
-# the user's own non-livepatch modules, then the converted livepatches), and show the result.
+# the user's own non-livepatch modules, then the converted livepatches; with --late the livepatches come
+# first, so the kernel patches each target module as it loads), and show the result.
 . /e2e/lib.sh
 echo "E2E uname $(uname -r)"
 for m in $(cat /e2e/load.order); do ins "$m"; done

@@ -2,7 +2,8 @@
 # Sourced by e2e/run: logging and the PASS/FAIL ledger.
 #
 # A "case" is one scenario or one negative check. It collects the reasons it failed while its checks run;
-# e2e_case_end prints one PASS/FAIL line for it. The last line of a run is "N passed, M failed" over cases.
+# e2e_case_end prints one PASS/FAIL line for it, named with the kernel it ran on ("PASS: [6.12] s1: ...").
+# The last line of a run is "N passed, M failed" over cases; skipped cases print SKIP with the reason.
 
 E2E_T0=$(date +%s)
 E2E_PASS=0
@@ -10,11 +11,20 @@ E2E_FAIL=0
 E2E_FAILED_NAMES=()
 E2E_CASE=""
 E2E_CASE_ERRS=()
+E2E_SKIPPED=0
+E2E_KLABEL=""
 
 e2e_log() { printf '[%3ds] %s\n' "$(( $(date +%s) - E2E_T0 ))" "$*" >&2; }
 e2e_die() { printf 'e2e: error: %s\n' "$*" >&2; }
 
-e2e_case() { E2E_CASE=$1; E2E_CASE_ERRS=(); }
+# e2e_case NAME...: start a case (NAME's words joined by spaces, so long names can be split in the source).
+e2e_case() { E2E_CASE="${E2E_KLABEL:+[$E2E_KLABEL] }$*"; E2E_CASE_ERRS=(); }
+
+# e2e_skip CASE REASON...: a case this kernel cannot run; neither passed nor failed.
+e2e_skip() {
+  E2E_SKIPPED=$((E2E_SKIPPED + 1))
+  printf 'SKIP: %s\n      %s\n' "${E2E_KLABEL:+[$E2E_KLABEL] }$1" "${*:2}"
+}
 
 # e2e_bad REASON...: record a failure of the current case.
 e2e_bad() { E2E_CASE_ERRS+=("$@"); }
@@ -64,5 +74,6 @@ e2e_ere() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 e2e_summary() {
   e2e_log "done"
   if [ "$E2E_FAIL" -gt 0 ]; then printf 'failed: %s\n' "${E2E_FAILED_NAMES[*]}"; fi
+  if [ "$E2E_SKIPPED" -gt 0 ]; then printf '%d skipped (see SKIP lines)\n' "$E2E_SKIPPED"; fi
   printf '%d passed, %d failed\n' "$E2E_PASS" "$E2E_FAIL"
 }

@@ -5,7 +5,9 @@
 # /mods holds the .ko files, /e2e the guest scripts. The guest's /dev/ttyS1 is the host file given as
 # dump file (used for the /proc/kallsyms dump, which is too large for the console log).
 
-# e2e_initramfs OUT.cpio.gz MAIN_SCRIPT [FILE...]  (FILE: .ko -> /mods, anything else -> /e2e)
+# e2e_initramfs OUT.cpio.gz MAIN_SCRIPT [FILE...]
+# FILE: .ko -> /mods; .ko.xz/.ko.zst/.ko.gz -> /mods, decompressed (busybox insmod reads plain modules);
+# a directory -> /e2e/<its name>/ (a --patch folder's e2e-files); anything else -> /e2e.
 e2e_initramfs() {
   local out=$1 main=$2 root f a
   shift 2
@@ -21,7 +23,8 @@ e2e_initramfs() {
   for f in "$@"; do
     case $f in
       *.ko) cp "$f" "$root/mods/" ;;
-      *) cp "$f" "$root/e2e/" ;;
+      *.ko.xz|*.ko.zst|*.ko.gz) e2e_decompress "$f" >"$root/mods/$(e2e_ko_base "$f")" || return 1 ;;
+      *) if [ -d "$f" ]; then cp -r "$f" "$root/e2e/"; else cp "$f" "$root/e2e/"; fi ;;
     esac
   done
   chmod +x "$root/init"
@@ -34,7 +37,7 @@ e2e_initramfs() {
 e2e_boot() {
   local initrd=$1 log=$2 dump=$3 rc=0
   shift 3
-  timeout "${E2E_BOOT_TIMEOUT:-90}" qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -m "${E2E_MEM:-512M}" -smp 1 \
+  timeout "${E2E_BOOT_TIMEOUT:-150}" qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -m "${E2E_MEM:-512M}" -smp 1 \
     -nographic -no-reboot -nic none -monitor none \
     -kernel "$VMLINUZ" -initrd "$initrd" \
     -serial stdio -serial file:"$dump" \

@@ -9,12 +9,12 @@ neg_refused() {
   out=$E2E_OUT/neg/$mod.ko; err=$E2E_OUT/neg/$mod.stderr
   mkdir -p "$E2E_OUT/neg"; rm -f "$out"
   e2e_case "$name"
-  if [ ! -f "$E2E_BUILD/$mod.ko" ]; then
+  if [ ! -f "$E2E_OUT/unconverted/$mod.ko" ]; then
     e2e_bad "$mod.ko was not built (see $E2E_OUT/modules.log)"
   elif [ ! -s "$E2E_DB" ]; then
     e2e_bad "no symbols.klp (klp-convert build-db failed, see above)"
   else
-    "$KLP" "$E2E_DB" "$E2E_BUILD/$mod.ko" "$out" 2>"$err" >/dev/null || rc=$?
+    "$KLP" "$E2E_DB" "$E2E_OUT/unconverted/$mod.ko" "$out" 2>"$err" >/dev/null || rc=$?
     [ $rc -ne 0 ] || e2e_bad "klp-convert accepted $mod.ko (exit 0)"
     [ ! -e "$out" ] || e2e_bad "klp-convert left an output file $out"
     ck_grep "$err" '^klp-convert: ' "stderr prefix"
@@ -42,7 +42,8 @@ check_rejects() {
   e2e_case_end
 }
 
-# e2e_negative_cases: all cases that need no boot (converted scenario modules are in $E2E_OUT/lp).
+# e2e_negative_cases: all cases that need no boot (converted scenario modules are in $E2E_OUT/lp, kbuild's
+# unconverted modules in $E2E_OUT/unconverted).
 e2e_negative_cases() {
   local lp ko rc broken=$E2E_OUT/broken
   mkdir -p "$broken"
@@ -87,7 +88,7 @@ e2e_negative_cases() {
     e2e_bad "could not make the broken module:" "$(cat "$broken/vmlinux_in_module_sec.log")"; e2e_case_end
   fi
   # The unconverted build output still has undefined non-exported symbols: the kernel would refuse it.
-  cp "$E2E_BUILD/lp_s1_var.ko" "$broken/unconverted.ko" 2>/dev/null || true
+  cp "$E2E_OUT/unconverted/lp_s1_var.ko" "$broken/unconverted.ko" 2>/dev/null || true
   check_rejects "c3: check rejects an unconverted livepatch (undefined non-exported symbols)" "$broken/unconverted.ko" \
     'saved_command_line'
 }

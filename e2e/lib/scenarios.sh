@@ -1,67 +1,15 @@
 # shellcheck shell=bash
-# Sourced by e2e/run: the database cases, the conversion of the scenario livepatches, the test boot and the
-# checks of what the patched code printed in the guest.
+# Sourced by e2e/run: the test boot and the checks of what the patched code printed in the guest.
 
-E2E_LIVEPATCHES="lp_s1_var lp_s2_func lp_s3_homonym lp_s4_binfmt lp_s5_data lp_s6_key lp_s7_modhomonym"
 E2E_CONSOLE_BAD='Oops|BUG[: ]|Kernel panic|Unknown symbol|general protection fault|WARNING: CPU|Call Trace'
 
-# e2e_database_cases: symbols.klp (the one every conversion uses) from the guest's kallsyms for vmlinux and
-# from the module files for the modules involved; their blocks must list what the kernel itself listed.
-e2e_database_cases() {
-  local err=$E2E_OUT/build-db.stderr n_guest n_db o diffout
-  e2e_case "d1: klp-convert build-db makes symbols.klp from the guest's /proc/kallsyms and the module files"
-  if e2e_build_db "$E2E_DB" "$err" --kallsyms "$E2E_DISC/kallsyms.txt" \
-       --modules "$E2E_STOCK_BINFMT" --modules "$E2E_BUILD/klp_e2e_target.ko"; then
-    # Positions are counted in the database's line order, so it must say it follows kallsyms order.
-    head -1 "$E2E_DB" | grep -q 'order=kallsyms' || e2e_bad "header '$(head -1 "$E2E_DB")' lacks order=kallsyms"
-    for o in vmlinux binfmt_misc klp_e2e_target; do
-      n_db=$(grep -cx "\*$o" "$E2E_DB" || true)
-      [ "$n_db" = 1 ] || e2e_bad "$n_db *$o blocks in symbols.klp, want 1"
-    done
-    n_guest=$(awk '$3 == "init_once" && NF == 3' "$E2E_DISC/kallsyms.txt" | wc -l)
-    n_db=$(e2e_db_block "$E2E_DB" vmlinux | grep -cx init_once || true)
-    ck_eq "$n_db" "$n_guest" "copies of init_once in the vmlinux block vs guest kallsyms"
-    for o in binfmt_misc klp_e2e_target; do
-      # The kernel's view: the module's lines of /proc/kallsyms, in order, without 'u'ndefined entries.
-      awk -v m="[$o]" '$4 == m && $2 != "u" { print $3 }' "$E2E_DISC/kallsyms.txt" >"$E2E_OUT/guest-$o.syms"
-      e2e_db_block "$E2E_DB" "$o" >"$E2E_OUT/db-$o.syms"
-      if ! diffout=$(diff "$E2E_OUT/guest-$o.syms" "$E2E_OUT/db-$o.syms"); then
-        e2e_bad "*$o block differs from the guest's kallsyms (< guest, > symbols.klp):" \
-          "$(printf '%s\n' "$diffout" | head -6)"
-      fi
-    done
-  else
-    e2e_bad "$(head -5 "$err")"
-    rm -f "$E2E_DB"
-  fi
-  e2e_case_end
+# e2e_clears_klp_relocs: true if the kernel clears a module's klp relocations when the module is removed
+# (klp_clear_object_relocs/clear_relocate_add, upstream since 6.3; absent from 6.1's headers, present in 6.12's).
+e2e_clears_klp_relocs() { grep -qs 'clear_relocate_add' "$(e2e_common_headers)/include/linux/moduleloader.h"; }
 
-  e2e_case "d2: klp-convert build-db leaves livepatch modules out"
-  if e2e_build_db "$E2E_OUT/lp-left-out.klp" "$E2E_OUT/build-db-lp.stderr" \
-       --modules "$E2E_BUILD/klp_e2e_target.ko" --modules "$E2E_BUILD/lp_s1_var.ko"; then
-    grep -qx '\*klp_e2e_target' "$E2E_OUT/lp-left-out.klp" || e2e_bad "no *klp_e2e_target block"
-    if grep -qx '\*lp_s1_var' "$E2E_OUT/lp-left-out.klp"; then e2e_bad "livepatch module lp_s1_var was not left out"; fi
-  else
-    e2e_bad "$(head -5 "$E2E_OUT/build-db-lp.stderr")"
-  fi
-  e2e_case_end
-}
-
-# e2e_convert_scenarios: klp-convert every scenario livepatch into $E2E_OUT/lp (stderr kept next to it).
-e2e_convert_scenarios() {
-  local lp rc
-  mkdir -p "$E2E_OUT/lp"
-  for lp in $E2E_LIVEPATCHES; do
-    rm -f "$E2E_OUT/lp/$lp.ko"
-    [ -s "$E2E_DB" ] || { echo "no symbols.klp: klp-convert build-db failed (case d1)" >"$E2E_OUT/lp/$lp.stderr"; continue; }
-    rc=0
-    "$KLP" "$E2E_DB" "$E2E_BUILD/$lp.ko" "$E2E_OUT/lp/$lp.ko" >/dev/null 2>"$E2E_OUT/lp/$lp.stderr" || rc=$?
-    if [ $rc -ne 0 ]; then
-      echo "(klp-convert exit status $rc)" >>"$E2E_OUT/lp/$lp.stderr"
-      rm -f "$E2E_OUT/lp/$lp.ko"
-    fi
-  done
-}
+# e2e_common_headers: the architecture-independent headers (Debian's linux-headers-<ver>-common, which the
+# flavour's Makefile includes).
+e2e_common_headers() { sed -n 's#^include \(.*\)/Makefile$#\1#p' "$KHEADERS/Makefile" | head -1; }
 
 # e2e_test_boot: one boot that runs guest/scenarios.sh with every converted livepatch.
 e2e_test_boot() {
@@ -79,7 +27,9 @@ e2e_test_boot() {
   e2e_log "test boot (${#files[@]} modules)"
   # tp_printk turns tracepoint_printk_key on at boot (scenario 6 flips it); the token proves which
   # command line the patched code read.
-  e2e_boot "$E2E_OUT/test.cpio.gz" "$E2E_LOG" /dev/null tp_printk "e2e_token=$E2E_TOKEN" || rc=$?
+  local reload=""
+  if e2e_clears_klp_relocs; then reload=e2e_reload=1; fi
+  e2e_boot "$E2E_OUT/test.cpio.gz" "$E2E_LOG" /dev/null tp_printk "e2e_token=$E2E_TOKEN" $reload || rc=$?
   e2e_log "test boot finished (qemu status $rc)"
   E2E_BOOTED=1
 }
@@ -88,7 +38,8 @@ e2e_test_boot() {
 scenario_common() {
   local lp=$1
   if [ ! -f "$E2E_OUT/lp/$lp.ko" ]; then
-    e2e_bad "klp-convert failed on $lp.ko:" "$(head -8 "$E2E_OUT/lp/$lp.stderr" 2>/dev/null)"
+    e2e_bad "$lp.ko was not converted (case k1; make output: $E2E_OUT/convert.log):" \
+      "$(grep -E "klp-convert|$lp" "$E2E_OUT/convert.log" 2>/dev/null | head -8)"
     return 1
   fi
   ck_grep "$E2E_LOG" "^E2E insmod-$lp.ko rc=0" "insmod $lp"
@@ -131,24 +82,54 @@ e2e_scenario_checks() {
   e2e_case_end
 
   e2e_case "s4a: binfmt_misc static function + static data, patch loaded before the module (late module patching)"
-  addr=$(awk '$1 == "E2E" && $2 == "ksym-enabled" && $5 == "[binfmt_misc]" { print $3; exit }' "$log")
+  addr=$(awk '$1 == "E2E" && $2 == "ksym-misc_format" && $5 == "[binfmt_misc]" { print $3; exit }' "$log")
   if scenario_common lp_s4_binfmt; then
     ck_grep "$log" "livepatch: applying patch 'lp_s4_binfmt' to loading module 'binfmt_misc'" "late patching message"
-    ck_grep "$log" "^E2E s4-late s4 patched enabled=1 &enabled=${addr:-NO-KALLSYMS-ENTRY} " "status read through the patch"
-    ck_grep "$log" "^E2E s4-late-off s4 patched enabled=0 " "the patch sees binfmt_misc's enabled change"
+    ck_grep "$log" "^E2E s4-late s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+      "status read through the patch"
+    ck_grep "$log" "^E2E s4-late-off s4 patched enabled=0 " "the patch sees binfmt_misc's enabled state change"
   fi
   e2e_case_end
   e2e_case "s4b: binfmt_misc static function + static data, patch loaded after the module"
   if scenario_common lp_s4_binfmt; then
     ck_grep "$log" '^E2E s4-unpatched enabled$' "original bm_status_read back after disabling the patch"
-    ck_grep "$log" "^E2E s4-early s4 patched enabled=1 &enabled=${addr:-NO-KALLSYMS-ENTRY} " "status read through the re-loaded patch"
+    ck_grep "$log" "^E2E s4-early s4 patched enabled=1 &misc_format=${addr:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+      "status read through the re-loaded patch"
   fi
   e2e_case_end
+
+  if e2e_clears_klp_relocs; then
+    e2e_case "s4c: binfmt_misc unloaded and loaded again under the enabled patch" \
+"(klp relocations cleared, applied again)"
+    local addr2
+    addr2=$(sed -n '/^E2E step s4-reload-ksym/,$p' "$log" \
+      | awk '$1 == "E2E" && $2 == "ksym-misc_format" && $5 == "[binfmt_misc]" { print $3; exit }')
+    if scenario_common lp_s4_binfmt; then
+      ck_grep "$log" '^E2E rmmod-binfmt_misc rc=0' "rmmod binfmt_misc under the patch"
+      ck_grep "$log" "livepatch: reverting patch 'lp_s4_binfmt' on unloading module 'binfmt_misc'" \
+        "kernel reverts on unload"
+      [ "$(grep -c "livepatch: applying patch 'lp_s4_binfmt' to loading module 'binfmt_misc'" "$log")" -ge 2 ] \
+        || e2e_bad "no second 'applying patch ... to loading module binfmt_misc' (the reload)"
+      [ "$(grep -c '^E2E insmod-binfmt_misc.ko rc=0' "$log")" -ge 2 ] || e2e_bad "insmod binfmt_misc again failed"
+      ck_nogrep "$log" 'invalid relocation target|refusing to load' "relocations not cleared on unload"
+      [ -z "$addr2" ] || [ "$addr2" != "$addr" ] \
+        || e2e_bad "binfmt_misc came back at the same address $addr (test premise)"
+      ck_grep "$log" \
+        "^E2E s4-reload s4 patched enabled=1 &misc_format=${addr2:-NO-KALLSYMS-ENTRY} load=load_misc_binary " \
+        "status read through the patch after the reload, &misc_format = the reloaded module's"
+    fi
+    e2e_case_end
+  else
+    e2e_skip "s4c: binfmt_misc unloaded and loaded again under the enabled patch" \
+      "Linux $KVER does not clear a module's klp relocations on removal (no clear_relocate_add before 6.3):" \
+"the reload fails in the kernel whatever the converter wrote"
+  fi
 
   e2e_case "s5: data relocations (.data function pointer, .rodata pointer) to non-exported vmlinux symbols"
   if scenario_common lp_s5_data; then
     for want in .rela.data .rela.rodata; do
-      readelf -SW "$E2E_BUILD/lp_s5_data.ko" | grep -q " $(e2e_ere "$want") " || e2e_bad "build has no $want section (test premise)"
+      readelf -SW "$E2E_OUT/unconverted/lp_s5_data.ko" | grep " $(e2e_ere "$want") " >/dev/null \
+        || e2e_bad "build has no $want section (test premise)"
     done
     ck_grep "$log" "^E2E s5 s5 rodata pointer gives cmdline=.*$token_ere" "/proc/loadavg: pointer in .rodata"
     ck_grep "$log" "^E2E s5 nodev[[:space:]]+sysfs" "/proc/loadavg: function pointer in .data (filesystems_proc_show)"
@@ -157,7 +138,7 @@ e2e_scenario_checks() {
 
   e2e_case "s6: vmlinux static key through static_branch_unlikely (__jump_table klp relocation)"
   if scenario_common lp_s6_key; then
-    readelf -SW "$E2E_OUT/lp/lp_s6_key.ko" | grep -q '\.klp\.rela\.vmlinux\.*__jump_table' \
+    readelf -SW "$E2E_OUT/lp/lp_s6_key.ko" | grep '\.klp\.rela\.vmlinux\.*__jump_table' >/dev/null \
       || e2e_bad "converted module has no .klp.rela.vmlinux.*__jump_table section"
     ck_grep "$log" '^E2E s6-on s6 branch=true key=1$' "key on at boot (tp_printk)"
     ck_grep "$log" '^E2E s6-sysctl 0$' "tracepoint_printk switched off"
@@ -175,4 +156,50 @@ e2e_scenario_checks() {
     ck_eq "$got" "$want" "&homonym_string seen by the patch vs 2nd homonym_string of klp_e2e_target in kallsyms"
   fi
   e2e_case_end
+
+  e2e_s8_checks
+}
+
+# e2e_s8_checks: scenario 8, module data relocations of every storage class, written late (and, where the
+# kernel clears klp relocations, again after the module is reloaded).
+S8_VALUES='small=1111 const_small=2222 large=3333,4444,5555,6666 const_large=7777,8888,9999,aaaa'
+S8_VALUES+=' read_mostly=bbbb ro_after_init=cccc local_small=1111 local_const_large3=aaaa'
+e2e_s8_checks() {
+  local log=$E2E_LOG addr sec secs
+  e2e_case "s8: data relocations to a module's static data (.data, .rodata, __read_mostly, __ro_after_init," \
+"arrays, local statics), written late"
+  addr=$(sed -n '/^E2E step s8$/,$p' "$log" \
+    | awk '$1 == "E2E" && $2 == "ksym-s8_small" && $5 == "[klp_e2e_target]" { print $3; exit }')
+  if scenario_common lp_s8_moddata; then
+    secs=$(readelf -SW "$E2E_OUT/lp/lp_s8_moddata.ko" \
+      | sed -n 's/.* \.klp\.rela\.klp_e2e_target\.\([^ ]*\) .*/\1/p' | tr '\n' ' ')
+    for sec in .data .rodata .data..read_mostly .data..ro_after_init; do
+      case " $secs " in
+        *" $sec "*) ;;
+        *) e2e_bad "no .klp.rela.klp_e2e_target.$sec section (test premise; have: $secs)" ;;
+      esac
+    done
+    ck_grep "$log" '^E2E rmmod-klp_e2e_target rc=0' "klp_e2e_target removed before the patch loads"
+    ck_grep "$log" "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" \
+      "late patching message"
+    ck_grep "$log" "^E2E s8 s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+      "every value read through the patch's pointers"
+    ck_nogrep "$log" 'invalid relocation target|refusing to load' "kernel refused a relocation"
+  fi
+  e2e_case_end
+  if e2e_clears_klp_relocs; then
+    e2e_case "s8c: klp_e2e_target removed and loaded again under lp_s8_moddata (relocations cleared, written again)"
+    addr=$(sed -n '/^E2E step s8-reload-ksym/,$p' "$log" \
+      | awk '$1 == "E2E" && $2 == "ksym-s8_small" && $5 == "[klp_e2e_target]" { print $3; exit }')
+    if scenario_common lp_s8_moddata; then
+      [ "$(grep -c "livepatch: applying patch 'lp_s8_moddata' to loading module 'klp_e2e_target'" "$log")" -ge 2 ] \
+        || e2e_bad "no second 'applying patch lp_s8_moddata to loading module klp_e2e_target' (the reload)"
+      ck_grep "$log" "^E2E s8-reload s8 $S8_VALUES &s8_small=${addr:-NO-KALLSYMS-ENTRY}\$" \
+        "every value after the reload"
+    fi
+    e2e_case_end
+  else
+    e2e_skip "s8c: klp_e2e_target removed and loaded again under lp_s8_moddata" \
+      "Linux $KVER does not clear a module's klp relocations on removal (see s4c)"
+  fi
 }

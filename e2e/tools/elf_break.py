@@ -11,6 +11,11 @@ usage: elf_break.py clear-livepatch-flag IN.ko OUT.ko
 Only ELF64 little-endian relocatable files (x86_64 modules) are handled. Prints what it changed;
 exits 2 with a message on stderr when the input does not have what the edit needs.
 Stdlib only: runs with Debian's /usr/bin/python3.
+
+The field layouts below (SHDR, SYM, RELA, the e_shoff/e_shentsize offsets) are the only ELF offsets written out
+anywhere but the engine's Sources/KLPEngine/ELF/Codec/RecordLayout.swift, which the reader, the writer, the
+database builder's symbol scan and the Swift tests' ELF patching all use. This tool stays in Python so the e2e
+harness can break a module without the Swift toolchain; keep the two in agreement.
 """
 import struct
 import sys
@@ -21,6 +26,8 @@ SHT_RELA = 4
 SHDR = struct.Struct("<IIQQQQIIQQ")  # name type flags addr offset size link info addralign entsize
 SYM = struct.Struct("<IBBHQQ")       # name info other shndx value size
 RELA = struct.Struct("<QQq")         # offset info addend
+E_SHOFF = 0x28                       # Elf64_Ehdr.e_shoff
+E_SHENTSIZE = 0x3A                   # Elf64_Ehdr.e_shentsize, followed by e_shnum and e_shstrndx
 
 
 class BreakError(Exception):
@@ -41,8 +48,8 @@ class Elf:
             self.data = bytearray(f.read())
         if self.data[:4] != b"\x7fELF" or self.data[4] != 2 or self.data[5] != 1:
             raise BreakError(f"{path}: not an ELF64 little-endian file")
-        self.shoff, = struct.unpack_from("<Q", self.data, 0x28)
-        self.shentsize, self.shnum, self.shstrndx = struct.unpack_from("<HHH", self.data, 0x3A)
+        self.shoff, = struct.unpack_from("<Q", self.data, E_SHOFF)
+        self.shentsize, self.shnum, self.shstrndx = struct.unpack_from("<HHH", self.data, E_SHENTSIZE)
         if self.shentsize != SHDR.size or self.shoff + self.shnum * SHDR.size > len(self.data):
             raise BreakError(f"{path}: section header table out of bounds")
         strtab = self.header(self.shstrndx)

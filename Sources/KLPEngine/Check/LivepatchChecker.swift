@@ -15,7 +15,7 @@ public struct LivepatchChecker: Sendable {
         checkSymbols(object, &out)
         for section in object.sections {
             let named = section.name.hasPrefix(KLPNames.relaPrefix)
-            let flagged = section.flags & SectionFlags.relaLivepatch != 0
+            let flagged = section.flags.contains(.relaLivepatch)
             if section.name.hasPrefix(".klp.arch.") {
                 out.append(Diagnostic(.error, "section \(section.name): .klp.arch sections were removed from the kernel and are never applied", at: .init(section: section.name)))
             }
@@ -104,10 +104,10 @@ public struct LivepatchChecker: Sendable {
         if flagged && object == nil {
             out.append(Diagnostic(.error, "section \(section.name) has an incorrectly formatted name (expected .klp.rela.<object>.<section>)", at: at))
         }
-        if section.type != SectionType.rela {
+        if section.type != .rela {
             out.append(Diagnostic(.error, "section \(section.name) is not SHT_RELA (type \(section.type))", at: at))
         }
-        if section.flags & SectionFlags.alloc == 0 {
+        if !section.flags.contains(.alloc) {
             out.append(Diagnostic(.error, "section \(section.name) lacks SHF_ALLOC: the loader does not keep it, so the livepatch core cannot apply it", at: at))
         }
         if section.link != elf.symbolTable {
@@ -117,7 +117,7 @@ public struct LivepatchChecker: Sendable {
             out.append(Diagnostic(.error, "section \(section.name): sh_info does not name the section to relocate", at: at))
             return
         }
-        if base.flags & SectionFlags.alloc == 0 {
+        if !base.flags.contains(.alloc) {
             out.append(Diagnostic(.warning, "section \(section.name) relocates \(base.name), which is not SHF_ALLOC: the kernel never applies it", at: at))
         }
         if let object, object != "vmlinux", base.name == "__jump_table" {
@@ -143,7 +143,7 @@ public struct LivepatchChecker: Sendable {
     /// Ordinary relocation sections must not use SHN_LIVEPATCH symbols: the loader would apply them with value 0.
     private func checkOrdinarySection(_ section: Section, in elf: ELFObject, _ out: inout [Diagnostic]) {
         guard let target = section.relocationTarget, let base = elf.section(target),
-              base.flags & SectionFlags.alloc != 0 else { return }
+              base.flags.contains(.alloc) else { return }
         for r in section.relocations {
             guard let id = r.symbol, let symbol = elf.symbol(id), symbol.section == .livepatch else { continue }
             out.append(Diagnostic(.error, "ordinary relocation section \(section.name) uses livepatch symbol \(symbol.name): the module loader would apply it with the unresolved value 0", at: .init(section: base.name, offset: r.offset)))

@@ -57,7 +57,7 @@ enum AnnotationReader {
         // relocation sections (SHF_RELA_LIVEPATCH or a .klp.rela. name) as they are: one that uses an annotation
         // symbol would refer to nothing once that symbol is gone.
         for s in object.sections where s.isRelocation && !scan.sectionsToRemove.contains(s.id)
-            && (s.flags & SectionFlags.relaLivepatch != 0 || s.name.hasPrefix(KLPNames.relaPrefix)) {
+            && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix)) {
             for (k, r) in s.relocations.enumerated() {
                 guard let id = r.symbol, scan.symbolsToRemove.contains(id) else { continue }
                 let name = object.symbol(id).map { $0.name.isEmpty ? "(section symbol)" : $0.name } ?? "?"

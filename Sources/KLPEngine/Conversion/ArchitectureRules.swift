@@ -3,18 +3,20 @@
 
 public enum ArchitectureRules {
     /// arm64's apply_relocate_add has no case for GOT-based types: "unsupported RELA relocation".
-    static let arm64Unsupported: Set<UInt32> = [
-        300, 307, 308, 309, 310, 311, 312, 313,  // GOT_LD_PREL19, GOTREL*, ADR_GOT_PAGE, LD64_GOT_LO12_NC, LD64_GOTPAGE_LO15
+    static let arm64Unsupported: Set<RelocationType> = [
+        RelocationType.AArch64.movwGotoffG0, RelocationType.AArch64.gotrel64, RelocationType.AArch64.gotrel32,
+        RelocationType.AArch64.gotLdPrel19, RelocationType.AArch64.ld64GotoffLo15, RelocationType.AArch64.adrGotPage,
+        RelocationType.AArch64.ld64GotLo12Nc, RelocationType.AArch64.ld64GotpageLo15,
     ]
     static let ppc64Nop: UInt32 = 0x6000_0000
     static let ppc64RestoreR2: UInt32 = 0xe841_0018  // ld r2,24(r1): already patched
 
     /// A problem with converting relocation `r` in `base` (the section it patches), or nil.
-    static func problem(machine: UInt16, order: ByteOrder, relocation r: Relocation, base: Section?) -> String? {
+    static func problem(machine: Machine, order: ByteOrder, relocation r: Relocation, base: Section?) -> String? {
         switch machine {
-        case Machine.aarch64 where arm64Unsupported.contains(r.type):
-            return "the arm64 module loader does not apply \(RelocationTypeNames.name(machine: machine, type: r.type)) (unsupported RELA relocation): the patch would fail to load; avoid weak or GOT-indirect references to this symbol"
-        case Machine.ppc64 where r.type == 10:  // R_PPC64_REL24: a call through a stub that clobbers r2
+        case .aarch64 where arm64Unsupported.contains(r.type):
+            return "the arm64 module loader does not apply \(r.type.name(machine: machine)) (unsupported RELA relocation): the patch would fail to load; avoid weak or GOT-indirect references to this symbol"
+        case .ppc64 where r.type == RelocationType.PPC64.rel24:  // a call through a stub that clobbers r2
             guard let base, case .bytes(let data) = base.content else { return nil }
             let next = Int(r.offset) + 4
             guard r.offset <= UInt64(Int.max - 8), next + 4 <= data.count else {

@@ -51,8 +51,8 @@ extension Converter {
                 continue
             }
             object.appendSection(
-                name: planned.name, type: SectionType.rela,
-                flags: SectionFlags.alloc | SectionFlags.infoLink | SectionFlags.relaLivepatch,
+                name: planned.name, type: .rela,
+                flags: [.alloc, .infoLink, .relaLivepatch],
                 alignment: UInt64(c.wordSize), entrySize: UInt64(c.relocationSize(rela: true)),
                 link: object.symbolTable, info: .section(base), content: .relocations(klpContents[i], rela: true))
         }

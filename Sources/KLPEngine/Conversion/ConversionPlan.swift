@@ -44,7 +44,7 @@ public struct SymbolUse: Sendable, Equatable {
     public var relocationSection: String
     public var baseSection: String
     public var offset: UInt64
-    public var type: UInt32
+    public var type: RelocationType
     public var typeName: String
     public var addend: Int64
     public var verdict: SectionRules.Verdict
@@ -94,7 +94,7 @@ public struct ConversionOptions: Sendable {
 
 public struct ConversionPlan: Sendable, Equatable {
     public var inputPath: String
-    public var machine: UInt16
+    public var machine: Machine
     public var databaseOrder: DatabaseOrder
     /// Every undefined symbol that relocations use, in order of first use.
     public var symbols: [PlannedSymbol]

@@ -121,7 +121,7 @@ private struct ConversionPlanner {
         }
 
         for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id) {
-            if section.flags & SectionFlags.relaLivepatch != 0 || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
+            if section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
             planRelocations(of: section)
         }
 
@@ -143,7 +143,7 @@ private struct ConversionPlanner {
 
     private mutating func planRelocations(of section: Section) {
         let (baseID, base) = baseName(of: section)
-        let rela = section.type == SectionType.rela
+        let rela = section.type == .rela
         for (k, r) in section.relocations.enumerated() {
             // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
@@ -177,7 +177,7 @@ private struct ConversionPlanner {
                 ? SectionRules.judge(base: base, object: relObject) : .allowed
             plan.symbols[index].uses.append(SymbolUse(
                 relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                typeName: RelocationTypeNames.name(machine: object.header.machine, type: r.type), addend: r.addend,
+                typeName: r.type.name(machine: object.header.machine), addend: r.addend,
                 verdict: verdict))
             guard entry.status.converts || entry.status == .refused else { continue }
             switch verdict {

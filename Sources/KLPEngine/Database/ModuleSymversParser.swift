@@ -11,8 +11,8 @@ enum ModuleSymversParser {
         from raw: UnsafeRawBufferPointer, path: String, filter: NameFilter?,
         into contents: inout DatabaseContents
     ) throws(DatabaseError) {
-        func failure(_ line: Int, _ message: String) -> DatabaseError {
-            DatabaseError(path: path, line: line, message: message)
+        func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {
+            .format(path: path, line: line, problem)
         }
         // An empty Module.symvers is valid: nothing is exported.
         guard let base = raw.baseAddress, raw.count > 0 else { return }
@@ -28,13 +28,13 @@ enum ModuleSymversParser {
         while start < end {
             lineNumber += 1
             let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
-            if nulOffset < lineEnd { throw failure(lineNumber, "Module.symvers format error: NUL byte in line") }
+            if nulOffset < lineEnd { throw failure(lineNumber, .symversNulByte) }
             let length = lineEnd - start
             let line = base + start
             defer { start = lineEnd + 1 }
-            if length == 0 { throw failure(lineNumber, "Module.symvers format error: empty line") }
+            if length == 0 { throw failure(lineNumber, .symversEmptyLine) }
             if line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
-                throw failure(lineNumber, "Module.symvers format error: CRLF line ending")
+                throw failure(lineNumber, .symversCRLFLineEnding)
             }
             // Only the symbol (field 1) and module (field 2) columns matter; count the others.
             var fieldCount = 0
@@ -51,13 +51,10 @@ enum ModuleSymversParser {
                 fieldStart = tab + 1
             }
             guard fieldCount == 4 || fieldCount == 5 else {
-                throw failure(
-                    lineNumber,
-                    "Module.symvers format error: expected 4 or 5 tab-separated fields "
-                        + "(crc, symbol, module, export type[, namespace]), found \(fieldCount)")
+                throw failure(lineNumber, .symversFieldCount(fieldCount))
             }
-            if symbolLength == 0 { throw failure(lineNumber, "Module.symvers format error: empty symbol name") }
-            if moduleLength == 0 { throw failure(lineNumber, "Module.symvers format error: empty module name") }
+            if symbolLength == 0 { throw failure(lineNumber, .symversEmptySymbol) }
+            if moduleLength == 0 { throw failure(lineNumber, .symversEmptyModule) }
             guard filter?.contains(line + symbolOffset, symbolLength) ?? true else { continue }
 
             let moduleStart = start + moduleOffset
@@ -78,6 +75,6 @@ enum ModuleSymversParser {
     static func moduleName(fromSymversField field: String) -> String {
         var name = field.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? field
         if name.hasSuffix(".ko") { name.removeLast(3) }
-        return ObjectList.normalise(name)
+        return KLPNames.normalizeObject(name)
     }
 }

@@ -18,15 +18,15 @@ enum SymbolListParser {
     static func parse(_ raw: UnsafeRawBufferPointer, path: String, filter: NameFilter?)
         throws(DatabaseError) -> DatabaseContents
     {
-        func failure(_ line: Int, _ message: String) -> DatabaseError {
-            DatabaseError(path: path, line: line, message: message)
+        func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {
+            .format(path: path, line: line, problem)
         }
         guard let base = raw.baseAddress, raw.count > 0 else {
-            throw DatabaseError(path: path, line: nil, message: "Unable to read Symbol list: the file is empty")
+            throw .emptySymbolList(path: path)
         }
         let end = raw.count
         guard end <= Int(Int32.max) else {
-            throw DatabaseError(path: path, line: nil, message: "Unable to read Symbol list: file too large")
+            throw .symbolListTooLarge(path: path)
         }
         // One memchr over the whole buffer finds the first NUL; the line loop only compares offsets.
         let nulOffset = memchr(base, 0, end).map { UnsafeRawPointer($0) - base } ?? end
@@ -54,38 +54,38 @@ enum SymbolListParser {
         while start < end {
             lineNumber += 1
             let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
-            if nulOffset < lineEnd { throw failure(lineNumber, "File format error: NUL byte in line") }
+            if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
             let length = lineEnd - start
             let line = base + start
             defer { start = lineEnd + 1 }
             if length > 0 && line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
-                throw failure(lineNumber, "File format error: CRLF line ending")
+                throw failure(lineNumber, .crlfLineEnding)
             }
 
             if lineNumber == 1 {
                 orderEvidence = try headerOrder(line, length, lineNumber: lineNumber, path: path)
                 continue
             }
-            if length == 0 { throw failure(lineNumber, "File format error: empty line") }
+            if length == 0 { throw failure(lineNumber, .emptyLine) }
             // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
             if length > maximumLineLength {
-                throw failure(lineNumber, "File format error: line is \(length) bytes long; no kernel symbol, object or file name is longer than \(maximumLineLength)")
+                throw failure(lineNumber, .lineTooLong(length: length, maximum: maximumLineLength))
             }
 
             switch line.load(as: UInt8.self) {
             case UInt8(ascii: "*"):
-                if length == 1 { throw failure(lineNumber, "File format error: empty object name after '*'") }
+                if length == 1 { throw failure(lineNumber, .emptyObjectName) }
                 let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
-                currentObject = contents.objects.intern(ObjectList.normalise(name))
+                currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
                 currentFile = -1
                 currentFileStart = -1
                 previousStart = -1
 
             case UInt8(ascii: "-"):
                 if currentObject < 0 {
-                    throw failure(lineNumber, "File format error: source file marker before the first *object line")
+                    throw failure(lineNumber, .fileMarkerBeforeObject)
                 }
-                if length == 1 { throw failure(lineNumber, "File format error: empty source file name after '-'") }
+                if length == 1 { throw failure(lineNumber, .emptyFileName) }
                 currentFile = -1
                 // "-?" (written by build-db before a table's globals) means "file unknown".
                 let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
@@ -95,7 +95,7 @@ enum SymbolListParser {
 
             default:
                 if currentObject < 0 {
-                    throw failure(lineNumber, "File format error: symbol before the first *object line")
+                    throw failure(lineNumber, .symbolBeforeObject)
                 }
                 if orderEvidence == nil {
                     if previousStart >= 0 && compare(base + previousStart, previousLength, line, length) > 0 {
@@ -109,7 +109,7 @@ enum SymbolListParser {
                     line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
                 if markerLength > 0 {
                     if markerLength == length {
-                        throw failure(lineNumber, "File format error: export marker without a symbol name")
+                        throw failure(lineNumber, .exportMarkerWithoutName)
                     }
                     let exported = line + markerLength
                     if filter?.contains(exported, length - markerLength) ?? true {
@@ -145,10 +145,7 @@ enum SymbolListParser {
         // v7 compares only the prefix: anything after the tag is attributes (DECISIONS 1: order=kallsyms).
         if bytes.starts(with: tag02) { return .formatVersion02 }
         guard bytes.starts(with: tag01) else {
-            throw DatabaseError(
-                path: path, line: lineNumber,
-                message: "Symbol list is in unknown format: line 1 must start with "
-                    + "klp-convert-symbol-data.0.1 or klp-convert-symbol-data.0.2")
+            throw .format(path: path, line: lineNumber, .unknownHeader)
         }
         let attributes = String(decoding: bytes[tag01.count...], as: UTF8.self)
             .split(whereSeparator: { $0 == " " || $0 == "\t" })

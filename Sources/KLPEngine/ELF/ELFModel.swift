@@ -36,8 +36,8 @@ public enum SymbolSection: Hashable, Sendable {
 public struct Symbol: Sendable, Equatable {
     public let id: SymbolID
     public var name: String
-    public var binding: UInt8
-    public var type: UInt8
+    public var binding: SymbolBinding
+    public var type: SymbolType
     public var other: UInt8
     public var section: SymbolSection
     public var value: UInt64
@@ -46,7 +46,7 @@ public struct Symbol: Sendable, Equatable {
     /// so an unchanged object keeps its string table byte for byte (also for names that are not valid UTF-8).
     var originalName: (offset: UInt32, name: String)?
 
-    public init(id: SymbolID, name: String, binding: UInt8, type: UInt8, other: UInt8 = 0,
+    public init(id: SymbolID, name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
                 section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) {
         self.id = id
         self.name = name
@@ -59,8 +59,8 @@ public struct Symbol: Sendable, Equatable {
     }
 
     public var isUndefined: Bool { section == .undefined }
-    public var isLocal: Bool { binding == SymbolBinding.local }
-    public var isWeak: Bool { binding == SymbolBinding.weak }
+    public var isLocal: Bool { binding == .local }
+    public var isWeak: Bool { binding == .weak }
 
     public static func == (a: Symbol, b: Symbol) -> Bool {
         a.id == b.id && a.name == b.name && a.binding == b.binding && a.type == b.type && a.other == b.other
@@ -72,11 +72,11 @@ public struct Relocation: Sendable, Equatable {
     public var offset: UInt64
     /// nil for relocations with symbol index 0.
     public var symbol: SymbolID?
-    public var type: UInt32
+    public var type: RelocationType
     /// Explicit addend (SHT_RELA); 0 and unused for SHT_REL.
     public var addend: Int64
 
-    public init(offset: UInt64, symbol: SymbolID?, type: UInt32, addend: Int64) {
+    public init(offset: UInt64, symbol: SymbolID?, type: RelocationType, addend: Int64) {
         self.offset = offset
         self.symbol = symbol
         self.type = type
@@ -110,8 +110,8 @@ public enum SectionContent: Sendable, Equatable {
 public struct Section: Sendable, Equatable {
     public let id: SectionID
     public var name: String
-    public var type: UInt32
-    public var flags: UInt64
+    public var type: SectionType
+    public var flags: SectionFlags
     public var address: UInt64
     public var alignment: UInt64
     public var entrySize: UInt64
@@ -120,7 +120,7 @@ public struct Section: Sendable, Equatable {
     public var content: SectionContent
     var originalName: (offset: UInt32, name: String)?
 
-    public init(id: SectionID, name: String, type: UInt32, flags: UInt64, address: UInt64 = 0,
+    public init(id: SectionID, name: String, type: SectionType, flags: SectionFlags, address: UInt64 = 0,
                 alignment: UInt64, entrySize: UInt64 = 0, link: SectionID? = nil, info: SectionInfo = .raw(0),
                 content: SectionContent) {
         self.id = id
@@ -135,7 +135,7 @@ public struct Section: Sendable, Equatable {
         self.content = content
     }
 
-    public var isRelocation: Bool { type == SectionType.rela || type == SectionType.rel }
+    public var isRelocation: Bool { type.isRelocation }
 
     /// The section a relocation section applies to (sh_info), if any.
     public var relocationTarget: SectionID? {
@@ -170,14 +170,14 @@ public struct ELFHeader: Sendable, Equatable {
     public var byteOrder: ByteOrder
     public var osABI: UInt8
     public var abiVersion: UInt8
-    public var type: UInt16
-    public var machine: UInt16
+    public var type: ELFFileType
+    public var machine: Machine
     public var version: UInt32
     public var entry: UInt64
     public var flags: UInt32
 
-    public init(elfClass: ELFClass, byteOrder: ByteOrder, osABI: UInt8, abiVersion: UInt8, type: UInt16,
-                machine: UInt16, version: UInt32, entry: UInt64, flags: UInt32) {
+    public init(elfClass: ELFClass, byteOrder: ByteOrder, osABI: UInt8, abiVersion: UInt8, type: ELFFileType,
+                machine: Machine, version: UInt32, entry: UInt64, flags: UInt32) {
         self.elfClass = elfClass
         self.byteOrder = byteOrder
         self.osABI = osABI
@@ -260,7 +260,7 @@ public struct ELFObject: Sendable {
 
     /// Adds a section at the end of the section list and returns its identity.
     @discardableResult
-    public mutating func appendSection(name: String, type: UInt32, flags: UInt64, alignment: UInt64,
+    public mutating func appendSection(name: String, type: SectionType, flags: SectionFlags, alignment: UInt64,
                                        entrySize: UInt64, link: SectionID?, info: SectionInfo,
                                        content: SectionContent) -> SectionID {
         let id = SectionID(nextSectionID)
@@ -273,7 +273,7 @@ public struct ELFObject: Sendable {
 
     /// Adds a symbol; the writer keeps locals before globals whatever the insertion order.
     @discardableResult
-    public mutating func appendSymbol(name: String, binding: UInt8, type: UInt8, other: UInt8 = 0,
+    public mutating func appendSymbol(name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
                                       section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) -> SymbolID {
         let id = SymbolID(nextSymbolID)
         nextSymbolID += 1

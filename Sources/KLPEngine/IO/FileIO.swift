@@ -4,14 +4,43 @@ import Glibc
 import Darwin
 #endif
 
-/// A file-system problem, with the path and the system's reason.
-public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let path: String
-    public let message: String
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
+/// A file-system problem: which file, which step failed and the system's reason.
+public enum FileError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Writing an output: the step of the atomic write that failed.
+    public enum WriteStep: String, Sendable {
+        case write = "write failed"
+        case chmod = "cannot set mode"
+        case fsync = "fsync failed"
+        case close = "close failed"
+        case rename = "cannot rename the temporary file into place"
     }
+
+    /// An input could not be read (`InputFile`'s rule says why).
+    case unreadable(path: String, InputFailure)
+    /// The output path ends in '/'.
+    case outputIsFolder(path: String)
+    /// No temporary file could be made beside the output.
+    case noTemporaryFile(path: String, folder: String, reason: String)
+    /// A step of the atomic write failed; the output was left as it was.
+    case writeFailed(path: String, step: WriteStep, reason: String)
+
+    public var path: String {
+        switch self {
+        case .unreadable(let path, _), .outputIsFolder(let path), .noTemporaryFile(let path, _, _),
+            .writeFailed(let path, _, _):
+            return path
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .unreadable(_, let failure): return failure.description
+        case .outputIsFolder: return "output path names a folder, not a file"
+        case .noTemporaryFile(_, let folder, let reason): return "cannot create a temporary file in \(folder): \(reason)"
+        case .writeFailed(_, let step, let reason): return "\(step.rawValue): \(reason)"
+        }
+    }
+
     public var description: String { "\(path): \(message)" }
 }
 
@@ -26,7 +55,7 @@ public enum FileIO {
         do {
             return try InputFile.readArray(path)
         } catch {
-            throw FileError(path: path, error.description)
+            throw FileError.unreadable(path: path, error)
         }
     }
 
@@ -56,13 +85,13 @@ public enum FileIO {
             folder = "."
             base = path
         }
-        guard !base.isEmpty else { throw FileError(path: path, "output path names a folder, not a file") }
+        guard !base.isEmpty else { throw FileError.outputIsFolder(path: path) }
         // The temporary name adds 12 bytes to the output's: past NAME_MAX (255) use a short one instead.
         let tempBase = base.utf8.count > 240 ? ".klp-out" : ".\(base).klp"
         var template = Array("\(folder)/\(tempBase)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw FileError(path: path, "cannot create a temporary file in \(folder): \(errnoText())")
+            throw FileError.noTemporaryFile(path: path, folder: folder, reason: errnoText())
         }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = false
@@ -76,7 +105,7 @@ public enum FileIO {
                 let n = write(fd, p + written, buf.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return "write failed: \(errnoText())"
+                    return errnoText()
                 }
                 written += n
             }
@@ -84,21 +113,21 @@ public enum FileIO {
         }
         if let failure {
             close(fd)
-            throw FileError(path: path, failure)
+            throw FileError.writeFailed(path: path, step: .write, reason: failure)
         }
         if fchmod(fd, mode) != 0 {
             let e = errnoText()
             close(fd)
-            throw FileError(path: path, "cannot set mode: \(e)")
+            throw FileError.writeFailed(path: path, step: .chmod, reason: e)
         }
         if fsync(fd) != 0 {
             let e = errnoText()
             close(fd)
-            throw FileError(path: path, "fsync failed: \(e)")
+            throw FileError.writeFailed(path: path, step: .fsync, reason: e)
         }
-        if close(fd) != 0 { throw FileError(path: path, "close failed: \(errnoText())") }
+        if close(fd) != 0 { throw FileError.writeFailed(path: path, step: .close, reason: errnoText()) }
         guard rename(tempPath, path) == 0 else {
-            throw FileError(path: path, "cannot rename the temporary file into place: \(errnoText())")
+            throw FileError.writeFailed(path: path, step: .rename, reason: errnoText())
         }
         ok = true
         // Make the rename itself durable.

@@ -124,7 +124,7 @@ import Testing
         // Missing SHF_RELA_LIVEPATCH: the kernel loads this and crashes later.
         var object = try ELFObject.read(path: "\(dir)/out.ko")
         let klp = try #require(object.section(named: ".klp.rela.vmlinux..text"))
-        object.updateSection(klp.id) { $0.flags &= ~SectionFlags.relaLivepatch }
+        object.updateSection(klp.id) { $0.flags.remove(.relaLivepatch) }
         try FileIO.writeAtomically(try ELFWriter.bytes(of: object), to: "\(dir)/noflag.ko")
         let a = try Tool.run(Self.binary, ["check", "\(dir)/noflag.ko"])
         #expect(a.status == 255)

@@ -72,10 +72,13 @@ enum Hostile {
 struct HostileConversionFailed: Error { var errors: Int }
 struct HostileInconsistency: Error { var error: any Error }
 
-/// Field-level edits of an ELF64 little-endian object (what gcc on x86_64 writes).
+/// Field-level edits of an ELF64 little-endian object (what gcc on x86_64 writes). Every field is found through
+/// the engine's RecordLayout and whole records are re-encoded through its RecordCodec: no offsets are written here.
 struct ELFPatch {
     var bytes: [UInt8]
     let object: ELFObject
+    let codec = RecordCodec(.elf64, .little)
+    var layout: RecordLayout { codec.layout }
 
     init(_ bytes: [UInt8]) throws {
         self.bytes = bytes
@@ -83,46 +86,86 @@ struct ELFPatch {
         #expect(object.header.elfClass == .elf64 && object.header.byteOrder == .little)
     }
 
-    func u16(_ o: Int) -> UInt16 { UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8 }
-    func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) } }
-    func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) } }
-    mutating func set16(_ o: Int, _ v: UInt16) { for k in 0..<2 { bytes[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt16(k))) } }
-    mutating func set32(_ o: Int, _ v: UInt32) { for k in 0..<4 { bytes[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) } }
-    mutating func set64(_ o: Int, _ v: UInt64) { for k in 0..<8 { bytes[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
+    /// Reads the field at `location` of the record at `base`.
+    func load(_ base: Int, _ location: FieldLocation) -> UInt64 {
+        bytes.withUnsafeBytes { RawReader($0, order: .little).load(base, location) }
+    }
 
-    var shoff: Int { Int(u64(0x28)) }
-    var shnum: Int { Int(u16(0x3c)) }
+    /// Writes `value` (truncated to the field's width) into the field at `location` of the record at `base`.
+    mutating func store(_ base: Int, _ location: FieldLocation, _ value: UInt64) {
+        bytes.withUnsafeMutableBytes { RawWriter($0, order: .little).store(base, location, value) }
+    }
+
+    // MARK: - File header
+
+    func header(_ field: KeyPath<FileHeaderLayout, FieldLocation>) -> UInt64 { load(0, layout.fileHeader[keyPath: field]) }
+    mutating func setHeader(_ field: KeyPath<FileHeaderLayout, FieldLocation>, _ value: UInt64) {
+        store(0, layout.fileHeader[keyPath: field], value)
+    }
+
+    var shoff: Int { Int(header(\.shoff)) }
+    var shnum: Int { Int(header(\.shnum)) }
     /// Offset of section header `i`.
-    func header(_ i: Int) -> Int { shoff + 64 * i }
+    func header(_ i: Int) -> Int { shoff + layout.sectionHeader.size * i }
+
+    // MARK: - Section headers
 
     /// ELF index of the section called `name` in the base object.
     func index(_ name: String) throws -> Int {
         try #require(object.section(named: name), "no section \(name)").id.rawValue
     }
 
-    enum Field: Int { case name = 0, type = 4, flags = 8, offset = 24, size = 32, link = 40, info = 44, align = 48, entsize = 56 }
+    enum Field: CaseIterable {
+        case name, type, flags, offset, size, link, info, align, entsize
 
-    func get(_ i: Int, _ f: Field) -> UInt64 {
-        switch f {
-        case .name, .type, .link, .info: return UInt64(u32(header(i) + f.rawValue))
-        default: return u64(header(i) + f.rawValue)
+        var location: KeyPath<SectionHeaderLayout, FieldLocation> {
+            switch self {
+            case .name: return \.name
+            case .type: return \.type
+            case .flags: return \.flags
+            case .offset: return \.offset
+            case .size: return \.sectionSize
+            case .link: return \.link
+            case .info: return \.info
+            case .align: return \.alignment
+            case .entsize: return \.entrySize
+            }
         }
     }
 
-    mutating func set(_ i: Int, _ f: Field, _ v: UInt64) {
-        switch f {
-        case .name, .type, .link, .info: set32(header(i) + f.rawValue, UInt32(truncatingIfNeeded: v))
-        default: set64(header(i) + f.rawValue, v)
-        }
-    }
+    func get(_ i: Int, _ f: Field) -> UInt64 { load(header(i), layout.sectionHeader[keyPath: f.location]) }
+    mutating func set(_ i: Int, _ f: Field, _ v: UInt64) { store(header(i), layout.sectionHeader[keyPath: f.location], v) }
+
+    // MARK: - Symbols and relocations
 
     /// Offset of symbol `k` (1-based, as in readelf) of .symtab.
-    func symbol(_ k: Int) throws -> Int { Int(get(try index(".symtab"), .offset)) + 24 * k }
+    func symbol(_ k: Int) throws -> Int { Int(get(try index(".symtab"), .offset)) + layout.symbol.size * k }
 
     /// ELF index of the symbol called `name`.
     func symbolIndex(_ name: String) throws -> Int {
         try #require(object.symbols.first { $0.name == name }, "no symbol \(name)").id.rawValue
     }
+
+    /// Decodes symbol `k` of .symtab, lets `change` edit it, encodes it back.
+    mutating func editSymbol(_ k: Int, _ change: (inout SymbolRecord) -> Void) throws {
+        let at = try symbol(k)
+        let codec = self.codec
+        var record = bytes.withUnsafeBytes { codec.symbol(RawReader($0, order: .little), at: at) }
+        change(&record)
+        bytes.withUnsafeMutableBytes { codec.encode(record, RawWriter($0, order: .little), at: at) }
+    }
+
+    /// Decodes relocation `k` of RELA section `section`, lets `change` edit it, encodes it back.
+    mutating func editRelocation(in section: Int, _ k: Int, _ change: (inout RelocationRecord) -> Void) {
+        let at = Int(get(section, .offset)) + layout.rela.size * k
+        let codec = self.codec
+        var record = bytes.withUnsafeBytes { codec.relocation(RawReader($0, order: .little), at: at, rela: true) }
+        change(&record)
+        bytes.withUnsafeMutableBytes { codec.encode(record, RawWriter($0, order: .little), at: at, rela: true) }
+    }
+
+    /// A 32-bit word of section contents (group flags and members).
+    mutating func setWord(_ at: Int, _ value: UInt32) { store(at, FieldLocation(offset: 0, width: 4), UInt64(value)) }
 }
 
 /// How the hostile tests run the binary: output to files, no stdin, an address-space limit, killed after
@@ -160,12 +203,13 @@ struct HostileCLICase {
 }
 
 /// Writes an ELF64 little-endian ET_REL from raw section contents, with exactly the header fields given: for
-/// layouts no compiler makes (names that overlap, huge tables of one repeated entry).
+/// layouts no compiler makes (names that overlap, huge tables of one repeated entry). Records are encoded by the
+/// engine's RecordCodec.
 struct RawELF {
     struct Section {
         var name: String
-        var type: UInt32
-        var flags: UInt64 = 0
+        var type: SectionType
+        var flags: SectionFlags = []
         var link: UInt32 = 0
         var info: UInt32 = 0
         var align: UInt64 = 1
@@ -173,17 +217,20 @@ struct RawELF {
         var data: [UInt8]
     }
 
+    static let codec = RecordCodec(.elf64, .little)
+
     /// Sections get indices 1...; a .shstrtab is appended last and named by e_shstrndx.
     static func make(_ sections: [Section]) -> [UInt8] {
+        let layout = codec.layout
         var shstrtab: [UInt8] = [0]
         var nameOffsets: [UInt32] = []
-        for s in sections + [Section(name: ".shstrtab", type: SectionType.strtab, data: [])] {
+        for s in sections + [Section(name: ".shstrtab", type: .strtab, data: [])] {
             nameOffsets.append(UInt32(shstrtab.count))
             shstrtab += Array(s.name.utf8) + [0]
         }
         var all = sections
-        all.append(Section(name: ".shstrtab", type: SectionType.strtab, data: shstrtab))
-        var out = [UInt8](repeating: 0, count: 64)
+        all.append(Section(name: ".shstrtab", type: .strtab, data: shstrtab))
+        var out = [UInt8](repeating: 0, count: layout.fileHeader.size)
         var offsets: [Int] = []
         for s in all {
             while out.count % 8 != 0 { out.append(0) }
@@ -192,29 +239,55 @@ struct RawELF {
         }
         while out.count % 8 != 0 { out.append(0) }
         let shoff = out.count
-        out += [UInt8](repeating: 0, count: 64 * (all.count + 1))
-        var p = out
-        func put(_ o: Int, _ v: UInt64, _ n: Int) { for k in 0..<n { p[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
-        p[0] = 0x7f; p[1] = 0x45; p[2] = 0x4c; p[3] = 0x46; p[4] = 2; p[5] = 1; p[6] = 1
-        put(16, 1, 2); put(18, 62, 2); put(20, 1, 4); put(0x28, UInt64(shoff), 8); put(0x34, 64, 2)
-        put(0x3a, 64, 2); put(0x3c, UInt64(all.count + 1), 2); put(0x3e, UInt64(all.count), 2)
-        for (i, s) in all.enumerated() {
-            let h = shoff + 64 * (i + 1)
-            put(h, UInt64(nameOffsets[i]), 4); put(h + 4, UInt64(s.type), 4); put(h + 8, s.flags, 8)
-            put(h + 24, UInt64(offsets[i]), 8); put(h + 32, UInt64(s.data.count), 8); put(h + 40, UInt64(s.link), 4)
-            put(h + 44, UInt64(s.info), 4); put(h + 48, s.align, 8); put(h + 56, s.entsize, 8)
+        out += [UInt8](repeating: 0, count: layout.sectionHeader.size * (all.count + 1))
+        var header = FileHeaderRecord(elfClass: .elf64, byteOrder: .little, type: .rel, machine: .x86_64)
+        header.shoff = UInt64(shoff)
+        header.ehsize = UInt16(layout.fileHeader.size)
+        header.shentsize = UInt16(layout.sectionHeader.size)
+        header.shnum = UInt16(all.count + 1)
+        header.shstrndx = UInt16(all.count)
+        out.withUnsafeMutableBytes { buf in
+            let w = RawWriter(buf, order: .little)
+            codec.encode(header, w)
+            for (i, s) in all.enumerated() {
+                var h = SectionHeaderRecord()
+                h.name = nameOffsets[i]
+                h.type = s.type
+                h.flags = s.flags
+                h.offset = UInt64(offsets[i])
+                h.size = UInt64(s.data.count)
+                h.link = s.link
+                h.info = s.info
+                h.alignment = s.align
+                h.entrySize = s.entsize
+                codec.encode(h, w, at: shoff + layout.sectionHeader.size * (i + 1))
+            }
         }
-        return p
+        return out
     }
 
     /// `count` symbols (after the null one) named by st_name offsets from `nameOffset(k)`, undefined, global.
     static func symbols(count: Int, nameOffset: (Int) -> UInt32) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 24 * (count + 1))
-        for k in 1...count {
-            let o = 24 * k
-            let n = nameOffset(k)
-            for b in 0..<4 { out[o + b] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(b))) }
-            out[o + 4] = 0x10  // STB_GLOBAL, STT_NOTYPE
+        let size = codec.layout.symbol.size
+        var out = [UInt8](repeating: 0, count: size * (count + 1))
+        out.withUnsafeMutableBytes { buf in
+            let w = RawWriter(buf, order: .little)
+            for k in 1...count {
+                var symbol = SymbolRecord()
+                symbol.name = nameOffset(k)
+                symbol.binding = .global
+                codec.encode(symbol, w, at: size * k)
+            }
+        }
+        return out
+    }
+
+    /// RELA entries, encoded.
+    static func relocations(_ records: [RelocationRecord]) -> [UInt8] {
+        let size = codec.layout.rela.size
+        var out = [UInt8](repeating: 0, count: size * records.count)
+        out.withUnsafeMutableBytes { buf in
+            for (k, r) in records.enumerated() { codec.encode(r, RawWriter(buf, order: .little), at: size * k, rela: true) }
         }
         return out
     }

@@ -5,3 +5,5 @@ ins livepatch-annotated-sample.ko
 lp_wait
 lp_state livepatch_annotated_sample
 show after /proc/cmdline
+# A check's verdict joins the run's PASS/FAIL lines (and a failing one fails e2e/run).
+check "cmdline ends with livepatch=1" grep -q 'livepatch=1$' /proc/cmdline

@@ -1,8 +1,11 @@
 // Writes the model back to bytes in two phases: `ELFWriter.plan` fixes indices, string offsets, contents and file
 // offsets (and rejects anything that cannot be written, such as a reference to a removed section); `bytes()`
-// then only copies. Nothing is written to disk here: callers use FileIO.writeAtomically.
+// then only copies, encoding every record through the same RecordCodec as the reader, and checks that the bytes
+// it made say what the plan says. Nothing is written to disk here: callers use FileIO.writeAtomically.
 
 public struct ELFLayout: Sendable {
+    /// The object's path, for messages.
+    public let path: String
     public let header: ELFHeader
     /// Sections in output order; index in the file = position + 1.
     public let sections: [PlannedSection]
@@ -14,8 +17,8 @@ public struct ELFLayout: Sendable {
         public let id: SectionID
         public let name: String
         public let nameOffset: UInt32
-        public let type: UInt32
-        public let flags: UInt64
+        public let type: SectionType
+        public let flags: SectionFlags
         public let address: UInt64
         public let offset: Int
         public let size: UInt64
@@ -42,20 +45,24 @@ private struct Planner {
     let object: ELFObject
     var c: ELFClass { object.header.elfClass }
 
-    func fail(_ place: String?, _ message: String) -> ELFError {
-        ELFError(path: object.path, place: place, message)
+    func fail(_ message: String) -> ELFError { .file(path: object.path, message: message) }
+    func fail(section name: String, _ message: String) -> ELFError {
+        .section(path: object.path, index: nil, name: name, message: message)
+    }
+    func fail(symbol name: String, _ message: String) -> ELFError {
+        .symbol(path: object.path, index: nil, name: name, message: message)
     }
 
     func plan() throws -> ELFLayout {
         let sections = object.sections
-        guard sections.count + 1 < Int(SpecialSection.loReserve) else {
-            throw fail(nil, "\(sections.count + 1) sections need extended section numbering, which is not supported")
+        guard sections.count + 1 < Int(SectionIndex.loReserve.rawValue) else {
+            throw fail("\(sections.count + 1) sections need extended section numbering, which is not supported")
         }
         var sectionIndex: [SectionID: Int] = [:]
         for (i, s) in sections.enumerated() { sectionIndex[s.id] = i + 1 }
-        func index(of id: SectionID, from place: String, field: String) throws -> UInt32 {
+        func index(of id: SectionID, from name: String, field: String) throws(ELFError) -> UInt32 {
             guard let i = sectionIndex[id] else {
-                throw fail(place, "\(field) refers to a section that was removed (\(id))")
+                throw fail(section: name, "\(field) refers to a section that was removed (\(id))")
             }
             return UInt32(i)
         }
@@ -67,28 +74,28 @@ private struct Planner {
         let symbolIndex = SymbolIndexTable(orderedSymbols)
         let firstNonLocal = UInt32(locals.count + 1)
         if c == .elf32, orderedSymbols.count >= 1 << 24 {
-            throw fail(nil, "\(orderedSymbols.count) symbols do not fit ELF32 relocation entries")
+            throw fail("\(orderedSymbols.count) symbols do not fit ELF32 relocation entries")
         }
 
         // String tables.
         guard let shstrID = object.sectionNameTable, let shstrIdx = sectionIndex[shstrID],
               case .stringTable(let shstrOriginal) = sections[shstrIdx - 1].content else {
-            throw fail(nil, "the object has no section name string table")
+            throw fail("the object has no section name string table")
         }
         var builders: [SectionID: StringTableBuilder] = [shstrID: StringTableBuilder(original: shstrOriginal)]
         var symtabStrings: SectionID?
         if let symtab = object.symbolTable {
             guard let st = object.section(symtab) else {
-                throw fail(nil, "the symbol table section was removed but symbols remain")
+                throw fail("the symbol table section was removed but symbols remain")
             }
             guard let strID = st.link, let strSection = object.section(strID),
                   case .stringTable(let original) = strSection.content else {
-                throw fail("section '\(st.name)'", "symbol table does not link to a string table")
+                throw fail(section: st.name, "symbol table does not link to a string table")
             }
             symtabStrings = strID
             if builders[strID] == nil { builders[strID] = StringTableBuilder(original: original) }
         } else if !object.symbols.isEmpty {
-            throw fail(nil, "the object has symbols but no symbol table section")
+            throw fail("the object has symbols but no symbol table section")
         }
 
         var sectionNameOffsets: [UInt32] = []
@@ -113,7 +120,6 @@ private struct Planner {
         planned.reserveCapacity(sections.count)
         var offset = c.fileHeaderSize
         for (i, s) in sections.enumerated() {
-            let place = "section '\(s.name)'"
             var data: ArraySlice<UInt8> = []
             var size: UInt64
             switch s.content {
@@ -128,12 +134,12 @@ private struct Planner {
                 size = UInt64(data.count)
             case .symbolTable:
                 guard s.id == object.symbolTable else {
-                    throw fail(place, "a second symbol table")
+                    throw fail(section: s.name, "a second symbol table")
                 }
                 data = ArraySlice(symtabBytes)
                 size = UInt64(data.count)
             case .relocations(let relocs, let rela):
-                data = ArraySlice(try encodeRelocations(relocs, rela: rela, symbolIndex: symbolIndex, place: place))
+                data = ArraySlice(try encodeRelocations(relocs, rela: rela, symbolIndex: symbolIndex, section: s.name))
                 size = UInt64(data.count)
             case .group(let flags, let members):
                 var words: [UInt32] = [flags]
@@ -142,29 +148,30 @@ private struct Planner {
                 size = UInt64(data.count)
             }
 
-            let link: UInt32 = try s.link.map { try index(of: $0, from: place, field: "sh_link") } ?? 0
+            let link: UInt32 = try s.link.map { try index(of: $0, from: s.name, field: "sh_link") } ?? 0
             let info: UInt32
             switch s.info {
             case .raw(let v): info = v
-            case .section(let id): info = try index(of: id, from: place, field: "sh_info")
+            case .section(let id): info = try index(of: id, from: s.name, field: "sh_info")
             case .firstNonLocal: info = firstNonLocal
             case .symbol(let id):
                 guard let i = symbolIndex[id] else {
-                    throw fail(place, "sh_info refers to a symbol that was removed (\(id))")
+                    throw fail(section: s.name, "sh_info refers to a symbol that was removed (\(id))")
                 }
                 info = UInt32(i)
             }
 
             let align = max(s.alignment, 1)
             var fileOffset = offset
-            if s.type != SectionType.nobits {
+            if s.type != .nobits {
                 fileOffset = Self.align(offset, to: Int(align))
                 offset = fileOffset + data.count
             }
             if c == .elf32 {
-                guard size <= c.maxWord, s.address <= c.maxWord, s.flags <= c.maxWord, s.alignment <= c.maxWord,
+                guard size <= c.maxWord, s.address <= c.maxWord, s.flags.rawValue <= c.maxWord,
+                      s.alignment <= c.maxWord,
                       s.entrySize <= c.maxWord else {
-                    throw fail(place, "a header field does not fit ELF32")
+                    throw fail(section: s.name, "a header field does not fit ELF32")
                 }
             }
             planned.append(ELFLayout.PlannedSection(
@@ -175,10 +182,12 @@ private struct Planner {
         let shoff = Self.align(offset, to: c.wordSize)
         let total = shoff + (sections.count + 1) * c.sectionHeaderSize
         if c == .elf32, UInt64(total) > c.maxWord {
-            throw fail(nil, "output of \(total) bytes does not fit ELF32 offsets")
+            throw fail("output of \(total) bytes does not fit ELF32 offsets")
         }
-        return ELFLayout(header: object.header, sections: planned, shstrndx: shstrIdx, sectionHeaderOffset: shoff,
-                         totalSize: total)
+        let layout = ELFLayout(path: object.path, header: object.header, sections: planned, shstrndx: shstrIdx,
+                               sectionHeaderOffset: shoff, totalSize: total)
+        try layout.checkOffsets()
+        return layout
     }
 
     static func align(_ v: Int, to a: Int) -> Int {
@@ -194,76 +203,72 @@ private struct Planner {
         return out
     }
 
-    private func encodeSymbols(_ symbols: [Symbol], nameOffsets: [UInt32], sectionIndex: [SectionID: Int]) throws -> [UInt8] {
-        let size = c.symbolSize
+    private func encodeSymbols(_ symbols: [Symbol], nameOffsets: [UInt32],
+                               sectionIndex: [SectionID: Int]) throws(ELFError) -> [UInt8] {
+        let layout = RecordLayout.of(c).symbol
+        let size = layout.size
+        var records: [SymbolRecord] = []
+        records.reserveCapacity(symbols.count)
+        for (k, s) in symbols.enumerated() {
+            var record = SymbolRecord()
+            record.name = nameOffsets[k]
+            record.binding = s.binding
+            record.type = s.type
+            record.other = s.other
+            record.value = s.value
+            record.size = s.size
+            switch s.section {
+            case .undefined: record.shndx = .undef
+            case .absolute: record.shndx = .abs
+            case .common: record.shndx = .common
+            case .livepatch: record.shndx = .livepatch
+            case .reserved(let v): record.shndx = SectionIndex(v)
+            case .section(let id):
+                guard let i = sectionIndex[id] else {
+                    throw fail(symbol: s.name, "is defined in a section that was removed (\(id))")
+                }
+                record.shndx = SectionIndex(UInt16(i))
+            }
+            guard s.value <= c.maxWord, s.size <= c.maxWord else {
+                throw fail(symbol: s.name, "value or size does not fit ELF32")
+            }
+            records.append(record)
+        }
         var out = [UInt8](repeating: 0, count: (symbols.count + 1) * size)
-        var problem: ELFError?
         out.withUnsafeMutableBytes { buf in
             let w = RawWriter(buf, order: object.header.byteOrder)
-            for (k, s) in symbols.enumerated() {
-                let o = (k + 1) * size
-                let shndx: UInt16
-                switch s.section {
-                case .undefined: shndx = SpecialSection.undef
-                case .absolute: shndx = SpecialSection.abs
-                case .common: shndx = SpecialSection.common
-                case .livepatch: shndx = SpecialSection.livepatch
-                case .reserved(let v): shndx = v
-                case .section(let id):
-                    guard let i = sectionIndex[id] else {
-                        problem = fail("symbol '\(s.name)'", "is defined in a section that was removed (\(id))")
-                        return
-                    }
-                    shndx = UInt16(i)
-                }
-                let info = (s.binding << 4) | (s.type & 0xf)
-                if c == .elf64 {
-                    w.u32(o, nameOffsets[k]); w.u8(o + 4, info); w.u8(o + 5, s.other); w.u16(o + 6, shndx)
-                    w.u64(o + 8, s.value); w.u64(o + 16, s.size)
-                } else {
-                    guard s.value <= c.maxWord, s.size <= c.maxWord else {
-                        problem = fail("symbol '\(s.name)'", "value or size does not fit ELF32")
-                        return
-                    }
-                    w.u32(o, nameOffsets[k]); w.u32(o + 4, UInt32(s.value)); w.u32(o + 8, UInt32(s.size))
-                    w.u8(o + 12, info); w.u8(o + 13, s.other); w.u16(o + 14, shndx)
-                }
-            }
+            for (k, record) in records.enumerated() { layout.encode(record, w, at: (k + 1) * size) }
         }
-        if let problem { throw problem }
         return out
     }
 
     private func encodeRelocations(_ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
-                                   place: String) throws -> [UInt8] {
-        let size = c.relocationSize(rela: rela)
+                                   section name: String) throws(ELFError) -> [UInt8] {
+        let layout = RecordLayout.of(c).relocation(rela: rela)
+        let size = layout.size
         var out = [UInt8](repeating: 0, count: relocs.count * size)
         var problem: ELFError?
         out.withUnsafeMutableBytes { buf in
             let w = RawWriter(buf, order: object.header.byteOrder)
             for (k, r) in relocs.enumerated() {
-                let o = k * size
-                var sym = 0
+                var record = RelocationRecord()
+                record.offset = r.offset
+                record.type = r.type
+                record.addend = rela ? r.addend : 0
                 if let id = r.symbol {
                     guard let i = symbolIndex[id] else {
-                        problem = fail(place, "relocation \(k) (offset 0x\(String(r.offset, radix: 16))) refers to a symbol that was removed (\(id))")
+                        problem = .relocation(path: object.path, section: nil, sectionName: name, index: k,
+                                              offset: r.offset, message: "refers to a symbol that was removed (\(id))")
                         return
                     }
-                    sym = i
+                    record.symbol = UInt32(i)
                 }
-                if c == .elf64 {
-                    w.u64(o, r.offset)
-                    w.u64(o + 8, UInt64(sym) << 32 | UInt64(r.type))
-                    if rela { w.u64(o + 16, UInt64(bitPattern: r.addend)) }
-                } else {
-                    guard r.offset <= c.maxWord, r.type <= 0xff, r.addend >= Int64(Int32.min), r.addend <= Int64(Int32.max) else {
-                        problem = fail(place, "relocation \(k) does not fit ELF32")
-                        return
-                    }
-                    w.u32(o, UInt32(r.offset))
-                    w.u32(o + 4, UInt32(sym) << 8 | r.type)
-                    if rela { w.u32(o + 8, UInt32(bitPattern: Int32(r.addend))) }
+                guard layout.fits(record) else {
+                    problem = .relocation(path: object.path, section: nil, sectionName: name, index: k,
+                                          offset: r.offset, message: "does not fit ELF32")
+                    return
                 }
+                layout.encode(record, w, at: k * size)
             }
         }
         if let problem { throw problem }
@@ -302,49 +307,87 @@ struct SymbolIndexTable {
 }
 
 extension ELFLayout {
-    /// The encoded file.
-    public func bytes() -> [UInt8] {
+    /// The section header of planned section `s`.
+    private func record(_ s: PlannedSection) -> SectionHeaderRecord {
+        var h = SectionHeaderRecord()
+        h.name = s.nameOffset
+        h.type = s.type
+        h.flags = s.flags
+        h.address = s.address
+        h.offset = UInt64(s.offset)
+        h.size = s.size
+        h.link = s.link
+        h.info = s.info
+        h.alignment = s.alignment
+        h.entrySize = s.entrySize
+        return h
+    }
+
+    private var fileHeader: FileHeaderRecord {
+        let layout = RecordLayout.of(header.elfClass)
+        var h = FileHeaderRecord(elfClass: header.elfClass, byteOrder: header.byteOrder, type: header.type,
+                                 machine: header.machine)
+        h.osABI = header.osABI
+        h.abiVersion = header.abiVersion
+        h.version = header.version
+        h.entry = header.entry
+        h.shoff = UInt64(sectionHeaderOffset)
+        h.flags = header.flags
+        h.ehsize = UInt16(layout.fileHeader.size)
+        h.shentsize = UInt16(layout.sectionHeader.size)
+        h.shnum = UInt16(sections.count + 1)
+        h.shstrndx = UInt16(shstrndx)
+        return h
+    }
+
+    /// The plan's own consistency: every section's bytes after the file header, in order, aligned, not
+    /// overlapping, and before the section header table, which ends the file. A failure is a bug in the planner.
+    func checkOffsets() throws(ELFError) {
+        let layout = RecordLayout.of(header.elfClass)
+        var end = layout.fileHeader.size
+        for s in sections where s.type != .nobits {
+            guard s.offset >= end, s.alignment <= 1 || s.offset % Int(s.alignment) == 0 else {
+                throw .section(path: path, index: nil, name: s.name, message: "planned layout is inconsistent (offset \(s.offset), size \(s.size), previous end \(end)): a bug in the writer")
+            }
+            end = s.offset + s.data.count
+        }
+        guard sectionHeaderOffset >= end,
+              totalSize == sectionHeaderOffset + (sections.count + 1) * layout.sectionHeader.size else {
+            throw .headerField(path: path, field: "e_shoff", message: "section header table planned at \(sectionHeaderOffset) after contents ending at \(end), file size \(totalSize): a bug in the writer")
+        }
+    }
+
+    /// The encoded file. The headers are read back through the codec and compared with the plan, so what is
+    /// written is what was planned.
+    public func bytes() throws(ELFError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: totalSize)
-        let c = header.elfClass
+        let codec = RecordCodec(header.elfClass, header.byteOrder)
+        let entrySize = codec.layout.sectionHeader.size
+        let records = sections.map(record)
+        let fileHeader = self.fileHeader
         out.withUnsafeMutableBytes { buf in
             let w = RawWriter(buf, order: header.byteOrder)
-            // e_ident
-            w.u8(0, 0x7f); w.u8(1, 0x45); w.u8(2, 0x4c); w.u8(3, 0x46)
-            w.u8(4, c.rawValue); w.u8(5, header.byteOrder.rawValue); w.u8(6, 1)
-            w.u8(7, header.osABI); w.u8(8, header.abiVersion)
-            let ws = c.wordSize
-            w.u16(16, header.type); w.u16(18, header.machine); w.u32(20, header.version)
-            w.word(24, header.entry, c)
-            w.word(24 + ws, 0, c)  // e_phoff
-            w.word(24 + 2 * ws, UInt64(sectionHeaderOffset), c)
-            w.u32(24 + 3 * ws, header.flags)
-            w.u16(24 + 3 * ws + 4, UInt16(c.fileHeaderSize))
-            w.u16(24 + 3 * ws + 6, 0)  // e_phentsize
-            w.u16(24 + 3 * ws + 8, 0)  // e_phnum
-            w.u16(24 + 3 * ws + 10, UInt16(c.sectionHeaderSize))
-            w.u16(24 + 3 * ws + 12, UInt16(sections.count + 1))
-            w.u16(24 + 3 * ws + 14, UInt16(shstrndx))
-
+            codec.encode(fileHeader, w)
             for (i, s) in sections.enumerated() {
-                if !s.data.isEmpty, s.type != SectionType.nobits {
+                if !s.data.isEmpty, s.type != .nobits {
                     s.data.withUnsafeBytes { src in
                         UnsafeMutableRawBufferPointer(rebasing: buf[s.offset..<(s.offset + src.count)])
                             .copyMemory(from: src)
                     }
                 }
-                let o = sectionHeaderOffset + (i + 1) * c.sectionHeaderSize
-                w.u32(o, s.nameOffset)
-                w.u32(o + 4, s.type)
-                if c == .elf64 {
-                    w.u64(o + 8, s.flags); w.u64(o + 16, s.address); w.u64(o + 24, UInt64(s.offset))
-                    w.u64(o + 32, s.size); w.u32(o + 40, s.link); w.u32(o + 44, s.info)
-                    w.u64(o + 48, s.alignment); w.u64(o + 56, s.entrySize)
-                } else {
-                    w.u32(o + 8, UInt32(s.flags)); w.u32(o + 12, UInt32(s.address)); w.u32(o + 16, UInt32(s.offset))
-                    w.u32(o + 20, UInt32(s.size)); w.u32(o + 24, s.link); w.u32(o + 28, s.info)
-                    w.u32(o + 32, UInt32(s.alignment)); w.u32(o + 36, UInt32(s.entrySize))
-                }
+                codec.encode(records[i], w, at: sectionHeaderOffset + (i + 1) * entrySize)
             }
+        }
+        let consistent = out.withUnsafeBytes { buf in
+            let r = RawReader(buf, order: header.byteOrder)
+            return codec.fileHeader(r) == fileHeader
+                && records.indices.allSatisfy {
+                    codec.sectionHeader(r, at: sectionHeaderOffset + ($0 + 1) * entrySize) == records[$0]
+                }
+        }
+        guard consistent else {
+            throw .file(path: path, message: "the encoded headers differ from the planned layout "
+                + "(a field does not fit its class): a bug in the writer")
         }
         return out
     }

@@ -9,6 +9,9 @@ public enum Action: Sendable {
     case deleteBackward
     case clearInput
     case submitInput
+    /// Tab in a file-name prompt: the runner lists the folder and answers with `.pathCompleted`.
+    case completeInput
+    case pathCompleted(PathCompletion, from: String)
     case cancelInput
     case answer(Bool)
     case resize(Size)

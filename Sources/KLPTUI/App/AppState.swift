@@ -23,6 +23,13 @@ public enum PromptPurpose: Sendable, Equatable {
 public struct PromptState: Sendable, Equatable {
     public var purpose: PromptPurpose
     public var text: String
+    /// The names the last Tab found when it could not choose one.
+    public var matches: [String] = []
+
+    public init(purpose: PromptPurpose, text: String) {
+        self.purpose = purpose
+        self.text = text
+    }
 }
 
 public enum Question: Sendable, Equatable {

@@ -34,7 +34,7 @@ public struct Keymap: Sendable {
         .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice)],
         .problems: [(.enter, .select)],
         .textScreen: [],
-        .snippet: [(.character("w"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
+        .snippet: [(.character("f"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
         .database: [(.enter, .select)],
     ])
 
@@ -71,7 +71,7 @@ public struct Keymap: Sendable {
         if case .resize(let size) = key { return .resize(size) }
         switch state.overlay {
         case .prompt:
-            return textAction(for: key)
+            return key == .tab ? .completeInput : textAction(for: key)
         case .confirm:
             switch key {
             case .character("y"), .character("Y"): return .answer(true)

@@ -40,6 +40,17 @@ public struct Reducer: Sendable {
             editInput(&state) { $0 = "" }
         case .submitInput:
             return submit(&state)
+        case .completeInput:
+            if case .prompt(let prompt) = state.overlay { return [.completePath(prompt.text)] }
+        case .pathCompleted(let completion, let from):
+            // Only if nothing was typed meanwhile.
+            guard case .prompt(var prompt) = state.overlay, prompt.text == from else { return [] }
+            prompt.text = completion.text
+            prompt.matches = completion.matches
+            state.overlay = .prompt(prompt)
+            if completion.matches.isEmpty && completion.text == from {
+                state.message = StatusMessage(text: "No file name starts with that", isError: false)
+            }
         case .cancelInput:
             if case .prompt = state.overlay {
                 state.overlay = nil
@@ -368,7 +379,9 @@ public struct Reducer: Sendable {
     private func editInput(_ state: inout AppState, _ edit: (inout String) -> Void) {
         if case .prompt(var prompt) = state.overlay {
             edit(&prompt.text)
+            prompt.matches = []
             state.overlay = .prompt(prompt)
+            state.message = nil
         } else if state.filterEditing {
             var q = state.activeQuery
             edit(&q)

@@ -54,18 +54,49 @@ extension Renderer {
         return Rect(row: (screen.size.rows - rows) / 2, column: (screen.size.columns - width) / 2, rows: rows, columns: width)
     }
 
-    func drawPrompt(_ screen: inout ScreenBuffer, _ prompt: PromptState) {
-        let rect = dialogRect(screen, rows: 5)
-        screen.fill(rect, style: .overlay)
-        screen.frame(rect, title: prompt.purpose.title, focused: true)
-        let inner = rect.inner
-        let field = Rect(row: inner.row, column: inner.column + 1, rows: 1, columns: inner.columns - 2)
+    /// A file-name prompt on the line above the key bar, as in nano or a shell: what it is for, then the text.
+    /// The matches of an ambiguous Tab are listed above it.
+    func drawPrompt(_ screen: inout ScreenBuffer, _ prompt: PromptState, bar: Rect) {
+        let row = bar.row - 1
+        guard row > 0 else { return }
+        if !prompt.matches.isEmpty, row > 1 {
+            let line = Rect(row: row - 1, column: 0, rows: 1, columns: bar.columns)
+            screen.fill(line, style: .overlay)
+            let listed = prompt.matches.joined(separator: "  ")
+            screen.put(" \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns, style: .overlay)
+        }
+        let field = Rect(row: row, column: 0, rows: 1, columns: bar.columns)
         screen.fill(field, style: .input)
+        let label = " \(prompt.purpose.title): "
+        let n = screen.put(label, row: row, column: 0, limit: bar.columns / 2, style: .header)
         // Show the end of a long path: that is where the user types.
-        let shown = Self.keepingEnd(prompt.text, columns: field.columns - 1)
-        let n = screen.put(shown, row: field.row, column: field.column, limit: field.columns - 1, style: .input)
-        screen.cursor = (field.row, field.column + n)
-        screen.put("Enter confirm · Esc cancel · Ctrl-U clear", row: inner.row + 2, column: inner.column + 1, limit: inner.columns - 2, style: .dim)
+        let room = max(1, bar.columns - n - 1)
+        let shown = Self.keepingEnd(prompt.text, columns: room)
+        let w = screen.put(shown, row: row, column: n, limit: room, style: .input)
+        screen.cursor = (row, min(bar.columns - 1, n + w))
+    }
+
+    /// The keys an overlay answers to, for the key bar (the overlay's own, never the panel's).
+    static func overlayKeys(_ overlay: Overlay) -> [(key: String, label: String)] {
+        switch overlay {
+        case .prompt: [("Enter", "accept"), ("Esc", "cancel"), ("Tab", "complete the file name"), ("Ctrl-U", "clear")]
+        case .confirm: [("y", "yes"), ("n", "no"), ("Esc", "no")]
+        case .help: [("↑↓ PgUp PgDn Space", "scroll"), ("any other key", "closes the help")]
+        }
+    }
+
+    /// A key bar of (key, label) pairs; a message, if any, after them.
+    func drawKeyBar(_ screen: inout ScreenBuffer, _ rect: Rect, _ entries: [(key: String, label: String)],
+                    message: StatusMessage?) {
+        var column = 1
+        for e in entries {
+            column += screen.put(e.key, row: rect.row, column: column, style: .key)
+            column += screen.put(" " + e.label + "  ", row: rect.row, column: column, style: .status)
+        }
+        if let message, column < rect.columns {
+            screen.put("· " + message.text, row: rect.row, column: column, limit: rect.columns - column,
+                       style: message.isError ? .error : .status)
+        }
     }
 
     /// `text` cut from the left with a leading ellipsis so it fits in `columns` (paths: the end matters).

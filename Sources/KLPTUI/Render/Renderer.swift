@@ -34,7 +34,7 @@ public struct Renderer: Sendable {
         drawHints(&screen, layout.hints, state)
         switch state.overlay {
         case .help(let scroll): drawHelp(&screen, state, scroll: scroll)
-        case .prompt(let prompt): drawPrompt(&screen, prompt)
+        case .prompt(let prompt): drawPrompt(&screen, prompt, bar: layout.hints)
         case .confirm(let question): drawConfirm(&screen, question)
         case nil: break
         }
@@ -64,6 +64,11 @@ public struct Renderer: Sendable {
 
     func drawHints(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
         screen.fill(rect, style: .status)
+        // A prompt, a question or the help has the keys of its own, not the panel's.
+        if let overlay = state.overlay {
+            drawKeyBar(&screen, rect, Self.overlayKeys(overlay), message: state.message)
+            return
+        }
         if let message = state.message {
             screen.put(" " + message.text, row: rect.row, column: 0, style: message.isError ? .error : .status)
             return
@@ -94,7 +99,7 @@ public struct Renderer: Sendable {
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
         case .preview: commands = [.back, .showSnippet, .writeOutput, .help, .quit]
-        case .snippet: commands = [.saveSnippet, .printSnippetOnExit, .back, .showPreview, .help, .quit]
+        case .snippet: commands = [.saveSnippet, .printSnippetOnExit, .writeOutput, .back, .showPreview, .help, .quit]
         case .database: commands = [.filter, .select, .back, .help, .quit]
         }
         let contexts = Keymap.contexts(for: state)

@@ -92,8 +92,10 @@ public struct AppState: Sendable {
     public var filter = ""
     public var candidateFilter = ""
     public var filterEditing = false
-    /// Indices into plan.symbols shown in the symbols list.
-    public var visibleSymbols: [Int]
+    /// The rows of the symbols list: what needs attention first, exported symbols in one group at the end.
+    public var symbolRows: [SymbolRow]
+    /// Whether the exported symbols' group shows its members.
+    public var exportsExpanded = false
 
     public var symbolList = ListPosition()
     public var candidateList = ListPosition()
@@ -114,16 +116,23 @@ public struct AppState: Sendable {
     public init(plan: ConversionPlan, size: Size) {
         self.plan = plan
         self.size = size
-        visibleSymbols = Array(plan.symbols.indices)
+        symbolRows = plan.symbols.indices.map { .symbol($0) }
     }
 
     public var hasUnsavedChoices: Bool { choices != savedChoices }
 
-    /// The symbol under the cursor of the symbols list.
+    /// Indices into plan.symbols of the symbol rows shown, in list order.
+    public var visibleSymbols: [Int] { symbolRows.compactMap(\.symbolIndex) }
+
+    /// The symbol under the cursor of the symbols list (none on the exported group's row).
     public var selectedSymbol: PlannedSymbol? {
-        guard symbolList.cursor < visibleSymbols.count else { return nil }
-        let i = visibleSymbols[symbolList.cursor]
+        guard symbolList.cursor < symbolRows.count, let i = symbolRows[symbolList.cursor].symbolIndex else { return nil }
         return i < plan.symbols.count ? plan.symbols[i] : nil
+    }
+
+    /// The row showing symbol `name`, if shown.
+    public func row(of name: String) -> Int? {
+        symbolRows.firstIndex { $0.symbolIndex.map { plan.symbols[$0].name == name } ?? false }
     }
 
     /// The list `/` filters here: the database search on its screen, else the focused list of the overview.
@@ -157,6 +166,29 @@ public struct AppState: Sendable {
         let visible = visibleCandidates
         guard let symbol = selectedSymbol, candidateList.cursor < visible.count else { return nil }
         return symbol.candidates[visible[candidateList.cursor]]
+    }
+}
+
+/// A row of the symbols list: a symbol (index into plan.symbols), or the heading of the exported symbols, which
+/// need nothing from the user (the module loader resolves them) and are folded under it.
+public enum SymbolRow: Sendable, Equatable {
+    case symbol(Int)
+    case exportGroup(count: Int)
+
+    public var symbolIndex: Int? {
+        if case .symbol(let i) = self { return i }
+        return nil
+    }
+
+    /// Order of attention: errors, ambiguous, decided (annotation or choice), automatic; exports last.
+    static func rank(_ status: SymbolStatus) -> Int {
+        switch status {
+        case .notFound, .invalid, .refused: 0
+        case .ambiguous: 1
+        case .annotated, .chosen: 2
+        case .automatic, .weakUndefined, .converted: 3
+        case .exported: 4
+        }
     }
 }
 

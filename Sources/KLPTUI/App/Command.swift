@@ -5,7 +5,7 @@ public enum Command: String, CaseIterable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, moveHome, moveEnd
     case nextPanel, previousPanel
     case select, back
-    case clearChoice
+    case clearChoice, toggleExports
     case nextProblem, previousProblem
     case filter, nextMatch, previousMatch
     case showOverview, showPreview, showSnippet, showDatabase
@@ -25,6 +25,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .select: "Open / pick the candidate under the cursor"
         case .back: "Back; clear the filter"
         case .clearChoice: "Forget the choice made here for this symbol"
+        case .toggleExports: "Show or fold the exported symbols (nothing to decide there)"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
         case .filter: "Filter the focused list (symbols, candidates, database)"
@@ -74,6 +75,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextProblem: "next to decide"
         case .nextMatch: "next match"
         case .clearChoice: "unchoose"
+        case .toggleExports: "exports"
         case .printSnippetOnExit: "print on exit"
         case .showOverview: "overview"
         default: help.lowercased()

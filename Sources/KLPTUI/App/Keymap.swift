@@ -30,7 +30,7 @@ public struct Keymap: Sendable {
             (.character("?"), .help), (.function(1), .help), (.character("q"), .quit),
         ],
         .symbols: [(.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
-                   (.delete, .clearChoice)],
+                   (.delete, .clearChoice), (.character("e"), .toggleExports)],
         .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice)],
         .problems: [(.enter, .select)],
         .textScreen: [],

@@ -18,8 +18,10 @@ public struct Reducer: Sendable {
         refilter(&state)
         // Start on the first symbol that needs a decision (an ambiguous one first: the user can settle it here).
         let symbols = state.plan.symbols
-        if let first = state.visibleSymbols.firstIndex(where: { symbols[$0].status == .ambiguous })
-            ?? state.visibleSymbols.firstIndex(where: { symbols[$0].status.isProblem }) {
+        func row(_ wanted: (PlannedSymbol) -> Bool) -> Int? {
+            state.symbolRows.firstIndex { $0.symbolIndex.map { wanted(symbols[$0]) } ?? false }
+        }
+        if let first = row({ $0.status == .ambiguous }) ?? row({ $0.status.isProblem }) {
             state.symbolList.cursor = first
         }
         syncCandidateCursor(&state)
@@ -118,6 +120,7 @@ public struct Reducer: Sendable {
             let i = order.firstIndex(of: state.focus) ?? 0
             state.focus = order[(i + (command == .nextPanel ? 1 : order.count - 1)) % order.count]
         case .select: select(&state)
+        case .toggleExports: toggleExports(&state)
         case .back: back(&state)
         case .clearChoice:
             guard state.screen == .overview, let symbol = state.selectedSymbol else { return [] }
@@ -230,8 +233,13 @@ public struct Reducer: Sendable {
         case .overview:
             switch state.focus {
             case .symbols:
-                guard let symbol = state.selectedSymbol else { return }
-                if symbol.candidates.isEmpty {
+                guard let symbol = state.selectedSymbol else {
+                    if state.symbolList.cursor < state.symbolRows.count { toggleExports(&state) }
+                    return
+                }
+                if symbol.status == .exported {
+                    state.message = StatusMessage(text: "\(symbol.name): \(StatusText.explanation(symbol)); nothing to decide", isError: false)
+                } else if symbol.candidates.isEmpty {
                     state.message = StatusMessage(text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
                 } else {
                     state.candidateFilter = ""
@@ -290,8 +298,7 @@ public struct Reducer: Sendable {
         let diagnostics = state.plan.diagnostics
         let k = min(max(0, state.problemList.cursor), diagnostics.count - 1)
         guard k >= 0 else { return }
-        guard let name = diagnostics[k].location?.symbol,
-              let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == name }) else { return }
+        guard let name = diagnostics[k].location?.symbol, let row = state.row(of: name) else { return }
         state.symbolList.cursor = row
         settleAll(&state)
         syncCandidateCursor(&state)
@@ -305,13 +312,23 @@ public struct Reducer: Sendable {
         }
         if !state.visibleSymbols.contains(index) {
             state.filter = ""
+            if state.plan.symbols[index].status == .exported { state.exportsExpanded = true }
             refilter(&state)
         }
         state.screen = .overview
         state.focus = .symbols
-        state.symbolList.cursor = state.visibleSymbols.firstIndex(of: index) ?? 0
+        state.symbolList.cursor = state.row(of: name) ?? 0
         settleAll(&state)
         syncCandidateCursor(&state)
+    }
+
+    private func toggleExports(_ state: inout AppState) {
+        guard state.plan.symbols.contains(where: { $0.status == .exported }) else {
+            state.message = StatusMessage(text: "This livepatch uses no exported symbol", isError: false)
+            return
+        }
+        state.exportsExpanded.toggle()
+        refilter(&state)
     }
 
     private func back(_ state: inout AppState) {
@@ -331,11 +348,11 @@ public struct Reducer: Sendable {
     private func jumpToProblem(_ state: inout AppState, forward: Bool) {
         state.screen = .overview
         state.focus = .symbols
-        let n = state.visibleSymbols.count
+        let n = state.symbolRows.count
         guard n > 0 else { return }
         for step in 1...n {
             let k = ((state.symbolList.cursor + (forward ? step : -step)) % n + n) % n
-            if state.plan.symbols[state.visibleSymbols[k]].status.isProblem {
+            if let i = state.symbolRows[k].symbolIndex, state.plan.symbols[i].status.isProblem {
                 state.symbolList.cursor = k
                 settleAll(&state)
                 syncCandidateCursor(&state)
@@ -354,7 +371,7 @@ public struct Reducer: Sendable {
         }
         let count: Int
         switch state.filterField {
-        case .symbols: count = state.visibleSymbols.count
+        case .symbols: count = state.symbolRows.count
         case .candidates: count = state.visibleCandidates.count
         case .database: count = databaseCount(state)
         }
@@ -455,8 +472,7 @@ public struct Reducer: Sendable {
         let selected = state.selectedSymbol?.name
         state.plan = workspace.plan(choices: state.choices)
         refilter(&state)
-        if let selected, let i = state.plan.symbols.firstIndex(where: { $0.name == selected }),
-           let row = state.visibleSymbols.firstIndex(of: i) {
+        if let selected, let row = state.row(of: selected) {
             state.symbolList.cursor = row
         }
         state.output = nil
@@ -473,20 +489,32 @@ public struct Reducer: Sendable {
         state.preview = PreviewBuilder.lines(object: workspace.object, plan: applied.plan, after: applied.object)
     }
 
-    /// Symbols whose name, candidate object or candidate file contains the filter (case-insensitive).
+    /// Symbols whose name, candidate object or candidate file contains the filter (case-insensitive), in order
+    /// of attention; exported symbols under their group's row, shown when the group is open.
     func refilter(_ state: inout AppState) {
         let selected = state.selectedSymbol?.name
+        let onGroup = state.symbolList.cursor < state.symbolRows.count && state.symbolRows[state.symbolList.cursor].symbolIndex == nil
         let q = state.filter.lowercased()
-        if q.isEmpty {
-            state.visibleSymbols = Array(state.plan.symbols.indices)
-        } else {
-            state.visibleSymbols = state.plan.symbols.indices.filter { i in
-                let s = state.plan.symbols[i]
-                return s.name.lowercased().contains(q)
-                    || s.candidates.contains { $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false) }
-            }
+        let symbols = state.plan.symbols
+        var shown = symbols.indices.filter { i in
+            let s = symbols[i]
+            return q.isEmpty || s.name.lowercased().contains(q)
+                || s.candidates.contains { $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false) }
         }
-        if let selected, let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == selected }) {
+        // A stable sort: within a rank, the livepatch's own order.
+        shown = shown.enumerated().sorted {
+            (SymbolRow.rank(symbols[$0.element].status), $0.offset) < (SymbolRow.rank(symbols[$1.element].status), $1.offset)
+        }.map(\.element)
+        let exported = shown.filter { symbols[$0].status == .exported }
+        var rows: [SymbolRow] = shown.filter { symbols[$0].status != .exported }.map { .symbol($0) }
+        if !exported.isEmpty {
+            rows.append(.exportGroup(count: exported.count))
+            if state.exportsExpanded { rows += exported.map { .symbol($0) } }
+        }
+        state.symbolRows = rows
+        if onGroup, let group = rows.firstIndex(where: { $0.symbolIndex == nil }) {
+            state.symbolList.cursor = group
+        } else if let selected, let row = state.row(of: selected) {
             state.symbolList.cursor = row
         }
         settleAll(&state)
@@ -516,7 +544,7 @@ public struct Reducer: Sendable {
 
     func settleAll(_ state: inout AppState) {
         let layout = Layout(size: state.size)
-        state.symbolList.settle(count: state.visibleSymbols.count, visible: layout.symbolLines)
+        state.symbolList.settle(count: state.symbolRows.count, visible: layout.symbolLines)
         state.candidateList.settle(count: state.visibleCandidates.count, visible: layout.candidateLines)
         state.problemList.settle(count: state.plan.diagnostics.count, visible: layout.problemLines)
         // Only on its screen: the database index may still be building while the overview is shown.

@@ -18,7 +18,7 @@ import Testing
         _ = try tmux.run(["send-keys", "-t", "s", "-l", "/inode"])
         var screen = try tmux.waitFor("Pick a candidate (3/4) · filter \"inode\"")
         #expect(screen.contains("Filter candidates: inode"))
-        #expect(screen.contains("┌─ Symbols 7 "))  // the symbols list is not filtered
+        #expect(screen.contains("┌─ Symbols 7: "))  // the symbols list is not filtered
         #expect(!screen.contains("super.c"))
         try tmux.keys("Enter", "n", "n")
         screen = try tmux.waitFor("▸( ) nfs")

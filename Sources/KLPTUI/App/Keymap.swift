@@ -9,6 +9,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case textScreen = "Preview and snippet"
     case snippet = "Snippet"
     case database = "Database search"
+    /// The help overlay: these keys scroll it, every other key closes it.
+    case helpOverlay = "This help (any other key closes it)"
 }
 
 public struct Keymap: Sendable {
@@ -36,6 +38,9 @@ public struct Keymap: Sendable {
         .textScreen: [],
         .snippet: [(.character("f"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
         .database: [(.enter, .select)],
+        .helpOverlay: [(.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
+                       (.pageUp, .pageUp), (.pageDown, .pageDown), (.character(" "), .pageDown),
+                       (.home, .moveHome), (.character("g"), .moveHome), (.end, .moveEnd), (.character("G"), .moveEnd)],
     ])
 
     /// Contexts consulted for the state, most specific first (global last).
@@ -79,14 +84,8 @@ public struct Keymap: Sendable {
             default: return nil
             }
         case .help:
-            switch key {
-            case .up, .character("k"): return .command(.moveUp)
-            case .down, .character("j"): return .command(.moveDown)
-            case .pageUp: return .command(.pageUp)
-            case .pageDown, .character(" "): return .command(.pageDown)
-            case .control("c"): return .command(.quit)
-            default: return .command(.help)  // any other key closes help
-            }
+            // Its own table scrolls it; any other key closes it (and does nothing else).
+            return .command(command(for: key, contexts: [.helpOverlay]) ?? .help)
         case nil:
             break
         }

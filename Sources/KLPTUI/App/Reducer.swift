@@ -93,12 +93,19 @@ public struct Reducer: Sendable {
 
     private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if case .help(let scroll) = state.overlay {
+            defer {
+                // Kept within the lines, so scrolling back up starts at once.
+                let count = Renderer(workspace: workspace).helpRows(state.size).count
+                let visible = max(1, min(state.size.rows - 2, count + 3) - 2)
+                if case .help(let s) = state.overlay { state.overlay = .help(scroll: max(0, min(s, count - visible))) }
+            }
             switch command {
             case .moveUp: state.overlay = .help(scroll: max(0, scroll - 1))
             case .moveDown: state.overlay = .help(scroll: scroll + 1)
             case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
             case .pageDown: state.overlay = .help(scroll: scroll + 10)
-            case .quit: return quit(&state)
+            case .moveHome: state.overlay = .help(scroll: 0)
+            case .moveEnd: state.overlay = .help(scroll: Int.max / 2)
             default: state.overlay = nil
             }
             return []

@@ -23,15 +23,28 @@ extension Renderer {
         return out
     }
 
+    static let helpKeyWidth = 18
+
+    static func helpWidth(_ size: Size) -> Int { min(size.columns - 4, 78) }
+
+    /// Help lines as shown at `size`: a text longer than its column continues on the next line.
+    func helpRows(_ size: Size) -> [(keys: String, text: String, isHeading: Bool)] {
+        let textWidth = max(10, Self.helpWidth(size) - 2 - Self.helpKeyWidth - 4)
+        return helpLines().flatMap { line -> [(keys: String, text: String, isHeading: Bool)] in
+            guard !line.isHeading else { return [line] }
+            return Self.wrap(line.text, width: textWidth).enumerated().map { ($0.offset == 0 ? line.keys : "", $0.element, false) }
+        }
+    }
+
     func drawHelp(_ screen: inout ScreenBuffer, _ state: AppState, scroll: Int) {
-        let lines = helpLines()
-        let width = min(state.size.columns - 4, 78)
+        let lines = helpRows(state.size)
+        let width = Self.helpWidth(state.size)
         let height = min(state.size.rows - 2, lines.count + 3)
         let rect = Rect(row: (state.size.rows - height) / 2, column: (state.size.columns - width) / 2, rows: height, columns: width)
         screen.fill(rect, style: .overlay)
-        screen.frame(rect, title: "Keys (any other key closes)", focused: true)
+        screen.frame(rect, title: "Keys · " + helpScrollKeys() + " scroll · any other key closes", focused: true)
         let inner = rect.inner
-        let keyWidth = 18
+        let keyWidth = Self.helpKeyWidth
         let visible = inner.rows
         let top = max(0, min(scroll, lines.count - visible))
         for line in 0..<visible {
@@ -81,8 +94,19 @@ extension Renderer {
         switch overlay {
         case .prompt: [("Enter", "accept"), ("Esc", "cancel"), ("Tab", "complete the file name"), ("Ctrl-U", "clear")]
         case .confirm: [("y", "yes"), ("n", "no"), ("Esc", "no")]
-        case .help: [("↑↓ PgUp PgDn Space", "scroll"), ("any other key", "closes the help")]
+        case .help: [(Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "), "scroll"),
+                     ("any other key", "closes the help")]
         }
+    }
+
+    /// The help's scrolling keys, from its table: "↑↓ PgUp PgDn".
+    func helpScrollKeys() -> String {
+        let table = keymap.tables[.helpOverlay] ?? []
+        var shown: [String] = []
+        for command in [Command.moveUp, .moveDown, .pageUp, .pageDown] {
+            if let key = table.first(where: { $0.command == command }) { shown.append(key.key.description) }
+        }
+        return shown.joined(separator: " ")
     }
 
     /// A key bar of (key, label) pairs; a message, if any, after them.

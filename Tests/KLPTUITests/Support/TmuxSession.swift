@@ -41,7 +41,13 @@ struct TmuxSession {
         var last = ""
         for _ in 0..<100 {
             last = try capture()
-            if done(last) { return last }
+            // A frame is written in one go but tmux may show it half-way: the screen must also hold still.
+            if done(last) {
+                usleep(30_000)
+                let again = try capture()
+                if again == last { return last }
+                continue
+            }
             usleep(100_000)
         }
         throw ToolError(tool: "tmux", problem: "waited in vain for \(what); the pane shows:\n\(last)")

@@ -26,16 +26,18 @@ import Testing
         screen = try tmux.waitFor("▸( ) vmlinux    3  fat_inode.c")
         try tmux.keys("Enter")
         try tmux.waitFor("init_once → vmlinux,3")
-        try tmux.keys("Escape", "Escape")  // clear the picker's filter, then back to the symbols
+        try tmux.keys("Escape")  // clears the picker's filter
         screen = try tmux.waitFor("Pick a candidate (4)")
         #expect(screen.contains("super.c"))
 
-        // In the symbols list, / filters symbols; ] goes to the next symbol to decide.
+        // Esc again goes back to the symbols list, where / filters symbols; ] goes to the next symbol to decide.
         try tmux.keys("Escape")
         try tmux.waitFor("Candidates (4)")
         _ = try tmux.run(["send-keys", "-t", "s", "-l", "/s_"])
         screen = try tmux.waitFor("Symbols 2/7 · filter \"s_\"")
-        try tmux.keys("Enter", "Escape", "Escape", "g", "]")
+        try tmux.keys("Enter", "Escape")
+        try tmux.waitFor("Symbols 7: 2 to decide")
+        try tmux.keys("g", "]")
         screen = try tmux.waitFor("▸AMBIG!   s_start")
         try tmux.keys("]")  // wraps around to the top: the missing symbol comes first
         try tmux.waitFor("▸MISSING! klp_example_missing_helper")

@@ -38,6 +38,30 @@ static inline int cnc_setup_locale(void) {
 	return 0;
 }
 
+/*
+ * Mouse: clicks, double clicks and the wheel (buttons 4 and 5). Returns 0 when the terminal reports no mouse
+ * (terminfo without kmous), so the TUI runs keyboard-only there.
+ */
+static inline int cnc_enable_mouse(void) {
+	mmask_t wanted = BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+	mmask_t got = mousemask(wanted, NULL);
+	mouseinterval(300);
+	return (got & BUTTON1_CLICKED) != 0;
+}
+
+/* The pending mouse event: 1 click, 2 double click, 3 wheel up, 4 wheel down, 0 anything else. */
+static inline int cnc_read_mouse(int *row, int *column) {
+	MEVENT event;
+	if (getmouse(&event) != OK) return 0;
+	*row = event.y;
+	*column = event.x;
+	if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+	if (event.bstate & BUTTON1_CLICKED) return 1;
+	if (event.bstate & BUTTON4_PRESSED) return 3;
+	if (event.bstate & BUTTON5_PRESSED) return 4;
+	return 0;
+}
+
 /* One cell: a wide character with attributes and a colour pair. */
 static inline int cnc_put(int y, int x, wchar_t ch, attr_t attr, short pair) {
 	wchar_t text[2] = { ch, 0 };

@@ -80,7 +80,7 @@ import Testing
         // The details panel shows the whole name the list cuts.
         #expect(text.contains("│ name     a_really_long_sym"))
         // Each middle row closes both panels: the symbols frame ends where the details frame starts.
-        let left = Layout(size: size, symbolColumns: renderer.symbolColumns(state)).symbols
+        let left = Layout(size: size, symbolColumns: Renderer.symbolColumns(state)).symbols
         for row in (left.row + 1)..<(left.row + left.rows - 1) {
             let line = Array(String(lines[row]).unicodeScalars)
             #expect(line.count > left.columns && line[left.columns - 1] == "│", "row \(row): \(lines[row])")

@@ -16,6 +16,7 @@ public enum Action: Sendable {
     case answer(Bool)
     case resize(Size)
     case unboundKey(Key)
+    case mouse(MouseEvent)
     /// The runner found the target file existing and needs a yes before replacing it.
     case confirmOverwrite(path: String, purpose: PromptPurpose)
     case choicesLoaded([String: SymbolTarget], path: String)

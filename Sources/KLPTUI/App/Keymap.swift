@@ -74,6 +74,18 @@ public struct Keymap: Sendable {
     /// a question, everything else goes through the tables.
     public func action(for key: Key, in state: AppState) -> Action? {
         if case .resize(let size) = key { return .resize(size) }
+        if case .mouse(let event) = key {
+            switch state.overlay {
+            case .help:
+                switch event.kind {
+                case .wheelUp: return .command(.moveUp)
+                case .wheelDown: return .command(.moveDown)
+                case .click, .doubleClick: return .command(.help)  // closes it, as any other key
+                }
+            case .prompt, .confirm: return nil  // answered with keys
+            case nil: return .mouse(event)
+            }
+        }
         switch state.overlay {
         case .prompt:
             return key == .tab ? .completeInput : textAction(for: key)

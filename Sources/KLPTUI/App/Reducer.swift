@@ -66,6 +66,9 @@ public struct Reducer: Sendable {
         case .resize(let size):
             state.size = size
             settleAll(&state)
+        case .mouse(let event):
+            state.message = nil
+            return mouse(event, &state)
         case .unboundKey(let key):
             state.message = StatusMessage(text: "\(key) does nothing here; ? lists the keys", isError: false)
         case .confirmOverwrite(let path, let purpose):
@@ -181,6 +184,68 @@ public struct Reducer: Sendable {
         case .quit:
             return quit(&state)
         }
+        return []
+    }
+
+    // MARK: - Mouse
+
+    /// A click selects the row under the pointer and focuses its panel, a double click picks it (as Enter), the
+    /// wheel scrolls the list under the pointer by three rows.
+    private func mouse(_ event: MouseEvent, _ state: inout AppState) -> [Effect] {
+        let layout = Layout(size: state.size, symbolColumns: Renderer.symbolColumns(state))
+        guard !layout.tooSmall else { return [] }
+        func inside(_ rect: Rect) -> Bool {
+            event.row >= rect.row && event.row < rect.row + rect.rows && event.column >= rect.column
+                && event.column < rect.column + rect.columns
+        }
+        let wheel = event.kind == .wheelUp ? -3 : event.kind == .wheelDown ? 3 : 0
+        if state.screen != .overview {
+            guard inside(layout.body) else { return [] }
+            if wheel != 0 { move(&state, by: wheel); return [] }
+            // Database rows start under the search line and the heading.
+            if state.screen == .database {
+                let k = state.databaseList.top + event.row - (layout.body.row + 3)
+                guard event.row >= layout.body.row + 3, k >= 0, k < databaseCount(state) else { return [] }
+                state.databaseList.cursor = k
+                settleAll(&state)
+                if event.kind == .doubleClick { select(&state) }
+            }
+            return []
+        }
+        let panels: [(Panel, Rect, Int)] = [(.symbols, layout.symbols, 1), (.candidates, layout.candidates, 2),
+                                            (.problems, layout.problems, 1)]
+        guard let (panel, rect, firstRow) = panels.first(where: { inside($0.1) }) else { return [] }
+        if wheel != 0 {
+            let focus = state.focus
+            state.focus = panel
+            move(&state, by: wheel)
+            state.focus = focus
+            settleAll(&state)
+            return []
+        }
+        state.focus = panel
+        state.filterEditing = false
+        let line = event.row - (rect.row + firstRow)
+        guard line >= 0, line < rect.rows - firstRow - 1 else { return [] }
+        switch panel {
+        case .symbols:
+            let k = state.symbolList.top + line
+            guard k < state.symbolRows.count else { return [] }
+            state.symbolList.cursor = k
+            settleAll(&state)
+            syncCandidateCursor(&state)
+        case .candidates:
+            let k = state.candidateList.top + line
+            guard k < state.visibleCandidates.count else { return [] }
+            state.candidateList.cursor = k
+        case .problems:
+            let k = state.problemList.top + line
+            guard k < state.plan.diagnostics.count else { return [] }
+            state.problemList.cursor = k
+            followProblem(&state)
+        }
+        settleAll(&state)
+        if event.kind == .doubleClick { select(&state) }
         return []
     }
 

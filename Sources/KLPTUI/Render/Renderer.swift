@@ -12,7 +12,7 @@ public struct Renderer: Sendable {
 
     public func render(_ state: AppState) -> ScreenBuffer {
         var screen = ScreenBuffer(size: state.size)
-        let layout = Layout(size: state.size, symbolColumns: symbolColumns(state))
+        let layout = Layout(size: state.size, symbolColumns: Self.symbolColumns(state))
         guard !layout.tooSmall else {
             let lines = ["Terminal too small: \(state.size)", "klp-convert tui needs \(Layout.minimum)", "q quits"]
             for (i, line) in lines.enumerated() {
@@ -128,7 +128,7 @@ public struct Renderer: Sendable {
 
     /// Column widths from content: the symbols panel gets what its names and targets need and the picker what its
     /// objects and files need; when both do not fit, each gives up its share.
-    func symbolColumns(_ state: AppState) -> Int {
+    static func symbolColumns(_ state: AppState) -> Int {
         let symbols = state.visibleSymbols.map { state.plan.symbols[$0] }
         let name = symbols.map { TextWidth.width(of: $0.name) }.max() ?? 20
         let target = symbols.map { s in TextWidth.width(of: s.target?.description ?? "\(s.candidates.count) cand.") }.max() ?? 8
@@ -149,7 +149,7 @@ public struct Renderer: Sendable {
     static let copiesWidth = 7
 
     /// "Symbols 7: 3 to decide, 1 exported", or the filter's count and text.
-    func symbolsTitle(_ state: AppState) -> String {
+    static func symbolsTitle(_ state: AppState) -> String {
         let total = state.plan.symbols.count
         let folded = state.exportsExpanded ? 0 : state.symbolRows.reduce(0) { n, row in
             if case .exportGroup(let count) = row { return n + count }
@@ -172,7 +172,7 @@ public struct Renderer: Sendable {
     func drawSymbols(_ screen: inout ScreenBuffer, _ rect: Rect, _ state: AppState) {
         let focused = state.focus == .symbols
         let total = state.plan.symbols.count
-        let title = symbolsTitle(state)
+        let title = Self.symbolsTitle(state)
         screen.frame(rect, title: title, focused: focused)
         let inner = rect.inner
         if state.symbolRows.isEmpty {

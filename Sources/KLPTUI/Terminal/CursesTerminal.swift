@@ -16,7 +16,10 @@ public final class CursesTerminal: Terminal {
     /// A signal (SIGINT, SIGTERM, SIGHUP) that ended the session, to re-raise after restoring the terminal.
     public private(set) var signal: Int32 = 0
 
-    public init(environment: [String: String]) throws {
+    /// Whether mouse events are asked for and the terminal can report them.
+    public private(set) var mouse = false
+
+    public init(environment: [String: String], mouse wantMouse: Bool = true) throws {
         _ = cnc_setup_locale()
         klp_signals_install()
         if isatty(0) == 1 && isatty(1) == 1 {
@@ -41,6 +44,7 @@ public final class CursesTerminal: Terminal {
             use_default_colors()
         }
         setUpStyles(colour: useColour && has_colors())
+        if wantMouse { mouse = cnc_enable_mouse() != 0 }
     }
 
     deinit { restore() }
@@ -164,6 +168,11 @@ public final class CursesTerminal: Terminal {
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_BTAB: return .backTab
+        case KEY_MOUSE:
+            var row: Int32 = 0, column: Int32 = 0
+            let kinds: [Int32: MouseEvent.Kind] = [1: .click, 2: .doubleClick, 3: .wheelUp, 4: .wheelDown]
+            guard let kind = kinds[cnc_read_mouse(&row, &column)] else { return nil }
+            return .mouse(MouseEvent(kind, row: Int(row), column: Int(column)))
         case KEY_RESIZE:
             previous = nil
             return .resize(size)

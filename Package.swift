@@ -25,10 +25,12 @@ let package = Package(
         .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses", "CTerminalSignals"]),
         // The TUI's signal handlers and terminal restore: C, with its state in one object file.
         .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // The git commit shown by --version, written by `make` (Makefile); "unknown commit" otherwise.
+        .target(name: "KLPBuildInfo"),
         .executableTarget(
             name: "klp-convert",
             dependencies: [
-                "KLPEngine", "KLPDatabaseBuilder", "KLPTUI",
+                "KLPEngine", "KLPDatabaseBuilder", "KLPTUI", "KLPBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).

@@ -39,11 +39,12 @@ shot() {
 	echo "wrote screenshots/$name.png"
 }
 
-# init_once picked (vmlinux, 2nd copy), cursor on the next ambiguous symbol.
-shot overview 120x40 Enter Down Enter Escape n
-# The candidate picker on s_start.
-shot picker 120x40 Enter Down Enter Escape n Enter Down
+# init_once picked (vmlinux, 2nd copy; it moves down among the decided symbols), cursor on the ambiguous s_start
+# above it ([ = previous symbol to decide).
+shot overview 120x40 Enter Down Enter Escape '['
+# The candidate picker on s_start, narrowed by / to the files containing "tr".
+shot picker 120x40 Enter Down Enter Escape '[' Enter / t r Enter
 # Before / after preview with both homonyms chosen.
-shot preview 120x40 Enter Down Enter Escape n Enter Down Enter p
+shot preview 120x40 Enter Down Enter Escape '[' Enter Down Enter p
 shot help 120x40 '?'
 shot small-80x24 80x24 Enter Down

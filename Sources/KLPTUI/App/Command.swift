@@ -36,7 +36,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .showSnippet: "Show the KLP_MODULE_RELOC snippet for the current choices"
         case .showDatabase: "Search every symbol of symbols.klp"
         case .writeOutput: "Write the converted object (.ko), from every screen"
-        case .saveSnippet: "Save the snippet to a file (f: file)"
+        case .saveSnippet: "Save the snippet to a file"
         case .printSnippetOnExit: "Print the snippet on exit (toggle)"
         case .saveChoices: "Save the choices file (replay with --choices)"
         case .loadChoices: "Load choices from a file"

@@ -15,6 +15,10 @@ extension Renderer {
                 out.append((keys, entry.command.help(in: context), false))
             }
         }
+        out.append(("Mouse (unless --no-mouse)", "", true))
+        out.append(("click", "Select the row under the pointer and focus its panel", false))
+        out.append(("double-click", "Pick it, as Enter", false))
+        out.append(("wheel", "Scroll the list under the pointer", false))
         out.append(("Status markers", "", true))
         out.append(("auto annot chosen", "converted (unique / KLP_SYMPOS / picked here)", false))
         out.append(("AMBIG! MISSING!", "needs a decision / not in symbols.klp", false))

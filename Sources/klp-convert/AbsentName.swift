@@ -9,8 +9,8 @@ enum AbsentName {
         if !near.renamedCopies.isEmpty {
             let shown = near.renamedCopies.prefix(5).joined(separator: ", ")
             let more = near.renamedCopies.count > 5 ? ", ... (\(near.renamedCopies.count) in all)" : ""
-            out.append("  - gcc renamed its copies: \(shown)\(more); the kernel knows only these names, so the patch must "
-                       + "use one of them (a clone such as .isra/.constprop has a changed calling convention)")
+            out.append("  - gcc renamed its copies: \(shown)\(more); the kernel knows only these names, so the "
+                       + "patch must use one of them (a clone such as .isra/.constprop has a changed calling convention)")
         }
         if near.nearest.isEmpty {
             out.append("  - a typo: no name of symbols.klp is within 2 edits of it")

@@ -71,7 +71,8 @@ struct TUICommand: ParsableCommand {
         let status: Int32
         do {
             status = try TUISession.run(workspace: workspace,
-                                        options: .init(initialChoices: initial, printSnippet: printSnippet, mouse: !noMouse),
+                                        options: .init(initialChoices: initial, printSnippet: printSnippet,
+                                                      mouse: !noMouse),
                                         environment: environment)
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")

@@ -126,7 +126,9 @@ public struct AppState: Sendable {
 
     /// The symbol under the cursor of the symbols list (none on the exported group's row).
     public var selectedSymbol: PlannedSymbol? {
-        guard symbolList.cursor < symbolRows.count, let i = symbolRows[symbolList.cursor].symbolIndex else { return nil }
+        guard symbolList.cursor < symbolRows.count, let i = symbolRows[symbolList.cursor].symbolIndex else {
+            return nil
+        }
         return i < plan.symbols.count ? plan.symbols[i] : nil
     }
 

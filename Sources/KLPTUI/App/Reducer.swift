@@ -223,6 +223,8 @@ public struct Reducer: Sendable {
             settleAll(&state)
             return []
         }
+        // An empty picker (an exported symbol, the exported group) has nothing to focus.
+        if panel == .candidates && state.visibleCandidates.isEmpty { return [] }
         state.focus = panel
         state.filterEditing = false
         let line = event.row - (rect.row + firstRow)
@@ -310,7 +312,8 @@ public struct Reducer: Sendable {
                     return
                 }
                 if symbol.status == .exported {
-                    state.message = StatusMessage(text: "\(symbol.name): \(StatusText.explanation(symbol)); nothing to decide", isError: false)
+                    let text = "\(symbol.name): \(StatusText.explanation(symbol)); nothing to decide"
+                    state.message = StatusMessage(text: text, isError: false)
                 } else if symbol.candidates.isEmpty {
                     state.message = StatusMessage(text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
                 } else {
@@ -341,7 +344,9 @@ public struct Reducer: Sendable {
             state.filterEditing = false
             reveal(row.name, &state)
             if let symbol = state.selectedSymbol,
-               let k = state.visibleCandidates.firstIndex(where: { symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object }) {
+               let k = state.visibleCandidates.firstIndex(where: {
+                   symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object
+               }) {
                 state.focus = .candidates
                 state.candidateList.cursor = k
                 settleAll(&state)
@@ -438,7 +443,8 @@ public struct Reducer: Sendable {
     /// Every row a filter leaves is a match; without a filter there is nothing to repeat.
     private func nextMatch(_ state: inout AppState, forward: Bool) {
         guard !state.activeQuery.isEmpty else {
-            state.message = StatusMessage(text: "n and N repeat a / filter; ] and [ go to the next and previous symbol to decide", isError: false)
+            let text = "n and N repeat a / filter; ] and [ go to the next and previous symbol to decide"
+            state.message = StatusMessage(text: text, isError: false)
             return
         }
         let count: Int
@@ -565,18 +571,20 @@ public struct Reducer: Sendable {
     /// of attention; exported symbols under their group's row, shown when the group is open.
     func refilter(_ state: inout AppState) {
         let selected = state.selectedSymbol?.name
-        let onGroup = state.symbolList.cursor < state.symbolRows.count && state.symbolRows[state.symbolList.cursor].symbolIndex == nil
+        let onGroup = state.symbolList.cursor < state.symbolRows.count
+            && state.symbolRows[state.symbolList.cursor].symbolIndex == nil
         let q = state.filter.lowercased()
         let symbols = state.plan.symbols
         var shown = symbols.indices.filter { i in
             let s = symbols[i]
             return q.isEmpty || s.name.lowercased().contains(q)
-                || s.candidates.contains { $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false) }
+                || s.candidates.contains {
+                    $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false)
+                }
         }
         // A stable sort: within a rank, the livepatch's own order.
-        shown = shown.enumerated().sorted {
-            (SymbolRow.rank(symbols[$0.element].status), $0.offset) < (SymbolRow.rank(symbols[$1.element].status), $1.offset)
-        }.map(\.element)
+        func rank(_ i: Int) -> Int { SymbolRow.rank(symbols[i].status) }
+        shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
         let exported = shown.filter { symbols[$0].status == .exported }
         var rows: [SymbolRow] = shown.filter { symbols[$0].status != .exported }.map { .symbol($0) }
         if !exported.isEmpty {
@@ -600,7 +608,9 @@ public struct Reducer: Sendable {
         guard let symbol = state.selectedSymbol else { return }
         let visible = state.visibleCandidates
         if let t = symbol.target,
-           let k = visible.firstIndex(where: { symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position }) {
+           let k = visible.firstIndex(where: {
+               symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position
+           }) {
             state.candidateList.cursor = k
         } else {
             state.candidateList.cursor = 0

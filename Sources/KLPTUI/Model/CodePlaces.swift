@@ -19,7 +19,8 @@ public struct CodePlaces: Sendable {
             && (symbol.type == .function || symbol.type == .object) {
             guard case .section(let id) = symbol.section, let section = object.section(id) else { continue }
             let (end, overflow) = symbol.value.addingReportingOverflow(symbol.size)
-            bySection[section.name, default: []].append(Span(start: symbol.value, end: overflow ? .max : end, name: symbol.name))
+            let span = Span(start: symbol.value, end: overflow ? .max : end, name: symbol.name)
+            bySection[section.name, default: []].append(span)
         }
         spans = bySection.mapValues { $0.sorted { ($0.start, $0.name) < ($1.start, $1.name) } }
     }

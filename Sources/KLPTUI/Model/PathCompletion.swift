@@ -27,8 +27,10 @@ public struct PathCompletion: Sendable, Equatable {
         let slash = text.lastIndex(of: "/")
         let folder = slash.map { String(text[...$0]) } ?? ""
         let start = slash.map { String(text[text.index(after: $0)...]) } ?? text
+        // Hidden names only when a dot was typed, as shells do.
         let entries = listing(folder.isEmpty ? "." : folder).filter {
-            $0.name != "." && $0.name != ".." && $0.name.hasPrefix(start) && (start.hasPrefix(".") || !$0.name.hasPrefix("."))
+            $0.name != "." && $0.name != ".." && $0.name.hasPrefix(start)
+                && (start.hasPrefix(".") || !$0.name.hasPrefix("."))
         }
         guard let first = entries.first else { return PathCompletion(text: text, matches: []) }
         if entries.count == 1 {

@@ -36,7 +36,9 @@ extension Renderer {
         let textWidth = max(10, Self.helpWidth(size) - 2 - Self.helpKeyWidth - 4)
         return helpLines().flatMap { line -> [(keys: String, text: String, isHeading: Bool)] in
             guard !line.isHeading else { return [line] }
-            return Self.wrap(line.text, width: textWidth).enumerated().map { ($0.offset == 0 ? line.keys : "", $0.element, false) }
+            return Self.wrap(line.text, width: textWidth).enumerated().map {
+                ($0.offset == 0 ? line.keys : "", $0.element, false)
+            }
         }
     }
 
@@ -80,7 +82,8 @@ extension Renderer {
             let line = Rect(row: row - 1, column: 0, rows: 1, columns: bar.columns)
             screen.fill(line, style: .overlay)
             let listed = prompt.matches.joined(separator: "  ")
-            screen.put(" \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns, style: .overlay)
+            screen.put(" \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns,
+                       style: .overlay)
         }
         let field = Rect(row: row, column: 0, rows: 1, columns: bar.columns)
         screen.fill(field, style: .input)
@@ -98,8 +101,9 @@ extension Renderer {
         switch overlay {
         case .prompt: [("Enter", "accept"), ("Esc", "cancel"), ("Tab", "complete the file name"), ("Ctrl-U", "clear")]
         case .confirm: [("y", "yes"), ("n", "no"), ("Esc", "no")]
-        case .help: [(Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "), "scroll"),
-                     ("any other key", "closes the help")]
+        case .help:
+            [(Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "), "scroll"),
+             ("any other key", "closes the help")]
         }
     }
 

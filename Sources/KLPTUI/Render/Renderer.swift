@@ -131,7 +131,7 @@ public struct Renderer: Sendable {
     static func symbolColumns(_ state: AppState) -> Int {
         let symbols = state.visibleSymbols.map { state.plan.symbols[$0] }
         let name = symbols.map { TextWidth.width(of: $0.name) }.max() ?? 20
-        let target = symbols.map { s in TextWidth.width(of: s.target?.description ?? "\(s.candidates.count) cand.") }.max() ?? 8
+        let target = symbols.map { TextWidth.width(of: $0.target?.description ?? "\($0.candidates.count) cand.") }.max() ?? 8
         let names = max(2 + 1 + StatusText.badgeWidth + 1 + name + 2, TextWidth.width(of: symbolsTitle(state)) + 6)
         let left = names + max(8, target) + 1
         let candidates = state.selectedSymbol?.candidates ?? []
@@ -286,8 +286,8 @@ public struct Renderer: Sendable {
             title = s.name
             // The frame's title cuts a long name: the whole name gets lines of its own.
             if TextWidth.width(of: s.name) > rect.columns - 6 { lines.append(("name", s.name, .normal)) }
-            lines.append(("status", "[\(StatusText.badge(s.status))] \(StatusText.label(s.status)): \(StatusText.explanation(s))",
-                          StatusText.style(s.status)))
+            let status = "[\(StatusText.badge(s.status))] \(StatusText.label(s.status)): \(StatusText.explanation(s))"
+            lines.append(("status", status, StatusText.style(s.status)))
             if let t = s.target {
                 lines.append(("target", "\(t)" + (s.newName.map { " → \($0)" } ?? ""), .normal))
             }
@@ -339,8 +339,8 @@ public struct Renderer: Sendable {
             screen.put(line.1, row: row, column: inner.column + 2 + labelWidth, limit: textWidth, style: line.2)
         }
         if shown < rows.count, inner.rows > 0 {
-            screen.put("… \(rows.count - shown) more lines", row: inner.row + shown, column: inner.column + 2 + labelWidth,
-                       limit: textWidth, style: .dim)
+            screen.put("… \(rows.count - shown) more lines", row: inner.row + shown,
+                       column: inner.column + 2 + labelWidth, limit: textWidth, style: .dim)
         }
     }
 
@@ -351,20 +351,23 @@ public struct Renderer: Sendable {
         let visible = state.visibleCandidates
         var title = focused ? "Pick a candidate (\(count))" : "Candidates (\(count))"
         if !state.candidateFilter.isEmpty {
-            title = (focused ? "Pick a candidate" : "Candidates") + " (\(visible.count)/\(count)) · filter \"\(state.candidateFilter)\""
+            title = (focused ? "Pick a candidate" : "Candidates")
+                + " (\(visible.count)/\(count)) · filter \"\(state.candidateFilter)\""
         }
         screen.frame(rect, title: title, focused: focused)
         let inner = rect.inner
-        if s == nil, state.symbolList.cursor < state.symbolRows.count, state.symbolRows[state.symbolList.cursor].symbolIndex == nil {
+        if s == nil, state.symbolList.cursor < state.symbolRows.count,
+           state.symbolRows[state.symbolList.cursor].symbolIndex == nil {
             screen.put("Exported symbols need no candidate", row: inner.row, column: inner.column + 1,
                        limit: inner.columns - 2, style: .dim)
         }
         guard let s, inner.rows > 1 else { return }
         if s.status == .exported {
-            let why = "Nothing to pick: exported by \(s.exportedBy.joined(separator: ", ")), so the module loader resolves it "
-                + "when the livepatch loads; it stays an ordinary relocation."
+            let why = "Nothing to pick: exported by \(s.exportedBy.joined(separator: ", ")), so the module loader "
+                + "resolves it when the livepatch loads; it stays an ordinary relocation."
             for (i, line) in Self.wrap(why, width: inner.columns - 2).prefix(inner.rows).enumerated() {
-                screen.put(line, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2, style: .exported)
+                screen.put(line, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2,
+                           style: .exported)
             }
             return
         }

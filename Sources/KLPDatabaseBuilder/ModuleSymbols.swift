@@ -16,7 +16,9 @@ public enum ModuleReading: Sendable, Equatable {
 ///   `__versions` and the per-cpu section), not an init section (`.init*`, and `.exit*` without
 ///   CONFIG_MODULE_UNLOAD), and, without CONFIG_KALLSYMS_ALL, SHF_EXECINSTR.
 enum ModuleSymbols {
-    static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules) -> ModuleReading {
+    /// `places`: DWARF source places by symbol-table index (empty without debug info).
+    static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules,
+                     places: [Int: SourcePlace] = [:]) -> ModuleReading {
         let modinfo = ModuleInfo(scan)
         let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }
@@ -43,7 +45,7 @@ enum ModuleSymbols {
         var object = BuiltObject(name: name, source: scan.path)
         object.symbols.reserveCapacity(scan.symbols.count)
         var file: String? = nil
-        for symbol in scan.symbols {
+        for (offset, symbol) in scan.symbols.enumerated() {
             if symbol.type == .file {
                 file = symbol.name.isEmpty ? nil : symbol.name
                 continue
@@ -58,7 +60,8 @@ enum ModuleSymbols {
             let index = Int(symbol.shndx.rawValue)
             guard !symbol.name.isEmpty, symbol.shndx != .undef, index < sections.count, core[index]
             else { continue }
-            object.symbols.append(BuiltSymbol(name: symbol.name, file: file))
+            let place = places[offset + 1]
+            object.symbols.append(BuiltSymbol(name: symbol.name, file: place?.path ?? file, line: place?.line))
         }
         return .module(object)
     }

@@ -9,14 +9,17 @@ enum VmlinuxSymbols {
         var type: Character
         var address: UInt64
         var file: String?
+        var line: Int? = nil
     }
 
     /// From the symbol table of a linked vmlinux, classifying each symbol the way `nm` does for kallsyms.
-    static func fromELF(_ scan: SymbolTableScan, rules: KernelRules) -> BuiltObject {
+    /// `places`: DWARF source places by symbol-table index (empty without debug info); they replace the STT_FILE
+    /// base names.
+    static func fromELF(_ scan: SymbolTableScan, rules: KernelRules, places: [Int: SourcePlace] = [:]) -> BuiltObject {
         var candidates: [Candidate] = []
         candidates.reserveCapacity(scan.symbols.count)
         var file: String? = nil
-        for symbol in scan.symbols {
+        for (offset, symbol) in scan.symbols.enumerated() {
             if symbol.type == .file {
                 file = symbol.name.isEmpty ? nil : symbol.name
                 continue
@@ -44,7 +47,9 @@ enum VmlinuxSymbols {
             if symbol.binding == .weak && type != "U" {
                 type = symbol.type == .object ? "V" : "W"
             }
-            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value, file: file))
+            let place = places[offset + 1]
+            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value,
+                                        file: place?.path ?? file, line: place?.line))
         }
         // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
         candidates.sort { a, b in
@@ -101,7 +106,10 @@ enum VmlinuxSymbols {
                 ?? (a.offset < b.offset)
         }
         var object = BuiltObject(name: "vmlinux", source: source)
-        object.symbols = kept.map { BuiltSymbol(name: $0.element.name, file: $0.element.file) }
+        object.symbols = kept.map {
+            BuiltSymbol(name: $0.element.name, file: $0.element.file, line: $0.element.line,
+                        address: $0.element.address)
+        }
         object.collectExportMarkers()
         return object
     }

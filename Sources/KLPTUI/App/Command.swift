@@ -6,6 +6,7 @@ public enum Command: String, CaseIterable, Sendable {
     case nextPanel, previousPanel
     case select, back
     case clearChoice, toggleExports
+    case acceptSuggestion, acceptAllSuggestions
     case nextProblem, previousProblem
     case filter, nextMatch, previousMatch
     case showOverview, showPreview, showSnippet, showDatabase
@@ -26,6 +27,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .back: "Back; clear the filter"
         case .clearChoice: "Forget the choice made here for this symbol"
         case .toggleExports: "Show or fold the exported symbols (nothing to decide there)"
+        case .acceptSuggestion: "Choose the copy the patch suggests for this symbol (x undoes)"
+        case .acceptAllSuggestions: "Choose the suggested copy for every undecided symbol that has one (x undoes each)"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
         case .filter: "Filter the focused list (symbols, candidates, database)"
@@ -76,6 +79,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextMatch: "next match"
         case .clearChoice: "unchoose"
         case .toggleExports: "exports"
+        case .acceptSuggestion: "accept suggestion"
+        case .acceptAllSuggestions: "accept all"
         case .printSnippetOnExit: "print on exit"
         case .showOverview: "overview"
         default: help.lowercased()

@@ -94,7 +94,7 @@ public struct Renderer: Sendable {
                 commands = [.select, .nextProblem, .filter] + (state.filter.isEmpty ? [] : [.nextMatch])
                     + [.nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
             case .candidates:
-                commands = [.select, .filter] + (state.candidateFilter.isEmpty ? [] : [.nextMatch])
+                commands = [.select, .acceptSuggestion, .filter] + (state.candidateFilter.isEmpty ? [] : [.nextMatch])
                     + [.clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
@@ -280,6 +280,11 @@ public struct Renderer: Sendable {
             drawProblemDetails(&screen, rect, state.plan.diagnostics[state.problemList.cursor])
             return
         }
+        // In the picker, the details are the highlighted candidate's evidence.
+        if state.focus == .candidates, let s = state.selectedSymbol, let c = state.selectedCandidate {
+            drawCandidateDetails(&screen, rect, s, c)
+            return
+        }
         var lines: [(String, String, Style)] = []
         let title: String
         if let s = state.selectedSymbol {
@@ -402,7 +407,9 @@ public struct Renderer: Sendable {
             screen.put(isTarget ? "(•)" : "( )", row: row, column: inner.column + 1, style: base)
             screen.put(c.object, row: row, column: inner.column + 5, limit: objectWidth, style: base)
             screen.put(TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5 + objectWidth, style: base)
-            screen.put(c.file ?? "–", row: row, column: fileColumn, limit: fileWidth, style: isCursor ? base : (c.file == nil ? .dim : base))
+            let suggested = workspace.evidence.copy(of: s.name, c)?.suggested == true
+            screen.put(candidateFileText(s, c), row: row, column: fileColumn, limit: fileWidth,
+                       style: isCursor ? base : (c.file == nil ? .dim : (suggested ? .good : base)))
             let copies = c.copiesInObject == 1 ? "unique" : "of \(c.copiesInObject)"
             screen.put(TextWidth.fitRight(copies, to: copiesWidth), row: row, column: inner.column + inner.columns - copiesWidth - 1,
                        style: isCursor ? base : .dim)

@@ -79,6 +79,9 @@ import Testing
         #expect(lines.count == size.rows)
         for line in lines { #expect(TextWidth.width(of: line) <= size.columns) }
         #expect(text.contains("…"))
+        // The picker's detail panel shows the whole file name too, over as many lines as it takes.
+        #expect(text.contains("│ source   ünïcødé_漢字_"))
+        #expect(!text.contains("ünïcødé_漢字_file_na…"))
         // Each middle row closes both panels: the symbols frame ends where the details frame starts.
         let left = Layout(size: size, symbolColumns: Renderer.symbolColumns(state)).symbols
         for row in (left.row + 1)..<(left.row + left.rows - 1) {

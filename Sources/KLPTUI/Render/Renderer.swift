@@ -268,7 +268,13 @@ public struct Renderer: Sendable {
         let inner = rect.inner
         let style: Style = p.severity == .error ? .error : p.severity == .warning ? .warning : .dim
         var lines: [(String, Style)] = Self.wrap(p.message, width: inner.columns - 2).map { ($0, style) }
-        if let place = p.location?.description, !place.isEmpty { lines.append(("at " + place, .dim)) }
+        if let l = p.location, let section = l.section, let offset = l.offset {
+            // Named by the livepatch function it is in, as the uses are.
+            let place = workspace.places.describe(section: section, offset: offset)
+            lines.append(("at " + place, .dim))
+        } else if let place = p.location?.description, !place.isEmpty {
+            lines.append(("at " + place, .dim))
+        }
         lines += p.detail.map { ($0.replacing("\t", with: "  "), Style.normal) }
         for (i, line) in lines.prefix(inner.rows).enumerated() {
             screen.put(line.0, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2, style: line.1)

@@ -44,14 +44,7 @@ enum ModuleSymbols {
 
         var object = BuiltObject(name: name, source: scan.path)
         object.symbols.reserveCapacity(scan.symbols.count)
-        var file: String? = nil
-        for (offset, symbol) in scan.symbols.enumerated() {
-            if symbol.type == .file {
-                file = symbol.name.isEmpty ? nil : symbol.name
-                continue
-            }
-            // Globals follow all locals in a symbol table: the STT_FILE run no longer says where they come from.
-            if symbol.binding != .local { file = nil }
+        scan.forEachSymbolWithSourceFile { offset, symbol, file in
             // Export markers count wherever they are (`.export_symbol` is not SHF_ALLOC in 6.5+ objects); a
             // marker in a core section (6.1's `__ksymtab`) is also a kallsyms line and stays in place.
             if symbol.shndx != .undef, let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
@@ -59,7 +52,7 @@ enum ModuleSymbols {
             }
             let index = Int(symbol.shndx.rawValue)
             guard !symbol.name.isEmpty, symbol.shndx != .undef, index < sections.count, core[index]
-            else { continue }
+            else { return }
             let place = places[offset + 1]
             object.symbols.append(BuiltSymbol(name: symbol.name, file: place?.path ?? file, line: place?.line))
         }

@@ -18,15 +18,9 @@ enum VmlinuxSymbols {
     static func fromELF(_ scan: SymbolTableScan, rules: KernelRules, places: [Int: SourcePlace] = [:]) -> BuiltObject {
         var candidates: [Candidate] = []
         candidates.reserveCapacity(scan.symbols.count)
-        var file: String? = nil
-        for (offset, symbol) in scan.symbols.enumerated() {
-            if symbol.type == .file {
-                file = symbol.name.isEmpty ? nil : symbol.name
-                continue
-            }
-            if symbol.binding != .local { file = nil }
+        scan.forEachSymbolWithSourceFile { offset, symbol, file in
             // nm hides section symbols; empty names have nothing to list.
-            if symbol.type == .section || symbol.name.isEmpty { continue }
+            if symbol.type == .section || symbol.name.isEmpty { return }
             var type: Character
             switch symbol.shndx {
             case .undef: type = "U"
@@ -34,7 +28,7 @@ enum VmlinuxSymbols {
             case .common: type = "C"
             default:
                 let index = Int(symbol.shndx.rawValue)
-                guard !symbol.shndx.isReserved, index < scan.sections.count else { continue }
+                guard !symbol.shndx.isReserved, index < scan.sections.count else { return }
                 let flags = scan.sections[index].flags
                 // Non-allocated sections (debug info, notes kept out of memory) are nm's N/n: never in kallsyms.
                 if !flags.contains(.alloc) { type = "N" } else if flags.contains(.execinstr) {

@@ -7,7 +7,12 @@ import KLPEngine
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the relocations a conversion would change, grouped by symbol, with their candidates.")
+        abstract: "List the relocations a conversion would change, grouped by symbol, with their candidates.",
+        discussion: """
+            Exit status: 0 when every listed relocation can be converted (what convert would do with the same \
+            choices); 255 when the plan has an error (an ambiguous, missing or invalid symbol, a refused section) \
+            or on any other error, usage included. The listing is printed either way.
+            """)
 
     @OptionGroup var inputs: PatchInputs
     @Flag(help: "Print JSON instead of text.") var json = false

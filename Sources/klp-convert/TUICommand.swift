@@ -37,6 +37,9 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Print the KLP_MODULE_RELOC snippet for the final choices on exit.")
     var printSnippet = false
 
+    @Flag(help: "Leave the mouse to the terminal (text selection) instead of clicks, double clicks and the wheel.")
+    var noMouse = false
+
     @OptionGroup var flags: ConversionFlags
 
     func validate() throws {
@@ -68,7 +71,8 @@ struct TUICommand: ParsableCommand {
         let status: Int32
         do {
             status = try TUISession.run(workspace: workspace,
-                                        options: .init(initialChoices: initial, printSnippet: printSnippet),
+                                        options: .init(initialChoices: initial, printSnippet: printSnippet,
+                                                      mouse: !noMouse),
                                         environment: environment)
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")

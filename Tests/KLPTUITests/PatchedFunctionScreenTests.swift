@@ -74,7 +74,7 @@ import Testing
         #expect(text.contains("INVALID! init_once"))
         #expect(text.contains("funcs[1] of objs[0] (vmlinux)"))
         #expect(text.contains("» fs/inode.c"))
-        #expect(text.contains("2 klp_func to fix (f)"))
+        #expect(text.contains("2 klp_func to fix (t)"))
         #expect(text.contains("suggest  » this copy: same file as patched inode_use:"))  // wrapped at the panel width
     }
 
@@ -122,7 +122,7 @@ import Testing
 
     @Test func fIsBoundEverywhereAndEscReturns() throws {
         var (reducer, state) = try open("keys")
-        guard case .command(.showFunctions) = Keymap.standard.action(for: .character("f"), in: state) else {
+        guard case .command(.showFunctions) = Keymap.standard.action(for: .character("t"), in: state) else {
             Issue.record("f is not bound to the functions screen")
             return
         }
@@ -134,17 +134,17 @@ import Testing
     }
 }
 
-/// The same through the real binary in tmux: f, pick the fs/dcache.c copy, and the edit printed on exit.
+/// The same through the real binary in tmux: t, pick the fs/dcache.c copy, and the edit printed on exit.
 @Suite(.serialized) struct PatchedFunctionTmuxTests {
     @Test func pickACopyOfAPatchedFunctionInTmux() throws {
         let f = try PatchedFunctionScreenTests.files("tmux")
-        let tmux = TmuxTests.Tmux()
+        let tmux = TmuxSession()
         defer { tmux.kill() }
         let command = "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
             + "> \(f.dir)/stdout.txt 2> \(f.dir)/stderr.txt; echo EXIT=$? > \(f.dir)/exit.txt; sleep 10"
         _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
-        _ = try tmux.waitFor("2 klp_func to fix (f)")
-        try tmux.keys("f")
+        _ = try tmux.waitFor("2 klp_func to fix (t)")
+        try tmux.keys("t")
         var screen = try tmux.waitFor("Patched functions (3 klp_func)")
         #expect(screen.contains("▸ AMBIG!   init_once"))
         try tmux.keys("Enter")

@@ -70,14 +70,20 @@ import Testing
         let ws = try Workspace.load(database: "\(dir)/symbols.klp", object: "\(dir)/p.o", output: nil)
         let r = Reducer(workspace: ws)
         var state = r.initialState(size: size)
+        // In the symbols list, the details panel shows the whole name the list cuts.
+        #expect(Renderer(workspace: ws).render(state).text.contains("│ name     a_really_long_sym"))
         _ = r.reduce(&state, .command(.select))
-        let text = Renderer(workspace: ws).render(state).text
+        let renderer = Renderer(workspace: ws)
+        let text = renderer.render(state).text
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == size.rows)
         for line in lines { #expect(TextWidth.width(of: line) <= size.columns) }
         #expect(text.contains("…"))
+        // The picker's detail panel shows the whole file name too, over as many lines as it takes.
+        #expect(text.contains("│ source   ünïcødé_漢字_"))
+        #expect(!text.contains("ünïcødé_漢字_file_na…"))
         // Each middle row closes both panels: the symbols frame ends where the details frame starts.
-        let left = Layout(size: size).symbols
+        let left = Layout(size: size, symbolColumns: Renderer.symbolColumns(state)).symbols
         for row in (left.row + 1)..<(left.row + left.rows - 1) {
             let line = Array(String(lines[row]).unicodeScalars)
             #expect(line.count > left.columns && line[left.columns - 1] == "│", "row \(row): \(lines[row])")
@@ -98,7 +104,7 @@ extension RenderTests {
         let text = screen(Layout.minimum, []).text
         Golden.expect(text, named: "overview-60x16")
         #expect(text.contains("( ) vmlinux    1"))
-        #expect(text.contains("… 2 more"))
+        #expect(text.contains(" more lines"))
         #expect(text.contains("ERROR    Unable to find missing symbol"))
     }
 }

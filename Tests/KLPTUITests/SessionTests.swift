@@ -19,7 +19,7 @@ import Testing
         var state = runner.reducer.initialState(size: size)
         #expect(state.selectedSymbol?.name == "init_once")
         var keys: [Key] = [.enter, .down, .down, .enter]  // init_once → vmlinux,3
-        keys += [.character("n"), .enter, .down, .enter]  // s_start → vmlinux,2
+        keys += [.character("]"), .enter, .down, .enter]  // s_start → vmlinux,2
         keys += [.character("w"), .enter]  // write to the proposed path
         keys += [.character("S"), .control("u")] + "\(dir)/picked.choices".map { .character($0) } + [.enter]
         keys += [.character("q")]

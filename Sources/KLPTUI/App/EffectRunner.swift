@@ -22,6 +22,8 @@ public struct EffectRunner: Sendable {
         switch effect {
         case .quit:
             return nil
+        case .completePath(let text):
+            return .pathCompleted(PathCompletion.complete(text, listing: PathCompletion.list), from: text)
         case .writeOutput(let path, let plan, let overwrite):
             if FileIO.sameFile(path, workspace.object.path) {
                 return .effectFailed("Refusing to overwrite the input \(path): choose another output path")

@@ -20,6 +20,8 @@ public struct Workspace: Sendable {
     /// File mode of the input, reused for the output as the CLI does.
     public let outputMode: UInt32
     public let baseOptions: ConversionOptions
+    /// Functions and data objects of the livepatch, to name where each relocation sits.
+    public let places: CodePlaces
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
     /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
@@ -41,6 +43,7 @@ public struct Workspace: Sendable {
         self.objectName = objectName
         self.databaseName = databaseName
         self.object = object
+        self.places = CodePlaces(object: object)
         self.database = database
         self.background = background
         self.defaultOutputPath = defaultOutputPath

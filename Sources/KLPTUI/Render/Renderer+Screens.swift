@@ -42,7 +42,7 @@ extension Renderer {
         if state.printSnippetOnExit { title += " · printed on exit" }
         screen.frame(rect, title: title, focused: true)
         let inner = rect.inner
-        screen.put("Annotated and chosen symbols as KLP_MODULE_RELOC blocks (w saves, P prints on exit)",
+        screen.put("Annotated and chosen symbols: f saves this to a file, P prints it on exit",
                    row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
         for line in 0..<(inner.rows - 1) {
             let k = state.textScroll + line

@@ -19,6 +19,13 @@ struct ConversionFlags: ParsableArguments {
         leaving them to the module loader.
         """)
     var convertModuleExports = false
+    @Flag(help: """
+        Convert a signed module and drop its signature (it no longer matches the converted bytes); sign the output \
+        again. Without it a signed module is refused: convert before signing (kbuild signs at modules_install).
+        """)
+    var dropSignature = false
 
-    var options: ConversionOptions { ConversionOptions(strict: strict, convertModuleExports: convertModuleExports) }
+    var options: ConversionOptions {
+        ConversionOptions(strict: strict, convertModuleExports: convertModuleExports, dropSignature: dropSignature)
+    }
 }

@@ -84,11 +84,15 @@ public struct ConversionOptions: Sendable {
     /// Positions chosen outside the patch source (TUI, --choices), by symbol name. Annotations in the patch win
     /// over nothing else: a choice for an annotated symbol replaces the annotation.
     public var choices: [String: SymbolTarget] = [:]
+    /// Convert a signed module, dropping its signature (with a warning to sign it again); refused otherwise.
+    public var dropSignature = false
 
-    public init(strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:]) {
+    public init(strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:],
+                dropSignature: Bool = false) {
         self.strict = strict
         self.convertModuleExports = convertModuleExports
         self.choices = choices
+        self.dropSignature = dropSignature
     }
 }
 
@@ -118,6 +122,12 @@ public struct ConversionPlan: Sendable, Equatable {
     var klpSectionBases: [SectionID] = []  // parallel to createdSections
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+    /// Nothing to move, rename or remove: the output is the input's bytes as they are (a module converted
+    /// before, or one that needs no klp relocation), so converting twice gives the same file.
+    public var changesNothing: Bool {
+        moves.isEmpty && droppedRelocations.isEmpty && sectionsToRemove.isEmpty && symbolsToRemove.isEmpty
+            && !symbols.contains { $0.status.converts && $0.newName != nil }
+    }
     public var convertedSymbols: [PlannedSymbol] { symbols.filter { $0.status.converts } }
 
     public func symbol(named name: String) -> PlannedSymbol? { symbols.first { $0.name == name } }

@@ -39,9 +39,11 @@ public struct LivepatchChecker: Sendable {
         guard let bytes = object.inputBytes, let found = ModuleSignature.find(in: bytes) else { return }
         switch found {
         case .success(let signature):
-            out.append(Diagnostic(.note, "module is signed (\(signature.signatureLength)-byte signature appended; not verified here)"))
+            out.append(Diagnostic(.note, "module is signed (\(signature.signatureLength)-byte signature appended; "
+                + "not verified here)"))
         case .failure(let problem):
-            out.append(Diagnostic(.error, "module \(problem): the kernel refuses a module whose signature it cannot parse"))
+            out.append(Diagnostic(
+                .error, "module \(problem): the kernel refuses a module whose signature it cannot parse"))
         }
     }
 
@@ -132,13 +134,15 @@ public struct LivepatchChecker: Sendable {
             return
         }
         if !base.flags.contains(.alloc) {
-            out.append(Diagnostic(.error, "section \(section.name) relocates \(base.name), which is not SHF_ALLOC: the kernel never applies it", at: at))
+            out.append(Diagnostic(.error, "section \(section.name) relocates \(base.name), which is not SHF_ALLOC: "
+                + "the kernel never applies it", at: at))
         }
         // The livepatch core finds the section to patch by sh_info alone; a name naming another section means
         // the relocations are applied somewhere the name does not say.
         if let object, section.name != KLPNames.relocationSection(object: object, base: base.name) {
             let named = String(section.name.dropFirst(KLPNames.relaPrefix.count + object.count + 1))
-            out.append(Diagnostic(.error, "section \(section.name) names section \(named), but its sh_info is \(base.name): the kernel applies its relocations to \(base.name)", at: at))
+            out.append(Diagnostic(.error, "section \(section.name) names section \(named), but its sh_info is "
+                + "\(base.name): the kernel applies its relocations to \(base.name)", at: at))
         }
         var reportedOffsets: Set<UInt64> = []
         if let object, object != "vmlinux", base.name == "__jump_table" {
@@ -148,16 +152,21 @@ public struct LivepatchChecker: Sendable {
             let place = Diagnostic.Location(section: base.name, offset: r.offset)
             let width = RelocatedOffsets.width(of: r.type, machine: elf.header.machine)
             if r.offset > base.size || base.size - r.offset < width {
-                out.append(Diagnostic(.error, "section \(section.name) relocation \(k) at offset 0x\(String(r.offset, radix: 16)) is outside \(base.name) (\(base.size) bytes): the kernel would write past the section", at: place))
+                out.append(Diagnostic(.error, "section \(section.name) relocation \(k) at offset "
+                    + "0x\(String(r.offset, radix: 16)) is outside \(base.name) (\(base.size) bytes): the kernel "
+                    + "would write past the section", at: place))
             } else if uses.count(base: target, offset: r.offset) > 1 && reportedOffsets.insert(r.offset).inserted {
-                out.append(Diagnostic(.error, "section \(section.name) relocation \(k): \(base.name)+0x\(String(r.offset, radix: 16)) is relocated twice; x86's loader refuses the second (\"existing value is nonzero\"), others add both", at: place))
+                out.append(Diagnostic(.error, "section \(section.name) relocation \(k): "
+                    + "\(base.name)+0x\(String(r.offset, radix: 16)) is relocated twice; x86's loader refuses the "
+                    + "second (\"existing value is nonzero\"), others add both", at: place))
             }
             guard let id = r.symbol, let symbol = elf.symbol(id) else {
                 out.append(Diagnostic(.error, "section \(section.name) relocation \(k) has no symbol", at: place))
                 continue
             }
             guard symbol.section == .livepatch else {
-                out.append(Diagnostic(.error, "symbol \(Self.displayName(symbol, in: elf)) at rela sec \(section.name) idx \(k) is not marked as a livepatch symbol", at: place))
+                out.append(Diagnostic(.error, "symbol \(Self.displayName(symbol, in: elf)) at rela sec "
+                    + "\(section.name) idx \(k) is not marked as a livepatch symbol", at: place))
                 continue
             }
             guard let parsed = KLPNames.parseSymbol(symbol.name) else { continue }  // reported with the symbols

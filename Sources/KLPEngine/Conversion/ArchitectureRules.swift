@@ -21,9 +21,11 @@ public enum ArchitectureRules {
         guard !supportedMachines.contains(machine) else { return nil }
         let known = Machine.names[machine].map { "\(machine.shortName) (\($0))" } ?? "e_machine \(machine.rawValue)"
         let why = machine == .riscv
-            ? ": its loader pairs each R_RISCV_PCREL_LO12 with the PCREL_HI20 in the same section, which klp relocation sections split"
+            ? ": its loader pairs each R_RISCV_PCREL_LO12 with the PCREL_HI20 in the same section, which klp "
+                + "relocation sections split"
             : ""
-        return "machine \(known) is not supported: klp-convert knows the module loader rules of x86_64, ppc64/ppc64le, ppc32, s390x and arm64 only\(why)"
+        return "machine \(known) is not supported: klp-convert knows the module loader rules of x86_64, "
+            + "ppc64/ppc64le, ppc32, s390x and arm64 only\(why)"
     }
 
     /// A problem with converting relocation `r` in `base` (the section it patches), or nil.

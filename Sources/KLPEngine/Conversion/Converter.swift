@@ -55,18 +55,21 @@ struct PositionValidator {
             CandidateListing.lines(symbol: name, candidates: database.candidates(named: name), order: database.order)
         }
         guard database.hasObject(object) else {
-            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) (symbols.klp has no object '\(object)')", at: location, detail: listing()))
+            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) "
+                + "(symbols.klp has no object '\(object)')", at: location, detail: listing()))
         }
         let inObject = database.copies(of: name, in: object)
         if position == 0 {
             guard inObject == 1 else {
                 let why = inObject == 0 ? "" : "; a homonym needs its position 1..\(inObject)"
-                return .invalid(Diagnostic(.error, "\(subject) of 0, but found \(inObject) symbols matching: \(object).\(name),0\(why)", at: location, detail: listing()))
+                return .invalid(Diagnostic(.error, "\(subject) of 0, but found \(inObject) symbols matching: "
+                    + "\(object).\(name),0\(why)", at: location, detail: listing()))
             }
             return .valid(SymbolTarget(object: object, position: 0), note: nil)
         }
         guard position <= inObject else {
-            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) (\(inObject) in \(object))", at: location, detail: listing()))
+            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) "
+                + "(\(inObject) in \(object))", at: location, detail: listing()))
         }
         var note: String?
         if database.order == .nameSorted && inObject > 1 {
@@ -155,9 +158,12 @@ private struct ConversionPlanner {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
                 let place = ownSectionName(own).map { " in \($0)" } ?? ""
-                plan.diagnostics.append(Diagnostic(.error, "KLP_SYMPOS(\(a.symbol), \(a.position)) annotates \(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves undefined are looked up in \(a.object); declare it extern or remove the annotation", at: at))
+                plan.diagnostics.append(Diagnostic(.error, "KLP_SYMPOS(\(a.symbol), \(a.position)) annotates "
+                    + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
+                    + "undefined are looked up in \(a.object); declare it extern or remove the annotation", at: at))
             } else if !referencedNames.contains(a.symbol) {
-                plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: \(a.symbol)", at: at))
+                plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: "
+                    + "\(a.symbol)", at: at))
             }
         }
         checkLeftoverUndefined()
@@ -190,9 +196,14 @@ private struct ConversionPlanner {
         case .failure(let problem):
             plan.diagnostics.append(Diagnostic(.error, "\(object.path): \(problem)"))
         case .success(let signature) where options.dropSignature:
-            plan.diagnostics.append(Diagnostic(.warning, "\(object.path): module signature dropped (\(signature.signatureLength) bytes): the output is unsigned; sign it again (scripts/sign-file) before loading it on a kernel that checks module signatures"))
+            plan.diagnostics.append(Diagnostic(.warning, "\(object.path): module signature dropped "
+                + "(\(signature.signatureLength) bytes): the output is unsigned; sign it again (scripts/sign-file) "
+                + "before loading it on a kernel that checks module signatures"))
         case .success(let signature):
-            plan.diagnostics.append(Diagnostic(.error, "\(object.path): module is signed (\(signature.signatureLength)-byte signature appended) and conversion changes the signed bytes: convert before signing (kbuild signs at modules_install), or pass --drop-signature and sign the output again"))
+            plan.diagnostics.append(Diagnostic(.error, "\(object.path): module is signed "
+                + "(\(signature.signatureLength)-byte signature appended) and conversion changes the signed bytes: "
+                + "convert before signing (kbuild signs at modules_install), or pass --drop-signature and sign the "
+                + "output again"))
         }
     }
 
@@ -216,7 +227,9 @@ private struct ConversionPlanner {
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             guard symbol.section == .livepatch else {
                 if symbol.isUndefined { usedByKlpSection.insert(sid) }
-                plan.diagnostics.append(Diagnostic(.error, "klp relocation section \(section.name) uses \(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
+                plan.diagnostics.append(Diagnostic(.error, "klp relocation section \(section.name) uses "
+                    + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
+                    + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
                 continue
             }
             guard let index = entry(for: symbol, firstUse: location) else { continue }
@@ -263,7 +276,10 @@ private struct ConversionPlanner {
                 // (code returning the array's address) would silently become 0 once the array is gone.
                 if !base.hasPrefix(".debug") {
                     let name = object.symbol(sid).map(displayName) ?? "?"
-                    plan.diagnostics.append(Diagnostic(.error, "\(section.name) uses \(name), a KLP_MODULE_RELOC annotation array, which conversion removes: the use would become 0; the annotations are for klp-convert only, the patch's code and data may not refer to them", at: .init(section: base, offset: r.offset)))
+                    plan.diagnostics.append(Diagnostic(.error, "\(section.name) uses \(name), a KLP_MODULE_RELOC "
+                        + "annotation array, which conversion removes: the use would become 0; the annotations are "
+                        + "for klp-convert only, the patch's code and data may not refer to them",
+                        at: .init(section: base, offset: r.offset)))
                 }
                 plan.droppedRelocations[section.id, default: []].insert(k)
                 continue
@@ -410,9 +426,14 @@ private struct ConversionPlanner {
         if let explicit = chosen.map({ ($0, SymbolStatus.chosen) })
             ?? annotation.map({ (SymbolTarget(object: $0.object, position: $0.position), SymbolStatus.annotated) }) {
             let severity: Diagnostic.Severity = options.strict ? .error : .warning
-            let claim = explicit.1 == .chosen ? "the choice \(symbol.name)=\(explicit.0)" : "KLP_SYMPOS(\(symbol.name), \(explicit.0.position)) for \(explicit.0.object)"
-            if let chosen, let annotation, chosen != SymbolTarget(object: annotation.object, position: annotation.position) {
-                plan.diagnostics.append(Diagnostic(severity, "the choice \(symbol.name)=\(chosen) overrides the patch's KLP_SYMPOS(\(symbol.name), \(annotation.position)) for \(annotation.object) (\(annotation.source))", at: firstUse))
+            let claim = explicit.1 == .chosen
+                ? "the choice \(symbol.name)=\(explicit.0)"
+                : "KLP_SYMPOS(\(symbol.name), \(explicit.0.position)) for \(explicit.0.object)"
+            if let chosen, let annotation,
+               chosen != SymbolTarget(object: annotation.object, position: annotation.position) {
+                plan.diagnostics.append(Diagnostic(severity, "the choice \(symbol.name)=\(chosen) overrides the "
+                    + "patch's KLP_SYMPOS(\(symbol.name), \(annotation.position)) for \(annotation.object) "
+                    + "(\(annotation.source))", at: firstUse))
             }
             switch PositionValidator(database: database).validate(
                 object: explicit.0.object, name: symbol.name, position: explicit.0.position, location: firstUse,
@@ -424,7 +445,10 @@ private struct ConversionPlanner {
                 // An export is normally left to the module loader; an explicit position wins (the user may mean
                 // a static homonym of the export), but not without a word.
                 if !exporters.isEmpty {
-                    plan.diagnostics.append(Diagnostic(severity, "\(symbol.name) is exported by \(exporters.joined(separator: ", ")), which the module loader would resolve; \(claim) makes its relocations klp relocations to \(target.object).\(symbol.name),\(target.position) instead", at: firstUse))
+                    plan.diagnostics.append(Diagnostic(severity, "\(symbol.name) is exported by "
+                        + "\(exporters.joined(separator: ", ")), which the module loader would resolve; \(claim) "
+                        + "makes its relocations klp relocations to "
+                        + "\(target.object).\(symbol.name),\(target.position) instead", at: firstUse))
                 }
             case .invalid(let d):
                 entry.status = .invalid
@@ -460,7 +484,8 @@ private struct ConversionPlanner {
                                   annotation: nil, exportedBy: [])
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
             entry.status = .invalid
-            plan.diagnostics.append(Diagnostic(.error, "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it", at: firstUse))
+            plan.diagnostics.append(Diagnostic(.error, "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
+                + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it", at: firstUse))
             return entry
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
@@ -473,7 +498,8 @@ private struct ConversionPlanner {
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
         case .invalid(let d):
             entry.status = .invalid
-            plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name): the kernel will not find it: \(d.message)", at: d.location, detail: d.detail))
+            plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name): the kernel will not find it: "
+                + "\(d.message)", at: d.location, detail: d.detail))
         }
         return entry
     }

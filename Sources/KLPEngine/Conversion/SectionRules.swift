@@ -17,7 +17,8 @@ public enum SectionRules {
     /// `allocated`: whether the base section is SHF_ALLOC (the loader only keeps, and relocates, those).
     public static func judge(base: String, object: String, allocated: Bool = true) -> Verdict {
         if !allocated {
-            return .refused("\(base) is not SHF_ALLOC: the module loader does not load it, so the kernel never applies a relocation to it")
+            return .refused("\(base) is not SHF_ALLOC: the module loader does not load it, so the kernel never "
+                + "applies a relocation to it")
         }
         if base == "__jump_table" {
             if object == "vmlinux" { return .allowed }

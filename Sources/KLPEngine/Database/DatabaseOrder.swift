@@ -33,7 +33,8 @@ public enum DatabaseOrderReason: Sendable, Equatable, CustomStringConvertible {
         case .unsortedObject(let object, let line):
             return "line \(line) (object \(object)) is out of name order, so the file is not nm output"
         case .localeSorted(let object, let line):
-            return "line \(line) (object \(object)) is out of byte order but in a locale's name order (nm run without LC_COLLATE=C): the order of same-named symbols is unknown"
+            return "line \(line) (object \(object)) is out of byte order but in a locale's name order (nm run "
+                + "without LC_COLLATE=C): the order of same-named symbols is unknown"
         case .everyObjectNameSorted:
             return "every object block is sorted by name (nm output): the order of same-named symbols is unknown"
         }

@@ -40,7 +40,8 @@ public struct ModuleSignature: Sendable, Equatable {
             case .truncated(let size):
                 return "ends with the module signature marker but is too short (\(size) bytes) for a signature"
             case .lengthBeyondFile(let length, let size):
-                return "ends with the module signature marker, but its signature length \(length) does not fit in the \(size)-byte file"
+                return "ends with the module signature marker, but its signature length \(length) does not fit in "
+                    + "the \(size)-byte file"
             }
         }
     }

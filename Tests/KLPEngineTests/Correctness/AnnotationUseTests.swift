@@ -14,7 +14,8 @@ import Testing
             void *g(void) { return vrel; }
             char h(void) { return saved_command_line[0]; }
             """)
-        try run.expectRefused(try run.convert(), [".rela.text uses vrel, a KLP_MODULE_RELOC annotation array", "(at .text+0x"])
+        try run.expectRefused(try run.convert(), [".rela.text uses vrel, a KLP_MODULE_RELOC annotation "
+            + "array", "(at .text+0x"])
     }
 
     /// The annotation's own relocations and debug info referring to the array still go without a word.
@@ -55,7 +56,9 @@ import Testing
         let run = try DropInRun.make(Self.annotatedHomonym)
         let stderr = run.expectConverted(try run.convert(["--choose", "init_once=vmlinux,1"]))
         let lines = stderr.split(separator: "\n").filter { $0.contains("overrides") }
-        #expect(lines == ["klp-convert: warning: the choice init_once=vmlinux,1 overrides the patch's KLP_SYMPOS(init_once, 2) for vmlinux (.klp.module_relocs.vmlinux) (at .text+0x\(String(try CLITests.firstOffset(run.input, "init_once"), radix: 16)))"])
+        #expect(lines == ["klp-convert: warning: the choice init_once=vmlinux,1 overrides the patch's "
+            + "KLP_SYMPOS(init_once, 2) for vmlinux (.klp.module_relocs.vmlinux) (at "
+            + ".text+0x\(String(try CLITests.firstOffset(run.input, "init_once"), radix: 16)))"])
         #expect(try Readelf(run.output).symbols.contains { $0.name == ".klp.sym.vmlinux.init_once,1" })
         // The same position as the annotation overrides nothing.
         let same = try DropInRun.make(Self.annotatedHomonym)
@@ -74,7 +77,8 @@ import Testing
     @Test func badChoiceIsNotCalledAnAnnotation() throws {
         let run = try DropInRun.make("extern int init_once(void);\nint f(void) { return init_once(); }\n")
         let r = try run.convert(["--choose", "init_once=vmlinux,5"])
-        try run.expectRefused(r, ["Chosen position (--choose, --choices or the TUI) does not match a symbol: vmlinux.init_once,5 (2 in vmlinux)"])
+        try run.expectRefused(r, ["Chosen position (--choose, --choices or the TUI) does not match a symbol: "
+            + "vmlinux.init_once,5 (2 in vmlinux)"])
         #expect(!r.stderr.contains("Provided KLP_SYMPOS"))
         let zero = try run.convert(["--choose", "init_once=vmlinux,0"])
         try run.expectRefused(zero, ["Chosen position (--choose, --choices or the TUI) of 0, but found 2"])
@@ -96,14 +100,18 @@ import Testing
         let source = "extern int printk(const char *, ...);\nint f(void) { return printk(\"x\"); }\n"
         let run = try DropInRun.make(source + "KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(printk, 0) };\n")
         let stderr = run.expectConverted(try run.convert())
-        #expect(stderr.contains("warning: printk is exported by vmlinux, which the module loader would resolve; KLP_SYMPOS(printk, 0) for vmlinux makes its relocations klp relocations to vmlinux.printk,0 instead"), "\(stderr)")
+        #expect(stderr.contains("warning: printk is exported by vmlinux, which the module loader would resolve; "
+            + "KLP_SYMPOS(printk, 0) for vmlinux makes its relocations klp relocations to vmlinux.printk,0 "
+            + "instead"), "\(stderr)")
         let list = try run.run(["list", run.db, run.input])
-        #expect(list.stdout.contains("printk  [annotated] -> vmlinux,0  .klp.sym.vmlinux.printk,0  (exported by vmlinux)"), "\(list.stdout)")
+        #expect(list.stdout.contains("printk  [annotated] -> vmlinux,0  .klp.sym.vmlinux.printk,0  (exported by "
+            + "vmlinux)"), "\(list.stdout)")
         #expect(try DropInRun.make(input: run.input, in: run.dir).convert(["--strict"]).status == 255)
 
         let chosen = try DropInRun.make(source)
         let c = chosen.expectConverted(try chosen.convert(["--choose", "printk=vmlinux,0"]))
-        #expect(c.contains("printk is exported by vmlinux, which the module loader would resolve; the choice printk=vmlinux,0 makes"), "\(c)")
+        #expect(c.contains("printk is exported by vmlinux, which the module loader would resolve; the choice "
+            + "printk=vmlinux,0 makes"), "\(c)")
         // Without an annotation or a choice the export stays an ordinary relocation, silently.
         let plain = try DropInRun.make(source)
         #expect(plain.expectConverted(try plain.convert()).isEmpty)

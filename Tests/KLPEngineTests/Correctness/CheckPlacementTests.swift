@@ -36,7 +36,8 @@ import Testing
         let path = try Self.editKlpSection(run, "info.ko") { s, object in
             s.info = .section(try #require(object.section(named: ".modinfo")).id)
         }
-        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..text names section .text, but its sh_info is .modinfo")
+        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..text names section .text, but its sh_info "
+            + "is .modinfo")
     }
 
     @Test func offsetOutsideTheTargetSection() throws {
@@ -73,6 +74,7 @@ import Testing
                 return moved
             }.prefix(1).map { $0 }, rela: true)
         }
-        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..comment relocates .comment, which is not SHF_ALLOC: the kernel never applies it")
+        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..comment relocates .comment, which is not "
+            + "SHF_ALLOC: the kernel never applies it")
     }
 }

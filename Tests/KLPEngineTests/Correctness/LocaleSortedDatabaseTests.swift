@@ -11,7 +11,8 @@ import Testing
 
     static let objects = [
         ("one", "static int homo(void) { return 1; }\nint __ksymtab_x;\nint Zeta(void) { return homo(); }\n"),
-        ("two", "static int homo(void) { return 2; }\nstatic int _a_b;\nint x(void) { return homo(); }\nint ab(void) { return _a_b; }\n"),
+        ("two", "static int homo(void) { return 2; }\nstatic int _a_b;\nint x(void) { return homo(); }\nint "
+            + "ab(void) { return _a_b; }\n"),
     ]
 
     /// The listing from the real nm under en_US.UTF-8 when the machine has that locale (Debian: `locales`,
@@ -33,14 +34,17 @@ import Testing
 
     @Test func localeSortedListingIsNotTakenForKallsymsOrder() throws {
         let dir = try TemporaryDirectory.make("locale-nm")
-        let database = (["klp-convert-symbol-data.0.1", "*vmlinux"] + (try Self.listing(in: dir))).joined(separator: "\n") + "\n"
+        let lines = ["klp-convert-symbol-data.0.1", "*vmlinux"] + (try Self.listing(in: dir))
+        let database = lines.joined(separator: "\n") + "\n"
         let parsed = try CObject.database(database, in: dir)
         #expect(parsed.order == .nameSorted)
         #expect(parsed.orderReason == .localeSorted(object: "vmlinux", line: 7))
 
-        let input = try CObject.build([("lp", "extern int homo(void);\nint f(void) { return homo(); }\nKLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(homo, 2) };\n")], in: dir)
+        let input = try CObject.build([("lp", "extern int homo(void);\nint f(void) { return homo(); "
+            + "}\nKLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(homo, 2) };\n")], in: dir)
         let run = try DropInRun.make(input: input, in: dir, database: database)
-        try run.expectRefused(try run.convert(["--strict"]), ["symbols.klp is name-sorted (nm output)", "not which copy is position 2"])
+        try run.expectRefused(try run.convert(["--strict"]), ["symbols.klp is name-sorted (nm "
+            + "output)", "not which copy is position 2"])
         run.expectConverted(try run.convert())
     }
 

@@ -76,7 +76,8 @@ import Testing
 
     /// Item 9: nothing to convert gives the input's bytes; converting twice gives the first output's bytes.
     @Test func nothingToConvertAndConvertingTwiceAreByteIdentical() throws {
-        let nothing = try DropInRun.make("extern int printk(const char *, ...);\nint f(void) { return printk(\"x\"); }\n")
+        let nothing = try DropInRun.make("extern int printk(const char *, ...);\nint f(void) { return "
+            + "printk(\"x\"); }\n")
         nothing.expectConverted(try nothing.convert())
         #expect(try FileIO.readAll(path: nothing.output) == nothing.inputBytes)
 

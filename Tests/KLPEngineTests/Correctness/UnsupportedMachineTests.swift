@@ -21,7 +21,8 @@ import Testing
 
     /// Any other machine without rules (here an x86_64 object relabelled EM_386) is refused the same way.
     @Test func otherMachinesAreRefusedToo() throws {
-        let run = try DropInRun.make("extern char saved_command_line[];\nchar f(void) { return saved_command_line[0]; }\n")
+        let run = try DropInRun.make("extern char saved_command_line[];\nchar f(void) { return "
+            + "saved_command_line[0]; }\n")
         var bytes = run.inputBytes
         bytes[18] = 3  // e_machine = EM_386 (little-endian)
         bytes[19] = 0

@@ -167,7 +167,8 @@ private struct ObjectBuilder {
             let other = file.codec.layout.relocation(rela: !rela).size
             if h.entrySize == UInt64(other) {
                 let (type, entries) = rela ? ("SHT_RELA", "Rel") : ("SHT_REL", "Rela")
-                throw fail(i, "section type is \(type) but its entries are \(other) bytes, the size of \(entries) entries: the type is wrong (SHT_\(entries.uppercased()) expected)")
+                throw fail(i, "section type is \(type) but its entries are \(other) bytes, the size of \(entries) "
+                    + "entries: the type is wrong (SHT_\(entries.uppercased()) expected)")
             }
             throw fail(i, "relocation entry size \(h.entrySize), expected \(size)")
         }

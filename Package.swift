@@ -23,10 +23,12 @@ let package = Package(
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
         .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses"]),
+        // The git commit shown by --version, written by `make` (Makefile); "unknown commit" otherwise.
+        .target(name: "KLPBuildInfo"),
         .executableTarget(
             name: "klp-convert",
             dependencies: [
-                "KLPEngine", "KLPDatabaseBuilder", "KLPTUI",
+                "KLPEngine", "KLPDatabaseBuilder", "KLPTUI", "KLPBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks: `swift run -c release klp-bench` (after building klp-convert in release; scripts/bench.sh).

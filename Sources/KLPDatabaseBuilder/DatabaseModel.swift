@@ -32,11 +32,6 @@ public struct BuiltObject: Sendable, Equatable {
         self.source = source
     }
 
-    /// Kernel module names use `_` where file names may use `-` (kbuild does the same mapping).
-    public static func normalise(_ name: String) -> String {
-        String(name.map { $0 == "-" ? "_" : $0 })
-    }
-
     /// Export markers in symbol names: `__ksymtab_<name>` (vmlinux, 6.1 modules) and `__export_symbol_<name>`
     /// (module objects since 6.5). Returns the exported name, or nil.
     static func exportedName(fromMarker symbol: String) -> String? {
@@ -70,7 +65,7 @@ public struct BuiltDatabase: Sendable, Equatable {
     }
 
     public func object(named name: String) -> BuiltObject? {
-        let wanted = BuiltObject.normalise(name)
+        let wanted = KLPNames.normalizeObject(name)
         return objects.first { $0.name == wanted }
     }
 }

@@ -56,7 +56,7 @@ struct KallsymsDump {
                 current = module
                 finished.insert(module)
                 if module != "vmlinux" {
-                    modules[module] = BuiltObject(name: BuiltObject.normalise(module), source: source)
+                    modules[module] = BuiltObject(name: KLPNames.normalizeObject(module), source: source)
                     moduleOrder.append(module)
                 }
             }

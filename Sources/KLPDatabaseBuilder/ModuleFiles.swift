@@ -24,7 +24,7 @@ enum ModuleFiles {
             base.removeLast(suffix.count)
             break
         }
-        return BuiltObject.normalise(base)
+        return KLPNames.normalizeObject(base)
     }
 
     /// Every module file under `paths`, sorted by path (byte order) so the work and its messages are repeatable.

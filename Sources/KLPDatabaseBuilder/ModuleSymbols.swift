@@ -18,7 +18,7 @@ public enum ModuleReading: Sendable, Equatable {
 enum ModuleSymbols {
     static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules) -> ModuleReading {
         let modinfo = ModuleInfo(scan)
-        let name = BuiltObject.normalise(modinfo.name ?? fallbackName)
+        let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }
 
         let sections = scan.sections

@@ -93,7 +93,7 @@ public enum SyntheticSymbolList {
                 } else if roll < 25 {
                     block.append(homonyms[skewed(homonyms.count)])
                 } else {
-                    let name = "\(ObjectList.normalise(moduleName))_\(word())_\(word())_\(block.count)"
+                    let name = "\(KLPNames.normalizeObject(moduleName))_\(word())_\(word())_\(block.count)"
                     block.append(name)
                     if roll >= 98 { moduleExports.append("__export_symbol_" + name) }
                 }

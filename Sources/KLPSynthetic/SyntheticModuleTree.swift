@@ -78,7 +78,7 @@ public enum SyntheticModuleTree {
 
     private static func moduleObject(name: String, shape: Shape, vmlinuxGlobals: [String],
                                      random: inout SyntheticSymbolList.Random) throws -> [UInt8] {
-        let base = name.replacing("-", with: "_")
+        let base = KLPNames.normalizeObject(name)
         var b = SyntheticObjectBuilder(path: name + ".ko", sourceFile: base + "_main.c")
         let count = max(4, shape.symbolsPerModule)
         let functionCount = count * 3 / 4

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `klp-convert build-db`: writes an ordered symbols.klp (kallsyms walk order, source-file markers) from kernel
-/// artifacts. Exit status 0: everything used; 2: written, but some input was skipped; 1: nothing written.
+/// artifacts. Exit status 0: everything used; 2: written, but some input was skipped; 255: nothing written.
 struct BuildDBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build-db",
@@ -18,7 +18,11 @@ struct BuildDBCommand: ParsableCommand {
 
         Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
 
-        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 1 failed, nothing written.
+        For an installed kernel: klp-convert build-db -o symbols.klp --release <ver> (or --running). vmlinux \
+        symbols come from the best source found: a vmlinux with its symbol table (debug package), else a real \
+        System.map, else /proc/kallsyms of the running kernel.
+
+        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 255 failed, nothing written.
         """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write symbols.klp.", valueName: "file"))
@@ -38,6 +42,7 @@ struct BuildDBCommand: ParsableCommand {
     var symvers: [String] = []
     @Option(name: .shortAndLong, help: "Threads for reading modules (default: all cores).")
     var jobs: Int?
+    @OptionGroup var kernel: ReleaseOptions
     @Flag(inversion: .prefixedNo,
           help: "The kernel has CONFIG_KALLSYMS_ALL (data symbols in kallsyms), as Debian's kernels.")
     var kallsymsAll = true
@@ -46,17 +51,26 @@ struct BuildDBCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil {
-            throw ValidationError("give at least one of --vmlinux, --modules, --kallsyms, --system-map")
+        if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil && !kernel.wanted {
+            throw ValidationError("give --release, --running, or at least one of --vmlinux, --modules, --kallsyms, "
+                                  + "--system-map")
         }
     }
 
     func run() throws {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let inputs = DatabaseBuildInputs(
+        var inputs = DatabaseBuildInputs(
             vmlinux: vmlinux, modules: modules, kallsyms: kallsyms, systemMap: systemMap, symvers: symvers,
             rules: KernelRules(kallsymsAll: kallsymsAll, moduleUnload: moduleUnload),
             jobs: jobs ?? max(1, cores))
+        if kernel.wanted {
+            do {
+                inputs = try kernel.resolve(overriding: inputs)
+            } catch {
+                Report.failure(error)
+                throw ExitStatus.failure
+            }
+        }
         let progress = isatty(2) != 0 ? ProgressLine() : nil
         let result: DatabaseBuildResult
         do {

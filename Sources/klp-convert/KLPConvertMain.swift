@@ -16,7 +16,7 @@ struct KLPConvert: ParsableCommand {
         Annotations KLP_MODULE_RELOC(object) / KLP_SYMPOS(symbol, position) in the patch choose between \
         homonyms: position 0 means unique in that object, homonyms count from 1 in kallsyms order.
         """,
-        version: KLPVersion.tool,
+        version: VersionLine.text,
         subcommands: [ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
                       CheckCommand.self, BuildDBCommand.self, TUICommand.self],
         defaultSubcommand: ConvertCommand.self)

@@ -66,6 +66,31 @@ e2e_database_cases() {
     for m in $loaded; do db_same_as_guest "$tree_db" "$m"; done
   fi
   e2e_case_end
+
+  # d4: `build-db --release <abi> --root <image>` finds the same module tree by itself (issue 15's one-command
+  # database, as an author runs it for an installed kernel), skips Debian's placeholder System.map with a note,
+  # and writes exactly the database d3's explicit inputs give for the shipped modules.
+  local release_db=$E2E_OUT/release.klp explicit_db=$E2E_OUT/explicit.klp rerr=$E2E_OUT/build-db-release.stderr
+  e2e_case "d4: build-db --release $KVER --root <unpacked image> finds the image's inputs by itself"
+  rc=0
+  "$KLP" build-db -o "$release_db" --release "$KVER" --root "$KIMG" --kallsyms "$E2E_DISC/kallsyms.txt" \
+    >/dev/null 2>"$rerr" || rc=$?
+  if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
+    e2e_bad "build-db --release exited with status $rc:" "$(head -5 "$rerr")"
+  else
+    grep -q "used modules: $KMODDIR/kernel" "$rerr" || e2e_bad "the module tree was not found:" "$(head -8 "$rerr")"
+    grep -q "skipped System.map" "$rerr" || e2e_bad "Debian's placeholder System.map was not reported as skipped"
+    rc=0
+    "$KLP" build-db -o "$explicit_db" --kallsyms "$E2E_DISC/kallsyms.txt" --modules "$KMODDIR/kernel" \
+      >/dev/null 2>&1 || rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
+      e2e_bad "build-db with explicit inputs exited with status $rc"
+    elif ! cmp -s "$release_db" "$explicit_db"; then
+      e2e_bad "--release --root and the explicit inputs give different databases:" \
+        "$(diff "$release_db" "$explicit_db" | head -6)"
+    fi
+  fi
+  e2e_case_end
 }
 
 # e2e_tree_kind: how the image ships its modules, e.g. "4066 .ko.xz".

@@ -23,9 +23,13 @@ public enum KLPNames {
         "\(symbolPrefix)\(object).\(name),\(position)"
     }
 
-    /// kbuild module names use '_' where file names use '-'.
+    /// kbuild module names use '_' where file names use '-' (`foo-bar.o` is module `foo_bar`): the one place
+    /// of that rule, for symbols.klp, Module.symvers, annotations, choices and build-db alike.
     public static func normalizeObject(_ name: String) -> String {
-        name.replacing("-", with: "_")
+        // Checked on the UTF-8 bytes: iterating Characters is slow, and the database reader calls this once per
+        // object block.
+        guard name.utf8.contains(UInt8(ascii: "-")) else { return name }
+        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 
     /// Why an object name cannot appear in klp names, or nil when it can.

@@ -13,13 +13,6 @@ package struct ObjectList: Sendable {
     }
 
     func find(_ name: String) -> Int32? { index[name] }
-
-    /// kbuild module names use `_` where file names may use `-` (`foo-bar.o` is module `foo_bar`).
-    package static func normalise(_ name: String) -> String {
-        // Checked on the UTF-8 bytes: iterating Characters is slow, and this runs once per object block.
-        guard name.utf8.contains(UInt8(ascii: "-")) else { return name }
-        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-    }
 }
 
 /// The symbol lines kept from symbols.klp, as parallel arrays indexed by record (= kept line, in file order).

@@ -75,6 +75,6 @@ enum ModuleSymversParser {
     static func moduleName(fromSymversField field: String) -> String {
         var name = field.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? field
         if name.hasSuffix(".ko") { name.removeLast(3) }
-        return ObjectList.normalise(name)
+        return KLPNames.normalizeObject(name)
     }
 }

@@ -88,7 +88,7 @@ public final class SymbolDatabase: Sendable {
     }
 
     func objectIndex(_ object: String) -> Int32? {
-        guard let index = contents.objects.find(ObjectList.normalise(object)),
+        guard let index = contents.objects.find(KLPNames.normalizeObject(object)),
             Int(index) < contents.fileObjectCount
         else { return nil }
         return index

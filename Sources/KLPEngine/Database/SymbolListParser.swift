@@ -78,7 +78,7 @@ enum SymbolListParser {
             case UInt8(ascii: "*"):
                 if length == 1 { throw failure(lineNumber, .emptyObjectName) }
                 let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
-                currentObject = contents.objects.intern(ObjectList.normalise(name))
+                currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
                 currentFile = -1
                 currentFileStart = -1
                 previousStart = -1

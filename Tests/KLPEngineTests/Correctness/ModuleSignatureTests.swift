@@ -74,6 +74,19 @@ import Testing
         #expect(check.stderr.contains("note: module is signed ("), "\(check.stderr)")
     }
 
+    /// The marker with a signature length that does not fit the file is reported, by convert and by check.
+    @Test func markerWithAnImpossibleLengthIsAnError() throws {
+        let dir = try TemporaryDirectory.make("signed-bad")
+        let input = try CObject.build([("lp", Self.source)], in: dir)
+        let info: [UInt8] = [0, 0, 2, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff]  // sig_len 2 GB
+        try FileIO.writeAtomically(try FileIO.readAll(path: input) + info + ModuleSignature.marker, to: input)
+        let run = try DropInRun.make(input: input, in: dir)
+        try run.expectRefused(try run.convert(), ["its signature length 2147483647 does not fit in the"])
+        let check = try run.run(["check", input])
+        #expect(check.status == 255)
+        #expect(check.stderr.contains("the kernel refuses a module whose signature it cannot parse"), "\(check.stderr)")
+    }
+
     /// Item 9: nothing to convert gives the input's bytes; converting twice gives the first output's bytes.
     @Test func nothingToConvertAndConvertingTwiceAreByteIdentical() throws {
         let nothing = try DropInRun.make("extern int printk(const char *, ...);\nint f(void) { return "

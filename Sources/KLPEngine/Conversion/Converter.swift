@@ -154,7 +154,10 @@ private struct ConversionPlanner {
             noteExistingKlpRelocations(of: section)
         }
 
-        for a in scan.annotations {
+        // An annotation is for an undefined symbol of that name; one that only a symbol the patch defines could
+        // match is a mistake (another file of the patch may define a static of the same name: that is fine).
+        let planned = Set(plan.symbols.map(\.name))
+        for a in scan.annotations where !planned.contains(a.symbol) {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
                 let place = ownSectionName(own).map { " in \($0)" } ?? ""
@@ -220,6 +223,7 @@ private struct ConversionPlanner {
     /// `classify`), and refuses any other symbol there: the livepatch core only resolves SHN_LIVEPATCH symbols.
     private mutating func noteExistingKlpRelocations(of section: Section) {
         let (_, base) = baseName(of: section)
+        var reported: Set<SymbolID> = []  // once per symbol and section, not once per relocation
         for r in section.relocations {
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue),
                   relocationState[sid.rawValue] != Self.removedSymbol,  // reported by the annotation scan
@@ -227,6 +231,7 @@ private struct ConversionPlanner {
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             guard symbol.section == .livepatch else {
                 if symbol.isUndefined { usedByKlpSection.insert(sid) }
+                guard reported.insert(sid).inserted else { continue }
                 plan.diagnostics.append(Diagnostic(.error, "klp relocation section \(section.name) uses "
                     + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
                     + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))

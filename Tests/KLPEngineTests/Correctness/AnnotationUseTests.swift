@@ -44,6 +44,22 @@ import Testing
         #expect(!r.stderr.contains("Couldn't find rela"))
     }
 
+    /// A static of the same name in another file of the patch does not make the annotation of the undefined
+    /// symbol wrong.
+    @Test func annotationOfAnUndefinedSymbolWithAStaticNamesakeInThePatchConverts() throws {
+        let dir = try TemporaryDirectory.make("annot-namesake")
+        let input = try CObject.build([
+            ("a", "static __attribute__((noinline, used)) int init_once(void) { return 1; }\n"
+                + "int a(void) { return init_once(); }\n"),
+            ("b", "extern int init_once(void);\nint b(void) { return init_once(); }\n"
+                + "KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(init_once, 2) };\n"),
+        ], in: dir)
+        #expect(try Readelf(input).symbols(named: "init_once").map(\.ndx).contains("UND"))
+        let run = try DropInRun.make(input: input, in: dir)
+        #expect(run.expectConverted(try run.convert()).isEmpty)
+        #expect(try Readelf(run.output).symbols.contains { $0.name == ".klp.sym.vmlinux.init_once,2" })
+    }
+
     static let annotatedHomonym = """
         extern int init_once(void);
         int f(void) { return init_once() + init_once(); }

@@ -16,9 +16,11 @@ let package = Package(
         // compression library.
         .target(name: "KLPEngine"),
         // build-db: symbols.klp from kernel artifacts (vmlinux, System.map, kallsyms dumps, module trees).
-        .target(name: "KLPDatabaseBuilder", dependencies: ["KLPEngine", "CCompression"]),
+        .target(name: "KLPDatabaseBuilder", dependencies: ["KLPEngine", "CCompression", "CLibdw"]),
         // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).
         .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
+        // elfutils' libdw/libdwfl: build-db reads source files and lines of symbols from DWARF.
+        .systemLibrary(name: "CLibdw", providers: [.apt(["libdw-dev"])]),
         // ncursesw, used only by the TUI.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.

@@ -8,6 +8,8 @@
  *   exported    printk: exported by vmlinux, resolved by the module loader
  * Built with -DKLP_EXAMPLE_WITHOUT_MISSING it has no missing symbol, so it converts once init_once and s_start
  * are chosen (the tests do that).
+ * Its klp_patch / klp_object / klp_func tables say what it patches (state_show #2 and s_next #1 of vmlinux): the
+ * inspector reads them to suggest a copy (s_start #1 is in kallsyms.c, like the patched s_next #1).
  */
 #include "klp_macros.h"
 
@@ -35,13 +37,14 @@ long livepatch_state_show(void *kobj, void *attr, char *buf)
 	return state_show(kobj, attr, buf);
 }
 
-void *livepatch_s_start(void *m, long long *pos)
+void *livepatch_s_next(void *m, void *v, long long *pos)
 {
 #ifndef KLP_EXAMPLE_WITHOUT_MISSING
 	if (klp_example_missing_helper((int)*pos) < 0)
 		return 0;
 #endif
-	return s_start(m, pos);
+	++*pos;
+	return v ? s_start(m, pos) : 0;
 }
 
 int livepatch_xfs_sync(void *mp)
@@ -49,3 +52,22 @@ int livepatch_xfs_sync(void *mp)
 	init_once(mp);
 	return xfs_log_force(mp, 0);
 }
+
+/*
+ * The tables a livepatch hands to klp_enable_patch(). The first fields are those of <linux/livepatch.h>; the
+ * arrays stand in for the kernel-internal rest (kobjects, lists), whose size depends on the configuration.
+ * __this_module is defined by modpost's .mod.c in a real module; here it is defined so that nothing is missing.
+ */
+struct module { char opaque[64]; };
+struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
+struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; void *internal[16]; };
+struct klp_object { const char *name; struct klp_func *funcs; void *callbacks[5]; void *internal[16]; };
+struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; void *internal[16]; };
+
+static struct klp_func vmlinux_funcs[] = {
+	{ .old_name = "state_show", .new_func = livepatch_state_show, .old_sympos = 2 },
+	{ .old_name = "s_next", .new_func = livepatch_s_next, .old_sympos = 1 },
+	{ }
+};
+static struct klp_object objs[] = { { .name = 0, .funcs = vmlinux_funcs }, { } };
+struct klp_patch klp_example_patch = { .mod = &__this_module, .objs = objs };

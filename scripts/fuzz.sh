@@ -27,10 +27,12 @@ regressions=Tests/KLPEngineTests/Fixtures/regressions
 # --- build (only when the engine or a target changed) ---
 engine_sources=$(find Sources/KLPEngine -name '*.swift' | sort)
 builder_sources=$(find Sources/KLPDatabaseBuilder -name '*.swift' | sort)
-stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift Sources/CCompression/* | sha256sum | cut -c1-16)
+stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift Sources/CCompression/* Sources/CLibdw/* | sha256sum | cut -c1-16)
 if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz: building the engine with -sanitize=fuzzer,address ..."
   build_start=$(date +%s)
+  # swiftc adds to an existing archive: members of source files since moved or renamed would stay and clash.
+  rm -f "$work/bin/libKLPEngine.a" "$work/bin/libKLPDatabaseBuilder.a"
   # gold warns about every ASan helper symbol it cannot export; the warnings are harmless.
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPEngine -emit-module -emit-module-path "$work/bin/KLPEngine.swiftmodule" \
@@ -40,7 +42,7 @@ if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPDatabaseBuilder -emit-module \
     -emit-module-path "$work/bin/KLPDatabaseBuilder.swiftmodule" -enable-testing -package-name klp_convert -parse-as-library \
-    -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression $builder_sources \
+    -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression -I Sources/CLibdw $builder_sources \
     -o "$work/bin/libKLPDatabaseBuilder.a" 2> >(grep -v 'Cannot export local symbol' >&2)
   for t in elf database annotations convert scanner; do
     case $t in
@@ -51,9 +53,10 @@ if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
       scanner) files=Fuzz/Targets/FuzzScanner.swift ;;
     esac
     # shellcheck disable=SC2086
-    # The C libraries of Sources/CCompression are named here: autolinking does not reach into a static archive.
-    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression \
-      -L "$work/bin" -lKLPDatabaseBuilder -lKLPEngine -llzma -lzstd -lz $files \
+    # The C libraries of Sources/CCompression and CLibdw are named here: autolinking does not reach into a static
+    # archive.
+    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression -I Sources/CLibdw \
+      -L "$work/bin" -lKLPDatabaseBuilder -lKLPEngine -llzma -lzstd -lz -ldw -lelf $files \
       -o "$work/bin/fuzz-$t" 2> >(grep -v 'Cannot export local symbol' >&2)
   done
   echo "$stamp" > "$work/bin/stamp"

@@ -20,14 +20,15 @@ sock=klp-shots-$$
 t() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 't kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# shot NAME COLSxROWS key...   (keys are tmux send-keys names; "sleep:S" pauses)
+# shot NAME COLSxROWS key...   (keys are tmux send-keys names; "sleep:S" pauses); $args: tui's arguments
+args=
 shot() {
 	name=$1 size=$2; shift 2
 	cols=${size%x*} rows=${size#*x}
 	t kill-server 2>/dev/null || true
 	sleep 0.2
 	# Run in an empty folder so nothing the keys might write lands in the repository.
-	t -u new-session -d -s s -x "$cols" -y "$rows" "cd $work && env LANG=C.UTF-8 $bin tui; sleep 30"
+	t -u new-session -d -s s -x "$cols" -y "$rows" "cd $work && env LANG=C.UTF-8 $bin tui $args; sleep 30"
 	sleep 0.8
 	for k in "$@"; do
 		case $k in sleep:*) sleep "${k#sleep:}";; *) t send-keys -t s "$k"; sleep 0.15;; esac
@@ -41,9 +42,16 @@ shot() {
 
 # init_once picked (vmlinux, 2nd copy), cursor on the next ambiguous symbol.
 shot overview 120x40 Enter Down Enter Escape n
-# The candidate picker on s_start.
-shot picker 120x40 Enter Down Enter Escape n Enter Down
+# The candidate picker on s_start, the cursor on the copy the patch suggests.
+shot picker 120x40 Enter Down Enter Escape n Enter
 # Before / after preview with both homonyms chosen.
 shot preview 120x40 Enter Down Enter Escape n Enter Down Enter p
 shot help 120x40 '?'
 shot small-80x24 80x24 Enter Down
+# The picker on a database without source files (the bundled one with its -file lines removed): the detail panel
+# says once how to get them.
+grep -v '^-' "$root/examples/symbols.klp" > "$work/symbols-no-files.klp"
+cp "$root/examples/livepatch-example.o" "$work/"
+args="symbols-no-files.klp livepatch-example.o"
+shot picker-no-files 120x40 Enter Down Enter Escape n Enter Down
+args=

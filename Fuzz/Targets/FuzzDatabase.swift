@@ -1,7 +1,8 @@
 @testable import KLPEngine
 
-// libFuzzer target: symbols.klp and Module.symvers parsers. The first byte picks the mode (full load, targeted
-// load, symvers merge); the rest is the file. Errors are fine; traps and inconsistent answers are findings.
+// libFuzzer target: symbols.klp and Module.symvers parsers, and the evidence pass (EvidenceReader). The first
+// byte picks the mode (full load, targeted load, symvers merge); the rest is the file. Errors are fine; traps and
+// inconsistent answers are findings.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDatabase(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -14,6 +15,7 @@ public func fuzzDatabase(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let only: Set<String>? = mode == 1 ? ["foo", "bar", "init_once", "a"] : nil
         guard let db = try? SymbolDatabase.parse(bytes: body, path: "fuzz.klp", only: only) else { return 0 }
         exercise(db)
+        exerciseEvidence(body)
     default:
         guard let db = try? SymbolDatabase.parse(bytes: base, path: "base.klp"),
               let merged = try? db.addingExports(fromSymversBytes: body, path: "Module.symvers") else { return 0 }
@@ -45,4 +47,16 @@ private func exercise(_ db: SymbolDatabase) {
     for object in db.objectNames.prefix(8) { _ = db.candidates(inObject: object) }
     _ = db.nameIDs(containing: "a", ignoringCase: true, limit: 16)
     _ = total
+}
+
+/// The evidence pass over a file the parser accepted: only wanted lines come back, neighbours stay bounded.
+private func exerciseEvidence(_ body: UnsafeRawBufferPointer) {
+    let wanted = Set(2..<66)
+    guard let evidence = try? EvidenceReader.read(body, path: "fuzz.klp", lines: wanted) else { return }
+    for (line, e) in evidence {
+        guard wanted.contains(line) else { fatalError("evidence for line \(line), which was not asked for") }
+        guard e.before.count <= EvidenceReader.neighbourCount, e.after.count <= EvidenceReader.neighbourCount else {
+            fatalError("more than \(EvidenceReader.neighbourCount) neighbours for line \(line)")
+        }
+    }
 }

@@ -65,7 +65,7 @@ public enum DatabaseBuilder {
         var dump: KallsymsDump? = nil
         if let path = inputs.kallsyms { dump = try KallsymsDump.parse(try readText(path), path: path) }
         if let path = inputs.vmlinux {
-            objects["vmlinux"] = try readVmlinux(path: path, rules: inputs.rules)
+            objects["vmlinux"] = try readVmlinux(path: path, rules: inputs.rules, jobs: inputs.jobs)
             for other in [inputs.systemMap, inputs.kallsyms].compactMap({ $0 }) {
                 issues.append(BuildIssue(.note, path: other, "vmlinux symbols taken from \(path) instead"))
             }
@@ -104,6 +104,7 @@ public enum DatabaseBuilder {
                 } else {
                     fromFile[object.name] = path
                     objects[object.name] = object
+                    for note in object.notes { issues.append(BuildIssue(.note, path: path, note)) }
                 }
             }
         }
@@ -147,19 +148,36 @@ public enum DatabaseBuilder {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
-        return ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules)
+        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it. Unreadable
+        // DWARF costs the module its source places, not its block (positions come from the symbol table).
+        var places: [Int: SourcePlace] = [:]
+        var dwarfProblem: String? = nil
+        if scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch {
+            do {
+                places = try DwarfSymbolSources.read(path: path)
+            } catch {
+                dwarfProblem = "DWARF not read, symbol-table files kept: \(error.message)"
+            }
+        }
+        let reading = ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
+                                         places: places)
+        guard let dwarfProblem, case .module(var object) = reading else { return reading }
+        object.notes.append(dwarfProblem)
+        return .module(object)
     }
 
     /// The vmlinux block from a linked vmlinux (compressed or not).
-    public static func readVmlinux(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
-        -> BuiltObject
+    /// `jobs` threads read its DWARF, when it has some (a -dbg vmlinux has ~174 MB of .debug_info).
+    public static func readVmlinux(path: String, rules: KernelRules = KernelRules(), jobs: Int = 1)
+        throws(DatabaseBuildError) -> BuiltObject
     {
         let scan = try scanELF(path: path)
         guard scan.fileType == .exec || scan.fileType == .dyn else {
             throw DatabaseBuildError(path: path, line: nil,
                                      "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
-        return VmlinuxSymbols.fromELF(scan, rules: rules)
+        let places = scan.hasDebugInfo ? try DwarfSymbolSources.read(path: path, jobs: jobs) : [:]
+        return VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
     }
 
     // MARK: helpers

@@ -1,14 +1,20 @@
 import KLPEngine
 
-/// One symbol line of an object block: a kallsyms-visible symbol, in the kernel's walk order, with the base name
-/// of the source file its STT_FILE run names (nil when the inputs cannot tell, e.g. globals or /proc/kallsyms).
+/// One symbol line of an object block: a kallsyms-visible symbol, in the kernel's walk order, with its source
+/// file (tree-relative from DWARF, else the base name its STT_FILE run names; nil when the inputs cannot tell,
+/// e.g. globals without debug info or /proc/kallsyms), its declaration line (DWARF) and its address (vmlinux,
+/// System.map, a kallsyms dump read as root; nil for module files, whose values are section offsets).
 public struct BuiltSymbol: Sendable, Equatable {
     public var name: String
     public var file: String?
+    public var line: Int?
+    public var address: UInt64?
 
-    public init(name: String, file: String? = nil) {
+    public init(name: String, file: String? = nil, line: Int? = nil, address: UInt64? = nil) {
         self.name = name
         self.file = file
+        self.line = line
+        self.address = address
     }
 }
 
@@ -24,6 +30,9 @@ public struct BuiltObject: Sendable, Equatable {
     public var exports: Set<String>
     /// Where the block came from (a path, or "/proc/kallsyms dump <path>"), for messages.
     public var source: String
+    /// What the builder could not take from this input without losing the block (DWARF it could not read),
+    /// reported as notes.
+    public var notes: [String] = []
 
     public init(name: String, symbols: [BuiltSymbol] = [], exports: Set<String> = [], source: String) {
         self.name = name

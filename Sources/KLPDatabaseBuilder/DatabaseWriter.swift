@@ -9,12 +9,16 @@ import KLPEngine
 ///     -?                 <- the following lines' file is not known (globals, kallsyms dumps)
 ///     __ksymtab_name     <- export markers: where the kernel lists them, then the object's other exports
 ///                           (from __export_symbol_*, Module.symvers), sorted
+///     *.klp_evidence     <- only when some symbol has an address or a line (header then says evidence=1):
+///     @ffffffff81234560:1032   one record per line above it (header excluded), same order (SymbolEvidence)
 ///
 /// The 0.1 tag keeps upstream readers working (they compare the prefix and ignore `-` lines only if taught to;
 /// v7 would read a `-file` line as a symbol named "-file", harmless since no C symbol starts with '-').
 /// Same model, same bytes: nothing here depends on hashing order or the clock.
 public enum DatabaseWriter {
     public static let header = "klp-convert-symbol-data.0.1 order=kallsyms"
+    /// The header of a file with an evidence block.
+    public static let evidenceHeader = header + " " + EvidenceFormat.headerAttribute
     /// File marker for lines whose source file is unknown; the reader shows no file for them.
     public static let unknownFile = "?"
 
@@ -35,12 +39,20 @@ public enum DatabaseWriter {
         var out: [UInt8] = []
         out.reserveCapacity(64 + database.objects.reduce(0) { $0 + 24 * ($1.symbols.count + $1.exports.count + 1) })
         var unwritable: [String] = []
-        func line(_ prefix: UInt8?, _ text: String) {
+        // One evidence record per line after the header; written only if one of them says something.
+        var records: [UInt8] = []
+        var recordsSaySomething = false
+        func line(_ prefix: UInt8?, _ text: String, _ symbol: BuiltSymbol? = nil) {
             if let prefix { out.append(prefix) }
             out.append(contentsOf: text.utf8)
             out.append(10)
+            let record = EvidenceFormat.record(address: symbol?.address, line: symbol?.line)
+            recordsSaySomething = recordsSaySomething || record.count > 1
+            records.append(contentsOf: record)
+            records.append(10)
         }
         line(nil, header)
+        records.removeAll()
         for object in database.objects {
             guard isWritableFile(object.name) else {
                 unwritable.append("object \(object.name.debugDescription) from \(object.source)")
@@ -59,7 +71,7 @@ public enum DatabaseWriter {
                     line(UInt8(ascii: "-"), file ?? unknownFile)
                     currentFile = file
                 }
-                line(nil, symbol.name)
+                line(nil, symbol.name, symbol)
                 if let exported = BuiltObject.exportedName(fromMarker: symbol.name) { markedInPlace.insert(exported) }
             }
             let exports = object.exports.subtracting(markedInPlace).map { Array($0.utf8) }
@@ -68,7 +80,16 @@ public enum DatabaseWriter {
                 out.append(contentsOf: "__ksymtab_".utf8)
                 out.append(contentsOf: name)
                 out.append(10)
+                records.append(contentsOf: EvidenceFormat.record(address: nil, line: nil))
+                records.append(10)
             }
+        }
+        if recordsSaySomething {
+            out.replaceSubrange(0..<header.utf8.count, with: evidenceHeader.utf8)
+            out.append(UInt8(ascii: "*"))
+            out.append(contentsOf: EvidenceFormat.objectName.utf8)
+            out.append(10)
+            out.append(contentsOf: records)
         }
         return (out, unwritable)
     }

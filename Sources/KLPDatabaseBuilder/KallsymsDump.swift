@@ -2,7 +2,8 @@ import KLPEngine
 
 /// A `/proc/kallsyms` dump: `address type name` for vmlinux, `address type name\t[module]` for modules, in
 /// kallsyms index order, which is the order the livepatch lookup walks (the recipe's kallsyms-to-symbols.sh).
-/// Addresses may all be zero (a dump read without privilege): only the line order is used.
+/// Addresses may all be zero (a dump read without privilege, kptr_restrict): zero is kept as "no address"; the
+/// line order alone gives positions.
 struct KallsymsDump {
     var vmlinux: BuiltObject
     var modules: [BuiltObject]
@@ -28,7 +29,7 @@ struct KallsymsDump {
             let parts = line.split(separator: 9, maxSplits: 1, omittingEmptySubsequences: false)
             let fields = parts[0].split(separator: 32, omittingEmptySubsequences: true)
             guard fields.count == 3, fields[1].count == 1,
-                  UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16) != nil
+                  let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
             else {
                 throw DatabaseBuildError(path: path, line: lineNumber,
                                          "not a /proc/kallsyms line (expected 'address type name [module]')")
@@ -67,9 +68,9 @@ struct KallsymsDump {
                 continue
             }
             if module == "vmlinux" {
-                vmlinux.symbols.append(BuiltSymbol(name: name))
+                vmlinux.symbols.append(BuiltSymbol(name: name, address: address == 0 ? nil : address))
             } else {
-                modules[module]?.symbols.append(BuiltSymbol(name: name))
+                modules[module]?.symbols.append(BuiltSymbol(name: name, address: address == 0 ? nil : address))
             }
         }
         guard !vmlinux.symbols.isEmpty || !modules.isEmpty else {

@@ -16,7 +16,9 @@ public enum ModuleReading: Sendable, Equatable {
 ///   `__versions` and the per-cpu section), not an init section (`.init*`, and `.exit*` without
 ///   CONFIG_MODULE_UNLOAD), and, without CONFIG_KALLSYMS_ALL, SHF_EXECINSTR.
 enum ModuleSymbols {
-    static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules) -> ModuleReading {
+    /// `places`: DWARF source places by symbol-table index (empty without debug info).
+    static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules,
+                     places: [Int: SourcePlace] = [:]) -> ModuleReading {
         let modinfo = ModuleInfo(scan)
         let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }
@@ -42,14 +44,7 @@ enum ModuleSymbols {
 
         var object = BuiltObject(name: name, source: scan.path)
         object.symbols.reserveCapacity(scan.symbols.count)
-        var file: String? = nil
-        for symbol in scan.symbols {
-            if symbol.type == .file {
-                file = symbol.name.isEmpty ? nil : symbol.name
-                continue
-            }
-            // Globals follow all locals in a symbol table: the STT_FILE run no longer says where they come from.
-            if symbol.binding != .local { file = nil }
+        scan.forEachSymbolWithSourceFile { offset, symbol, file in
             // Export markers count wherever they are (`.export_symbol` is not SHF_ALLOC in 6.5+ objects); a
             // marker in a core section (6.1's `__ksymtab`) is also a kallsyms line and stays in place.
             if symbol.shndx != .undef, let exported = BuiltObject.exportedName(fromMarker: symbol.name) {
@@ -57,8 +52,9 @@ enum ModuleSymbols {
             }
             let index = Int(symbol.shndx.rawValue)
             guard !symbol.name.isEmpty, symbol.shndx != .undef, index < sections.count, core[index]
-            else { continue }
-            object.symbols.append(BuiltSymbol(name: symbol.name, file: file))
+            else { return }
+            let place = places[offset + 1]
+            object.symbols.append(BuiltSymbol(name: symbol.name, file: place?.path ?? file, line: place?.line))
         }
         return .module(object)
     }

@@ -9,21 +9,18 @@ enum VmlinuxSymbols {
         var type: Character
         var address: UInt64
         var file: String?
+        var line: Int? = nil
     }
 
     /// From the symbol table of a linked vmlinux, classifying each symbol the way `nm` does for kallsyms.
-    static func fromELF(_ scan: SymbolTableScan, rules: KernelRules) -> BuiltObject {
+    /// `places`: DWARF source places by symbol-table index (empty without debug info); they replace the STT_FILE
+    /// base names.
+    static func fromELF(_ scan: SymbolTableScan, rules: KernelRules, places: [Int: SourcePlace] = [:]) -> BuiltObject {
         var candidates: [Candidate] = []
         candidates.reserveCapacity(scan.symbols.count)
-        var file: String? = nil
-        for symbol in scan.symbols {
-            if symbol.type == .file {
-                file = symbol.name.isEmpty ? nil : symbol.name
-                continue
-            }
-            if symbol.binding != .local { file = nil }
+        scan.forEachSymbolWithSourceFile { offset, symbol, file in
             // nm hides section symbols; empty names have nothing to list.
-            if symbol.type == .section || symbol.name.isEmpty { continue }
+            if symbol.type == .section || symbol.name.isEmpty { return }
             var type: Character
             switch symbol.shndx {
             case .undef: type = "U"
@@ -31,7 +28,7 @@ enum VmlinuxSymbols {
             case .common: type = "C"
             default:
                 let index = Int(symbol.shndx.rawValue)
-                guard !symbol.shndx.isReserved, index < scan.sections.count else { continue }
+                guard !symbol.shndx.isReserved, index < scan.sections.count else { return }
                 let flags = scan.sections[index].flags
                 // Non-allocated sections (debug info, notes kept out of memory) are nm's N/n: never in kallsyms.
                 if !flags.contains(.alloc) { type = "N" } else if flags.contains(.execinstr) {
@@ -44,7 +41,9 @@ enum VmlinuxSymbols {
             if symbol.binding == .weak && type != "U" {
                 type = symbol.type == .object ? "V" : "W"
             }
-            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value, file: file))
+            let place = places[offset + 1]
+            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value,
+                                        file: place?.path ?? file, line: place?.line))
         }
         // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
         candidates.sort { a, b in
@@ -101,7 +100,10 @@ enum VmlinuxSymbols {
                 ?? (a.offset < b.offset)
         }
         var object = BuiltObject(name: "vmlinux", source: source)
-        object.symbols = kept.map { BuiltSymbol(name: $0.element.name, file: $0.element.file) }
+        object.symbols = kept.map {
+            BuiltSymbol(name: $0.element.name, file: $0.element.file, line: $0.element.line,
+                        address: $0.element.address)
+        }
         object.collectExportMarkers()
         return object
     }

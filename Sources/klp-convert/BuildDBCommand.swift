@@ -14,7 +14,9 @@ struct BuildDBCommand: ParsableCommand {
         discussion: """
         Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
         symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
-        Source-file markers come from STT_FILE symbols (unstripped modules, e.g. linux-image-*-dbg).
+        Source places (tree-relative path and declaration line) come from DWARF when the inputs have it \
+        (linux-image-*-dbg's vmlinux and modules), else base names from STT_FILE symbols; addresses from vmlinux, \
+        System.map or a kallsyms dump read as root. They go to the file's evidence block (README, symbols.klp).
 
         Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
 
@@ -40,7 +42,7 @@ struct BuildDBCommand: ParsableCommand {
     var systemMap: String?
     @Option(help: ArgumentHelp("Module.symvers: more export information (repeatable).", valueName: "file"))
     var symvers: [String] = []
-    @Option(name: .shortAndLong, help: "Threads for reading modules (default: all cores).")
+    @Option(name: .shortAndLong, help: "Threads for reading modules and vmlinux's DWARF (default: all cores).")
     var jobs: Int?
     @OptionGroup var kernel: ReleaseOptions
     @Flag(inversion: .prefixedNo,
@@ -76,6 +78,8 @@ struct BuildDBCommand: ParsableCommand {
         do {
             var callback: (@Sendable (Int, Int) -> Void)? = nil
             if let progress { callback = { done, total in progress.update(done, total) } }
+            // A -dbg vmlinux's DWARF takes a few seconds: say what is happening until module progress takes over.
+            if let progress, let vmlinux { progress.show("reading \(vmlinux) (symbols and DWARF source places)") }
             result = try DatabaseBuilder.build(inputs, progress: callback)
             progress?.finish()
             try FileIO.writeAtomically(result.bytes, to: output)
@@ -107,7 +111,15 @@ final class ProgressLine: @unchecked Sendable {
             guard done == total || now - lastDraw >= 50 else { return }
             lastDraw = now
             drawn = true
-            Report.raw("\rklp-convert: reading modules \(done)/\(total)")
+            Report.raw("\r\u{1B}[Kklp-convert: reading modules \(done)/\(total)")
+        }
+    }
+
+    /// One line of text in place of the counter.
+    func show(_ text: String) {
+        lock.locked {
+            drawn = true
+            Report.raw("\r\u{1B}[Kklp-convert: \(text)")
         }
     }
 

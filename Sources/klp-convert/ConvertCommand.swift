@@ -41,7 +41,8 @@ struct ConvertCommand: ParsableCommand {
             let object = try ELFObject.read(path: input)
             let database = try loadDatabase(path: symbols, for: object, symvers: symvers)
             let plan = Converter(database: database, options: options).plan(object)
-            Report.diagnostics(plan.diagnostics.filter { $0.severity != .note || verbose })
+            Report.diagnostics(diagnosticsForReport(plan, patch: object).filter { $0.severity != .note || verbose })
+            reportAmbiguities(plan, patch: object, databasePath: symbols)
             guard !plan.hasErrors else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")
                 throw ExitStatus.failure

@@ -20,12 +20,22 @@ struct ListCommand: ParsableCommand {
         options.choices = try choices.load(failure: ExitStatus.failure)
         let plan = try planConversion(symbols: inputs.symbols, input: inputs.input, options: options)
         let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
+        // The patch parsed already in planConversion: reading it again only costs the evidence path.
+        let evidence: [String: [CopyEvidence]]
+        do {
+            evidence = try copyEvidence(for: shown, patch: try ELFObject.read(path: inputs.input),
+                                        databasePath: inputs.symbols, order: plan.databaseOrder)
+        } catch {
+            Report.failure(error)
+            throw ExitStatus.failure
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(PlanJSON(plan, symbols: shown)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(PlanJSON(plan, symbols: shown, evidence: evidence)),
+                         as: UTF8.self))
         } else {
-            print(TerminalSafe.lines(PlanText.render(plan, symbols: shown)), terminator: "")
+            print(TerminalSafe.lines(PlanText.render(plan, symbols: shown, evidence: evidence)), terminator: "")
         }
         if plan.hasErrors { throw ExitStatus.failure }
     }
@@ -33,7 +43,9 @@ struct ListCommand: ParsableCommand {
 
 /// Plain-text rendering of a plan for `list`.
 enum PlanText {
-    static func render(_ plan: ConversionPlan, symbols: [PlannedSymbol]) -> String {
+    static func render(_ plan: ConversionPlan, symbols: [PlannedSymbol], evidence: [String: [CopyEvidence]] = [:])
+        -> String
+    {
         var out = ""
         if symbols.isEmpty { out += "no relocations need conversion\n" }
         for s in symbols {
@@ -46,9 +58,13 @@ enum PlanText {
             }
             if s.candidates.count > 1 || s.status.isProblem {
                 for c in s.candidates {
-                    let file = c.file.map { "  \($0)" } ?? ""
+                    let copy = evidence[s.name]?.first { $0.candidate == c }
+                    let file = (copy?.place ?? c.file).map { "  \($0)" } ?? ""
+                    let address = copy?.evidence.addressText.map { "  \($0)" } ?? ""
                     let mark = s.target.map { $0.object == c.object && $0.position == c.position } == true ? "*" : " "
-                    out += "  \(mark) candidate \(c.object),\(c.position)  (\(c.copiesInObject) in \(c.object))\(file)\n"
+                    let suggested = copy?.reason.map { "  suggested: \($0)" } ?? ""
+                    out += "  \(mark) candidate \(c.object),\(c.position)  (\(c.copiesInObject) in \(c.object))\(file)"
+                        + "\(address)\(suggested)\n"
                 }
             }
         }
@@ -73,6 +89,31 @@ struct PlanJSON: Encodable {
     }
     struct Candidate: Encodable {
         var object: String, position: Int, copies: Int, file: String?
+        // Evidence (README "list --json"): tree-relative source path, declaration line, address as hex,
+        // kallsyms neighbours, and the patch's own suggestion.
+        var source: String?, line: Int?, address: String?, neighbours: Neighbours, suggested: Bool, reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case object, position, copies, file, source, line, address, neighbours, suggested, reason
+        }
+
+        /// Evidence keys are always present, `null` when unknown (synthesised coding would leave them out).
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(object, forKey: .object)
+            try c.encode(position, forKey: .position)
+            try c.encode(copies, forKey: .copies)
+            try c.encodeIfPresent(file, forKey: .file)
+            try c.encode(source, forKey: .source)
+            try c.encode(line, forKey: .line)
+            try c.encode(address, forKey: .address)
+            try c.encode(neighbours, forKey: .neighbours)
+            try c.encode(suggested, forKey: .suggested)
+            try c.encode(reason, forKey: .reason)
+        }
+    }
+    struct Neighbours: Encodable {
+        var before: [String], after: [String]
     }
     struct SymbolEntry: Encodable {
         var name: String, status: String, weak: Bool
@@ -94,7 +135,7 @@ struct PlanJSON: Encodable {
     var removedSections: [String]
     var diagnostics: [Finding]
 
-    init(_ plan: ConversionPlan, symbols shown: [PlannedSymbol]) {
+    init(_ plan: ConversionPlan, symbols shown: [PlannedSymbol], evidence: [String: [CopyEvidence]]) {
         input = plan.inputPath
         machine = plan.machine.shortName
         databaseOrder = plan.databaseOrder == .kallsyms ? "kallsyms" : "name-sorted"
@@ -102,7 +143,15 @@ struct PlanJSON: Encodable {
             SymbolEntry(
                 name: s.name, status: s.status.rawValue, weak: s.isWeak,
                 uses: s.uses.map { Use(relocationSection: $0.relocationSection, section: $0.baseSection, offset: $0.offset, type: $0.typeName, addend: $0.addend) },
-                candidates: s.candidates.map { Candidate(object: $0.object, position: $0.position, copies: $0.copiesInObject, file: $0.file) },
+                candidates: s.candidates.map { c in
+                    let copy = evidence[s.name]?.first { $0.candidate == c }
+                    let e = copy?.evidence ?? SymbolEvidence()
+                    return Candidate(
+                        object: c.object, position: c.position, copies: c.copiesInObject, file: c.file,
+                        source: c.file, line: e.declarationLine, address: e.addressText,
+                        neighbours: Neighbours(before: e.before, after: e.after),
+                        suggested: copy?.suggested ?? false, reason: copy?.reason)
+                },
                 object: s.target?.object, position: s.target?.position, klpName: s.newName,
                 exportedBy: s.exportedBy.isEmpty ? nil : s.exportedBy)
         }

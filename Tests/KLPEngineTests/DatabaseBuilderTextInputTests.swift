@@ -105,8 +105,9 @@ import Testing
         #expect(result.issues.contains { $0.kind == .note && $0.message.contains("livepatch module lp_demo") })
         #expect(!result.somethingSkipped)
         let text = String(decoding: result.bytes, as: UTF8.self)
+        // The dump's addresses go to the evidence block: one record per line above it (EvidenceFormat).
         #expect(text == """
-        klp-convert-symbol-data.0.1 order=kallsyms
+        klp-convert-symbol-data.0.1 order=kallsyms evidence=1
         *vmlinux
         _stext
         type_show
@@ -118,6 +119,18 @@ import Testing
         helper
         __ksymtab_mod_a_api
         mod_a_api
+        *.klp_evidence
+        @
+        @ffffffff81000000
+        @ffffffff81001000
+        @ffffffff81001100
+        @ffffffff81001200
+        @ffffffff81002000
+        @
+        @ffffffffc0001000
+        @ffffffffc0001100
+        @ffffffffc0001200
+        @ffffffffc0001300
 
         """)
         let db = try SymbolDatabase.parse(bytes: result.bytes, path: "k.klp")
@@ -152,12 +165,18 @@ import Testing
         let map = try Self.temp("sysmap", "System.map", "ffffffff81000000 T printk\n")
         let result = try DatabaseBuilder.build(DatabaseBuildInputs(systemMap: map, symvers: [symvers]))
         #expect(String(decoding: result.bytes, as: UTF8.self) == """
-        klp-convert-symbol-data.0.1 order=kallsyms
+        klp-convert-symbol-data.0.1 order=kallsyms evidence=1
         *vmlinux
         printk
         __ksymtab_printk
         *foo_bar
         __ksymtab_foo_api
+        *.klp_evidence
+        @
+        @ffffffff81000000
+        @
+        @
+        @
 
         """)
         let bad = try Self.temp("symvers-bad", "Module.symvers", "0x1 only-two\n")

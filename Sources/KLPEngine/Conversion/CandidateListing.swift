@@ -1,6 +1,6 @@
 // Text shown when a symbol is ambiguous or an annotation is wrong: every candidate with its object, the position
-// the kernel will count (0 when unique in its object, else 1..k; v7 printed 0..k-1) and its source file, then a
-// block the developer can paste into the patch.
+// the kernel will count (0 when unique in its object, else 1..k; v7 printed 0..k-1) and its source file, then
+// a note when the database cannot tell the copies apart.
 
 public enum CandidateListing {
     public static let rule = "-------------------------------------------------"
@@ -27,10 +27,9 @@ public enum CandidateListing {
         if order == .nameSorted, candidates.count > 1 {
             out.append("note: symbols.klp is name-sorted (nm output): positions 1..k exist, but it cannot tell which copy is which; build it with 'klp-convert build-db' to see files and kallsyms order")
         }
-        if let first = candidates.first {
-            out.append("Paste into the livepatch, with the position of the copy you mean:")
-            out += CSnippet.block(object: first.object, entries: [(symbol, first.position)])
-        }
+        // No paste block here: a block with a default position compiles and silently patches copy 1 (DECISIONS
+        // 7). The command line prints one block per object for all ambiguous symbols, with placeholders
+        // (AmbiguityBlock).
         return out
     }
 }

@@ -31,6 +31,9 @@ public enum DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
         case symversFieldCount(Int)
         case symversEmptySymbol
         case symversEmptyModule
+        /// The evidence block (EvidenceFormat): a record that does not decode, or a count that does not match.
+        case evidenceRecord
+        case evidenceCount(records: Int, lines: Int)
 
         public var description: String {
             switch self {
@@ -56,6 +59,9 @@ public enum DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
                     + "(crc, symbol, module, export type[, namespace]), found \(found)"
             case .symversEmptySymbol: return "Module.symvers format error: empty symbol name"
             case .symversEmptyModule: return "Module.symvers format error: empty module name"
+            case .evidenceRecord: return "evidence record is not '@[address][:line]' or has no line above"
+            case .evidenceCount(let records, let lines):
+                return "evidence block has \(records) records for the \(lines) lines above it (the file was edited or cut)"
             }
         }
     }

@@ -46,6 +46,7 @@ enum SymbolListParser {
         // Static lets are lazily initialised globals: read them once, not on every line.
         let ksymtabHead = Self.ksymtabHead, ksymtabTail = Self.ksymtabTail
         let exportHead = Self.exportHead, exportTail = Self.exportTail
+        let evidenceObject = Array(EvidenceFormat.objectName.utf8)
         // The previous symbol line of the current block, to notice a block that is not in name order.
         var previousStart = -1
         var previousLength = 0
@@ -53,7 +54,7 @@ enum SymbolListParser {
         var collatedHint: DatabaseOrderReason? = nil
         var pending = PendingSymbols()
 
-        while start < end {
+        lines: while start < end {
             lineNumber += 1
             let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
             if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
@@ -77,6 +78,10 @@ enum SymbolListParser {
             switch line.load(as: UInt8.self) {
             case UInt8(ascii: "*"):
                 if length == 1 { throw failure(lineNumber, .emptyObjectName) }
+                // The evidence block (EvidenceFormat) ends the symbol lines; it is read only to show evidence.
+                if length - 1 == evidenceObject.count && memcmp(line + 1, evidenceObject, length - 1) == 0 {
+                    break lines
+                }
                 let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1), as: UTF8.self)
                 currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
                 currentFile = -1

@@ -6,6 +6,7 @@ public enum Command: String, CaseIterable, Sendable {
     case nextPanel, previousPanel
     case select, back
     case clearChoice
+    case acceptSuggestion, acceptAllSuggestions
     case nextProblem, previousProblem
     case filter
     case showOverview, showPreview, showSnippet, showDatabase
@@ -25,6 +26,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .select: "Open / pick the candidate under the cursor"
         case .back: "Back; clear the filter"
         case .clearChoice: "Forget the choice made here for this symbol"
+        case .acceptSuggestion: "Choose the copy the patch suggests for this symbol (x undoes)"
+        case .acceptAllSuggestions: "Choose the suggested copy for every undecided symbol that has one (x undoes each)"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
         case .filter: "Filter symbols and candidates (search the database on its screen)"
@@ -71,6 +74,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextPanel: "panel"
         case .nextProblem: "next problem"
         case .clearChoice: "unchoose"
+        case .acceptSuggestion: "accept suggestion"
+        case .acceptAllSuggestions: "accept all"
         case .printSnippetOnExit: "print on exit"
         case .showOverview: "overview"
         default: help.lowercased()

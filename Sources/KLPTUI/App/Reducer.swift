@@ -115,6 +115,12 @@ public struct Reducer: Sendable {
             } else {
                 state.message = StatusMessage(text: "\(symbol.name) has no choice made here", isError: false)
             }
+        case .acceptSuggestion:
+            guard state.screen == .overview, let symbol = state.selectedSymbol else { return [] }
+            acceptSuggestion(for: symbol.name, &state)
+        case .acceptAllSuggestions:
+            guard state.screen == .overview else { return [] }
+            acceptAllSuggestions(&state)
         case .nextProblem, .previousProblem:
             jumpToProblem(&state, forward: command == .nextProblem)
         case .filter:

@@ -22,6 +22,8 @@ public struct Workspace: Sendable {
     public let baseOptions: ConversionOptions
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
+    /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
+    public var evidence = CandidateEvidence()
 
     public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
                 index: DatabaseIndex? = nil, defaultOutputPath: String,
@@ -55,9 +57,14 @@ public struct Workspace: Sendable {
         let background = BackgroundIndex(database: database)
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
-        return Workspace(objectName: objectPath, databaseName: databasePath, object: object, database: database,
-                         background: background, defaultOutputPath: output ?? defaultOutput(for: objectPath),
-                         outputMode: mode, baseOptions: options)
+        var workspace = Workspace(objectName: objectPath, databaseName: databasePath, object: object,
+                                  database: database, background: background,
+                                  defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
+                                  baseOptions: options)
+        // A second read of symbols.klp, for the evidence block and the neighbours only (a pipe gives nothing the
+        // second time: the panel then says the evidence could not be read).
+        workspace.evidence = CandidateEvidence.gather(object: object, database: database, path: databasePath)
+        return workspace
     }
 
     /// The bundled example (compiled into the binary), so `klp-convert tui` works anywhere.
@@ -68,6 +75,10 @@ public struct Workspace: Sendable {
                                   databaseName: BundledExample.databaseName, object: object, database: database,
                                   defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
         workspace.isExample = true
+        workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
+            try CandidateEvidence.gather(object: object, database: database, bytes: raw,
+                                         path: BundledExample.databaseName)
+        }
         return workspace
     }
 

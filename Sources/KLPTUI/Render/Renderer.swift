@@ -81,7 +81,7 @@ public struct Renderer: Sendable {
         case .overview:
             switch state.focus {
             case .symbols: commands = [.select, .nextProblem, .filter, .nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
-            case .candidates: commands = [.select, .clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
+            case .candidates: commands = [.select, .acceptSuggestion, .clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
         case .preview: commands = [.back, .showSnippet, .writeOutput, .help, .quit]
@@ -195,6 +195,10 @@ public struct Renderer: Sendable {
             screen.frame(rect, title: "Details", focused: false)
             return
         }
+        if state.focus == .candidates, state.candidateList.cursor < s.candidates.count {
+            drawCandidateDetails(&screen, rect, s, s.candidates[state.candidateList.cursor])
+            return
+        }
         screen.frame(rect, title: s.name, focused: false)
         let inner = rect.inner
         var lines: [(String, String, Style)] = []
@@ -268,7 +272,9 @@ public struct Renderer: Sendable {
             screen.put(isTarget ? "(•)" : "( )", row: row, column: inner.column + 1, style: base)
             screen.put(c.object, row: row, column: inner.column + 5, limit: objectWidth, style: base)
             screen.put(TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5 + objectWidth, style: base)
-            screen.put(c.file ?? "–", row: row, column: fileColumn, limit: fileWidth, style: isCursor ? base : (c.file == nil ? .dim : base))
+            let suggested = workspace.evidence.copy(of: s.name, c)?.suggested == true
+            screen.put(candidateFileText(s, c), row: row, column: fileColumn, limit: fileWidth,
+                       style: isCursor ? base : (c.file == nil ? .dim : (suggested ? .good : base)))
             let copies = c.copiesInObject == 1 ? "unique" : "\(c.copiesInObject) in obj"
             screen.put(TextWidth.fitRight(copies, to: copiesWidth), row: row, column: inner.column + inner.columns - copiesWidth - 1,
                        style: isCursor ? base : .dim)

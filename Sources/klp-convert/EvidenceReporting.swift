@@ -1,0 +1,67 @@
+import KLPEngine
+
+/// Evidence for the copies of a plan's symbols, ranked against the patch's own klp_object/klp_func tables; read
+/// only when something is shown (the ambiguity error, list), never for a conversion that succeeds.
+func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: String, order: DatabaseOrder)
+    throws(DatabaseError) -> [String: [CopyEvidence]]
+{
+    var copies: [String: [DatabaseCandidate]] = [:]
+    for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
+    guard !copies.isEmpty else { return [:] }
+    var result = try CopyRanking.gather(
+        copies: copies, databasePath: databasePath, order: order,
+        targets: PatchTargets.read(patch))
+    // A suggestion is for a decision still open: a symbol resolved by an annotation or a choice shows none.
+    for s in symbols where s.status != .ambiguous && s.status != .invalid {
+        result[s.name] = result[s.name]?.map { copy in
+            var quiet = copy
+            quiet.suggested = false
+            quiet.reason = nil
+            return quiet
+        }
+    }
+    return result
+}
+
+/// The single paste block for all ambiguous symbols of a conversion, on stderr after the diagnostics.
+func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: String) {
+    let ambiguous = plan.symbols.filter { $0.status == .ambiguous }
+    guard !ambiguous.isEmpty else { return }
+    do {
+        let evidence = try copyEvidence(
+            for: ambiguous, patch: patch, databasePath: databasePath,
+            order: plan.databaseOrder)
+        let symbols = ambiguous.map { (name: $0.name, copies: evidence[$0.name] ?? []) }
+        for line in AmbiguityBlock.lines(symbols: symbols, databasePath: databasePath) { Report.line(line) }
+    } catch {
+        Report.error("no evidence for the ambiguous symbols: \(error)")
+    }
+}
+
+/// The diagnostics as printed: an ambiguity's candidate listing keeps the objects the patch targets and
+/// summarises the others (a name can have dozens of module copies the patch cannot mean).
+func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnostic] {
+    let ambiguous = Dictionary(
+        plan.symbols.filter { $0.status == .ambiguous }.map { ($0.name, $0.candidates) },
+        uniquingKeysWith: { a, _ in a })
+    guard !ambiguous.isEmpty else { return plan.diagnostics }
+    let targets = PatchTargets.read(patch)
+    guard !targets.isEmpty else { return plan.diagnostics }
+    let prefix = "Define KLP_SYMPOS for the symbol: "
+    return plan.diagnostics.map { d in
+        // The symbol from the message until diagnostics carry it as a value (issue 11's structured locations).
+        guard d.message.hasPrefix(prefix), let candidates = ambiguous[String(d.message.dropFirst(prefix.count))]
+        else { return d }
+        let name = String(d.message.dropFirst(prefix.count))
+        let kept = candidates.filter { targets.objects.contains($0.object) }
+        let others = candidates.count - kept.count
+        guard others > 0 else { return d }
+        var copy = d
+        copy.detail = CandidateListing.lines(symbol: name, candidates: kept, order: plan.databaseOrder)
+        let modules = Set(candidates.filter { !targets.objects.contains($0.object) }.map(\.object)).count
+        copy.detail.append(
+            "(and \(others) \(others == 1 ? "copy" : "copies") in \(modules) other "
+                + "\(modules == 1 ? "object" : "objects") the patch's klp_objects do not name)")
+        return copy
+    }
+}

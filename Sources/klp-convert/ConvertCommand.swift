@@ -12,7 +12,8 @@ struct ConvertCommand: ParsableCommand {
 
         All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
         output is written to a temporary file in its folder and renamed into place, with the input's permission \
-        bits.
+        bits. A module with nothing to convert is written byte for byte as it came in. A signed module that needs \
+        converting is refused (convert before signing; kbuild signs at modules_install) unless --drop-signature.
         """)
 
     @OptionGroup var inputs: PatchInputs

@@ -61,7 +61,9 @@ enum PlanText {
         if symbols.isEmpty { out += "no relocations need conversion\n" }
         for s in symbols {
             let target = s.target.map { " -> \($0.object),\($0.position)" } ?? ""
-            out += "\(s.name)  [\(s.status.rawValue)]\(target)\(s.newName.map { "  \($0)" } ?? "")\n"
+            let export = s.exportedBy.isEmpty || s.status == .exported
+                ? "" : "  (exported by \(s.exportedBy.joined(separator: ", ")))"
+            out += "\(s.name)  [\(s.status.rawValue)]\(target)\(s.newName.map { "  \($0)" } ?? "")\(export)\n"
             for u in s.uses {
                 out += "    \(u.baseSection)+0x\(String(u.offset, radix: 16))  \(u.typeName)\(u.addend != 0 ? " \(u.addend)" : "")  (\(u.relocationSection))\n"
             }

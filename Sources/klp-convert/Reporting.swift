@@ -46,6 +46,10 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
         }
         // The functions the patch replaces are checked too (klp_func.old_name).
         names.formUnion(PatchTargets.read(object).functions.map(\.name))
+        // Livepatch symbols already in the module are validated against the database too.
+        for s in object.symbols where s.section == .livepatch {
+            if let parsed = KLPNames.parseSymbol(s.name) { names.insert(parsed.name) }
+        }
         return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
     }
     return try SymbolDatabase.load(path: path, symvers: symvers)
@@ -76,8 +80,15 @@ struct ChoiceOptions: ParsableArguments {
         for path in files {
             result.merge(try ChoicesFile.load(path: path)) { _, new in new }
         }
+        // One rule with the choices file: a symbol chosen twice with different targets is an error, not "the
+        // last one wins" (a --choose still overrides a --choices file, as a later source).
+        var chosenHere: [String: SymbolTarget] = [:]
         for c in choose {
             let (symbol, target) = try parseChoice(c)
+            if let earlier = chosenHere[symbol], earlier != target {
+                throw ValidationError("--choose: \(symbol) is chosen twice: \(earlier) and \(target)")
+            }
+            chosenHere[symbol] = target
             result[symbol] = target
         }
         return result

@@ -24,9 +24,15 @@ struct ConversionFlags: ParsableArguments {
         relocations are converted.
         """)
     var noCheckFunctions = false
+    @Flag(help: """
+        Convert a signed module and drop its signature (it no longer matches the converted bytes); sign the output \
+        again. Without it a signed module is refused: convert before signing (kbuild signs at modules_install).
+        """)
+    var dropSignature = false
 
     var options: ConversionOptions {
         ConversionOptions(
-            strict: strict, convertModuleExports: convertModuleExports, checkFunctions: !noCheckFunctions)
+            strict: strict, convertModuleExports: convertModuleExports, checkFunctions: !noCheckFunctions,
+            dropSignature: dropSignature)
     }
 }

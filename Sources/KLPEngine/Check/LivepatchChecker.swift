@@ -11,10 +11,12 @@ public struct LivepatchChecker: Sendable {
 
     public func check(_ object: ELFObject) -> [Diagnostic] {
         var out: [Diagnostic] = []
+        checkSignature(object, &out)
         checkModinfo(object, &out)
         checkSymbols(object, &out)
         // The klp_func entries (DECISIONS 8): their own file, PatchedFunctions/.
         if let database { out += PatchedFunctionChecker(database: database).check(object).diagnostics }
+        let uses = RelocatedOffsets(object)
         for section in object.sections {
             let named = section.name.hasPrefix(KLPNames.relaPrefix)
             let flagged = section.flags.contains(.relaLivepatch)
@@ -25,12 +27,26 @@ public struct LivepatchChecker: Sendable {
                 out.append(Diagnostic(.error, "section \(section.name): KLP_MODULE_RELOC annotations are still present: the module was not converted", at: .init(section: section.name)))
             }
             if named || flagged {
-                checkKlpSection(section, named: named, flagged: flagged, in: object, &out)
+                checkKlpSection(section, named: named, flagged: flagged, in: object, uses: uses, &out)
             } else if section.isRelocation {
                 checkOrdinarySection(section, in: object, &out)
             }
         }
         return out
+    }
+
+    /// A signature appended to a converted module is fine if it was made after the conversion; the checker
+    /// cannot verify it, but says the module is signed, since converting it again would drop the signature.
+    private func checkSignature(_ object: ELFObject, _ out: inout [Diagnostic]) {
+        guard let bytes = object.inputBytes, let found = ModuleSignature.find(in: bytes) else { return }
+        switch found {
+        case .success(let signature):
+            out.append(Diagnostic(.note, "module is signed (\(signature.signatureLength)-byte signature appended; "
+                + "not verified here)"))
+        case .failure(let problem):
+            out.append(Diagnostic(
+                .error, "module \(problem): the kernel refuses a module whose signature it cannot parse"))
+        }
     }
 
     private func checkModinfo(_ object: ELFObject, _ out: inout [Diagnostic]) {
@@ -97,7 +113,7 @@ public struct LivepatchChecker: Sendable {
     }
 
     private func checkKlpSection(_ section: Section, named: Bool, flagged: Bool, in elf: ELFObject,
-                                 _ out: inout [Diagnostic]) {
+                                 uses: RelocatedOffsets, _ out: inout [Diagnostic]) {
         let at = Diagnostic.Location(section: section.name)
         if named && !flagged {
             out.append(Diagnostic(.error, "section \(section.name) lacks SHF_RELA_LIVEPATCH (0x100000): the module loader applies it as an ordinary relocation section with unresolved (zero) symbol values", at: at))
@@ -120,19 +136,39 @@ public struct LivepatchChecker: Sendable {
             return
         }
         if !base.flags.contains(.alloc) {
-            out.append(Diagnostic(.warning, "section \(section.name) relocates \(base.name), which is not SHF_ALLOC: the kernel never applies it", at: at))
+            out.append(Diagnostic(.error, "section \(section.name) relocates \(base.name), which is not SHF_ALLOC: "
+                + "the kernel never applies it", at: at))
         }
+        // The livepatch core finds the section to patch by sh_info alone; a name naming another section means
+        // the relocations are applied somewhere the name does not say.
+        if let object, section.name != KLPNames.relocationSection(object: object, base: base.name) {
+            let named = String(section.name.dropFirst(KLPNames.relaPrefix.count + object.count + 1))
+            out.append(Diagnostic(.error, "section \(section.name) names section \(named), but its sh_info is "
+                + "\(base.name): the kernel applies its relocations to \(base.name)", at: at))
+        }
+        var reportedOffsets: Set<UInt64> = []
         if let object, object != "vmlinux", base.name == "__jump_table" {
             out.append(Diagnostic(.error, "section \(section.name): module static keys in __jump_table are applied after jump labels are initialised; use static_key_enabled()", at: at))
         }
         for (k, r) in section.relocations.enumerated() {
             let place = Diagnostic.Location(section: base.name, offset: r.offset)
+            let width = RelocatedOffsets.width(of: r.type, machine: elf.header.machine)
+            if r.offset > base.size || base.size - r.offset < width {
+                out.append(Diagnostic(.error, "section \(section.name) relocation \(k) at offset "
+                    + "0x\(String(r.offset, radix: 16)) is outside \(base.name) (\(base.size) bytes): the kernel "
+                    + "would write past the section", at: place))
+            } else if uses.count(base: target, offset: r.offset) > 1 && reportedOffsets.insert(r.offset).inserted {
+                out.append(Diagnostic(.error, "section \(section.name) relocation \(k): "
+                    + "\(base.name)+0x\(String(r.offset, radix: 16)) is relocated twice; x86's loader refuses the "
+                    + "second (\"existing value is nonzero\"), others add both", at: place))
+            }
             guard let id = r.symbol, let symbol = elf.symbol(id) else {
                 out.append(Diagnostic(.error, "section \(section.name) relocation \(k) has no symbol", at: place))
                 continue
             }
             guard symbol.section == .livepatch else {
-                out.append(Diagnostic(.error, "symbol \(symbol.name) at rela sec \(section.name) idx \(k) is not marked as a livepatch symbol", at: place))
+                out.append(Diagnostic(.error, "symbol \(Self.displayName(symbol, in: elf)) at rela sec "
+                    + "\(section.name) idx \(k) is not marked as a livepatch symbol", at: place))
                 continue
             }
             guard let parsed = KLPNames.parseSymbol(symbol.name) else { continue }  // reported with the symbols
@@ -150,5 +186,45 @@ public struct LivepatchChecker: Sendable {
             guard let id = r.symbol, let symbol = elf.symbol(id), symbol.section == .livepatch else { continue }
             out.append(Diagnostic(.error, "ordinary relocation section \(section.name) uses livepatch symbol \(symbol.name): the module loader would apply it with the unresolved value 0", at: .init(section: base.name, offset: r.offset)))
         }
+    }
+}
+
+extension LivepatchChecker {
+    /// A section symbol has no name: name its section instead.
+    static func displayName(_ symbol: Symbol, in elf: ELFObject) -> String {
+        guard symbol.name.isEmpty else { return symbol.name }
+        if case .section(let id) = symbol.section, let section = elf.section(id) {
+            return "(section symbol of \(section.name))"
+        }
+        return "(unnamed symbol \(symbol.id.rawValue))"
+    }
+}
+
+/// How many relocations (ordinary or klp) patch each offset of each section, for the sections klp
+/// relocation sections target: the kernel applies every one of them to the same bytes.
+struct RelocatedOffsets {
+    private var counts: [SectionID: [UInt64: Int]] = [:]
+
+    init(_ elf: ELFObject) {
+        let klpTargets = Set(elf.sections.compactMap { s in
+            s.isRelocation && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix))
+                ? s.relocationTarget : nil
+        })
+        guard !klpTargets.isEmpty else { return }
+        for s in elf.sections where s.isRelocation {
+            guard let target = s.relocationTarget, klpTargets.contains(target) else { continue }
+            for r in s.relocations { counts[target, default: [:]][r.offset, default: 0] += 1 }
+        }
+    }
+
+    func count(base: SectionID, offset: UInt64) -> Int { counts[base]?[offset] ?? 0 }
+
+    /// Bytes a relocation writes, where known (x86_64's types; for others, at least one byte).
+    static func width(of type: RelocationType, machine: Machine) -> UInt64 {
+        typealias X = RelocationType.X86_64
+        guard machine == .x86_64 else { return 1 }
+        if type == X.r64 || type == X.pc64 { return 8 }
+        let fourBytes = [X.pc32, X.plt32, X.got32, X.gotpcrel, X.r32, X.r32s, X.gotpcrelx, X.rexGotpcrelx]
+        return fourBytes.contains(type) ? 4 : 1
     }
 }

@@ -11,6 +11,23 @@ public enum ArchitectureRules {
     static let ppc64Nop: UInt32 = 0x6000_0000
     static let ppc64RestoreR2: UInt32 = 0xe841_0018  // ld r2,24(r1): already patched
 
+    /// Machines whose module loader rules the engine knows (DECISIONS 10): x86_64, ppc64 and ppc64le, ppc32,
+    /// s390x, arm64.
+    public static let supportedMachines: [Machine] = [.x86_64, .ppc64, .ppc, .s390, .aarch64]
+
+    /// Why `machine` is not converted, or nil when it is supported. Another loader may need relocations kept
+    /// together that a klp section would split (riscv: each PCREL_LO12 finds its PCREL_HI20 in its own section).
+    public static func unsupportedMachine(_ machine: Machine) -> String? {
+        guard !supportedMachines.contains(machine) else { return nil }
+        let known = Machine.names[machine].map { "\(machine.shortName) (\($0))" } ?? "e_machine \(machine.rawValue)"
+        let why = machine == .riscv
+            ? ": its loader pairs each R_RISCV_PCREL_LO12 with the PCREL_HI20 in the same section, which klp "
+                + "relocation sections split"
+            : ""
+        return "machine \(known) is not supported: klp-convert knows the module loader rules of x86_64, "
+            + "ppc64/ppc64le, ppc32, s390x and arm64 only\(why)"
+    }
+
     /// A problem with converting relocation `r` in `base` (the section it patches), or nil.
     static func problem(machine: Machine, order: ByteOrder, relocation r: Relocation, base: Section?) -> String? {
         switch machine {

@@ -14,7 +14,12 @@ public enum SectionRules {
         case refused(String)
     }
 
-    public static func judge(base: String, object: String) -> Verdict {
+    /// `allocated`: whether the base section is SHF_ALLOC (the loader only keeps, and relocates, those).
+    public static func judge(base: String, object: String, allocated: Bool = true) -> Verdict {
+        if !allocated {
+            return .refused("\(base) is not SHF_ALLOC: the module loader does not load it, so the kernel never "
+                + "applies a relocation to it")
+        }
         if base == "__jump_table" {
             if object == "vmlinux" { return .allowed }
             return .refused("static keys of a module cannot be used through __jump_table in a livepatch: vmlinux klp relocations are applied before jump labels are set up, module ones only later; use static_key_enabled() instead of static_branch_*()")

@@ -50,6 +50,8 @@ enum SymbolListParser {
         // The previous symbol line of the current block, to notice a block that is not in name order.
         var previousStart = -1
         var previousLength = 0
+        // The first line out of byte order but in a locale's name order (see collatedCompare), for the reason.
+        var collatedHint: DatabaseOrderReason? = nil
         var pending = PendingSymbols()
 
         lines: while start < end {
@@ -105,7 +107,13 @@ enum SymbolListParser {
                 if orderEvidence == nil {
                     if previousStart >= 0 && compare(base + previousStart, previousLength, line, length) > 0 {
                         let object = contents.objects.names[Int(currentObject)]
-                        orderEvidence = .unsortedObject(object: object, line: lineNumber)
+                        // `nm` under a locale other than C sorts by that locale's collation (en_US puts
+                        // __ksymtab_x after homo): out of byte order, but still name order, not kallsyms order.
+                        if collatedCompare(base + previousStart, previousLength, line, length) > 0 {
+                            orderEvidence = .unsortedObject(object: object, line: lineNumber)
+                        } else if collatedHint == nil {
+                            collatedHint = .localeSorted(object: object, line: lineNumber)
+                        }
                     }
                     previousStart = start
                     previousLength = length
@@ -137,7 +145,7 @@ enum SymbolListParser {
             contents.orderReason = orderEvidence
         } else {
             contents.order = .nameSorted
-            contents.orderReason = .everyObjectNameSorted
+            contents.orderReason = collatedHint ?? .everyObjectNameSorted
         }
         return contents
     }
@@ -195,6 +203,29 @@ enum SymbolListParser {
 
     /// Byte-wise comparison (LC_COLLATE=C, as kbuild runs nm): <0, 0, >0.
     @inline(__always)
+    /// Name order as glibc's locales collate at their first level (what `sort` and `nm` use under en_US.UTF-8
+    /// and most others): punctuation ('_', '.', '$') ignored, ASCII letters without case; ties count as in
+    /// order. Byte values of 0x80 and above compare as they are.
+    static func collatedCompare(_ a: UnsafeRawPointer, _ aLength: Int, _ b: UnsafeRawPointer, _ bLength: Int)
+        -> Int
+    {
+        func significant(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0x80
+        }
+        func folded(_ c: UInt8) -> Int { Int(c >= 0x41 && c <= 0x5a ? c + 0x20 : c) }
+        var i = 0, j = 0
+        while true {
+            while i < aLength && !significant(a.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            while j < bLength && !significant(b.load(fromByteOffset: j, as: UInt8.self)) { j += 1 }
+            if i == aLength || j == bLength { return (i == aLength ? 0 : 1) - (j == bLength ? 0 : 1) }
+            let x = folded(a.load(fromByteOffset: i, as: UInt8.self))
+            let y = folded(b.load(fromByteOffset: j, as: UInt8.self))
+            if x != y { return x - y }
+            i += 1
+            j += 1
+        }
+    }
+
     static func compare(_ a: UnsafeRawPointer, _ aLength: Int, _ b: UnsafeRawPointer, _ bLength: Int) -> Int {
         let common = memcmp(a, b, min(aLength, bLength))
         if common != 0 { return Int(common) }

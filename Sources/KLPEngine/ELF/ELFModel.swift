@@ -199,6 +199,9 @@ public struct ELFObject: Sendable {
     /// The section holding `symbols`, if the object has a symbol table.
     public var symbolTable: SectionID?
     public var sectionNameTable: SectionID?
+    /// The bytes the object was read from (nil for an object built in memory): a conversion that changes
+    /// nothing writes them back as they were (a re-layout would change bytes, and a module signature with them).
+    public internal(set) var inputBytes: [UInt8]?
 
     private var sectionIndex: [SectionID: Int] = [:]
     private var symbolIndex: [SymbolID: Int] = [:]

@@ -22,6 +22,7 @@ extension ELFObject {
             }
         }
         self = try result.get()
+        inputBytes = storage
     }
 }
 
@@ -162,6 +163,13 @@ private struct ObjectBuilder {
         let h = headers[i]
         let size = file.codec.layout.relocation(rela: rela).size
         guard h.entrySize == UInt64(size) else {
+            // A REL section with RELA-sized entries (or the reverse) has the wrong type, not a wrong size.
+            let other = file.codec.layout.relocation(rela: !rela).size
+            if h.entrySize == UInt64(other) {
+                let (type, entries) = rela ? ("SHT_RELA", "Rel") : ("SHT_REL", "Rela")
+                throw fail(i, "section type is \(type) but its entries are \(other) bytes, the size of \(entries) "
+                    + "entries: the type is wrong (SHT_\(entries.uppercased()) expected)")
+            }
             throw fail(i, "relocation entry size \(h.entrySize), expected \(size)")
         }
         guard h.size % UInt64(size) == 0 else {

@@ -6,15 +6,15 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a livepatch (the default command; what kbuild runs).",
         discussion: """
-        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
-        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
-        .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
+            Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
+            using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
+            .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
 
-        All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
-        output is written to a temporary file in its folder and renamed into place, with the input's permission \
-        bits. A module with nothing to convert is written byte for byte as it came in. A signed module that needs \
-        converting is refused (convert before signing; kbuild signs at modules_install) unless --drop-signature.
-        """)
+            All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
+            output is written to a temporary file in its folder and renamed into place, with the input's permission \
+            bits. A module with nothing to convert is written byte for byte as it came in. A signed module that needs \
+            converting is refused (convert before signing; kbuild signs at modules_install) unless --drop-signature.
+            """)
 
     @OptionGroup var inputs: PatchInputs
     @Argument(help: "Where to write the converted module.") var output: String
@@ -50,7 +50,9 @@ struct ConvertCommand: ParsableCommand {
             _ = try Converter.write(plan, of: object, to: output, mode: FileIO.mode(of: input) ?? 0o644)
             if verbose {
                 for s in plan.convertedSymbols {
-                    Report.line("klp-convert: \(s.name) -> \(s.newName ?? "?") (\(s.status.rawValue), \(s.uses.count) relocation(s))")
+                    Report.line(
+                        "klp-convert: \(s.name) -> \(s.newName ?? "?") (\(s.status.rawValue), \(s.uses.count) relocation(s))"
+                    )
                 }
             }
         } catch let e as ExitCode {

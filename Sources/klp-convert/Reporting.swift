@@ -1,5 +1,6 @@
 import ArgumentParser
 import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,9 +59,14 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
 /// Where a run's positions come from besides the patch's annotations: --choose on the command line and
 /// --choices files saved by the TUI (later sources win, --choose last).
 struct ChoiceOptions: ParsableArguments {
-    @Option(name: .customLong("choose"), help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
+    @Option(
+        name: .customLong("choose"),
+        help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
     var choose: [String] = []
-    @Option(name: .customLong("choices"), help: ArgumentHelp("A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("choices"),
+        help: ArgumentHelp(
+            "A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
     var files: [String] = []
 
     /// The choices, with a bad choices file reported and turned into `failure` (usage errors pass through).
@@ -98,8 +104,10 @@ struct ChoiceOptions: ParsableArguments {
 /// Parses `symbol=object,position` (the --choose option).
 func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
     guard let eq = text.firstIndex(of: "="), let comma = text.lastIndex(of: ","), eq < comma,
-          let position = Int(text[text.index(after: comma)...]), position >= 0 else {
-        throw ValidationError("--choose expects SYMBOL=OBJECT,POSITION (for example init_once=vmlinux,2), got '\(text)'")
+        let position = Int(text[text.index(after: comma)...]), position >= 0
+    else {
+        throw ValidationError(
+            "--choose expects SYMBOL=OBJECT,POSITION (for example init_once=vmlinux,2), got '\(text)'")
     }
     let symbol = String(text[..<eq])
     let object = KLPNames.normalizeObject(String(text[text.index(after: eq)..<comma]))

@@ -31,7 +31,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Start from the choices in this file (as written by S in the TUI).")
     var choices: String?
 
-    @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable), as for `convert`.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("A Module.symvers file: more exports (repeatable), as for `convert`.", valueName: "file"))
     var symvers: [String] = []
 
     @Flag(help: "Print the KLP_MODULE_RELOC snippet for the final choices on exit.")
@@ -57,8 +58,9 @@ struct TUICommand: ParsableCommand {
         var initial: [String: SymbolTarget] = [:]
         do {
             if let symbols, let patch {
-                workspace = try Workspace.load(database: symbols, object: patch, output: output, symvers: symvers,
-                                               options: options)
+                workspace = try Workspace.load(
+                    database: symbols, object: patch, output: output, symvers: symvers,
+                    options: options)
             } else {
                 workspace = try Workspace.example(output: output, options: options)
             }
@@ -70,10 +72,12 @@ struct TUICommand: ParsableCommand {
         let environment = Dictionary(uniqueKeysWithValues: ProcessEnvironment.all())
         let status: Int32
         do {
-            status = try TUISession.run(workspace: workspace,
-                                        options: .init(initialChoices: initial, printSnippet: printSnippet,
-                                                      mouse: !noMouse),
-                                        environment: environment)
+            status = try TUISession.run(
+                workspace: workspace,
+                options: .init(
+                    initialChoices: initial, printSnippet: printSnippet,
+                    mouse: !noMouse),
+                environment: environment)
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")
             throw ExitStatus.failure

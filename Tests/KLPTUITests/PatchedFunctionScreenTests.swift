@@ -86,11 +86,13 @@ import Testing
         _ = reducer.reduce(&state, .command(.select))
         #expect(state.functionChoices == [1: 2])
         #expect(state.message?.text.contains("init_once in funcs[1] of objs[0] (vmlinux): .old_sympos = 2") == true)
-        let edit = "/* funcs[1] of objs[0] (vmlinux): the klp_func with .old_name = \"init_once\" "
+        let edit =
+            "/* funcs[1] of objs[0] (vmlinux): the klp_func with .old_name = \"init_once\" "
             + "(currently .old_sympos = 0) */\n\t.old_sympos = 2,\t/* fs/dcache.c */\n"
         let snippet = reducer.snippetText(state)
         #expect(snippet.contains(edit), "\(snippet)")
-        #expect(snippet.contains("/* old_sympos still to decide: init_once in funcs[2] of objs[0] (vmlinux), invalid */"))
+        #expect(
+            snippet.contains("/* old_sympos still to decide: init_once in funcs[2] of objs[0] (vmlinux), invalid */"))
         // The binary is not changed: the patch must be edited and rebuilt, so writing stays refused.
         #expect(state.plan.hasErrors)
         let screen = Renderer(workspace: reducer.workspace).render(state).text
@@ -140,7 +142,8 @@ import Testing
         let f = try PatchedFunctionScreenTests.files("tmux")
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
+        let command =
+            "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
             + "> \(f.dir)/stdout.txt 2> \(f.dir)/stderr.txt; echo EXIT=$? > \(f.dir)/exit.txt; sleep 10"
         _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
         _ = try tmux.waitFor("2 klp_func to fix (t)")

@@ -1,12 +1,15 @@
 import Testing
+
 @testable import KLPTUI
 
 // Tab in a file-name prompt, on a listing given by the test.
 
 @Suite struct PathCompletionTests {
     static let listing: [String: [PathCompletion.Entry]] = [
-        ".": [.init(name: "alpha.ko", isFolder: false), .init(name: "alps.ko", isFolder: false),
-              .init(name: "build", isFolder: true), .init(name: ".hidden", isFolder: false)],
+        ".": [
+            .init(name: "alpha.ko", isFolder: false), .init(name: "alps.ko", isFolder: false),
+            .init(name: "build", isFolder: true), .init(name: ".hidden", isFolder: false),
+        ],
         "build/": [.init(name: "out.ko", isFolder: false)],
     ]
 

@@ -1,6 +1,7 @@
 import Foundation
 import KLPEngine
 import Testing
+
 @testable import KLPTUI
 
 // State and reducer without a terminal: actions in, state and effects out.
@@ -20,7 +21,11 @@ import Testing
     @Test func startsOnTheFirstAmbiguousSymbolWithTheListInOrderOfAttention() {
         let state = reducer.initialState(size: size)
         // Errors, ambiguous, annotated or chosen, automatic; the exported printk is folded into the last row.
-        #expect(names(state) == ["klp_example_missing_helper", "init_once", "s_start", "state_show", "saved_command_line", "xfs_log_force"])
+        #expect(
+            names(state) == [
+                "klp_example_missing_helper", "init_once", "s_start", "state_show", "saved_command_line",
+                "xfs_log_force",
+            ])
         #expect(state.symbolRows.last == .exportGroup(count: 1))
         #expect(state.selectedSymbol?.name == "init_once")
         #expect(state.selectedSymbol?.status == .ambiguous)
@@ -54,7 +59,8 @@ import Testing
     }
 
     @Test func clearingAChoiceRestoresTheAmbiguity() {
-        var state = reducer.initialState(size: size, choices: ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
+        var state = reducer.initialState(
+            size: size, choices: ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
         #expect(state.plan.symbol(named: "init_once")?.status == .chosen)
         #expect(state.selectedSymbol?.name == "s_start")
         _ = reducer.reduce(&state, .command(.moveDown))
@@ -193,9 +199,19 @@ import Testing
         _ = reducer.reduce(&state, .clearInput)
         for c in "a.choices" { _ = reducer.reduce(&state, .insertText(String(c))) }
         let effects = reducer.reduce(&state, .submitInput)
-        #expect(effects == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: false)])
+        #expect(
+            effects == [
+                .saveChoices(
+                    path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)],
+                    overwrite: false)
+            ])
         _ = reducer.reduce(&state, .confirmOverwrite(path: "a.choices", purpose: .saveChoices))
-        #expect(reducer.reduce(&state, .answer(true)) == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: true)])
+        #expect(
+            reducer.reduce(&state, .answer(true)) == [
+                .saveChoices(
+                    path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)],
+                    overwrite: true)
+            ])
     }
 
     @Test func problemsPanelJumpsToItsSymbol() {

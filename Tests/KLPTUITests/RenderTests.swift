@@ -2,6 +2,7 @@ import Foundation
 import KLPEngine
 import KLPTestSupport
 import Testing
+
 @testable import KLPTUI
 
 // Rendered screens at fixed sizes compared with the expected text in Screens/.
@@ -63,10 +64,17 @@ import Testing
         let dir = try TemporaryDirectory.make("long")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let long = "a_really_long_symbol_name_that_goes_on_and_on_" + String(repeating: "x", count: 150)
-        let db = "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n\(long)\n\(long)\n"
+        let db =
+            "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n\(long)\n\(long)\n"
         try db.write(toFile: "\(dir)/symbols.klp", atomically: true, encoding: .utf8)
-        try "extern int \(long)(void);\nint f(void) { return \(long)(); }\n".write(toFile: "\(dir)/p.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables", "-o", "\(dir)/p.o", "\(dir)/p.c"])
+        try "extern int \(long)(void);\nint f(void) { return \(long)(); }\n".write(
+            toFile: "\(dir)/p.c", atomically: true, encoding: .utf8)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables", "-o", "\(dir)/p.o",
+                "\(dir)/p.c",
+            ])
         let ws = try Workspace.load(database: "\(dir)/symbols.klp", object: "\(dir)/p.o", output: nil)
         let r = Reducer(workspace: ws)
         var state = r.initialState(size: size)

@@ -44,7 +44,10 @@ import Testing
         try tmux.keys("?")
         screen = try tmux.waitFor("Next symbol that needs a decision")
         #expect(screen.contains("n "), "n is listed in the help")
-        #expect(screen.split(separator: "\n").contains { $0.contains("]") && $0.contains("Next symbol that needs a decision") })
+        #expect(
+            screen.split(separator: "\n").contains {
+                $0.contains("]") && $0.contains("Next symbol that needs a decision")
+            })
         try tmux.keys("q")
     }
 }

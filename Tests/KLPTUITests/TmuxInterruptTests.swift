@@ -28,6 +28,9 @@ import Testing
         // stderr is a choices file as it stands: it loads, and replays the pick.
         let stderr = try String(contentsOfFile: "\(dir)/unsaved.choices", encoding: .utf8)
         #expect(stderr.hasPrefix("# klp-convert tui: interrupted with unsaved choices"))
-        #expect(try ChoicesFile.load(path: "\(dir)/unsaved.choices") == ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
+        #expect(
+            try ChoicesFile.load(path: "\(dir)/unsaved.choices") == [
+                "init_once": SymbolTarget(object: "vmlinux", position: 1)
+            ])
     }
 }

@@ -14,7 +14,9 @@ import Testing
             + String(UnicodeScalar(UInt8(33 + row)))
     }
 
-    static func click(row: Int, column: Int) -> String { report(0, row: row, column: column) + report(3, row: row, column: column) }
+    static func click(row: Int, column: Int) -> String {
+        report(0, row: row, column: column) + report(3, row: row, column: column)
+    }
 
     func mouse(_ tmux: TmuxSession, _ bytes: String) throws { _ = try tmux.run(["send-keys", "-t", "s", "-l", bytes]) }
 
@@ -32,8 +34,9 @@ import Testing
         try mouse(tmux, Self.click(row: 4, column: 12))
         screen = try tmux.waitFor("▸AMBIG!   s_start")
         // A double click on the second candidate (frame, heading, then candidates) picks it.
-        let pickerTop = try #require(screen.split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.contains("─ Candidates (3)") })
+        let pickerTop = try #require(
+            screen.split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.contains("─ Candidates (3)") })
         let row = pickerTop + 3, column = 70
         try mouse(tmux, Self.click(row: row, column: column) + Self.click(row: row, column: column))
         screen = try tmux.waitFor("s_start → vmlinux,2")
@@ -42,7 +45,8 @@ import Testing
         // The wheel scrolls the list under the pointer: the database search's rows, three at a time.
         try tmux.keys("d", "Escape")
         screen = try tmux.waitFor("type / to search names")
-        let firstRow = try #require(screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("│▸") })
+        let firstRow = try #require(
+            screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("│▸") })
         try mouse(tmux, Self.report(65, row: firstRow, column: 30))
         screen = try tmux.waitUntil("the cursor three rows down") { text in
             let rows = text.split(separator: "\n", omittingEmptySubsequences: false)

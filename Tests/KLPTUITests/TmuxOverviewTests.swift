@@ -15,8 +15,10 @@ import Testing
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         var screen = try tmux.waitFor("┌─ Symbols 7: 3 to decide, 1 exported ")
         var lines = screen.split(separator: "\n").map(String.init)
-        let order = ["MISSING! klp_example_missing_helper", "AMBIG!   init_once", "AMBIG!   s_start", "annot    state_show",
-                     "auto     saved_command_line", "auto     xfs_log_force", "[+] 1 exported: nothing to do (e)"]
+        let order = [
+            "MISSING! klp_example_missing_helper", "AMBIG!   init_once", "AMBIG!   s_start", "annot    state_show",
+            "auto     saved_command_line", "auto     xfs_log_force", "[+] 1 exported: nothing to do (e)",
+        ]
         for (k, row) in order.enumerated() {
             #expect(lines[2 + k].dropFirst(2).hasPrefix(row), "row \(k): \(lines[2 + k])")
         }

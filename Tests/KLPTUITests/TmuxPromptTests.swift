@@ -11,7 +11,8 @@ import Testing
         let dir = try TemporaryDirectory.make("tmux-prompt")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for name in ["alpha.choices", "alps.choices"] {
-            try "# klp-convert choices\ninit_once vmlinux 2\n".write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
+            try "# klp-convert choices\ninit_once vmlinux 2\n".write(
+                toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: "\(dir)/saved", withIntermediateDirectories: false)
         let tmux = try TmuxSession.shell(columns: 80, rows: 24, directory: dir)
@@ -28,7 +29,8 @@ import Testing
         screen = try tmux.waitFor("Save the snippet to: out-relocs.c")
         var lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
-        #expect(lines[lines.count - 2].hasPrefix(" Save the snippet to: out-relocs.c"), "the prompt is above the key bar")
+        #expect(
+            lines[lines.count - 2].hasPrefix(" Save the snippet to: out-relocs.c"), "the prompt is above the key bar")
         #expect(lines[lines.count - 1].hasPrefix(" Enter accept  Esc cancel  Tab complete the file name"))
         #expect(!screen.contains("q quit"), "the panel's keys are not offered while typing")
         try tmux.keys("C-u")

@@ -15,7 +15,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = "cd \(dir) && env LANG=C.UTF-8 \(Self.binary) tui --print-snippet > \(dir)/stdout.txt 2> \(dir)/stderr.txt; echo EXIT=$? > \(dir)/exit.txt; sleep 10"
+        let command =
+            "cd \(dir) && env LANG=C.UTF-8 \(Self.binary) tui --print-snippet > \(dir)/stdout.txt 2> \(dir)/stderr.txt; echo EXIT=$? > \(dir)/exit.txt; sleep 10"
         _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
 
         var screen = try tmux.waitFor("3 to decide")
@@ -30,9 +31,12 @@ import Testing
         _ = try tmux.run(["resize-window", "-t", "s", "-x", "80", "-y", "24"])
         // Redrawn for 80 columns: the problems frame spans exactly the new width, nothing is wider.
         screen = try tmux.waitUntil("the 80x24 layout") { text in
-            text.split(separator: "\n").contains { $0.hasPrefix("┌─ Problems: 2 errors") && $0.unicodeScalars.count == 80 }
+            text.split(separator: "\n").contains {
+                $0.hasPrefix("┌─ Problems: 2 errors") && $0.unicodeScalars.count == 80
+            }
         }
-        let lines = screen.dropLast(screen.hasSuffix("\n") ? 1 : 0).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = screen.dropLast(screen.hasSuffix("\n") ? 1 : 0).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.unicodeScalars.count <= 80 })
         #expect(lines.count <= 24)
 
@@ -42,7 +46,10 @@ import Testing
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(dir)/exit.txt") { usleep(100_000) }
         #expect(try String(contentsOfFile: "\(dir)/exit.txt", encoding: .utf8) == "EXIT=0\n")
         let stdout = try String(contentsOfFile: "\(dir)/stdout.txt", encoding: .utf8)
-        #expect(stdout.contains("KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n\tKLP_SYMPOS(state_show, 2),\n};"))
+        #expect(
+            stdout.contains(
+                "KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n\tKLP_SYMPOS(state_show, 2),\n};"
+            ))
         #expect(try String(contentsOfFile: "\(dir)/stderr.txt", encoding: .utf8) == "")
     }
 }

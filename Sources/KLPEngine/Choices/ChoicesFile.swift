@@ -52,7 +52,8 @@ public enum ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatabl
 }
 
 public enum ChoicesFile {
-    public static let header = "# klp-convert choices: <symbol> <object> <position> (0 = unique in object, 1..k = k-th copy)"
+    public static let header =
+        "# klp-convert choices: <symbol> <object> <position> (0 = unique in object, 1..k = k-th copy)"
 
     /// Parses the text of a choices file. Every bad line is an error naming its line; a symbol chosen twice with
     /// different targets is an error too (the later line would silently win otherwise).

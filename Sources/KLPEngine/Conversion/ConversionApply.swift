@@ -44,7 +44,9 @@ extension Converter {
 
         for (i, planned) in plan.createdSections.enumerated() {
             let base = plan.klpSectionBases[i]
-            if planned.exists, let existing = object.sections.first(where: { $0.name == planned.name && $0.relocationTarget == base }) {
+            if planned.exists,
+                let existing = object.sections.first(where: { $0.name == planned.name && $0.relocationTarget == base })
+            {
                 object.updateSection(existing.id) { s in
                     s.content = .relocations(s.relocations + klpContents[i], rela: true)
                 }

@@ -52,8 +52,10 @@ struct PositionValidator {
         }
     }
 
-    func validate(object: String, name: String, position: Int, location: Diagnostic.Location?,
-                  claim: Claim = .annotation) -> Outcome {
+    func validate(
+        object: String, name: String, position: Int, location: Diagnostic.Location?,
+        claim: Claim = .annotation
+    ) -> Outcome {
         let location = location?.with(object: object)
         let subject = claim.subject
         // The listing of every candidate is only for messages: a homonym can have thousands of lines, and
@@ -62,25 +64,35 @@ struct PositionValidator {
             CandidateListing.lines(symbol: name, candidates: database.candidates(named: name), order: database.order)
         }
         guard database.hasObject(object) else {
-            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) "
-                + "(symbols.klp has no object '\(object)')", at: location, detail: listing()))
+            return .invalid(
+                Diagnostic(
+                    .error,
+                    "\(subject) does not match a symbol: \(object).\(name),\(position) "
+                        + "(symbols.klp has no object '\(object)')", at: location, detail: listing()))
         }
         let inObject = database.copies(of: name, in: object)
         if position == 0 {
             guard inObject == 1 else {
                 let why = inObject == 0 ? "" : "; a homonym needs its position 1..\(inObject)"
-                return .invalid(Diagnostic(.error, "\(subject) of 0, but found \(inObject) symbols matching: "
-                    + "\(object).\(name),0\(why)", at: location, detail: listing()))
+                return .invalid(
+                    Diagnostic(
+                        .error,
+                        "\(subject) of 0, but found \(inObject) symbols matching: "
+                            + "\(object).\(name),0\(why)", at: location, detail: listing()))
             }
             return .valid(SymbolTarget(object: object, position: 0), note: nil)
         }
         guard position <= inObject else {
-            return .invalid(Diagnostic(.error, "\(subject) does not match a symbol: \(object).\(name),\(position) "
-                + "(\(inObject) in \(object))", at: location, detail: listing()))
+            return .invalid(
+                Diagnostic(
+                    .error,
+                    "\(subject) does not match a symbol: \(object).\(name),\(position) "
+                        + "(\(inObject) in \(object))", at: location, detail: listing()))
         }
         var note: String?
         if database.order == .nameSorted && inObject > 1 {
-            note = "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
+            note =
+                "\(object).\(name),\(position): symbols.klp is name-sorted (nm output), so it can check that \(inObject) copies exist but not which copy is position \(position); the kernel counts in kallsyms order"
         }
         return .valid(SymbolTarget(object: object, position: position), note: note)
     }
@@ -115,9 +127,10 @@ private struct ConversionPlanner {
         self.object = object
         self.database = database
         self.options = options
-        plan = ConversionPlan(inputPath: object.path, machine: object.header.machine, databaseOrder: database.order,
-                              symbols: [], annotations: [], removedSections: [], removedSymbols: [],
-                              createdSections: [], diagnostics: [])
+        plan = ConversionPlan(
+            inputPath: object.path, machine: object.header.machine, databaseOrder: database.order,
+            symbols: [], annotations: [], removedSections: [], removedSymbols: [],
+            createdSections: [], diagnostics: [])
     }
 
     mutating func run() -> ConversionPlan {
@@ -132,8 +145,9 @@ private struct ConversionPlanner {
         for a in scan.annotations where annotationsByName[a.symbol] == nil { annotationsByName[a.symbol] = a }
         plan.sectionsToRemove = scan.sectionsToRemove
         plan.symbolsToRemove = scan.symbolsToRemove
-        relocationState = [Int32](repeating: Self.unknownSymbol,
-                                  count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
+        relocationState = [Int32](
+            repeating: Self.unknownSymbol,
+            count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
         for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
             relocationState[id.rawValue] = Self.removedSymbol
         }
@@ -146,7 +160,11 @@ private struct ConversionPlanner {
             var targets: [SectionID] = section.link.map { [$0] } ?? []
             if case .section(let id) = section.info { targets.append(id) }
             for id in targets where scan.sectionsToRemove.contains(id) {
-                plan.diagnostics.append(Diagnostic(.error, "section \(section.name) refers to annotation section \(object.section(id)?.name ?? "?"), which the conversion removes", at: .init(section: section.name)))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "section \(section.name) refers to annotation section \(object.section(id)?.name ?? "?"), which the conversion removes",
+                        at: .init(section: section.name)))
             }
         }
 
@@ -156,8 +174,10 @@ private struct ConversionPlanner {
         }
         // Klp sections already in the input (a second run, a hand-made section): their symbols are listed as
         // converted and validated like the rest; anything the livepatch core would refuse is reported here.
-        for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id)
-            && (section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix)) {
+        for section in object.sections
+        where section.isRelocation && !scan.sectionsToRemove.contains(section.id)
+            && (section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix))
+        {
             noteExistingKlpRelocations(of: section)
         }
 
@@ -168,12 +188,19 @@ private struct ConversionPlanner {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
                 let place = ownSectionName(own).map { " in \($0)" } ?? ""
-                plan.diagnostics.append(Diagnostic(.error, "KLP_SYMPOS(\(a.symbol), \(a.position)) annotates "
-                    + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
-                    + "undefined are looked up in \(a.object); declare it extern or remove the annotation", at: at))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "KLP_SYMPOS(\(a.symbol), \(a.position)) annotates "
+                            + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
+                            + "undefined are looked up in \(a.object); declare it extern or remove the annotation",
+                        at: at))
             } else if !referencedNames.contains(a.symbol) {
-                plan.diagnostics.append(Diagnostic(.error, "Couldn't find rela for annotated symbol: "
-                    + "\(a.symbol)", at: at))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "Couldn't find rela for annotated symbol: "
+                            + "\(a.symbol)", at: at))
             }
         }
         checkLeftoverUndefined()
@@ -206,14 +233,20 @@ private struct ConversionPlanner {
         case .failure(let problem):
             plan.diagnostics.append(Diagnostic(.error, "\(object.path): \(problem)"))
         case .success(let signature) where options.dropSignature:
-            plan.diagnostics.append(Diagnostic(.warning, "\(object.path): module signature dropped "
-                + "(\(signature.signatureLength) bytes): the output is unsigned; sign it again (scripts/sign-file) "
-                + "before loading it on a kernel that checks module signatures"))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "\(object.path): module signature dropped "
+                        + "(\(signature.signatureLength) bytes): the output is unsigned; sign it again (scripts/sign-file) "
+                        + "before loading it on a kernel that checks module signatures"))
         case .success(let signature):
-            plan.diagnostics.append(Diagnostic(.error, "\(object.path): module is signed "
-                + "(\(signature.signatureLength)-byte signature appended) and conversion changes the signed bytes: "
-                + "convert before signing (kbuild signs at modules_install), or pass --drop-signature and sign the "
-                + "output again"))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "\(object.path): module is signed "
+                        + "(\(signature.signatureLength)-byte signature appended) and conversion changes the signed bytes: "
+                        + "convert before signing (kbuild signs at modules_install), or pass --drop-signature and sign the "
+                        + "output again"))
         }
     }
 
@@ -233,21 +266,26 @@ private struct ConversionPlanner {
         var reported: Set<SymbolID> = []  // once per symbol and section, not once per relocation
         for r in section.relocations {
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue),
-                  relocationState[sid.rawValue] != Self.removedSymbol,  // reported by the annotation scan
-                  let symbol = object.symbol(sid) else { continue }
+                relocationState[sid.rawValue] != Self.removedSymbol,  // reported by the annotation scan
+                let symbol = object.symbol(sid)
+            else { continue }
             let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
             guard symbol.section == .livepatch else {
                 if symbol.isUndefined { usedByKlpSection.insert(sid) }
                 guard reported.insert(sid).inserted else { continue }
-                plan.diagnostics.append(Diagnostic(.error, "klp relocation section \(section.name) uses "
-                    + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
-                    + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "klp relocation section \(section.name) uses "
+                            + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
+                            + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
                 continue
             }
             guard let index = entry(for: symbol, firstUse: location) else { continue }
-            plan.symbols[index].uses.append(SymbolUse(
-                relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                typeName: r.type.name(machine: object.header.machine), addend: r.addend, verdict: .allowed))
+            plan.symbols[index].uses.append(
+                SymbolUse(
+                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
+                    typeName: r.type.name(machine: object.header.machine), addend: r.addend, verdict: .allowed))
         }
     }
 
@@ -288,10 +326,13 @@ private struct ConversionPlanner {
                 // (code returning the array's address) would silently become 0 once the array is gone.
                 if !base.hasPrefix(".debug") {
                     let name = object.symbol(sid).map(displayName) ?? "?"
-                    plan.diagnostics.append(Diagnostic(.error, "\(section.name) uses \(name), a KLP_MODULE_RELOC "
-                        + "annotation array, which conversion removes: the use would become 0; the annotations are "
-                        + "for klp-convert only, the patch's code and data may not refer to them",
-                        at: .init(section: base, offset: r.offset)))
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            "\(section.name) uses \(name), a KLP_MODULE_RELOC "
+                                + "annotation array, which conversion removes: the use would become 0; the annotations are "
+                                + "for klp-convert only, the patch's code and data may not refer to them",
+                            at: .init(section: base, offset: r.offset)))
                 }
                 plan.droppedRelocations[section.id, default: []].insert(k)
                 continue
@@ -305,37 +346,59 @@ private struct ConversionPlanner {
             let relObject = entry.relocationObject ?? entry.target?.object ?? ""
             let moves = entry.status.converts || entry.status == .converted
             let allocated = baseID.flatMap { object.section($0) }.map { $0.flags.contains(.alloc) } ?? true
-            let verdict = moves || entry.status == .refused
+            let verdict =
+                moves || entry.status == .refused
                 ? SectionRules.judge(base: base, object: relObject, allocated: allocated) : .allowed
-            plan.symbols[index].uses.append(SymbolUse(
-                relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                typeName: r.type.name(machine: object.header.machine), addend: r.addend,
-                verdict: verdict))
+            plan.symbols[index].uses.append(
+                SymbolUse(
+                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
+                    typeName: r.type.name(machine: object.header.machine), addend: r.addend,
+                    verdict: verdict))
             guard moves || entry.status == .refused else { continue }
             switch verdict {
             case .allowed: break
             case .readOnlyLate(let why):
-                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)", at: location.with(object: relObject)))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        options.strict ? .error : .warning,
+                        "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)",
+                        at: location.with(object: relObject)))
             case .refused(let why):
-                plan.diagnostics.append(Diagnostic(.error, "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))", at: location.with(object: relObject)))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))",
+                        at: location.with(object: relObject)))
                 plan.symbols[index].status = .refused
                 continue
             }
             // A symbol already SHN_LIVEPATCH in an ordinary relocation section (a hand-made or half-converted
             // input) moves into its klp section like a newly converted one: the loader would apply it with 0.
             guard plan.symbols[index].status.converts || plan.symbols[index].status == .converted else { continue }
-            if let problem = ArchitectureRules.problem(machine: object.header.machine, order: object.header.byteOrder,
-                                                       relocation: r, base: baseID.flatMap { object.section($0) }) {
+            if let problem = ArchitectureRules.problem(
+                machine: object.header.machine, order: object.header.byteOrder,
+                relocation: r, base: baseID.flatMap { object.section($0) })
+            {
                 // The input already carries this relocation: the module is broken with or without conversion, so
                 // this is a warning (an error with --strict), not a refusal to convert.
-                plan.diagnostics.append(Diagnostic(options.strict ? .error : .warning, "relocation the kernel will reject for symbol: \(symbol.name) section: \(section.name): \(problem)", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        options.strict ? .error : .warning,
+                        "relocation the kernel will reject for symbol: \(symbol.name) section: \(section.name): \(problem)",
+                        at: location))
             }
             guard rela else {
-                plan.diagnostics.append(Diagnostic(.error, "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA",
+                        at: location))
                 continue
             }
             guard let baseID else {
-                plan.diagnostics.append(Diagnostic(.error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
                 continue
             }
             let klp = klpSection(object: relObject, baseID: baseID, base: base)
@@ -350,13 +413,17 @@ private struct ConversionPlanner {
         if let i = klpSectionIndex[key] { return i }
         if existingKlpSections == nil {
             // Built once: klp sections already in the input (a second run), by name and target.
-            existingKlpSections = Set(object.sections.compactMap { s in
-                s.name.hasPrefix(KLPNames.relaPrefix) ? s.relocationTarget.map { "\(s.name)\u{0}\($0.rawValue)" } : nil
-            })
+            existingKlpSections = Set(
+                object.sections.compactMap { s in
+                    s.name.hasPrefix(KLPNames.relaPrefix)
+                        ? s.relocationTarget.map { "\(s.name)\u{0}\($0.rawValue)" } : nil
+                })
         }
         let exists = existingKlpSections?.contains(key) ?? false
-        plan.createdSections.append(PlannedKlpSection(name: name, object: relObject, base: base, relocationCount: 0,
-                                                      exists: exists))
+        plan.createdSections.append(
+            PlannedKlpSection(
+                name: name, object: relObject, base: base, relocationCount: 0,
+                exists: exists))
         plan.klpSectionBases.append(baseID)
         klpSectionIndex[key] = plan.createdSections.count - 1
         return plan.createdSections.count - 1
@@ -371,19 +438,27 @@ private struct ConversionPlanner {
         case .undefined: break
         }
         if symbol.name == ".TOC." { return nil }
-        var entry = PlannedSymbol(id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
-                                  target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
-                                  annotation: nil, exportedBy: [])
+        var entry = PlannedSymbol(
+            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
+            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
+            annotation: nil, exportedBy: [])
 
         if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
             guard let m = KLPNames.parseMinimal(symbol.name) else {
                 entry.status = .invalid
-                plan.diagnostics.append(Diagnostic(.error, "Invalid format of symbol (\(symbol.name)): expected .klp.sym.rela.<patched object>.<symbol object>.<name>,<position>", at: firstUse))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "Invalid format of symbol (\(symbol.name)): expected .klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
+                        at: firstUse))
                 return entry
             }
             entry.candidates = database.candidates(named: m.name)
-            entry.annotation = Annotation(object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
-            switch PositionValidator(database: database).validate(object: m.symbolObject, name: m.name, position: m.position, location: firstUse) {
+            entry.annotation = Annotation(
+                object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
+            switch PositionValidator(database: database).validate(
+                object: m.symbolObject, name: m.name, position: m.position, location: firstUse)
+            {
             case .valid(let target, let note):
                 entry.status = .annotated
                 entry.target = target
@@ -391,7 +466,11 @@ private struct ConversionPlanner {
                 if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
                 if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
                     entry.status = .invalid
-                    plan.diagnostics.append(Diagnostic(.error, "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) may not reference vmlinux symbols; the kernel refuses it", at: firstUse))
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) may not reference vmlinux symbols; the kernel refuses it",
+                            at: firstUse))
                 }
             case .invalid(let d):
                 entry.status = .invalid
@@ -401,7 +480,11 @@ private struct ConversionPlanner {
         }
         if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
             entry.status = .invalid
-            plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)", at: firstUse))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
+                    at: firstUse))
             return entry
         }
 
@@ -421,13 +504,21 @@ private struct ConversionPlanner {
             let module = exporters[0]
             guard exporters.count == 1 else {
                 entry.status = .ambiguous
-                plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) is exported by several modules (\(exporters.joined(separator: ", "))); choose one with KLP_MODULE_RELOC", at: firstUse))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "symbol \(symbol.name) is exported by several modules (\(exporters.joined(separator: ", "))); choose one with KLP_MODULE_RELOC",
+                        at: firstUse))
                 return entry
             }
             let copies = entry.candidates.filter { $0.object == module }.count
             guard copies <= 1 else {
                 entry.status = .ambiguous
-                plan.diagnostics.append(Diagnostic(.error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse, detail: CandidateListing.lines(symbol: symbol.name, candidates: entry.candidates, order: database.order)))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse,
+                        detail: CandidateListing.lines(
+                            symbol: symbol.name, candidates: entry.candidates, order: database.order)))
                 return entry
             }
             entry.status = .automatic
@@ -436,20 +527,27 @@ private struct ConversionPlanner {
         }
 
         if let explicit = chosen.map({ ($0, SymbolStatus.chosen) })
-            ?? annotation.map({ (SymbolTarget(object: $0.object, position: $0.position), SymbolStatus.annotated) }) {
+            ?? annotation.map({ (SymbolTarget(object: $0.object, position: $0.position), SymbolStatus.annotated) })
+        {
             let severity: Diagnostic.Severity = options.strict ? .error : .warning
-            let claim = explicit.1 == .chosen
+            let claim =
+                explicit.1 == .chosen
                 ? "the choice \(symbol.name)=\(explicit.0)"
                 : "KLP_SYMPOS(\(symbol.name), \(explicit.0.position)) for \(explicit.0.object)"
             if let chosen, let annotation,
-               chosen != SymbolTarget(object: annotation.object, position: annotation.position) {
-                plan.diagnostics.append(Diagnostic(severity, "the choice \(symbol.name)=\(chosen) overrides the "
-                    + "patch's KLP_SYMPOS(\(symbol.name), \(annotation.position)) for \(annotation.object) "
-                    + "(\(annotation.source))", at: firstUse))
+                chosen != SymbolTarget(object: annotation.object, position: annotation.position)
+            {
+                plan.diagnostics.append(
+                    Diagnostic(
+                        severity,
+                        "the choice \(symbol.name)=\(chosen) overrides the "
+                            + "patch's KLP_SYMPOS(\(symbol.name), \(annotation.position)) for \(annotation.object) "
+                            + "(\(annotation.source))", at: firstUse))
             }
             switch PositionValidator(database: database).validate(
                 object: explicit.0.object, name: symbol.name, position: explicit.0.position, location: firstUse,
-                claim: explicit.1 == .chosen ? .choice : .annotation) {
+                claim: explicit.1 == .chosen ? .choice : .annotation)
+            {
             case .valid(let target, let note):
                 entry.status = explicit.1
                 entry.target = target
@@ -457,10 +555,13 @@ private struct ConversionPlanner {
                 // An export is normally left to the module loader; an explicit position wins (the user may mean
                 // a static homonym of the export), but not without a word.
                 if !exporters.isEmpty {
-                    plan.diagnostics.append(Diagnostic(severity, "\(symbol.name) is exported by "
-                        + "\(exporters.joined(separator: ", ")), which the module loader would resolve; \(claim) "
-                        + "makes its relocations klp relocations to "
-                        + "\(target.object).\(symbol.name),\(target.position) instead", at: firstUse))
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            severity,
+                            "\(symbol.name) is exported by "
+                                + "\(exporters.joined(separator: ", ")), which the module loader would resolve; \(claim) "
+                                + "makes its relocations klp relocations to "
+                                + "\(target.object).\(symbol.name),\(target.position) instead", at: firstUse))
                 }
             case .invalid(let d):
                 entry.status = .invalid
@@ -476,14 +577,23 @@ private struct ConversionPlanner {
         case 0:
             if symbol.isWeak {
                 entry.status = .weakUndefined
-                plan.diagnostics.append(Diagnostic(.warning, "weak symbol \(symbol.name) is not in symbols.klp: left undefined (the kernel leaves an unresolved weak symbol at 0)", at: firstUse))
+                plan.diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "weak symbol \(symbol.name) is not in symbols.klp: left undefined (the kernel leaves an unresolved weak symbol at 0)",
+                        at: firstUse))
             } else {
                 entry.status = .notFound
-                plan.diagnostics.append(Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
+                plan.diagnostics.append(
+                    Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
             }
         default:
             entry.status = .ambiguous
-            plan.diagnostics.append(Diagnostic(.error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse, detail: CandidateListing.lines(symbol: symbol.name, candidates: entry.candidates, order: database.order)))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse,
+                    detail: CandidateListing.lines(
+                        symbol: symbol.name, candidates: entry.candidates, order: database.order)))
         }
         return entry
     }
@@ -491,13 +601,18 @@ private struct ConversionPlanner {
     /// A symbol already in the livepatch format (an earlier run's output, or a hand-made one): its name must
     /// parse and, as `check --symbols` does, name an object and a position the database has.
     private mutating func classifyLivepatch(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol {
-        var entry = PlannedSymbol(id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
-                                  target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
-                                  annotation: nil, exportedBy: [])
+        var entry = PlannedSymbol(
+            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
+            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
+            annotation: nil, exportedBy: [])
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
             entry.status = .invalid
-            plan.diagnostics.append(Diagnostic(.error, "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
-                + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it", at: firstUse))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
+                        + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
+                    at: firstUse))
             return entry
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
@@ -505,13 +620,17 @@ private struct ConversionPlanner {
         entry.candidates = database.candidates(named: parsed.name)
         switch PositionValidator(database: database).validate(
             object: parsed.object, name: parsed.name, position: parsed.position, location: firstUse,
-            claim: .livepatchSymbol) {
+            claim: .livepatchSymbol)
+        {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
         case .invalid(let d):
             entry.status = .invalid
-            plan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name): the kernel will not find it: "
-                + "\(d.message)", at: d.location, detail: d.detail))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "symbol \(symbol.name): the kernel will not find it: "
+                        + "\(d.message)", at: d.location, detail: d.detail))
         }
         return entry
     }
@@ -525,27 +644,35 @@ private struct ConversionPlanner {
             if symbol.name == ".TOC." || annotated.contains(symbol.name) { continue }
             if skipped.contains(symbol.id) || usedByKlpSection.contains(symbol.id) { continue }
             if database.isExported(symbol.name) { continue }
-            plan.diagnostics.append(Diagnostic(.error, "undefined symbol \(symbol.name) is used by no relocation and is not exported: the kernel would refuse the module (Unknown symbol \(symbol.name))", at: .init(symbol: symbol.name)))
+            plan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "undefined symbol \(symbol.name) is used by no relocation and is not exported: the kernel would refuse the module (Unknown symbol \(symbol.name))",
+                    at: .init(symbol: symbol.name)))
         }
     }
 
     private mutating func finishNames() {
         for i in plan.symbols.indices where plan.symbols[i].status.converts {
             guard let target = plan.symbols[i].target else { continue }
-            let name = plan.symbols[i].annotation.flatMap { _ in
-                KLPNames.parseMinimal(plan.symbols[i].name)?.name
-            } ?? plan.symbols[i].name
+            let name =
+                plan.symbols[i].annotation.flatMap { _ in
+                    KLPNames.parseMinimal(plan.symbols[i].name)?.name
+                } ?? plan.symbols[i].name
             let location = Diagnostic.Location(symbol: plan.symbols[i].name)
             if let problem = KLPNames.objectNameProblem(target.object) {
-                plan.diagnostics.append(Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
                 continue
             }
             if let relObject = plan.symbols[i].relocationObject, let problem = KLPNames.objectNameProblem(relObject) {
-                plan.diagnostics.append(Diagnostic(.error, "Unable to convert relocation: \(name): \(problem)", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(.error, "Unable to convert relocation: \(name): \(problem)", at: location))
                 continue
             }
             if let problem = KLPNames.symbolNameProblem(name) {
-                plan.diagnostics.append(Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+                plan.diagnostics.append(
+                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
                 continue
             }
             plan.symbols[i].newName = KLPNames.symbol(object: target.object, name: name, position: target.position)

@@ -61,17 +61,22 @@ final class NameFilter: @unchecked Sendable {
     @inline(__always)
     private static func words(_ pointer: UnsafeRawPointer, _ length: Int) -> (UInt64, UInt64) {
         if length >= 8 {
-            return (pointer.loadUnaligned(as: UInt64.self),
-                    pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+            return (
+                pointer.loadUnaligned(as: UInt64.self),
+                pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            )
         }
         var word: UInt64 = 0
-        for index in 0..<length { word |= UInt64(pointer.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index)) }
+        for index in 0..<length {
+            word |= UInt64(pointer.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
+        }
         return (word, word)
     }
 
     @inline(__always)
     private static func bit(_ head: UInt64, _ tail: UInt64, _ length: Int) -> Int {
-        let mixed = (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(truncatingIfNeeded: length)
+        let mixed =
+            (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(truncatingIfNeeded: length)
         return Int(truncatingIfNeeded: (mixed &* 0xff51_afd7_ed55_8ccd) >> 52)
     }
 

@@ -32,21 +32,29 @@ public struct Keymap: Sendable {
             (.character("w"), .writeOutput), (.character("S"), .saveChoices), (.character("L"), .loadChoices),
             (.character("?"), .help), (.function(1), .help), (.character("q"), .quit),
         ],
-        .symbols: [(.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
-                   (.delete, .clearChoice), (.character("e"), .toggleExports), (.character("a"), .acceptSuggestion),
-                   (.character("A"), .acceptAllSuggestions)],
-        .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice),
-                      (.character("a"), .acceptSuggestion), (.character("A"), .acceptAllSuggestions)],
+        .symbols: [
+            (.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
+            (.delete, .clearChoice), (.character("e"), .toggleExports), (.character("a"), .acceptSuggestion),
+            (.character("A"), .acceptAllSuggestions),
+        ],
+        .candidates: [
+            (.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice),
+            (.character("a"), .acceptSuggestion), (.character("A"), .acceptAllSuggestions),
+        ],
         .problems: [(.enter, .select)],
         .textScreen: [],
         .snippet: [(.character("f"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
         .database: [(.enter, .select)],
-        .functions: [(.enter, .select), (.right, .select), (.character("l"), .select),
-                     (.character("a"), .acceptSuggestion), (.character("x"), .clearChoice),
-                     (.delete, .clearChoice), (.character("f"), .saveSnippet)],
-        .helpOverlay: [(.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
-                       (.pageUp, .pageUp), (.pageDown, .pageDown), (.character(" "), .pageDown),
-                       (.home, .moveHome), (.character("g"), .moveHome), (.end, .moveEnd), (.character("G"), .moveEnd)],
+        .functions: [
+            (.enter, .select), (.right, .select), (.character("l"), .select),
+            (.character("a"), .acceptSuggestion), (.character("x"), .clearChoice),
+            (.delete, .clearChoice), (.character("f"), .saveSnippet),
+        ],
+        .helpOverlay: [
+            (.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
+            (.pageUp, .pageUp), (.pageDown, .pageDown), (.character(" "), .pageDown),
+            (.home, .moveHome), (.character("g"), .moveHome), (.end, .moveEnd), (.character("G"), .moveEnd),
+        ],
     ])
 
     /// Contexts consulted for the state, most specific first (global last).

@@ -11,7 +11,9 @@ public struct Reducer: Sendable {
         self.workspace = workspace
     }
 
-    public func initialState(size: Size, choices: [String: SymbolTarget] = [:], choicesAreSaved: Bool = true) -> AppState {
+    public func initialState(size: Size, choices: [String: SymbolTarget] = [:], choicesAreSaved: Bool = true)
+        -> AppState
+    {
         var state = AppState(plan: workspace.plan(choices: choices), size: size)
         state.choices = choices
         state.savedChoices = choicesAreSaved ? choices : [:]
@@ -83,7 +85,8 @@ public struct Reducer: Sendable {
             state.message = StatusMessage(text: text, isError: !unused.isEmpty)
         case .choicesSaved(let choices, let path):
             state.savedChoices = choices
-            state.message = StatusMessage(text: "Saved \(choices.count) choice\(choices.count == 1 ? "" : "s") to \(path)", isError: false)
+            state.message = StatusMessage(
+                text: "Saved \(choices.count) choice\(choices.count == 1 ? "" : "s") to \(path)", isError: false)
         case .effectSucceeded(let text):
             state.message = StatusMessage(text: text, isError: false)
         case .effectFailed(let text):
@@ -122,7 +125,8 @@ public struct Reducer: Sendable {
         case .moveEnd: move(&state, by: Int.max / 2)
         case .nextPanel, .previousPanel:
             guard state.screen == .overview else {
-                state.message = StatusMessage(text: "Tab moves between the overview's panels; o returns there", isError: false)
+                state.message = StatusMessage(
+                    text: "Tab moves between the overview's panels; o returns there", isError: false)
                 return []
             }
             state.filterEditing = false
@@ -154,7 +158,8 @@ public struct Reducer: Sendable {
             nextMatch(&state, forward: command == .nextMatch)
         case .filter:
             guard state.screen == .overview || state.screen == .database else {
-                state.message = StatusMessage(text: "/ filters the overview (o) and searches the database (d)", isError: false)
+                state.message = StatusMessage(
+                    text: "/ filters the overview (o) and searches the database (d)", isError: false)
                 return []
             }
             if state.screen == .overview && state.focus == .problems { state.focus = .symbols }
@@ -175,7 +180,10 @@ public struct Reducer: Sendable {
         case .writeOutput:
             let errors = state.plan.diagnostics.errors.count
             guard errors == 0 else {
-                state.message = StatusMessage(text: "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; ] goes to the next symbol to decide)", isError: true)
+                state.message = StatusMessage(
+                    text:
+                        "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; ] goes to the next symbol to decide)",
+                    isError: true)
                 return []
             }
             state.overlay = .prompt(PromptState(purpose: .writeOutput, text: workspace.defaultOutputPath))
@@ -183,7 +191,9 @@ public struct Reducer: Sendable {
             state.overlay = .prompt(PromptState(purpose: .saveSnippet, text: workspace.defaultSnippetPath))
         case .printSnippetOnExit:
             state.printSnippetOnExit.toggle()
-            state.message = StatusMessage(text: state.printSnippetOnExit ? "The snippet will be printed on exit" : "The snippet will not be printed on exit", isError: false)
+            state.message = StatusMessage(
+                text: state.printSnippetOnExit
+                    ? "The snippet will be printed on exit" : "The snippet will not be printed on exit", isError: false)
         case .saveChoices:
             state.overlay = .prompt(PromptState(purpose: .saveChoices, text: workspace.defaultChoicesPath))
         case .loadChoices:
@@ -210,7 +220,10 @@ public struct Reducer: Sendable {
         let wheel = event.kind == .wheelUp ? -3 : event.kind == .wheelDown ? 3 : 0
         if state.screen != .overview {
             guard inside(layout.body) else { return [] }
-            if wheel != 0 { move(&state, by: wheel); return [] }
+            if wheel != 0 {
+                move(&state, by: wheel)
+                return []
+            }
             // Database rows start under the search line and the heading.
             if state.screen == .database {
                 let k = state.databaseList.top + event.row - (layout.body.row + 3)
@@ -221,8 +234,10 @@ public struct Reducer: Sendable {
             }
             return []
         }
-        let panels: [(Panel, Rect, Int)] = [(.symbols, layout.symbols, 1), (.candidates, layout.candidates, 2),
-                                            (.problems, layout.problems, 1)]
+        let panels: [(Panel, Rect, Int)] = [
+            (.symbols, layout.symbols, 1), (.candidates, layout.candidates, 2),
+            (.problems, layout.problems, 1),
+        ]
         guard let (panel, rect, firstRow) = panels.first(where: { inside($0.1) }) else { return [] }
         if wheel != 0 {
             let focus = state.focus
@@ -261,7 +276,8 @@ public struct Reducer: Sendable {
     }
 
     private func quit(_ state: inout AppState) -> [Effect] {
-        let unsaved = state.choices.filter { state.savedChoices[$0.key] != $0.value }.count
+        let unsaved =
+            state.choices.filter { state.savedChoices[$0.key] != $0.value }.count
             + state.savedChoices.keys.filter { state.choices[$0] == nil }.count
         if unsaved > 0 {
             state.overlay = .confirm(.quitUnsaved(count: unsaved))
@@ -333,7 +349,8 @@ public struct Reducer: Sendable {
                     let text = "\(symbol.name): \(StatusText.explanation(symbol)); nothing to decide"
                     state.message = StatusMessage(text: text, isError: false)
                 } else if symbol.candidates.isEmpty {
-                    state.message = StatusMessage(text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
+                    state.message = StatusMessage(
+                        text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
                 } else {
                     state.candidateFilter = ""
                     state.filterEditing = false
@@ -362,9 +379,10 @@ public struct Reducer: Sendable {
             state.filterEditing = false
             reveal(row.name, &state)
             if let symbol = state.selectedSymbol,
-               let k = state.visibleCandidates.firstIndex(where: {
-                   symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object
-               }) {
+                let k = state.visibleCandidates.firstIndex(where: {
+                    symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object
+                })
+            {
                 state.focus = .candidates
                 state.candidateList.cursor = k
                 settleAll(&state)
@@ -383,9 +401,12 @@ public struct Reducer: Sendable {
         replan(&state)
         let now = state.plan.symbol(named: symbol.name)
         if let now, now.status == .chosen {
-            state.message = StatusMessage(text: "\(symbol.name) → \(target)" + (now.newName.map { "  (\($0))" } ?? ""), isError: false)
+            state.message = StatusMessage(
+                text: "\(symbol.name) → \(target)" + (now.newName.map { "  (\($0))" } ?? ""), isError: false)
         } else {
-            state.message = StatusMessage(text: "\(symbol.name) → \(target): \(now.map { StatusText.label($0.status) } ?? "gone"); see Problems", isError: true)
+            state.message = StatusMessage(
+                text: "\(symbol.name) → \(target): \(now.map { StatusText.label($0.status) } ?? "gone"); see Problems",
+                isError: true)
         }
     }
 
@@ -515,9 +536,10 @@ public struct Reducer: Sendable {
             state.candidateFilter = query
             let visible = state.visibleCandidates
             // Stay on the same candidate while it still matches.
-            state.candidateList.cursor = current.flatMap { c in
-                visible.firstIndex { state.selectedSymbol?.candidates[$0] == c }
-            } ?? 0
+            state.candidateList.cursor =
+                current.flatMap { c in
+                    visible.firstIndex { state.selectedSymbol?.candidates[$0] == c }
+                } ?? 0
         case .symbols:
             state.filter = query
             refilter(&state)
@@ -592,7 +614,8 @@ public struct Reducer: Sendable {
     /// of attention; exported symbols under their group's row, shown when the group is open.
     func refilter(_ state: inout AppState) {
         let selected = state.selectedSymbol?.name
-        let onGroup = state.symbolList.cursor < state.symbolRows.count
+        let onGroup =
+            state.symbolList.cursor < state.symbolRows.count
             && state.symbolRows[state.symbolList.cursor].symbolIndex == nil
         let q = state.filter.lowercased()
         let symbols = state.plan.symbols
@@ -605,7 +628,8 @@ public struct Reducer: Sendable {
         }
         // A stable sort: within a rank, the livepatch's own order.
         func rank(_ i: Int) -> Int { SymbolRow.rank(symbols[i].status) }
-        shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
         let exported = shown.filter { symbols[$0].status == .exported }
         var rows: [SymbolRow] = shown.filter { symbols[$0].status != .exported }.map { .symbol($0) }
         if !exported.isEmpty {
@@ -629,9 +653,10 @@ public struct Reducer: Sendable {
         guard let symbol = state.selectedSymbol else { return }
         let visible = state.visibleCandidates
         if let t = symbol.target,
-           let k = visible.firstIndex(where: {
-               symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position
-           }) {
+            let k = visible.firstIndex(where: {
+                symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position
+            })
+        {
             state.candidateList.cursor = k
         } else {
             state.candidateList.cursor = 0

@@ -15,8 +15,10 @@ public struct CodePlaces: Sendable {
 
     public init(object: ELFObject) {
         var bySection: [String: [Span]] = [:]
-        for symbol in object.symbols where !symbol.name.isEmpty && symbol.size > 0
-            && (symbol.type == .function || symbol.type == .object) {
+        for symbol in object.symbols
+        where !symbol.name.isEmpty && symbol.size > 0
+            && (symbol.type == .function || symbol.type == .object)
+        {
             guard case .section(let id) = symbol.section, let section = object.section(id) else { continue }
             let (end, overflow) = symbol.value.addingReportingOverflow(symbol.size)
             let span = Span(start: symbol.value, end: overflow ? .max : end, name: symbol.name)

@@ -46,7 +46,8 @@ extension Renderer {
         let lines = helpRows(state.size)
         let width = Self.helpWidth(state.size)
         let height = min(state.size.rows - 2, lines.count + 3)
-        let rect = Rect(row: (state.size.rows - height) / 2, column: (state.size.columns - width) / 2, rows: height, columns: width)
+        let rect = Rect(
+            row: (state.size.rows - height) / 2, column: (state.size.columns - width) / 2, rows: height, columns: width)
         screen.fill(rect, style: .overlay)
         screen.frame(rect, title: "Keys · " + helpScrollKeys() + " scroll · any other key closes", focused: true)
         let inner = rect.inner
@@ -62,7 +63,9 @@ extension Renderer {
                 screen.put(l.keys, row: row, column: inner.column + 1, limit: inner.columns - 2, style: .header)
             } else {
                 screen.put(l.keys, row: row, column: inner.column + 2, limit: keyWidth, style: .key)
-                screen.put(l.text, row: row, column: inner.column + 3 + keyWidth, limit: inner.columns - keyWidth - 4, style: .overlay)
+                screen.put(
+                    l.text, row: row, column: inner.column + 3 + keyWidth, limit: inner.columns - keyWidth - 4,
+                    style: .overlay)
             }
         }
         drawScrollMark(&screen, rect, top: top, visible: visible, count: lines.count)
@@ -70,7 +73,8 @@ extension Renderer {
 
     private func dialogRect(_ screen: ScreenBuffer, rows: Int) -> Rect {
         let width = min(screen.size.columns - 4, 72)
-        return Rect(row: (screen.size.rows - rows) / 2, column: (screen.size.columns - width) / 2, rows: rows, columns: width)
+        return Rect(
+            row: (screen.size.rows - rows) / 2, column: (screen.size.columns - width) / 2, rows: rows, columns: width)
     }
 
     /// A file-name prompt on the line above the key bar, as in nano or a shell: what it is for, then the text.
@@ -82,8 +86,9 @@ extension Renderer {
             let line = Rect(row: row - 1, column: 0, rows: 1, columns: bar.columns)
             screen.fill(line, style: .overlay)
             let listed = prompt.matches.joined(separator: "  ")
-            screen.put(" \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns,
-                       style: .overlay)
+            screen.put(
+                " \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns,
+                style: .overlay)
         }
         let field = Rect(row: row, column: 0, rows: 1, columns: bar.columns)
         screen.fill(field, style: .input)
@@ -102,8 +107,13 @@ extension Renderer {
         case .prompt: [("Enter", "accept"), ("Esc", "cancel"), ("Tab", "complete the file name"), ("Ctrl-U", "clear")]
         case .confirm: [("y", "yes"), ("n", "no"), ("Esc", "no")]
         case .help:
-            [(Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "), "scroll"),
-             ("any other key", "closes the help")]
+            [
+                (
+                    Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "),
+                    "scroll"
+                ),
+                ("any other key", "closes the help"),
+            ]
         }
     }
 
@@ -118,16 +128,19 @@ extension Renderer {
     }
 
     /// A key bar of (key, label) pairs; a message, if any, after them.
-    func drawKeyBar(_ screen: inout ScreenBuffer, _ rect: Rect, _ entries: [(key: String, label: String)],
-                    message: StatusMessage?) {
+    func drawKeyBar(
+        _ screen: inout ScreenBuffer, _ rect: Rect, _ entries: [(key: String, label: String)],
+        message: StatusMessage?
+    ) {
         var column = 1
         for e in entries {
             column += screen.put(e.key, row: rect.row, column: column, style: .key)
             column += screen.put(" " + e.label + "  ", row: rect.row, column: column, style: .status)
         }
         if let message, column < rect.columns {
-            screen.put("· " + message.text, row: rect.row, column: column, limit: rect.columns - column,
-                       style: message.isError ? .error : .status)
+            screen.put(
+                "· " + message.text, row: rect.row, column: column, limit: rect.columns - column,
+                style: message.isError ? .error : .status)
         }
     }
 
@@ -150,8 +163,9 @@ extension Renderer {
         screen.frame(rect, title: "Confirm", focused: true)
         let inner = rect.inner
         for (i, line) in lines.enumerated() {
-            screen.put(Self.keepingEnd(line, columns: inner.columns - 2), row: inner.row + i, column: inner.column + 1,
-                       limit: inner.columns - 2, style: .overlay)
+            screen.put(
+                Self.keepingEnd(line, columns: inner.columns - 2), row: inner.row + i, column: inner.column + 1,
+                limit: inner.columns - 2, style: .overlay)
         }
         let answers = inner.row + lines.count + 1
         var column = inner.column + 1

@@ -51,7 +51,8 @@ public struct Renderer: Sendable {
         // Patched functions the kernel would refuse: fixed in the source (f shows them), not here.
         let functions = state.plan.patchedFunctions.filter { $0.verdict != .ok && $0.objectKnown }.count
         let right =
-            open > 0 ? "\(open) to decide · ? help "
+            open > 0
+            ? "\(open) to decide · ? help "
             : functions > 0 ? "\(functions) klp_func to fix (t) · ? help " : "ready to write · ? help "
         let rightWidth = TextWidth.width(of: right)
         let space = max(0, rect.columns - rightWidth - 1)
@@ -96,10 +97,12 @@ public struct Renderer: Sendable {
         case .overview:
             switch state.focus {
             case .symbols:
-                commands = [.select, .nextProblem, .filter] + (state.filter.isEmpty ? [] : [.nextMatch])
+                commands =
+                    [.select, .nextProblem, .filter] + (state.filter.isEmpty ? [] : [.nextMatch])
                     + [.nextPanel, .showPreview, .showSnippet, .showDatabase, .writeOutput, .saveChoices, .help, .quit]
             case .candidates:
-                commands = [.select, .acceptSuggestion, .filter] + (state.candidateFilter.isEmpty ? [] : [.nextMatch])
+                commands =
+                    [.select, .acceptSuggestion, .filter] + (state.candidateFilter.isEmpty ? [] : [.nextMatch])
                     + [.clearChoice, .back, .nextPanel, .showPreview, .showSnippet, .writeOutput, .help, .quit]
             case .problems: commands = [.select, .nextPanel, .showPreview, .writeOutput, .help, .quit]
             }
@@ -107,13 +110,16 @@ public struct Renderer: Sendable {
         case .snippet: commands = [.saveSnippet, .printSnippetOnExit, .writeOutput, .back, .showPreview, .help, .quit]
         case .database: commands = [.filter, .select, .back, .help, .quit]
         case .functions:
-            commands = state.functionCopiesFocused
+            commands =
+                state.functionCopiesFocused
                 ? [.select, .acceptSuggestion, .clearChoice, .back, .showSnippet, .saveSnippet, .help, .quit]
                 : [.select, .acceptSuggestion, .back, .showSnippet, .saveSnippet, .help, .quit]
         }
         let contexts = Keymap.contexts(for: state)
         func entry(_ command: Command) -> (key: String, label: String, width: Int)? {
-            guard let key = contexts.lazy.compactMap({ keymap.keys(for: command, in: $0).first }).first else { return nil }
+            guard let key = contexts.lazy.compactMap({ keymap.keys(for: command, in: $0).first }).first else {
+                return nil
+            }
             let label = command.hint
             return (key.description, label, TextWidth.width(of: key.description) + 1 + TextWidth.width(of: label) + 2)
         }
@@ -140,7 +146,8 @@ public struct Renderer: Sendable {
     static func symbolColumns(_ state: AppState) -> Int {
         let symbols = state.visibleSymbols.map { state.plan.symbols[$0] }
         let name = symbols.map { TextWidth.width(of: $0.name) }.max() ?? 20
-        let target = symbols.map { TextWidth.width(of: $0.target?.description ?? "\($0.candidates.count) cand.") }.max() ?? 8
+        let target =
+            symbols.map { TextWidth.width(of: $0.target?.description ?? "\($0.candidates.count) cand.") }.max() ?? 8
         let names = max(2 + 1 + StatusText.badgeWidth + 1 + name + 2, TextWidth.width(of: symbolsTitle(state)) + 6)
         let left = names + max(8, target) + 1
         let candidates = state.selectedSymbol?.candidates ?? []
@@ -160,10 +167,13 @@ public struct Renderer: Sendable {
     /// "Symbols 7: 3 to decide, 1 exported", or the filter's count and text.
     static func symbolsTitle(_ state: AppState) -> String {
         let total = state.plan.symbols.count
-        let folded = state.exportsExpanded ? 0 : state.symbolRows.reduce(0) { n, row in
-            if case .exportGroup(let count) = row { return n + count }
-            return n
-        }
+        let folded =
+            state.exportsExpanded
+            ? 0
+            : state.symbolRows.reduce(0) { n, row in
+                if case .exportGroup(let count) = row { return n + count }
+                return n
+            }
         let shown = state.visibleSymbols.count + folded
         var title = "Symbols \(shown)"
         if shown != total { title += "/\(total)" }
@@ -185,12 +195,15 @@ public struct Renderer: Sendable {
         screen.frame(rect, title: title, focused: focused)
         let inner = rect.inner
         if state.symbolRows.isEmpty {
-            screen.put(total == 0 ? "Nothing to convert: no undefined symbols are used" : "No symbol matches the filter",
-                       row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
+            screen.put(
+                total == 0 ? "Nothing to convert: no undefined symbols are used" : "No symbol matches the filter",
+                row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
             return
         }
         let badge = StatusText.badgeWidth
-        let widestTarget = state.visibleSymbols.map { state.plan.symbols[$0].target.map { TextWidth.width(of: $0.description) } ?? 8 }.max() ?? 8
+        let widestTarget =
+            state.visibleSymbols.map { state.plan.symbols[$0].target.map { TextWidth.width(of: $0.description) } ?? 8 }
+            .max() ?? 8
         let widestName = state.visibleSymbols.map { TextWidth.width(of: state.plan.symbols[$0].name) }.max() ?? 0
         var targetWidth = min(max(8, inner.columns / 3), max(8, widestTarget))
         // No room for both: names stay whole and the targets column goes (the details panel shows the target).
@@ -206,15 +219,18 @@ public struct Renderer: Sendable {
             guard let index = state.symbolRows[k].symbolIndex else {
                 // The exported symbols' group: what they are and how to open it, instead of a row each.
                 guard case .exportGroup(let n) = state.symbolRows[k] else { continue }
-                let text = (state.exportsExpanded ? "[-] " : "[+] ") + "\(n) exported: nothing to do"
+                let text =
+                    (state.exportsExpanded ? "[-] " : "[+] ") + "\(n) exported: nothing to do"
                     + " (e)"
-                screen.put(text, row: row, column: inner.column + 1, limit: inner.columns - 2,
-                           style: isCursor && focused ? base : .exported)
+                screen.put(
+                    text, row: row, column: inner.column + 1, limit: inner.columns - 2,
+                    style: isCursor && focused ? base : .exported)
                 continue
             }
             let s = state.plan.symbols[index]
-            screen.put(TextWidth.fit(StatusText.badge(s.status), to: badge), row: row, column: inner.column + 1,
-                       style: isCursor && focused ? base : StatusText.style(s.status))
+            screen.put(
+                TextWidth.fit(StatusText.badge(s.status), to: badge), row: row, column: inner.column + 1,
+                style: isCursor && focused ? base : StatusText.style(s.status))
             let nameColumn = inner.column + 2 + badge
             let nameWidth = inner.columns - (2 + badge) - (targetWidth > 0 ? targetWidth + 2 : 1)
             screen.put(s.name, row: row, column: nameColumn, limit: nameWidth, style: base)
@@ -227,8 +243,9 @@ public struct Renderer: Sendable {
                 target = "–"
             }
             if targetWidth > 0 {
-                screen.put(TextWidth.fitRight(target, to: targetWidth), row: row,
-                           column: inner.column + inner.columns - targetWidth - 1, style: isCursor ? base : .dim)
+                screen.put(
+                    TextWidth.fitRight(target, to: targetWidth), row: row,
+                    column: inner.column + inner.columns - targetWidth - 1, style: isCursor ? base : .dim)
             }
         }
         drawScrollMark(&screen, rect, top: state.symbolList.top, visible: inner.rows, count: state.symbolRows.count)
@@ -273,7 +290,8 @@ public struct Renderer: Sendable {
 
     /// The problem under the cursor, whole: message, place and the engine's detail lines (candidate listing).
     func drawProblemDetails(_ screen: inout ScreenBuffer, _ rect: Rect, _ p: Diagnostic) {
-        screen.frame(rect, title: p.severity == .error ? "Error" : p.severity == .warning ? "Warning" : "Note", focused: false)
+        screen.frame(
+            rect, title: p.severity == .error ? "Error" : p.severity == .warning ? "Warning" : "Note", focused: false)
         let inner = rect.inner
         let style: Style = p.severity == .error ? .error : p.severity == .warning ? .warning : .dim
         var lines: [(String, Style)] = Self.wrap(p.message, width: inner.columns - 2).map { ($0, style) }
@@ -329,11 +347,16 @@ public struct Renderer: Sendable {
                 lines.append((k == 0 ? "uses \(s.uses.count)" : "", text, style))
             }
         } else if state.symbolList.cursor < state.symbolRows.count,
-                  case .exportGroup(let n) = state.symbolRows[state.symbolList.cursor] {
+            case .exportGroup(let n) = state.symbolRows[state.symbolList.cursor]
+        {
             title = "Exported symbols"
             let names = state.plan.symbols.filter { $0.status == .exported }.map(\.name)
-            lines.append(("status", "[export] nothing to decide: the module loader resolves exported symbols, "
-                          + "as for any module", StatusText.style(.exported)))
+            lines.append(
+                (
+                    "status",
+                    "[export] nothing to decide: the module loader resolves exported symbols, "
+                        + "as for any module", StatusText.style(.exported)
+                ))
             lines.append(("names", names.joined(separator: ", "), .normal))
             lines.append(("keys", state.exportsExpanded ? "e or Enter folds them" : "e or Enter lists them", .dim))
         } else {
@@ -359,8 +382,9 @@ public struct Renderer: Sendable {
             screen.put(line.1, row: row, column: inner.column + 2 + labelWidth, limit: textWidth, style: line.2)
         }
         if shown < rows.count, inner.rows > 0 {
-            screen.put("… \(rows.count - shown) more lines", row: inner.row + shown,
-                       column: inner.column + 2 + labelWidth, limit: textWidth, style: .dim)
+            screen.put(
+                "… \(rows.count - shown) more lines", row: inner.row + shown,
+                column: inner.column + 2 + labelWidth, limit: textWidth, style: .dim)
         }
     }
 
@@ -371,29 +395,36 @@ public struct Renderer: Sendable {
         let visible = state.visibleCandidates
         var title = focused ? "Pick a candidate (\(count))" : "Candidates (\(count))"
         if !state.candidateFilter.isEmpty {
-            title = (focused ? "Pick a candidate" : "Candidates")
+            title =
+                (focused ? "Pick a candidate" : "Candidates")
                 + " (\(visible.count)/\(count)) · filter \"\(state.candidateFilter)\""
         }
         screen.frame(rect, title: title, focused: focused)
         let inner = rect.inner
         if s == nil, state.symbolList.cursor < state.symbolRows.count,
-           state.symbolRows[state.symbolList.cursor].symbolIndex == nil {
-            screen.put("Exported symbols need no candidate", row: inner.row, column: inner.column + 1,
-                       limit: inner.columns - 2, style: .dim)
+            state.symbolRows[state.symbolList.cursor].symbolIndex == nil
+        {
+            screen.put(
+                "Exported symbols need no candidate", row: inner.row, column: inner.column + 1,
+                limit: inner.columns - 2, style: .dim)
         }
         guard let s, inner.rows > 1 else { return }
         if s.status == .exported {
-            let why = "Nothing to pick: exported by \(s.exportedBy.joined(separator: ", ")), so the module loader "
+            let why =
+                "Nothing to pick: exported by \(s.exportedBy.joined(separator: ", ")), so the module loader "
                 + "resolves it when the livepatch loads; it stays an ordinary relocation."
             for (i, line) in Self.wrap(why, width: inner.columns - 2).prefix(inner.rows).enumerated() {
-                screen.put(line, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2,
-                           style: .exported)
+                screen.put(
+                    line, row: inner.row + i, column: inner.column + 1, limit: inner.columns - 2,
+                    style: .exported)
             }
             return
         }
         if s.candidates.isEmpty {
-            screen.put(s.status == .notFound ? "symbols.klp has no symbol of this name (d searches it)" : "No candidates in symbols.klp",
-                       row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
+            screen.put(
+                s.status == .notFound
+                    ? "symbols.klp has no symbol of this name (d searches it)" : "No candidates in symbols.klp",
+                row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
             return
         }
         let objectWidth = min(18, max(6, s.candidates.map { TextWidth.width(of: $0.object) }.max() ?? 8)) + 1
@@ -402,12 +433,17 @@ public struct Renderer: Sendable {
         let fileColumn = inner.column + 5 + objectWidth + posWidth + 2
         let fileWidth = inner.columns - (fileColumn - inner.column) - copiesWidth - 1
         screen.put("     object", row: inner.row, column: inner.column, limit: 5 + objectWidth, style: .header)
-        screen.put(TextWidth.fitRight("pos", to: posWidth), row: inner.row, column: inner.column + 5 + objectWidth, style: .header)
+        screen.put(
+            TextWidth.fitRight("pos", to: posWidth), row: inner.row, column: inner.column + 5 + objectWidth,
+            style: .header)
         screen.put("file", row: inner.row, column: fileColumn, limit: fileWidth, style: .header)
-        screen.put(TextWidth.fitRight("copies", to: copiesWidth), row: inner.row, column: inner.column + inner.columns - copiesWidth - 1, style: .header)
+        screen.put(
+            TextWidth.fitRight("copies", to: copiesWidth), row: inner.row,
+            column: inner.column + inner.columns - copiesWidth - 1, style: .header)
         if visible.isEmpty {
-            screen.put("No candidate's object or file contains \"\(state.candidateFilter)\" (Esc clears the filter)",
-                       row: inner.row + 1, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
+            screen.put(
+                "No candidate's object or file contains \"\(state.candidateFilter)\" (Esc clears the filter)",
+                row: inner.row + 1, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
         }
         for line in 0..<(inner.rows - 1) {
             let k = state.candidateList.top + line
@@ -421,13 +457,18 @@ public struct Renderer: Sendable {
             screen.put(isCursor ? "▸" : " ", row: row, column: inner.column, style: base)
             screen.put(isTarget ? "(•)" : "( )", row: row, column: inner.column + 1, style: base)
             screen.put(c.object, row: row, column: inner.column + 5, limit: objectWidth, style: base)
-            screen.put(TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5 + objectWidth, style: base)
+            screen.put(
+                TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5 + objectWidth,
+                style: base)
             let suggested = workspace.evidence.copy(of: s.name, c)?.suggested == true
-            screen.put(candidateFileText(s, c), row: row, column: fileColumn, limit: fileWidth,
-                       style: isCursor ? base : (c.file == nil ? .dim : (suggested ? .good : base)))
+            screen.put(
+                candidateFileText(s, c), row: row, column: fileColumn, limit: fileWidth,
+                style: isCursor ? base : (c.file == nil ? .dim : (suggested ? .good : base)))
             let copies = c.copiesInObject == 1 ? "unique" : "of \(c.copiesInObject)"
-            screen.put(TextWidth.fitRight(copies, to: copiesWidth), row: row, column: inner.column + inner.columns - copiesWidth - 1,
-                       style: isCursor ? base : .dim)
+            screen.put(
+                TextWidth.fitRight(copies, to: copiesWidth), row: row,
+                column: inner.column + inner.columns - copiesWidth - 1,
+                style: isCursor ? base : .dim)
         }
         drawScrollMark(&screen, rect, top: state.candidateList.top, visible: inner.rows - 1, count: visible.count)
     }
@@ -436,7 +477,10 @@ public struct Renderer: Sendable {
         let focused = state.focus == .problems
         let d = state.plan.diagnostics
         let errors = d.errors.count, warnings = d.warnings.count
-        screen.frame(rect, title: "Problems: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")", focused: focused)
+        screen.frame(
+            rect,
+            title: "Problems: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")",
+            focused: focused)
         let inner = rect.inner
         if d.isEmpty {
             screen.put("No problems", row: inner.row, column: inner.column + 1, style: .good)
@@ -458,14 +502,17 @@ public struct Renderer: Sendable {
             case .warning: (severity, style) = ("warning", .warning)
             case .note: (severity, style) = ("note", .dim)
             }
-            screen.put(TextWidth.fit(severity, to: 8), row: row, column: inner.column + 1, style: isCursor ? base : style)
+            screen.put(
+                TextWidth.fit(severity, to: 8), row: row, column: inner.column + 1, style: isCursor ? base : style)
             let place = p.location.map { $0.description.isEmpty ? "" : $0.description } ?? ""
             let placeWidth = min(28, TextWidth.width(of: place))
             let messageWidth = inner.columns - 10 - (placeWidth > 0 ? placeWidth + 2 : 0)
             screen.put(p.message, row: row, column: inner.column + 10, limit: messageWidth, style: base)
             if placeWidth > 0 {
-                screen.put(TextWidth.fitRight(place, to: placeWidth), row: row, column: inner.column + inner.columns - placeWidth - 1,
-                           style: isCursor ? base : .dim)
+                screen.put(
+                    TextWidth.fitRight(place, to: placeWidth), row: row,
+                    column: inner.column + inner.columns - placeWidth - 1,
+                    style: isCursor ? base : .dim)
             }
         }
         drawScrollMark(&screen, rect, top: state.problemList.top, visible: inner.rows, count: d.count)

@@ -123,7 +123,9 @@ public struct ScreenBuffer: Equatable, Sendable {
         put("└", row: bottom, column: left, style: style)
         put("┘", row: bottom, column: right, style: style)
         if !title.isEmpty, rect.columns > 6 {
-            put(" \(title) ", row: top, column: left + 2, limit: rect.columns - 4, style: focused ? .focusedBorder : .header)
+            put(
+                " \(title) ", row: top, column: left + 2, limit: rect.columns - 4,
+                style: focused ? .focusedBorder : .header)
         }
     }
 

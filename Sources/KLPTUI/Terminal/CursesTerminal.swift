@@ -23,14 +23,18 @@ public final class CursesTerminal: Terminal {
         _ = cnc_setup_locale()
         klp_signals_install()
         if isatty(0) == 1 && isatty(1) == 1 {
-            guard initscr() != nil else { throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))") }
+            guard initscr() != nil else {
+                throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))")
+            }
         } else {
             // Output redirected (`--print-snippet > file`): draw on the controlling terminal instead.
             guard let tty = fopen("/dev/tty", "r+") else {
-                throw CursesError(message: "klp-convert tui needs a terminal: stdin/stdout are not one and /dev/tty cannot be opened")
+                throw CursesError(
+                    message: "klp-convert tui needs a terminal: stdin/stdout are not one and /dev/tty cannot be opened")
             }
             guard newterm(nil, tty, tty) != nil else {
-                throw CursesError(message: "cannot initialise the terminal /dev/tty (TERM=\(environment["TERM"] ?? "unset"))")
+                throw CursesError(
+                    message: "cannot initialise the terminal /dev/tty (TERM=\(environment["TERM"] ?? "unset"))")
             }
         }
         cbreak()

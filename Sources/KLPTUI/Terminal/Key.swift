@@ -48,4 +48,3 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-

@@ -1,9 +1,10 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
 
 // One interactive session from start to finish, for the `tui` subcommand: open the terminal, run, restore the
 // terminal, then print what was asked for (the snippet) or what would otherwise be lost (unsaved choices

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 // `explain` for a name symbols.klp does not have, and `help list`'s exit status, through the binary.
@@ -13,16 +14,16 @@ import Testing
         defer { TemporaryDirectory.remove(dir) }
         let db = "\(dir)/symbols.klp"
         try """
-            klp-convert-symbol-data.0.1 order=kallsyms
-            *vmlinux
-            -fs/inode.c
-            init_once
-            -fs/super.c
-            init_once
-            proc_show.isra.0
-            proc_show.cold
-            proc_shaw
-            """.appending("\n").write(toFile: db, atomically: true, encoding: .utf8)
+        klp-convert-symbol-data.0.1 order=kallsyms
+        *vmlinux
+        -fs/inode.c
+        init_once
+        -fs/super.c
+        init_once
+        proc_show.isra.0
+        proc_show.cold
+        proc_shaw
+        """.appending("\n").write(toFile: db, atomically: true, encoding: .utf8)
         let typo = try Tool.run(Self.binary, ["explain", db, "init_onec"])
         #expect(typo.status == 255)
         #expect(typo.stdout.contains("init_onec: not in \(db). What that can mean:"))

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 item 3: `check` finds klp relocations the loader would apply to the wrong place, through the binary.
@@ -13,16 +14,20 @@ import Testing
         return run
     }
 
-    static func expectCheckFails(_ run: DropInRun, _ path: String, _ message: String,
-                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectCheckFails(
+        _ run: DropInRun, _ path: String, _ message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let r = try run.run(["check", path])
         #expect(r.status == 255, "exit \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.stderr.contains("klp-convert: \(path): \(message)"), "\(r.stderr)", sourceLocation: sourceLocation)
         #expect(!r.stdout.contains("ok"), sourceLocation: sourceLocation)
     }
 
-    static func editKlpSection(_ run: DropInRun, _ name: String,
-                               _ change: (inout Section, ELFObject) throws -> Void) throws -> String {
+    static func editKlpSection(
+        _ run: DropInRun, _ name: String,
+        _ change: (inout Section, ELFObject) throws -> Void
+    ) throws -> String {
         try ExistingLivepatchSymbolTests.edit(run.output, to: name, in: run.dir) { object in
             let klp = try #require(object.section(named: ".klp.rela.vmlinux..text"))
             var copy = klp
@@ -36,8 +41,10 @@ import Testing
         let path = try Self.editKlpSection(run, "info.ko") { s, object in
             s.info = .section(try #require(object.section(named: ".modinfo")).id)
         }
-        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..text names section .text, but its sh_info "
-            + "is .modinfo")
+        try Self.expectCheckFails(
+            run, path,
+            "section .klp.rela.vmlinux..text names section .text, but its sh_info "
+                + "is .modinfo")
     }
 
     @Test func offsetOutsideTheTargetSection() throws {
@@ -68,13 +75,16 @@ import Testing
         let path = try Self.editKlpSection(run, "comment.ko") { s, object in
             s.info = .section(try #require(object.section(named: ".comment")).id)
             s.name = ".klp.rela.vmlinux..comment"
-            s.content = .relocations(s.relocations.map { r in
-                var moved = r
-                moved.offset = 0
-                return moved
-            }.prefix(1).map { $0 }, rela: true)
+            s.content = .relocations(
+                s.relocations.map { r in
+                    var moved = r
+                    moved.offset = 0
+                    return moved
+                }.prefix(1).map { $0 }, rela: true)
         }
-        try Self.expectCheckFails(run, path, "section .klp.rela.vmlinux..comment relocates .comment, which is not "
-            + "SHF_ALLOC: the kernel never applies it")
+        try Self.expectCheckFails(
+            run, path,
+            "section .klp.rela.vmlinux..comment relocates .comment, which is not "
+                + "SHF_ALLOC: the kernel never applies it")
     }
 }

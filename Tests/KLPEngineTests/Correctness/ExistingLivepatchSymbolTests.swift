@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 items 4, 5 and 10: inputs that already carry livepatch symbols or klp sections (a half-converted or
@@ -34,11 +35,13 @@ import Testing
     /// An ordinary relocation to a symbol already named and marked as a livepatch symbol moves into its klp
     /// section, so the output passes `check`.
     @Test func livepatchSymbolInAnOrdinaryRelocationIsMoved() throws {
-        let run = try DropInRun.make("extern char saved_command_line[];\nchar f(void) { return "
-            + "saved_command_line[0]; }\n")
+        let run = try DropInRun.make(
+            "extern char saved_command_line[];\nchar f(void) { return "
+                + "saved_command_line[0]; }\n")
         let input = try Self.edit(run.input, to: "half.o", in: run.dir) {
-            try Self.renameSymbol(&$0, "saved_command_line", to: ".klp.sym.vmlinux.saved_command_line,0",
-                                  section: .livepatch)
+            try Self.renameSymbol(
+                &$0, "saved_command_line", to: ".klp.sym.vmlinux.saved_command_line,0",
+                section: .livepatch)
         }
         run.expectConverted(try run.convert(input: input))
         let out = try Readelf(run.output)
@@ -52,8 +55,11 @@ import Testing
     /// Existing livepatch symbols are validated against the database, as `check --symbols` does: a position
     /// beyond the copies, an object the database does not know.
     @Test(arguments: [
-        (".klp.sym.vmlinux.init_once,5", "Existing livepatch symbol does not match a symbol: vmlinux.init_once,5 (2 "
-            + "in vmlinux)"),
+        (
+            ".klp.sym.vmlinux.init_once,5",
+            "Existing livepatch symbol does not match a symbol: vmlinux.init_once,5 (2 "
+                + "in vmlinux)"
+        ),
         (".klp.sym.nosuchmod.init_once,1", "symbols.klp has no object 'nosuchmod'"),
     ])
     func existingLivepatchSymbolsAreValidated(name: String, message: String) throws {
@@ -88,16 +94,21 @@ import Testing
         }
         let second = try DropInRun.make(input: broken, in: run.dir, output: "again.ko")
         let r = try second.convert()
-        try second.expectRefused(r, ["klp relocation section .klp.rela.vmlinux..text uses plain_var, which is not a "
-            + "livepatch symbol"])
+        try second.expectRefused(
+            r,
+            [
+                "klp relocation section .klp.rela.vmlinux..text uses plain_var, which is not a "
+                    + "livepatch symbol"
+            ])
         #expect(!r.stderr.contains("used by no relocation"), "\(r.stderr)")
     }
 
     /// Item 10: a klp relocation to a section symbol names the section (convert and check).
     @Test func klpRelocationToASectionSymbolNamesTheSection() throws {
         // The string literal's relocation goes through the section symbol of .rodata.str1.1.
-        let run = try DropInRun.make(Self.source + "\nextern int printk(const char *, ...);\nint s(void) { return "
-            + "printk(\"x%d\", 1); }\n")
+        let run = try DropInRun.make(
+            Self.source + "\nextern int printk(const char *, ...);\nint s(void) { return "
+                + "printk(\"x%d\", 1); }\n")
         run.expectConverted(try run.convert())
         var sectionName = ""
         let broken = try Self.edit(run.output, to: "secsym.ko", in: run.dir) { object in
@@ -115,10 +126,13 @@ import Testing
         }
         let check = try run.run(["check", broken])
         #expect(check.status == 255)
-        #expect(check.stderr.contains("symbol (section symbol of \(sectionName)) at rela sec "
-            + ".klp.rela.vmlinux..text idx 0 is not marked as a livepatch symbol"), "\(check.stderr)")
+        #expect(
+            check.stderr.contains(
+                "symbol (section symbol of \(sectionName)) at rela sec "
+                    + ".klp.rela.vmlinux..text idx 0 is not marked as a livepatch symbol"), "\(check.stderr)")
         let second = try DropInRun.make(input: broken, in: run.dir, output: "again.ko")
-        try second.expectRefused(try second.convert(),
-                                 ["uses the section symbol of \(sectionName), which is not a livepatch symbol"])
+        try second.expectRefused(
+            try second.convert(),
+            ["uses the section symbol of \(sectionName), which is not a livepatch symbol"])
     }
 }

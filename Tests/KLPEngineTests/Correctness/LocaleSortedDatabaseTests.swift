@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 item 6: an `nm` listing sorted under a locale other than C is name order, not kallsyms order, so
@@ -11,8 +12,11 @@ import Testing
 
     static let objects = [
         ("one", "static int homo(void) { return 1; }\nint __ksymtab_x;\nint Zeta(void) { return homo(); }\n"),
-        ("two", "static int homo(void) { return 2; }\nstatic int _a_b;\nint x(void) { return homo(); }\nint "
-            + "ab(void) { return _a_b; }\n"),
+        (
+            "two",
+            "static int homo(void) { return 2; }\nstatic int _a_b;\nint x(void) { return homo(); }\nint "
+                + "ab(void) { return _a_b; }\n"
+        ),
     ]
 
     /// The listing from the real nm under en_US.UTF-8 when the machine has that locale (Debian: `locales`,
@@ -25,8 +29,11 @@ import Testing
             try Tool.check("gcc", ["-c", "-O0", "\(name).c", "-o", "\(name).o"], cwd: dir)
         }
         try Tool.check("ld", ["-r", "-o", "vmlinux.o", "one.o", "two.o"], cwd: dir)
-        let nm = try ChildProcess.check("nm", ["-j", "vmlinux.o"], .init(directory: dir,
-                                                                        environment: ["LC_ALL": "en_US.UTF-8"]))
+        let nm = try ChildProcess.check(
+            "nm", ["-j", "vmlinux.o"],
+            .init(
+                directory: dir,
+                environment: ["LC_ALL": "en_US.UTF-8"]))
         let names = nm.stdout.split(separator: "\n").map(String.init).filter { !$0.hasSuffix(".c") }
         #expect(names == enUSListing)
         return names
@@ -40,11 +47,21 @@ import Testing
         #expect(parsed.order == .nameSorted)
         #expect(parsed.orderReason == .localeSorted(object: "vmlinux", line: 7))
 
-        let input = try CObject.build([("lp", "extern int homo(void);\nint f(void) { return homo(); "
-            + "}\nKLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(homo, 2) };\n")], in: dir)
+        let input = try CObject.build(
+            [
+                (
+                    "lp",
+                    "extern int homo(void);\nint f(void) { return homo(); "
+                        + "}\nKLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(homo, 2) };\n"
+                )
+            ], in: dir)
         let run = try DropInRun.make(input: input, in: dir, database: database)
-        try run.expectRefused(try run.convert(["--strict"]), ["symbols.klp is name-sorted (nm "
-            + "output)", "not which copy is position 2"])
+        try run.expectRefused(
+            try run.convert(["--strict"]),
+            [
+                "symbols.klp is name-sorted (nm "
+                    + "output)", "not which copy is position 2",
+            ])
         run.expectConverted(try run.convert())
     }
 

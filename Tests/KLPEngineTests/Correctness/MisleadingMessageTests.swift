@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 item 10: messages that named the wrong problem (the others are in AnnotationUseTests and
@@ -8,7 +9,8 @@ import Testing
 @Suite struct MisleadingMessageTests {
     /// A relocation in a section the loader never loads is refused for that reason.
     @Test func nonAllocSectionSaysTheKernelNeverAppliesIt() throws {
-        let run = try DropInRun.make("""
+        let run = try DropInRun.make(
+            """
             extern char saved_command_line[];
             asm(".section .klp_notes,\\"\\",@progbits\\n.quad saved_command_line\\n.previous");
             """)
@@ -29,8 +31,10 @@ import Testing
         try FileIO.writeAtomically(bytes, to: "\(run.dir)/rel.ko")
         let check = try run.run(["check", "\(run.dir)/rel.ko"])
         #expect(check.status == 255)
-        #expect(check.stderr.contains("section type is SHT_REL but its entries are 24 bytes, the size of Rela "
-            + "entries: the type is wrong (SHT_RELA expected)"), "\(check.stderr)")
+        #expect(
+            check.stderr.contains(
+                "section type is SHT_REL but its entries are 24 bytes, the size of Rela "
+                    + "entries: the type is wrong (SHT_RELA expected)"), "\(check.stderr)")
         #expect(!check.stderr.contains("expected 16"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 items 2 and 9: signed modules (DECISIONS 9) and modules with nothing to convert, through the binary.
@@ -19,9 +20,13 @@ import Testing
         let signFile = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/src"))?.sorted()
             .map { "/usr/src/\($0)/scripts/sign-file" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         if let signFile, Tool.find("openssl") != nil {
-            try Tool.check("openssl", ["req", "-new", "-nodes", "-utf8", "-sha256", "-days", "2", "-batch", "-x509",
-                                       "-outform", "PEM", "-out", "key.pem", "-keyout", "key.pem",
-                                       "-subj", "/CN=klp-convert test"], cwd: dir)
+            try Tool.check(
+                "openssl",
+                [
+                    "req", "-new", "-nodes", "-utf8", "-sha256", "-days", "2", "-batch", "-x509",
+                    "-outform", "PEM", "-out", "key.pem", "-keyout", "key.pem",
+                    "-subj", "/CN=klp-convert test",
+                ], cwd: dir)
             try Tool.check(signFile, ["sha256", "key.pem", "key.pem", path], cwd: dir)
             return
         }
@@ -35,10 +40,12 @@ import Testing
         let input = try CObject.build([("lp", Self.source)], in: dir)
         try Self.sign(input, in: dir)
         let run = try DropInRun.make(input: input, in: dir)
-        try run.expectRefused(try run.convert(), [
-            "\(input): module is signed (", "convert before signing (kbuild signs at modules_install)",
-            "--drop-signature",
-        ])
+        try run.expectRefused(
+            try run.convert(),
+            [
+                "\(input): module is signed (", "convert before signing (kbuild signs at modules_install)",
+                "--drop-signature",
+            ])
     }
 
     @Test func dropSignatureConvertsWithAWarningToSignAgain() throws {
@@ -89,8 +96,9 @@ import Testing
 
     /// Item 9: nothing to convert gives the input's bytes; converting twice gives the first output's bytes.
     @Test func nothingToConvertAndConvertingTwiceAreByteIdentical() throws {
-        let nothing = try DropInRun.make("extern int printk(const char *, ...);\nint f(void) { return "
-            + "printk(\"x\"); }\n")
+        let nothing = try DropInRun.make(
+            "extern int printk(const char *, ...);\nint f(void) { return "
+                + "printk(\"x\"); }\n")
         nothing.expectConverted(try nothing.convert())
         #expect(try FileIO.readAll(path: nothing.output) == nothing.inputBytes)
 

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Issue 13 item 7, DECISIONS 10: a machine without loader rules is refused by name, not converted.
@@ -13,16 +14,19 @@ import Testing
         let dir = try TemporaryDirectory.make("riscv")
         try FileIO.writeAtomically(try FileIO.readAll(path: Self.riscv), to: "\(dir)/lp.o")
         let run = try DropInRun.make(input: "\(dir)/lp.o", in: dir)
-        try run.expectRefused(try run.convert(), [
-            "machine riscv (EM_RISCV) is not supported",
-            "R_RISCV_PCREL_LO12 with the PCREL_HI20 in the same section",
-        ])
+        try run.expectRefused(
+            try run.convert(),
+            [
+                "machine riscv (EM_RISCV) is not supported",
+                "R_RISCV_PCREL_LO12 with the PCREL_HI20 in the same section",
+            ])
     }
 
     /// Any other machine without rules (here an x86_64 object relabelled EM_386) is refused the same way.
     @Test func otherMachinesAreRefusedToo() throws {
-        let run = try DropInRun.make("extern char saved_command_line[];\nchar f(void) { return "
-            + "saved_command_line[0]; }\n")
+        let run = try DropInRun.make(
+            "extern char saved_command_line[];\nchar f(void) { return "
+                + "saved_command_line[0]; }\n")
         var bytes = run.inputBytes
         bytes[18] = 3  // e_machine = EM_386 (little-endian)
         bytes[19] = 0

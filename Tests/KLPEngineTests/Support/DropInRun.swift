@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// A gcc-built livepatch and its database in a fresh folder, converted by the real binary as kbuild runs it:
@@ -22,18 +23,22 @@ struct DropInRun {
     }
 
     /// Uses an existing object (copied in by the caller, or built elsewhere) as the input.
-    static func make(input: String, in dir: String, database: String = ConversionTests.database,
-                     output: String = "out.ko") throws -> DropInRun {
+    static func make(
+        input: String, in dir: String, database: String = ConversionTests.database,
+        output: String = "out.ko"
+    ) throws -> DropInRun {
         let db = "\(dir)/symbols.klp"
         try FileIO.writeAtomically(Array(database.utf8), to: db)
-        return DropInRun(dir: dir, db: db, input: input, inputBytes: try FileIO.readAll(path: input),
-                         outputName: output)
+        return DropInRun(
+            dir: dir, db: db, input: input, inputBytes: try FileIO.readAll(path: input),
+            outputName: output)
     }
 
     func convert(_ options: [String] = [], input: String? = nil, output: String? = nil) throws
         -> ChildProcessResult
     {
-        try Tool.run(BuiltProducts.klpConvert, ["convert"] + options + [db, input ?? self.input, output ?? self.output])
+        try Tool.run(
+            BuiltProducts.klpConvert, ["convert"] + options + [db, input ?? self.input, output ?? self.output])
     }
 
     func run(_ arguments: [String]) throws -> ChildProcessResult {
@@ -41,8 +46,10 @@ struct DropInRun {
     }
 
     /// Exit 255, every expected text on stderr, nothing written, the input as it was.
-    func expectRefused(_ r: ChildProcessResult, _ texts: [String],
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(
+        _ r: ChildProcessResult, _ texts: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(r.status == 255, "exit \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
         for text in texts {
             #expect(r.stderr.contains(text), "'\(text)' not in: \(r.stderr)", sourceLocation: sourceLocation)

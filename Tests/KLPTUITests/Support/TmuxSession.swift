@@ -10,8 +10,10 @@ struct TmuxSession {
     /// in the foreground, and only it gets the terminal's signals.
     static func shell(columns: Int = 100, rows: Int = 30, directory: String) throws -> TmuxSession {
         let tmux = TmuxSession()
-        _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", "-c", directory,
-                          "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i"])
+        _ = try tmux.run([
+            "-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", "-c", directory,
+            "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i",
+        ])
         _ = try tmux.waitUntil("the shell prompt") { $0.hasPrefix("$") }
         return tmux
     }

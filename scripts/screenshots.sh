@@ -54,7 +54,7 @@ shot small-80x24 80x24 Enter Down
 # The picker on a database without source files (the bundled one with its -file lines removed): the detail panel
 # says once how to get them.
 grep -v '^-' "$root/examples/symbols.klp" > "$work/symbols-no-files.klp"
-cp "$root/examples/livepatch-example.o" "$work/"
+"$root/scripts/build-example-object.sh" "$work/livepatch-example.o"
 args="symbols-no-files.klp livepatch-example.o"
 shot picker-no-files 120x40 Enter Down Enter Escape '[' Enter Down
 args=

@@ -24,7 +24,9 @@ let package = Package(
         // ncursesw, used only by the TUI.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
-        .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses"]),
+        .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses", "CTerminalSignals"]),
+        // The TUI's signal handlers and terminal restore: C, with its state in one object file.
+        .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
         // The git commit shown by --version, written by `make` (Makefile); "unknown commit" otherwise.
         .target(name: "KLPBuildInfo"),
         .executableTarget(

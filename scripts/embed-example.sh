@@ -9,11 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 ex="$root/examples"
 out="$root/Sources/KLPTUI/Example/BundledExampleData.swift"
 
-# Same flags as a kernel module object on x86_64 (no PIC, kernel code model, no FPU/SIMD, no unwind tables).
-(cd "$ex" && gcc -O2 -c -nostdinc -ffreestanding -fno-common -fno-strict-aliasing -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-jump-tables -fno-pic -mcmodel=kernel \
-	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -Wall -Werror -I . \
-	-o livepatch-example.o livepatch-example.c)
+"$root/scripts/build-example-object.sh" "$ex/livepatch-example.o"
 
 hex() { od -An -v -tx1 "$1" | tr -d ' \n' | fold -w 96; echo; }
 

@@ -40,20 +40,21 @@ shot() {
 	echo "wrote screenshots/$name.png"
 }
 
-# init_once picked (vmlinux, 2nd copy), cursor on the next ambiguous symbol.
-shot overview 120x40 Enter Down Enter Escape n
+# init_once picked (vmlinux, 2nd copy; it moves down among the decided symbols), cursor on the ambiguous s_start
+# above it ([ = previous symbol to decide).
+shot overview 120x40 Enter Down Enter Escape '['
 # The candidate picker on s_start, the cursor on the copy the patch suggests.
-shot picker 120x40 Enter Down Enter Escape n Enter
+shot picker 120x40 Enter Down Enter Escape '[' Enter
 # Before / after preview with both homonyms chosen.
-shot preview 120x40 Enter Down Enter Escape n Enter Down Enter p
+shot preview 120x40 Enter Down Enter Escape '[' Enter Down Enter p
 shot help 120x40 '?'
 # The patched functions (klp_func entries) and the copies of state_show, the one its old_sympos selects marked.
-shot functions 120x40 f Enter
+shot functions 120x40 t Enter
 shot small-80x24 80x24 Enter Down
 # The picker on a database without source files (the bundled one with its -file lines removed): the detail panel
 # says once how to get them.
 grep -v '^-' "$root/examples/symbols.klp" > "$work/symbols-no-files.klp"
-cp "$root/examples/livepatch-example.o" "$work/"
+"$root/scripts/build-example-object.sh" "$work/livepatch-example.o"
 args="symbols-no-files.klp livepatch-example.o"
-shot picker-no-files 120x40 Enter Down Enter Escape n Enter Down
+shot picker-no-files 120x40 Enter Down Enter Escape '[' Enter Down
 args=

@@ -18,7 +18,8 @@ public func fuzzDatabase(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         exerciseEvidence(body)
     default:
         guard let db = try? SymbolDatabase.parse(bytes: base, path: "base.klp"),
-              let merged = try? db.addingExports(fromSymversBytes: body, path: "Module.symvers") else { return 0 }
+            let merged = try? db.addingExports(fromSymversBytes: body, path: "Module.symvers")
+        else { return 0 }
         exercise(merged)
     }
     return 0
@@ -32,7 +33,9 @@ private func exercise(_ db: SymbolDatabase) {
         let name = db.name(of: id)
         // Names that are not valid UTF-8 do not survive the String round trip; look up the others by name too.
         let exact = db.nameID(of: name) == id
-        if exact, db.candidates(named: name).count != candidates.count { fatalError("lookup by name differs for \(name)") }
+        if exact, db.candidates(named: name).count != candidates.count {
+            fatalError("lookup by name differs for \(name)")
+        }
         for c in candidates {
             guard db.hasObject(c.object) else { fatalError("candidate in unknown object \(c.object)") }
             let copies = c.copiesInObject

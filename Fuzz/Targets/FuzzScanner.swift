@@ -8,7 +8,9 @@
 public func fuzzScanner(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let raw = UnsafeRawBufferPointer(start: data, count: size)
     guard let scan = try? SymbolTableScan(raw: raw, path: "fuzz.ko") else { return 0 }
-    for s in scan.symbols where Int(s.shndx.rawValue) < scan.sections.count { _ = scan.sections[Int(s.shndx.rawValue)].name }
+    for s in scan.symbols where Int(s.shndx.rawValue) < scan.sections.count {
+        _ = scan.sections[Int(s.shndx.rawValue)].name
+    }
     _ = scan.sectionIndex(named: ".modinfo")
     return 0
 }

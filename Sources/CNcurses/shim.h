@@ -13,7 +13,8 @@
 
 /*
  * Wrappers for what Swift cannot import from curses.h (attribute macros, KEY_F(n), the stdscr/LINES/COLS
- * globals that Swift 6 flags as unsafe) and the signal handling of the TUI, which must be plain C.
+ * globals that Swift 6 flags as unsafe). The signal handling is in CTerminalSignals: state in a header would be
+ * copied into every object file that uses it.
  */
 
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
@@ -37,79 +38,36 @@ static inline int cnc_setup_locale(void) {
 	return 0;
 }
 
+/*
+ * Mouse: clicks, double clicks and the wheel (buttons 4 and 5). Returns 0 when the terminal reports no mouse
+ * (terminfo without kmous), so the TUI runs keyboard-only there.
+ */
+static inline int cnc_enable_mouse(void) {
+	mmask_t wanted = BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+	mmask_t got = mousemask(wanted, NULL);
+	mouseinterval(300);
+	return (got & BUTTON1_CLICKED) != 0;
+}
+
+/* The pending mouse event: 1 click, 2 double click, 3 wheel up, 4 wheel down, 0 anything else. */
+static inline int cnc_read_mouse(int *row, int *column) {
+	MEVENT event;
+	if (getmouse(&event) != OK) return 0;
+	*row = event.y;
+	*column = event.x;
+	if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+	if (event.bstate & BUTTON1_CLICKED) return 1;
+	if (event.bstate & BUTTON4_PRESSED) return 3;
+	if (event.bstate & BUTTON5_PRESSED) return 4;
+	return 0;
+}
+
 /* One cell: a wide character with attributes and a colour pair. */
 static inline int cnc_put(int y, int x, wchar_t ch, attr_t attr, short pair) {
 	wchar_t text[2] = { ch, 0 };
 	cchar_t cell;
 	if (setcchar(&cell, text, attr, pair, NULL) == ERR) return ERR;
 	return mvadd_wch(y, x, &cell);
-}
-
-/*
- * Signals: the first SIGINT/SIGTERM/SIGHUP only records itself, so the run loop can restore the terminal
- * and report unsaved work; a second one while the first is pending restores the terminal and dies at once.
- * Installed without SA_RESTART, so a blocking get_wch returns ERR (EINTR) and the loop notices.
- */
-static volatile sig_atomic_t cnc_pending_signal = 0;
-
-static inline void cnc_signal_handler(int sig) {
-	if (cnc_pending_signal != 0) {
-		if (!isendwin()) endwin();
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	cnc_pending_signal = sig;
-}
-
-static inline int cnc_take_signal(void) {
-	int s = cnc_pending_signal;
-	return s;
-}
-
-static inline void cnc_install_signal_handlers(void) {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cnc_signal_handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/*
- * A crash (a Swift trap raises SIGILL or SIGTRAP; SIGSEGV, SIGBUS, SIGABRT, SIGFPE) must not leave the terminal
- * in raw mode: restore it, then let the signal take its default action (core dump, status). Best effort:
- * endwin is not async-signal-safe, but the process is ending either way.
- */
-static inline void cnc_crash_handler(int sig) {
-	if (stdscr != NULL && !isendwin()) endwin();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static inline void cnc_install_crash_handlers(void) {
-	int sigs[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cnc_crash_handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;
-	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
-}
-
-/* Restores the terminal if curses still owns it: registered with atexit, so every exit path restores it. */
-static inline void cnc_restore_terminal(void) {
-	if (stdscr != NULL && !isendwin()) endwin();
-}
-
-static inline void cnc_register_atexit(void) { atexit(cnc_restore_terminal); }
-
-/* Re-raises a recorded signal with its default action after the terminal is restored (exit status 128+n). */
-static inline void cnc_reraise(int sig) {
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 #endif

@@ -1,10 +1,11 @@
+import Dispatch
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import KLPEngine
 
 /// What to build symbols.klp from. Any combination; vmlinux comes from the best source given (a vmlinux ELF, then
 /// System.map, then a kallsyms dump), each module from its file when there is one, else from the kallsyms dump.
@@ -19,8 +20,10 @@ public struct DatabaseBuildInputs: Sendable {
     /// Worker threads for module files (at least 1).
     public var jobs: Int
 
-    public init(vmlinux: String? = nil, modules: [String] = [], kallsyms: String? = nil, systemMap: String? = nil,
-                symvers: [String] = [], rules: KernelRules = KernelRules(), jobs: Int = 2) {
+    public init(
+        vmlinux: String? = nil, modules: [String] = [], kallsyms: String? = nil, systemMap: String? = nil,
+        symvers: [String] = [], rules: KernelRules = KernelRules(), jobs: Int = 2
+    ) {
         self.vmlinux = vmlinux
         self.modules = modules
         self.kallsyms = kallsyms
@@ -49,14 +52,17 @@ public enum DatabaseBuilder {
     /// Builds the database. A single-file input that cannot be read (vmlinux, System.map, kallsyms dump,
     /// Module.symvers) is an error; a module file that cannot be read is an issue of kind `.skipped`.
     /// `progress(done, total)` is called from worker threads after each module file.
-    public static func build(_ inputs: DatabaseBuildInputs,
-                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws(DatabaseBuildError)
+    public static func build(
+        _ inputs: DatabaseBuildInputs,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DatabaseBuildError)
         -> DatabaseBuildResult
     {
         guard inputs.vmlinux != nil || !inputs.modules.isEmpty || inputs.kallsyms != nil || inputs.systemMap != nil
         else {
-            throw DatabaseBuildError(path: "build-db", line: nil,
-                                     "no inputs: give --vmlinux, --modules, --kallsyms or --system-map")
+            throw DatabaseBuildError(
+                path: "build-db", line: nil,
+                "no inputs: give --vmlinux, --modules, --kallsyms or --system-map")
         }
         var issues: [BuildIssue] = []
         var objects: [String: BuiltObject] = [:]
@@ -99,8 +105,10 @@ public enum DatabaseBuilder {
                 if object.name == "vmlinux" {
                     issues.append(BuildIssue(.skipped, path: path, "skipped: a module cannot be named vmlinux"))
                 } else if let first = fromFile[object.name] {
-                    issues.append(BuildIssue(.skipped, path: path,
-                                             "skipped: module \(object.name) was already read from \(first)"))
+                    issues.append(
+                        BuildIssue(
+                            .skipped, path: path,
+                            "skipped: module \(object.name) was already read from \(first)"))
                 } else {
                     fromFile[object.name] = path
                     objects[object.name] = object
@@ -115,8 +123,10 @@ public enum DatabaseBuilder {
                 objects[module.name] = module
             }
             for name in dump.livepatchModules {
-                issues.append(BuildIssue(.note, path: inputs.kallsyms ?? "kallsyms",
-                                         "livepatch module \(name) left out (it lists undefined symbols)"))
+                issues.append(
+                    BuildIssue(
+                        .note, path: inputs.kallsyms ?? "kallsyms",
+                        "livepatch module \(name) left out (it lists undefined symbols)"))
             }
         }
 
@@ -135,8 +145,9 @@ public enum DatabaseBuilder {
         for name in unwritable {
             issues.append(BuildIssue(.note, path: "symbols.klp", "symbol name left out, it cannot be a line: \(name)"))
         }
-        return DatabaseBuildResult(database: database, bytes: bytes, issues: issues, moduleFilesRead: read,
-                                   moduleFilesFound: files.count)
+        return DatabaseBuildResult(
+            database: database, bytes: bytes, issues: issues, moduleFilesRead: read,
+            moduleFilesFound: files.count)
     }
 
     /// One module file (compressed or not): the symbols its kernel keeps, or that it is a livepatch module.
@@ -145,8 +156,9 @@ public enum DatabaseBuilder {
     {
         let scan = try scanELF(path: path)
         guard scan.fileType == .rel else {
-            throw DatabaseBuildError(path: path, line: nil,
-                                     "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
+            throw DatabaseBuildError(
+                path: path, line: nil,
+                "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
         // Only a module that says it is a livepatch is left unread; DWARF only when the file has it. Unreadable
         // DWARF costs the module its source places, not its block (positions come from the symbol table).
@@ -159,8 +171,9 @@ public enum DatabaseBuilder {
                 dwarfProblem = "DWARF not read, symbol-table files kept: \(error.message)"
             }
         }
-        let reading = ModuleSymbols.read(scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
-                                         places: places)
+        let reading = ModuleSymbols.read(
+            scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
+            places: places)
         guard let dwarfProblem, case .module(var object) = reading else { return reading }
         object.notes.append(dwarfProblem)
         return .module(object)
@@ -173,8 +186,9 @@ public enum DatabaseBuilder {
     {
         let scan = try scanELF(path: path)
         guard scan.fileType == .exec || scan.fileType == .dyn else {
-            throw DatabaseBuildError(path: path, line: nil,
-                                     "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
+            throw DatabaseBuildError(
+                path: path, line: nil,
+                "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
         let places = scan.hasDebugInfo ? try DwarfSymbolSources.read(path: path, jobs: jobs) : [:]
         return VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
@@ -217,7 +231,8 @@ public enum DatabaseBuilder {
         return try result.get()
     }
 
-    private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+    private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan
+    {
         do {
             return try SymbolTableScan(raw: raw, path: path)
         } catch {
@@ -228,8 +243,10 @@ public enum DatabaseBuilder {
 
     /// Reads module files on `jobs` threads; each worker takes the next file from a shared counter, so a few
     /// large modules do not leave a thread idle. Results keep the order of `files`.
-    private static func readModules(_ files: [String], rules: KernelRules, jobs: Int,
-                                    progress: (@Sendable (Int, Int) -> Void)?)
+    private static func readModules(
+        _ files: [String], rules: KernelRules, jobs: Int,
+        progress: (@Sendable (Int, Int) -> Void)?
+    )
         -> [Result<ModuleReading, DatabaseBuildError>]
     {
         let shared = SharedWork(count: files.count)

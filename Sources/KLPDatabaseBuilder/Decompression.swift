@@ -56,7 +56,9 @@ enum Decompression {
                 }
                 if ret == LZMA_STREAM_END { return .success(output) }
                 if ret != LZMA_OK {
-                    let reason = ret == LZMA_DATA_ERROR ? "corrupt data"
+                    let reason =
+                        ret == LZMA_DATA_ERROR
+                        ? "corrupt data"
                         : ret == LZMA_BUF_ERROR ? "truncated data" : "decoder error \(ret.rawValue)"
                     return .failure(failure(path, .xz, reason))
                 }

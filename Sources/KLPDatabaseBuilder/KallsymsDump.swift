@@ -29,10 +29,11 @@ struct KallsymsDump {
             let parts = line.split(separator: 9, maxSplits: 1, omittingEmptySubsequences: false)
             let fields = parts[0].split(separator: 32, omittingEmptySubsequences: true)
             guard fields.count == 3, fields[1].count == 1,
-                  let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
+                let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
             else {
-                throw DatabaseBuildError(path: path, line: lineNumber,
-                                         "not a /proc/kallsyms line (expected 'address type name [module]')")
+                throw DatabaseBuildError(
+                    path: path, line: lineNumber,
+                    "not a /proc/kallsyms line (expected 'address type name [module]')")
             }
             let type = fields[1][fields[1].startIndex]
             let name = String(decoding: fields[2], as: UTF8.self)

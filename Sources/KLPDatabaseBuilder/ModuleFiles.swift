@@ -1,9 +1,10 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
 
 /// Finds module files: a path given as a file is taken as it is (`.ko`, `.o`, compressed or not); a folder is
 /// searched recursively for `.ko`, `.ko.xz`, `.ko.zst` and `.ko.gz`. Symbolic links to folders are not followed

@@ -17,8 +17,10 @@ public enum ModuleReading: Sendable, Equatable {
 ///   CONFIG_MODULE_UNLOAD), and, without CONFIG_KALLSYMS_ALL, SHF_EXECINSTR.
 enum ModuleSymbols {
     /// `places`: DWARF source places by symbol-table index (empty without debug info).
-    static func read(_ scan: SymbolTableScan, fallbackName: String, rules: KernelRules,
-                     places: [Int: SourcePlace] = [:]) -> ModuleReading {
+    static func read(
+        _ scan: SymbolTableScan, fallbackName: String, rules: KernelRules,
+        places: [Int: SourcePlace] = [:]
+    ) -> ModuleReading {
         let modinfo = ModuleInfo(scan)
         let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }

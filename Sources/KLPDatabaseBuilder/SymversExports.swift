@@ -12,8 +12,9 @@ enum SymversExports {
             if line.isEmpty { continue }
             let fields = line.split(separator: 9, omittingEmptySubsequences: false)
             guard fields.count >= 4, !fields[1].isEmpty, !fields[2].isEmpty else {
-                throw DatabaseBuildError(path: path, line: lineNumber,
-                                         "not a Module.symvers line (expected crc, symbol, module, export type)")
+                throw DatabaseBuildError(
+                    path: path, line: lineNumber,
+                    "not a Module.symvers line (expected crc, symbol, module, export type)")
             }
             let symbol = String(decoding: fields[1], as: UTF8.self)
             let module = String(decoding: fields[2], as: UTF8.self)

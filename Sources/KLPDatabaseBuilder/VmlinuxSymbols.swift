@@ -31,7 +31,9 @@ enum VmlinuxSymbols {
                 guard !symbol.shndx.isReserved, index < scan.sections.count else { return }
                 let flags = scan.sections[index].flags
                 // Non-allocated sections (debug info, notes kept out of memory) are nm's N/n: never in kallsyms.
-                if !flags.contains(.alloc) { type = "N" } else if flags.contains(.execinstr) {
+                if !flags.contains(.alloc) {
+                    type = "N"
+                } else if flags.contains(.execinstr) {
                     type = "T"
                 } else {
                     type = "D"
@@ -42,8 +44,10 @@ enum VmlinuxSymbols {
                 type = symbol.type == .object ? "V" : "W"
             }
             let place = places[offset + 1]
-            candidates.append(Candidate(name: symbol.name, type: type, address: symbol.value,
-                                        file: place?.path ?? file, line: place?.line))
+            candidates.append(
+                Candidate(
+                    name: symbol.name, type: type, address: symbol.value,
+                    file: place?.path ?? file, line: place?.line))
         }
         // kallsyms reads `nm -n` output: at equal addresses nm lists names in byte order (LC_COLLATE=C).
         candidates.sort { a, b in
@@ -61,14 +65,17 @@ enum VmlinuxSymbols {
             if line.isEmpty { continue }
             let fields = line.split(separator: 32, omittingEmptySubsequences: true)
             guard fields.count >= 3, fields[1].count == 1,
-                  let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
+                let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
             else {
-                throw DatabaseBuildError(path: path, line: lineNumber,
-                                         "not a System.map line (expected 'address type name')")
+                throw DatabaseBuildError(
+                    path: path, line: lineNumber,
+                    "not a System.map line (expected 'address type name')")
             }
-            candidates.append(Candidate(name: String(decoding: fields[2], as: UTF8.self),
-                                        type: Character(UnicodeScalar(fields[1][fields[1].startIndex])),
-                                        address: address, file: nil))
+            candidates.append(
+                Candidate(
+                    name: String(decoding: fields[2], as: UTF8.self),
+                    type: Character(UnicodeScalar(fields[1][fields[1].startIndex])),
+                    address: address, file: nil))
         }
         guard !candidates.isEmpty else { throw DatabaseBuildError(path: path, line: nil, "System.map is empty") }
         return candidates
@@ -101,8 +108,9 @@ enum VmlinuxSymbols {
         }
         var object = BuiltObject(name: "vmlinux", source: source)
         object.symbols = kept.map {
-            BuiltSymbol(name: $0.element.name, file: $0.element.file, line: $0.element.line,
-                        address: $0.element.address)
+            BuiltSymbol(
+                name: $0.element.name, file: $0.element.file, line: $0.element.line,
+                address: $0.element.address)
         }
         object.collectExportMarkers()
         return object

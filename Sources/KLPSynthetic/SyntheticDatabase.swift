@@ -38,23 +38,29 @@ public enum SyntheticSymbolList {
 
     /// Static names that many compilation units define (kallsyms keeps each copy).
     private static let homonyms: [String] = {
-        var names = ["__key", "_rs", "__already_done", "__print_once", "debug_show", "state_show", "cpu_notify",
-                     "__func__", "__warned", "enabled", "lock", "descriptor", "ops", "data", "init_once"]
+        var names = [
+            "__key", "_rs", "__already_done", "__print_once", "debug_show", "state_show", "cpu_notify",
+            "__func__", "__warned", "enabled", "lock", "descriptor", "ops", "data", "init_once",
+        ]
         for index in 0..<185 { names.append("__compound_literal.\(index)") }
         return names
     }()
 
     /// Names defined in (nearly) every module.
-    private static let perModule = ["init_module", "cleanup_module", "__this_module", "__UNIQUE_ID_license",
-                                    "__UNIQUE_ID_vermagic", "__mod_device_table"]
+    private static let perModule = [
+        "init_module", "cleanup_module", "__this_module", "__UNIQUE_ID_license",
+        "__UNIQUE_ID_vermagic", "__mod_device_table",
+    ]
 
     /// The file's bytes. The same shape always gives the same bytes.
     public static func make(_ shape: Shape) -> [UInt8] {
         var random = Random(seed: shape.seed)
         var out: [UInt8] = []
         out.reserveCapacity((shape.vmlinuxSymbols + shape.modules * shape.symbolsPerModule) * 26)
-        out.append(contentsOf: (shape.ordered ? "klp-convert-symbol-data.0.1 order=kallsyms\n"
-                                              : "klp-convert-symbol-data.0.1\n").utf8)
+        out.append(
+            contentsOf: (shape.ordered
+                ? "klp-convert-symbol-data.0.1 order=kallsyms\n"
+                : "klp-convert-symbol-data.0.1\n").utf8)
 
         func word() -> String { words[Int(random.next() % UInt64(words.count))] }
         /// Skewed pick: low indices much more often, so a few homonyms get hundreds of copies.

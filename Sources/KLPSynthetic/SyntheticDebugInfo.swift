@@ -30,15 +30,18 @@ struct SyntheticDebugInfo {
 
     /// Builds `units` compile units that together hold `entries` DIEs (functions first, then variables).
     /// `abbrevSymbol`, `stringSymbol`: the section symbols of .debug_abbrev and .debug_str.
-    init(units: Int, entries: Int, functions: [Function], abbrevSymbol: SymbolID, stringSymbol: SymbolID,
-         random: inout SyntheticSymbolList.Random) {
+    init(
+        units: Int, entries: Int, functions: [Function], abbrevSymbol: SymbolID, stringSymbol: SymbolID,
+        random: inout SyntheticSymbolList.Random
+    ) {
         writeAbbreviations()
         let unitCount = max(1, units)
         for unit in 0..<unitCount {
             let first = entries * unit / unitCount
             let last = entries * (unit + 1) / unitCount
-            writeUnit(index: unit, entries: first..<last, functions: functions, abbrevSymbol: abbrevSymbol,
-                      stringSymbol: stringSymbol, random: &random)
+            writeUnit(
+                index: unit, entries: first..<last, functions: functions, abbrevSymbol: abbrevSymbol,
+                stringSymbol: stringSymbol, random: &random)
         }
     }
 
@@ -75,30 +78,39 @@ struct SyntheticDebugInfo {
     /// A DW_FORM_strp: four bytes of 0 and an R_X86_64_32 against .debug_str + offset.
     private mutating func strp(_ text: String, _ stringSymbol: SymbolID) {
         let offset = stringOffset(text)
-        infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: stringSymbol,
-                                          type: RelocationType.X86_64.r32, addend: Int64(offset)))
+        infoRelocations.append(
+            Relocation(
+                offset: UInt64(info.count), symbol: stringSymbol,
+                type: RelocationType.X86_64.r32, addend: Int64(offset)))
         info.u32(0)
     }
 
     private mutating func address(_ symbol: SymbolID, _ offset: UInt64) {
-        infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: symbol, type: RelocationType.X86_64.r64,
-                                          addend: Int64(offset)))
+        infoRelocations.append(
+            Relocation(
+                offset: UInt64(info.count), symbol: symbol, type: RelocationType.X86_64.r64,
+                addend: Int64(offset)))
         info.u64(0)
     }
 
-    private mutating func writeUnit(index: Int, entries: Range<Int>, functions: [Function], abbrevSymbol: SymbolID,
-                                    stringSymbol: SymbolID, random: inout SyntheticSymbolList.Random) {
+    private mutating func writeUnit(
+        index: Int, entries: Range<Int>, functions: [Function], abbrevSymbol: SymbolID,
+        stringSymbol: SymbolID, random: inout SyntheticSymbolList.Random
+    ) {
         let start = info.count
         info.u32(0)  // unit_length, patched below
         info.u16(4)
-        infoRelocations.append(Relocation(offset: UInt64(info.count), symbol: abbrevSymbol,
-                                          type: RelocationType.X86_64.r32, addend: 0))
+        infoRelocations.append(
+            Relocation(
+                offset: UInt64(info.count), symbol: abbrevSymbol,
+                type: RelocationType.X86_64.r32, addend: 0))
         info.u32(0)
         info.u8(8)
 
         info.uleb(Code.compileUnit)
-        strp("GNU C11 12.2.0 -mno-sse -mno-mmx -mno-80387 -mcmodel=kernel -O2 -fno-strict-aliasing -gdwarf-4",
-             stringSymbol)
+        strp(
+            "GNU C11 12.2.0 -mno-sse -mno-mmx -mno-80387 -mcmodel=kernel -O2 -fno-strict-aliasing -gdwarf-4",
+            stringSymbol)
         info.u8(0x1d)  // DW_LANG_C11
         strp("livepatch/part\(index).c", stringSymbol)
         let anchor = functions.isEmpty ? nil : functions[index % functions.count]
@@ -117,8 +129,9 @@ struct SyntheticDebugInfo {
                 let function = functions[(entry / 2) % functions.count]
                 info.uleb(Code.subprogram)
                 // Inlined helpers and their static copies: names recur, as in real debug info.
-                strp(entry < functions.count * 2 ? function.name : "\(function.name).part.\(entry % 97)",
-                     stringSymbol)
+                strp(
+                    entry < functions.count * 2 ? function.name : "\(function.name).part.\(entry % 97)",
+                    stringSymbol)
                 info.u16(line)
                 address(function.section, function.offset)
                 info.u64(function.size)
@@ -136,7 +149,11 @@ struct SyntheticDebugInfo {
 }
 
 enum DebugWords {
-    static let words = ["state", "count", "flags", "lock", "list", "entry", "ops", "priv", "data", "len", "idx",
-                        "node", "queue", "timer", "work", "buf", "ctx", "dev", "irq", "page"]
-    static func pick(_ random: inout SyntheticSymbolList.Random) -> String { words[Int(random.next() % UInt64(words.count))] }
+    static let words = [
+        "state", "count", "flags", "lock", "list", "entry", "ops", "priv", "data", "len", "idx",
+        "node", "queue", "timer", "work", "buf", "ctx", "dev", "irq", "page",
+    ]
+    static func pick(_ random: inout SyntheticSymbolList.Random) -> String {
+        words[Int(random.next() % UInt64(words.count))]
+    }
 }

@@ -33,8 +33,9 @@ public enum SyntheticGrowth {
         var b = SyntheticObjectBuilder(path: "growth_calls_\(calls).ko", sourceFile: "growth_calls.c")
         let external = b.addSymbol(name: target, binding: .global, type: .notype, section: .undefined)
         let text = b.addSection(".text", flags: [.alloc, .execinstr], alignment: 16, bytes: callBytes(calls))
-        b.addSymbol(name: "growth_calls", binding: .global, type: .function, section: .section(text),
-                    size: UInt64(calls * 5 + 1))
+        b.addSymbol(
+            name: "growth_calls", binding: .global, type: .function, section: .section(text),
+            size: UInt64(calls * 5 + 1))
         b.addRelocations(for: text, (0..<calls).map { call(at: $0 * 5, to: external) })
         return b.finish()
     }

@@ -31,9 +31,11 @@ public enum SyntheticLivepatch {
         public var debugEntries: Int
         public var seed: UInt64
 
-        public init(name: String, textSections: Int, references: Int, distinctSymbols: Int, exported: Int,
-                    vmlinuxHomonyms: Int, modules: Int, moduleUnique: Int, moduleHomonyms: Int,
-                    localReferencesPerSection: Int, debugUnits: Int, debugEntries: Int, seed: UInt64 = 7) {
+        public init(
+            name: String, textSections: Int, references: Int, distinctSymbols: Int, exported: Int,
+            vmlinuxHomonyms: Int, modules: Int, moduleUnique: Int, moduleHomonyms: Int,
+            localReferencesPerSection: Int, debugUnits: Int, debugEntries: Int, seed: UInt64 = 7
+        ) {
             self.name = name
             self.textSections = textSections
             self.references = references
@@ -79,8 +81,9 @@ public enum SyntheticLivepatch {
         var b = SyntheticObjectBuilder(path: "\(shape.name).ko", sourceFile: "\(shape.name).mod.c")
 
         let noteBytes = buildIDNote(&random)
-        b.addSection(".note.gnu.build-id", type: SectionType.note, flags: SectionFlags.alloc, alignment: 4,
-                     bytes: noteBytes)
+        b.addSection(
+            ".note.gnu.build-id", type: SectionType.note, flags: SectionFlags.alloc, alignment: 4,
+            bytes: noteBytes)
 
         // Which object each code section patches: vmlinux first, then the modules share the last fifth.
         let patched = ["vmlinux"] + modules
@@ -115,8 +118,10 @@ public enum SyntheticLivepatch {
         // Undefined symbols, in target order.
         var undefined: [SymbolID] = []
         for target in targets {
-            undefined.append(b.addSymbol(name: target.name, binding: SymbolBinding.global, type: SymbolType.notype,
-                                         section: .undefined))
+            undefined.append(
+                b.addSymbol(
+                    name: target.name, binding: SymbolBinding.global, type: SymbolType.notype,
+                    section: .undefined))
         }
 
         // Which references each code section makes: every target once, then a skewed choice (a few helpers are
@@ -137,8 +142,9 @@ public enum SyntheticLivepatch {
             }
         }
 
-        let rodataStrings = b.addSection(".rodata.str1.1", flags: [.alloc, .merge, .strings], alignment: 1,
-                                         entrySize: 1, bytes: strings.bytes)
+        let rodataStrings = b.addSection(
+            ".rodata.str1.1", flags: [.alloc, .merge, .strings], alignment: 1,
+            entrySize: 1, bytes: strings.bytes)
         let stringsSymbol = b.sectionSymbols[rodataStrings]!
 
         // Code sections.
@@ -157,14 +163,17 @@ public enum SyntheticLivepatch {
             for slot in 0..<slots {
                 for _ in 0..<(3 + random.next() % 10) { code.u8(UInt8(truncatingIfNeeded: random.next() | 0x40)) }
                 // Local string references spread evenly among the calls.
-                let local = placedLocals < locals
+                let local =
+                    placedLocals < locals
                     && (placedReferences == references.count || placedLocals * slots <= slot * locals)
                 if local {
                     // mov $format, %rdi (mcmodel=kernel: sign-extended 32-bit absolute)
                     code.bytes += [0x48, 0xc7, 0xc7]
                     let format = formatOffsets[Int(random.next() % UInt64(formatOffsets.count))]
-                    relocations.append(Relocation(offset: UInt64(code.count), symbol: stringsSymbol,
-                                                  type: RelocationType.X86_64.r32s, addend: Int64(format)))
+                    relocations.append(
+                        Relocation(
+                            offset: UInt64(code.count), symbol: stringsSymbol,
+                            type: RelocationType.X86_64.r32s, addend: Int64(format)))
                     placedLocals += 1
                 } else {
                     let reference = references[placedReferences]
@@ -174,22 +183,27 @@ public enum SyntheticLivepatch {
                     } else {
                         code.bytes += [0x48, 0x8b, 0x05]  // mov sym(%rip), %rax
                     }
-                    relocations.append(Relocation(
-                        offset: UInt64(code.count), symbol: undefined[reference.target],
-                        type: reference.call ? RelocationType.X86_64.plt32 : RelocationType.X86_64.pc32, addend: -4))
+                    relocations.append(
+                        Relocation(
+                            offset: UInt64(code.count), symbol: undefined[reference.target],
+                            type: reference.call ? RelocationType.X86_64.plt32 : RelocationType.X86_64.pc32, addend: -4)
+                    )
                 }
                 code.u32(0)
             }
             referenceCount += placedReferences
             code.bytes += [0x5d, 0xc3]  // pop; ret
             code.pad(to: 16, with: 0xcc)
-            let id = b.addSection(".text.\(functionNames[s])", flags: [.alloc, .execinstr],
-                                  alignment: 16, bytes: code.bytes)
+            let id = b.addSection(
+                ".text.\(functionNames[s])", flags: [.alloc, .execinstr],
+                alignment: 16, bytes: code.bytes)
             b.addRelocations(for: id, relocations)
             let symbol = b.sectionSymbols[id]!
-            functionSymbols.append(b.addSymbol(name: functionNames[s], binding: SymbolBinding.global,
-                                               type: SymbolType.function, section: .section(id), value: 0,
-                                               size: UInt64(code.count)))
+            functionSymbols.append(
+                b.addSymbol(
+                    name: functionNames[s], binding: SymbolBinding.global,
+                    type: SymbolType.function, section: .section(id), value: 0,
+                    size: UInt64(code.count)))
             functions.append(.init(name: functionNames[s], section: symbol, offset: 0, size: UInt64(code.count)))
         }
 
@@ -201,10 +215,14 @@ public enum SyntheticLivepatch {
         for object in patched {
             funcsOffset[object] = data.count
             for s in sectionsOfObject[object] ?? [] {
-                dataRelocations.append(Relocation(offset: UInt64(data.count), symbol: stringsSymbol,
-                                                  type: RelocationType.X86_64.r64, addend: Int64(oldNameOffsets[s])))
-                dataRelocations.append(Relocation(offset: UInt64(data.count + 8), symbol: functionSymbols[s],
-                                                  type: RelocationType.X86_64.r64, addend: 0))
+                dataRelocations.append(
+                    Relocation(
+                        offset: UInt64(data.count), symbol: stringsSymbol,
+                        type: RelocationType.X86_64.r64, addend: Int64(oldNameOffsets[s])))
+                dataRelocations.append(
+                    Relocation(
+                        offset: UInt64(data.count + 8), symbol: functionSymbols[s],
+                        type: RelocationType.X86_64.r64, addend: 0))
                 data.bytes += [UInt8](repeating: 0, count: funcSize)
             }
             data.bytes += [UInt8](repeating: 0, count: funcSize)  // terminator
@@ -212,18 +230,23 @@ public enum SyntheticLivepatch {
         let objectsOffset = data.count
         for object in patched {
             if let name = objectNameOffsets[object] {
-                dataRelocations.append(Relocation(offset: UInt64(data.count), symbol: stringsSymbol,
-                                                  type: RelocationType.X86_64.r64, addend: Int64(name)))
+                dataRelocations.append(
+                    Relocation(
+                        offset: UInt64(data.count), symbol: stringsSymbol,
+                        type: RelocationType.X86_64.r64, addend: Int64(name)))
             }
-            dataRelocations.append(Relocation(offset: UInt64(data.count + 8), symbol: nil,
-                                              type: RelocationType.X86_64.r64, addend: Int64(funcsOffset[object] ?? 0)))
+            dataRelocations.append(
+                Relocation(
+                    offset: UInt64(data.count + 8), symbol: nil,
+                    type: RelocationType.X86_64.r64, addend: Int64(funcsOffset[object] ?? 0)))
             data.bytes += [UInt8](repeating: 0, count: objectSize)
         }
         data.bytes += [UInt8](repeating: 0, count: objectSize)
         let patchOffset = data.count
         data.bytes += [UInt8](repeating: 0, count: 64)
-        let dataID = b.addSection(".data", flags: [.alloc, .write], alignment: 32,
-                                  bytes: data.bytes)
+        let dataID = b.addSection(
+            ".data", flags: [.alloc, .write], alignment: 32,
+            bytes: data.bytes)
         let dataSymbol = b.sectionSymbols[dataID]!
         // The klp_object.funcs pointers: against .data itself (known only now).
         dataRelocations = dataRelocations.map { r in
@@ -231,43 +254,57 @@ public enum SyntheticLivepatch {
             if r.symbol == nil { r.symbol = dataSymbol }
             return r
         }
-        dataRelocations.append(Relocation(offset: UInt64(patchOffset + 8), symbol: dataSymbol,
-                                          type: RelocationType.X86_64.r64, addend: Int64(objectsOffset)))
+        dataRelocations.append(
+            Relocation(
+                offset: UInt64(patchOffset + 8), symbol: dataSymbol,
+                type: RelocationType.X86_64.r64, addend: Int64(objectsOffset)))
         b.addRelocations(for: dataID, dataRelocations)
-        b.addSymbol(name: "patch", binding: SymbolBinding.local, type: SymbolType.object, section: .section(dataID),
-                    value: UInt64(patchOffset), size: 64)
-        b.addSymbol(name: "objs", binding: SymbolBinding.local, type: SymbolType.object, section: .section(dataID),
-                    value: UInt64(objectsOffset), size: UInt64(patchOffset - objectsOffset))
+        b.addSymbol(
+            name: "patch", binding: SymbolBinding.local, type: SymbolType.object, section: .section(dataID),
+            value: UInt64(patchOffset), size: 64)
+        b.addSymbol(
+            name: "objs", binding: SymbolBinding.local, type: SymbolType.object, section: .section(dataID),
+            value: UInt64(objectsOffset), size: UInt64(patchOffset - objectsOffset))
 
         // module_init/module_exit: register the patch (a call to an exported function stands for
         // klp_enable_patch).
         var initCode = LittleEndianBytes()
         var initRelocations: [Relocation] = []
         initCode.bytes += [0x48, 0xc7, 0xc7]
-        initRelocations.append(Relocation(offset: UInt64(initCode.count), symbol: dataSymbol,
-                                          type: RelocationType.X86_64.r32s, addend: Int64(patchOffset)))
+        initRelocations.append(
+            Relocation(
+                offset: UInt64(initCode.count), symbol: dataSymbol,
+                type: RelocationType.X86_64.r32s, addend: Int64(patchOffset)))
         initCode.u32(0)
         if let exported = targets.firstIndex(where: { $0.kind == .exported }) {
             initCode.u8(0xe9)  // tail call
-            initRelocations.append(Relocation(offset: UInt64(initCode.count), symbol: undefined[exported],
-                                              type: RelocationType.X86_64.plt32, addend: -4))
+            initRelocations.append(
+                Relocation(
+                    offset: UInt64(initCode.count), symbol: undefined[exported],
+                    type: RelocationType.X86_64.plt32, addend: -4))
             initCode.u32(0)
         } else {
             initCode.bytes += [0x31, 0xc0, 0xc3]
         }
-        let initID = b.addSection(".init.text", flags: [.alloc, .execinstr], alignment: 16,
-                                  bytes: initCode.bytes)
+        let initID = b.addSection(
+            ".init.text", flags: [.alloc, .execinstr], alignment: 16,
+            bytes: initCode.bytes)
         b.addRelocations(for: initID, initRelocations)
-        let initSymbol = b.addSymbol(name: "init_module", binding: SymbolBinding.global, type: SymbolType.function,
-                                     section: .section(initID), size: UInt64(initCode.count))
-        let exitID = b.addSection(".exit.text", flags: [.alloc, .execinstr], alignment: 16,
-                                  bytes: [0xc3])
-        let exitSymbol = b.addSymbol(name: "cleanup_module", binding: SymbolBinding.global,
-                                     type: SymbolType.function, section: .section(exitID), size: 1)
+        let initSymbol = b.addSymbol(
+            name: "init_module", binding: SymbolBinding.global, type: SymbolType.function,
+            section: .section(initID), size: UInt64(initCode.count))
+        let exitID = b.addSection(
+            ".exit.text", flags: [.alloc, .execinstr], alignment: 16,
+            bytes: [0xc3])
+        let exitSymbol = b.addSymbol(
+            name: "cleanup_module", binding: SymbolBinding.global,
+            type: SymbolType.function, section: .section(exitID), size: 1)
 
         var modinfo = LittleEndianBytes()
-        for line in ["livepatch=Y", "license=GPL", "description=synthetic livepatch", "depends=",
-                     "retpoline=Y", "name=\(shape.name)", "vermagic=6.1.0-28-amd64 SMP preempt mod_unload modversions "] {
+        for line in [
+            "livepatch=Y", "license=GPL", "description=synthetic livepatch", "depends=",
+            "retpoline=Y", "name=\(shape.name)", "vermagic=6.1.0-28-amd64 SMP preempt mod_unload modversions ",
+        ] {
             modinfo.string(line)
         }
         b.addSection(".modinfo", flags: SectionFlags.alloc, alignment: 1, bytes: modinfo.bytes)
@@ -275,19 +312,25 @@ public enum SyntheticLivepatch {
         // struct module (0x500 bytes on 6.1): name at 0x18, init at 0x138, exit at 0x4c8.
         var module = [UInt8](repeating: 0, count: 0x500)
         for (k, byte) in shape.name.utf8.prefix(55).enumerated() { module[0x18 + k] = byte }
-        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: [.alloc, .write],
-                                    alignment: 64, bytes: module)
-        b.addRelocations(for: moduleID, [
-            Relocation(offset: 0x138, symbol: initSymbol, type: RelocationType.X86_64.r64, addend: 0),
-            Relocation(offset: 0x4c8, symbol: exitSymbol, type: RelocationType.X86_64.r64, addend: 0),
-        ])
-        b.addSymbol(name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
-                    section: .section(moduleID), size: 0x500)
+        let moduleID = b.addSection(
+            ".gnu.linkonce.this_module", flags: [.alloc, .write],
+            alignment: 64, bytes: module)
+        b.addRelocations(
+            for: moduleID,
+            [
+                Relocation(offset: 0x138, symbol: initSymbol, type: RelocationType.X86_64.r64, addend: 0),
+                Relocation(offset: 0x4c8, symbol: exitSymbol, type: RelocationType.X86_64.r64, addend: 0),
+            ])
+        b.addSymbol(
+            name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
+            section: .section(moduleID), size: 0x500)
 
-        let bssID = b.addSection(".bss", type: SectionType.nobits, flags: [.alloc, .write],
-                                 alignment: 8, bytes: [UInt8](repeating: 0, count: 64))
-        b.addSymbol(name: "patch_state", binding: SymbolBinding.local, type: SymbolType.object,
-                    section: .section(bssID), size: 64)
+        let bssID = b.addSection(
+            ".bss", type: SectionType.nobits, flags: [.alloc, .write],
+            alignment: 8, bytes: [UInt8](repeating: 0, count: 64))
+        b.addSymbol(
+            name: "patch_state", binding: SymbolBinding.local, type: SymbolType.object,
+            section: .section(bssID), size: 64)
 
         // KLP_MODULE_RELOC(object) arrays: one 12-byte record per annotated homonym, sympos at +8.
         var annotatedObjects: [String] = []
@@ -302,23 +345,28 @@ public enum SyntheticLivepatch {
             var bytes = LittleEndianBytes()
             var relocations: [Relocation] = []
             for (target, position) in records {
-                relocations.append(Relocation(offset: UInt64(bytes.count), symbol: undefined[target],
-                                              type: RelocationType.X86_64.r64, addend: 0))
+                relocations.append(
+                    Relocation(
+                        offset: UInt64(bytes.count), symbol: undefined[target],
+                        type: RelocationType.X86_64.r64, addend: 0))
                 bytes.u64(0)
                 bytes.u32(UInt32(position))
             }
-            let id = b.addSection(KLPNames.annotationPrefix + object,
-                                  flags: [.alloc, .write], alignment: 4, bytes: bytes.bytes)
+            let id = b.addSection(
+                KLPNames.annotationPrefix + object,
+                flags: [.alloc, .write], alignment: 4, bytes: bytes.bytes)
             b.addRelocations(for: id, relocations)
-            b.addSymbol(name: "\(object)_relocs", binding: SymbolBinding.global, type: SymbolType.object,
-                        section: .section(id), size: UInt64(bytes.count))
+            b.addSymbol(
+                name: "\(object)_relocs", binding: SymbolBinding.global, type: SymbolType.object,
+                section: .section(id), size: UInt64(bytes.count))
         }
 
         // Debug info: sections first (their symbols are needed), contents once generated.
         let infoID = b.addSection(".debug_info", flags: 0, alignment: 1, bytes: [])
         let abbrevID = b.addSection(".debug_abbrev", flags: 0, alignment: 1, bytes: [])
-        let strID = b.addSection(".debug_str", flags: [.merge, .strings], alignment: 1,
-                                 entrySize: 1, bytes: [])
+        let strID = b.addSection(
+            ".debug_str", flags: [.merge, .strings], alignment: 1,
+            entrySize: 1, bytes: [])
         let debug = SyntheticDebugInfo(
             units: shape.debugUnits, entries: shape.debugEntries, functions: functions,
             abbrevSymbol: b.sectionSymbols[abbrevID]!, stringSymbol: b.sectionSymbols[strID]!, random: &random)
@@ -327,8 +375,9 @@ public enum SyntheticLivepatch {
         b.setBytes(of: strID, debug.strings.bytes)
         b.addRelocations(for: infoID, debug.infoRelocations)
 
-        b.addSection(".comment", flags: [.merge, .strings], alignment: 1, entrySize: 1,
-                     bytes: Array("\0GCC: (Debian 12.2.0-14) 12.2.0\0".utf8))
+        b.addSection(
+            ".comment", flags: [.merge, .strings], alignment: 1, entrySize: 1,
+            bytes: Array("\0GCC: (Debian 12.2.0-14) 12.2.0\0".utf8))
         b.addSection(".note.GNU-stack", flags: 0, alignment: 1, bytes: [])
 
         let summary = Summary(
@@ -341,9 +390,9 @@ public enum SyntheticLivepatch {
 
     private static func buildIDNote(_ random: inout SyntheticSymbolList.Random) -> [UInt8] {
         var note = LittleEndianBytes()
-        note.u32(4)   // namesz
+        note.u32(4)  // namesz
         note.u32(20)  // descsz
-        note.u32(3)   // NT_GNU_BUILD_ID
+        note.u32(3)  // NT_GNU_BUILD_ID
         note.string("GNU")
         for _ in 0..<20 { note.u8(UInt8(truncatingIfNeeded: random.next())) }
         return note.bytes

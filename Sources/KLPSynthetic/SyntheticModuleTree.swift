@@ -29,14 +29,20 @@ public enum SyntheticModuleTree {
         public var bytes: [UInt8]
     }
 
-    private static let words = ["cpu", "irq", "dev", "net", "skb", "page", "mem", "buf", "lock", "init", "read",
-                                "write", "probe", "remove", "state", "queue", "work", "timer", "list", "hash", "pci",
-                                "usb", "hid", "nvme", "blk", "scsi", "sock", "inode", "file", "sched", "task"]
+    private static let words = [
+        "cpu", "irq", "dev", "net", "skb", "page", "mem", "buf", "lock", "init", "read",
+        "write", "probe", "remove", "state", "queue", "work", "timer", "list", "hash", "pci",
+        "usb", "hid", "nvme", "blk", "scsi", "sock", "inode", "file", "sched", "task",
+    ]
     /// Static functions that many compilation units define.
-    private static let homonyms = ["state_show", "debug_show", "cpu_notify", "init_once", "show", "store",
-                                   "probe_one", "remove_one", "irq_handler", "work_fn", "timer_fn", "release"]
-    private static let folders = ["drivers/net", "drivers/gpu", "drivers/usb", "drivers/scsi", "drivers/media",
-                                  "drivers/hid", "sound/pci", "fs", "net/netfilter", "crypto", "lib", "drivers/block"]
+    private static let homonyms = [
+        "state_show", "debug_show", "cpu_notify", "init_once", "show", "store",
+        "probe_one", "remove_one", "irq_handler", "work_fn", "timer_fn", "release",
+    ]
+    private static let folders = [
+        "drivers/net", "drivers/gpu", "drivers/usb", "drivers/scsi", "drivers/media",
+        "drivers/hid", "sound/pci", "fs", "net/netfilter", "crypto", "lib", "drivers/block",
+    ]
 
     /// `System.map` (vmlinux, address order) followed by the module files under `kernel/`.
     public static func make(_ shape: Shape) throws -> [File] {
@@ -76,8 +82,10 @@ public enum SyntheticModuleTree {
         return files
     }
 
-    private static func moduleObject(name: String, shape: Shape, vmlinuxGlobals: [String],
-                                     random: inout SyntheticSymbolList.Random) throws -> [UInt8] {
+    private static func moduleObject(
+        name: String, shape: Shape, vmlinuxGlobals: [String],
+        random: inout SyntheticSymbolList.Random
+    ) throws -> [UInt8] {
         let base = KLPNames.normalizeObject(name)
         var b = SyntheticObjectBuilder(path: name + ".ko", sourceFile: base + "_main.c")
         let count = max(4, shape.symbolsPerModule)
@@ -89,22 +97,29 @@ public enum SyntheticModuleTree {
         var relocations: [Relocation] = []
         var undefined: [SymbolID] = []
         for k in 0..<undefinedCount {
-            let pick = vmlinuxGlobals.isEmpty ? "printk_\(k)" : vmlinuxGlobals[Int(random.next() % UInt64(vmlinuxGlobals.count))]
+            let pick =
+                vmlinuxGlobals.isEmpty
+                ? "printk_\(k)" : vmlinuxGlobals[Int(random.next() % UInt64(vmlinuxGlobals.count))]
             if b.symbols.contains(where: { $0.name == pick }) { continue }
-            undefined.append(b.addSymbol(name: pick, binding: SymbolBinding.global, type: SymbolType.notype,
-                                         section: .undefined))
+            undefined.append(
+                b.addSymbol(
+                    name: pick, binding: SymbolBinding.global, type: SymbolType.notype,
+                    section: .undefined))
         }
         for k in 0..<functionCount {
             text.bytes += [0x0f, 0x1f, 0x44, 0x00, 0x00, 0xe8]
             if !undefined.isEmpty {
-                relocations.append(Relocation(offset: UInt64(text.count), symbol: undefined[k % undefined.count],
-                                              type: RelocationType.X86_64.plt32, addend: -4))
+                relocations.append(
+                    Relocation(
+                        offset: UInt64(text.count), symbol: undefined[k % undefined.count],
+                        type: RelocationType.X86_64.plt32, addend: -4))
             }
             text.u32(0)
             text.bytes += [0x31, 0xc0, 0xc3, 0xcc, 0xcc, 0xcc]
         }
-        let textID = b.addSection(".text", flags: [.alloc, .execinstr], alignment: 16,
-                                  bytes: text.bytes)
+        let textID = b.addSection(
+            ".text", flags: [.alloc, .execinstr], alignment: 16,
+            bytes: text.bytes)
         b.addRelocations(for: textID, relocations)
 
         // Locals first (statics, some homonyms, a FILE symbol per source file), then globals.
@@ -112,8 +127,9 @@ public enum SyntheticModuleTree {
         for k in 0..<functionCount {
             let local = k % 3 == 0
             if k % 25 == 0 {
-                b.addSymbol(name: "\(base)_part\(k / 25).c", binding: SymbolBinding.local, type: SymbolType.file,
-                            section: .absolute)
+                b.addSymbol(
+                    name: "\(base)_part\(k / 25).c", binding: SymbolBinding.local, type: SymbolType.file,
+                    section: .absolute)
             }
             let symbolName: String
             if local && random.next() % 4 == 0 {
@@ -122,30 +138,37 @@ public enum SyntheticModuleTree {
                 symbolName = "\(base)_\(words[k % words.count])_\(k)"
             }
             if !local && random.next() % 50 == 0 { exported.append(symbolName) }
-            b.addSymbol(name: symbolName, binding: local ? SymbolBinding.local : SymbolBinding.global,
-                        type: SymbolType.function, section: .section(textID), value: UInt64(k * 16), size: 16)
+            b.addSymbol(
+                name: symbolName, binding: local ? SymbolBinding.local : SymbolBinding.global,
+                type: SymbolType.function, section: .section(textID), value: UInt64(k * 16), size: 16)
         }
 
         var modinfo = LittleEndianBytes()
-        for entry in ["license=GPL", "depends=", "retpoline=Y", "intree=Y", "name=\(base)",
-                      "vermagic=6.1.0-28-amd64 SMP preempt mod_unload modversions "] {
+        for entry in [
+            "license=GPL", "depends=", "retpoline=Y", "intree=Y", "name=\(base)",
+            "vermagic=6.1.0-28-amd64 SMP preempt mod_unload modversions ",
+        ] {
             modinfo.string(entry)
         }
         b.addSection(".modinfo", flags: SectionFlags.alloc, alignment: 1, bytes: modinfo.bytes)
         if !exported.isEmpty {
-            let markers = b.addSection(".export_symbol", flags: 0, alignment: 1,
-                                       bytes: [UInt8](repeating: 0, count: exported.count * 8))
+            let markers = b.addSection(
+                ".export_symbol", flags: 0, alignment: 1,
+                bytes: [UInt8](repeating: 0, count: exported.count * 8))
             for (k, symbol) in exported.enumerated() {
-                b.addSymbol(name: "__export_symbol_" + symbol, binding: SymbolBinding.local, type: SymbolType.object,
-                            section: .section(markers), value: UInt64(k * 8), size: 8)
+                b.addSymbol(
+                    name: "__export_symbol_" + symbol, binding: SymbolBinding.local, type: SymbolType.object,
+                    section: .section(markers), value: UInt64(k * 8), size: 8)
             }
         }
         var module = [UInt8](repeating: 0, count: 0x500)
         for (k, byte) in base.utf8.prefix(55).enumerated() { module[0x18 + k] = byte }
-        let moduleID = b.addSection(".gnu.linkonce.this_module", flags: [.alloc, .write],
-                                    alignment: 64, bytes: module)
-        b.addSymbol(name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
-                    section: .section(moduleID), size: 0x500)
+        let moduleID = b.addSection(
+            ".gnu.linkonce.this_module", flags: [.alloc, .write],
+            alignment: 64, bytes: module)
+        b.addSymbol(
+            name: "__this_module", binding: SymbolBinding.global, type: SymbolType.object,
+            section: .section(moduleID), size: 0x500)
         return try ELFWriter.bytes(of: b.finish())
     }
 }

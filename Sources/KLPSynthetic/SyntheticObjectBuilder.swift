@@ -23,16 +23,22 @@ struct SyntheticObjectBuilder {
 
     /// A content section and its section symbol (as gcc emits one per section it relocates against).
     @discardableResult
-    mutating func addSection(_ name: String, type: SectionType = .progbits, flags: SectionFlags,
-                             alignment: UInt64, entrySize: UInt64 = 0, bytes: [UInt8]) -> SectionID {
+    mutating func addSection(
+        _ name: String, type: SectionType = .progbits, flags: SectionFlags,
+        alignment: UInt64, entrySize: UInt64 = 0, bytes: [UInt8]
+    ) -> SectionID {
         let id = SectionID(nextSection)
         nextSection += 1
-        let content: SectionContent = type == SectionType.nobits
+        let content: SectionContent =
+            type == SectionType.nobits
             ? .noBits(size: UInt64(bytes.count)) : .bytes(ArraySlice(bytes))
-        sections.append(Section(id: id, name: name, type: type, flags: flags, alignment: alignment,
-                                entrySize: entrySize, content: content))
-        sectionSymbols[id] = addSymbol(name: "", binding: SymbolBinding.local, type: SymbolType.section,
-                                       section: .section(id))
+        sections.append(
+            Section(
+                id: id, name: name, type: type, flags: flags, alignment: alignment,
+                entrySize: entrySize, content: content))
+        sectionSymbols[id] = addSymbol(
+            name: "", binding: SymbolBinding.local, type: SymbolType.section,
+            section: .section(id))
         return id
     }
 
@@ -42,10 +48,12 @@ struct SyntheticObjectBuilder {
         guard let at = sections.lastIndex(where: { $0.id == target }) else { return }
         let id = SectionID(nextSection)
         nextSection += 1
-        sections.insert(Section(id: id, name: ".rela" + sections[at].name, type: SectionType.rela,
-                                flags: SectionFlags.infoLink, alignment: 8, entrySize: 24, link: symbolTable,
-                                info: .section(target), content: .relocations(relocations, rela: true)),
-                        at: at + 1)
+        sections.insert(
+            Section(
+                id: id, name: ".rela" + sections[at].name, type: SectionType.rela,
+                flags: SectionFlags.infoLink, alignment: 8, entrySize: 24, link: symbolTable,
+                info: .section(target), content: .relocations(relocations, rela: true)),
+            at: at + 1)
     }
 
     /// Replaces the bytes of a section added earlier (for contents that refer to later sections' symbols).
@@ -55,28 +63,40 @@ struct SyntheticObjectBuilder {
     }
 
     @discardableResult
-    mutating func addSymbol(name: String, binding: SymbolBinding, type: SymbolType, section: SymbolSection,
-                            value: UInt64 = 0, size: UInt64 = 0) -> SymbolID {
+    mutating func addSymbol(
+        name: String, binding: SymbolBinding, type: SymbolType, section: SymbolSection,
+        value: UInt64 = 0, size: UInt64 = 0
+    ) -> SymbolID {
         let id = SymbolID(nextSymbol)
         nextSymbol += 1
-        symbols.append(Symbol(id: id, name: name, binding: binding, type: type, section: section, value: value,
-                              size: size))
+        symbols.append(
+            Symbol(
+                id: id, name: name, binding: binding, type: type, section: section, value: value,
+                size: size))
         return id
     }
 
     /// The object, with the three tables at the end. The writer orders locals before globals.
     func finish() -> ELFObject {
         var all = sections
-        all.append(Section(id: symbolTable, name: ".symtab", type: SectionType.symtab, flags: 0, alignment: 8,
-                           entrySize: 24, link: stringTable, info: .firstNonLocal, content: .symbolTable))
-        all.append(Section(id: stringTable, name: ".strtab", type: SectionType.strtab, flags: 0, alignment: 1,
-                           content: .stringTable([0])))
-        all.append(Section(id: sectionNameTable, name: ".shstrtab", type: SectionType.strtab, flags: 0,
-                           alignment: 1, content: .stringTable([0])))
-        let header = ELFHeader(elfClass: .elf64, byteOrder: .little, osABI: 0, abiVersion: 0, type: ELFFileType.rel,
-                               machine: Machine.x86_64, version: 1, entry: 0, flags: 0)
-        return ELFObject(path: path, header: header, sections: all, symbols: symbols, symbolTable: symbolTable,
-                         sectionNameTable: sectionNameTable)
+        all.append(
+            Section(
+                id: symbolTable, name: ".symtab", type: SectionType.symtab, flags: 0, alignment: 8,
+                entrySize: 24, link: stringTable, info: .firstNonLocal, content: .symbolTable))
+        all.append(
+            Section(
+                id: stringTable, name: ".strtab", type: SectionType.strtab, flags: 0, alignment: 1,
+                content: .stringTable([0])))
+        all.append(
+            Section(
+                id: sectionNameTable, name: ".shstrtab", type: SectionType.strtab, flags: 0,
+                alignment: 1, content: .stringTable([0])))
+        let header = ELFHeader(
+            elfClass: .elf64, byteOrder: .little, osABI: 0, abiVersion: 0, type: ELFFileType.rel,
+            machine: Machine.x86_64, version: 1, entry: 0, flags: 0)
+        return ELFObject(
+            path: path, header: header, sections: all, symbols: symbols, symbolTable: symbolTable,
+            sectionNameTable: sectionNameTable)
     }
 }
 

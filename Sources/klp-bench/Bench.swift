@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KLPDatabaseBuilder
 import KLPEngine
 import KLPSynthetic
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A project target and the figure it is judged on.
 struct TargetCheck {
@@ -30,8 +31,9 @@ final class Bench {
     func run() throws {
         let converter = options.converter ?? executableFolder() + "/klp-convert"
         guard access(converter, X_OK) == 0 else {
-            throw BenchError(description: "\(converter) not found: build it first with "
-                + "`swift build -c release --product klp-convert` (scripts/bench.sh does both)")
+            throw BenchError(
+                description: "\(converter) not found: build it first with "
+                    + "`swift build -c release --product klp-convert` (scripts/bench.sh does both)")
         }
         printHeader(converter)
         if options.wants("growth") { try growth(converter: converter) }
@@ -77,12 +79,15 @@ final class Bench {
         var buffer = [CChar](repeating: 0, count: 64)
         strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M UTC", &parts)
         let date = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        print("klp-bench \(KLPVersion.tool)  \(date)  Linux \(release) \(machine), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs")
+        print(
+            "klp-bench \(KLPVersion.tool)  \(date)  Linux \(release) \(machine), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs"
+        )
         print("figures: median [min .. max] of \(options.runs) runs after one warm-up; converter \(converter)")
         // Wall times include whatever else the machine runs: print its load so a reader can judge the figures.
         if let load = try? FileIOBench.readSmall("/proc/loadavg") {
-            print("load average at start: \(load.split(separator: " ").prefix(3).joined(separator: " ")) "
-                + "(wall times on a busy machine are inflated; CPU times much less so)")
+            print(
+                "load average at start: \(load.split(separator: " ").prefix(3).joined(separator: " ")) "
+                    + "(wall times on a busy machine are inflated; CPU times much less so)")
         }
     }
 

@@ -79,8 +79,9 @@ struct BenchOptions {
             case "--only":
                 let groups = Set(try value(argument).split(separator: ",").map(String.init))
                 guard groups.isSubset(of: BenchOptions.groups) else {
-                    throw Usage(text: "--only takes \(BenchOptions.groups.sorted().joined(separator: ", "))\n" + help,
-                                isError: true)
+                    throw Usage(
+                        text: "--only takes \(BenchOptions.groups.sorted().joined(separator: ", "))\n" + help,
+                        isError: true)
                 }
                 options.only = groups
             case "-h", "--help": throw Usage(text: help, isError: false)
@@ -95,7 +96,9 @@ struct BenchOptions {
 func executableFolder() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    let path = n > 0 ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let path =
+        n > 0
+        ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         : CommandLine.arguments[0]
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return String(path[..<slash])

@@ -1,8 +1,9 @@
+import KLPEngine
+import KLPTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPEngine
-import KLPTestSupport
 
 // Conversion figures: in-process stages, end to end through the release binary, start-up, the I/O floor, and
 // peak memory.
@@ -22,11 +23,14 @@ extension Bench {
         var result = Converter(database: database).convert(object)
         let convert = timeRuns(options.runs) { result = Converter(database: database).convert(object) }
         guard let converted = result.output else {
-            throw BenchError(description: "the synthetic large livepatch does not convert: "
-                + result.plan.diagnostics.errors.prefix(5).map(\.description).joined(separator: "; "))
+            throw BenchError(
+                description: "the synthetic large livepatch does not convert: "
+                    + result.plan.diagnostics.errors.prefix(5).map(\.description).joined(separator: "; "))
         }
-        row("plan + apply", convert.describe(), "\(result.plan.createdSections.reduce(0) { $0 + $1.relocationCount }) relocations moved into "
-            + "\(result.plan.createdSections.count) klp sections")
+        row(
+            "plan + apply", convert.describe(),
+            "\(result.plan.createdSections.reduce(0) { $0 + $1.relocationCount }) relocations moved into "
+                + "\(result.plan.createdSections.count) klp sections")
         var bytes = try ELFWriter.bytes(of: converted)
         let encode = try timeRuns(options.runs) { bytes = try ELFWriter.bytes(of: converted) }
         row("plan layout + encode", encode.describe(), Format.size(bytes.count))
@@ -75,13 +79,22 @@ extension Bench {
         let klpSections = converted.sections.filter { $0.flags.contains(.relaLivepatch) }.count
         let klpSymbols = converted.symbols.filter { $0.section == .livepatch }.count
         let limit: Double? = name == "small" ? 50 : nil
-        let note = "\(klpSymbols) klp symbols, \(klpSections) klp sections, `check --symbols` ok"
-            + (limit.map { "; " + judge(TargetCheck(what: "small conversion, end to end", value: time.median,
-                                                     limit: $0, unit: "ms")) } ?? "")
+        let note =
+            "\(klpSymbols) klp symbols, \(klpSections) klp sections, `check --symbols` ok"
+            + (limit.map {
+                "; "
+                    + judge(
+                        TargetCheck(
+                            what: "small conversion, end to end", value: time.median,
+                            limit: $0, unit: "ms"))
+            } ?? "")
         row("\(name).ko", time.describe(), note)
-        row("  CPU (user+sys)", Samples(cpu).describe(), "of the same runs: what the machine's other load cannot inflate")
-        return EndToEnd(name: name, output: output, outputBytes: FileIOBench.size(output), time: time,
-                        cpu: Samples(cpu), peak: Samples(peaks), input: lp)
+        row(
+            "  CPU (user+sys)", Samples(cpu).describe(),
+            "of the same runs: what the machine's other load cannot inflate")
+        return EndToEnd(
+            name: name, output: output, outputBytes: FileIOBench.size(output), time: time,
+            cpu: Samples(cpu), peak: Samples(peaks), input: lp)
     }
 
     /// The fixed cost of starting the binary (dynamic loading of the Swift runtime and Foundation).
@@ -93,11 +106,14 @@ extension Bench {
             times.append(child.milliseconds)
             peak = max(peak, child.peakResidentBytes)
         }
-        row("klp-convert --version", Samples(Array(times.dropFirst())).describe(),
+        row(
+            "klp-convert --version", Samples(Array(times.dropFirst())).describe(),
             "process start-up and exit, no work; peak RSS " + Format.size(peak))
         let launcher = try MeasuredSpawn.run("/bin/true", [], scratch: scratch)
-        row("/bin/true", Format.fixed(launcher.milliseconds, 1) + " ms", "peak RSS " + Format.size(launcher.peakResidentBytes)
-            + " (the launcher's floor for RSS figures)")
+        row(
+            "/bin/true", Format.fixed(launcher.milliseconds, 1) + " ms",
+            "peak RSS " + Format.size(launcher.peakResidentBytes)
+                + " (the launcher's floor for RSS figures)")
     }
 
     func floors(_ w: Workloads, small: EndToEnd, large: EndToEnd) throws {
@@ -126,7 +142,8 @@ extension Bench {
                 _ = try FileIOBench.readDiscarding(run.input.path, buffer: buffer)
                 try FileIO.writeAtomically(outputBytes, to: floorOutput)
             }
-            let inputs = Format.size(w.databaseBytes + run.input.bytes) + " in, " + Format.size(run.outputBytes) + " out"
+            let inputs =
+                Format.size(w.databaseBytes + run.input.bytes) + " in, " + Format.size(run.outputBytes) + " out"
             row("\(run.name): cat, 2 processes", process.describe(), inputs)
             row("  CPU (user+sys)", Samples(floorCPU).describe(), "of the same runs")
             row("\(run.name): read+write", plain.describe(), "in process, no fsync")
@@ -139,10 +156,14 @@ extension Bench {
                 note = Format.fixed(ratio, 2) + "x (no ratio target; the small target is 50 ms)"
             }
             row("\(run.name): ratio to cat", "", note)
-            row("\(run.name): ratio to atomic", "", Format.fixed(run.time.median / durable.median, 2)
-                + "x the in-process floor with the same fsync/rename")
-            row("\(run.name): CPU ratio to cat", "", Format.fixed(run.cpu.median / Samples(floorCPU).median, 2)
-                + "x (CPU time of klp-convert / CPU time of the two cats)")
+            row(
+                "\(run.name): ratio to atomic", "",
+                Format.fixed(run.time.median / durable.median, 2)
+                    + "x the in-process floor with the same fsync/rename")
+            row(
+                "\(run.name): CPU ratio to cat", "",
+                Format.fixed(run.cpu.median / Samples(floorCPU).median, 2)
+                    + "x (CPU time of klp-convert / CPU time of the two cats)")
         }
     }
 
@@ -152,9 +173,13 @@ extension Bench {
             let inputs = w.databaseBytes + run.input.bytes
             let ratio = run.peak.median / Double(inputs)
             let mb = Samples(run.peak.values.map { $0 / 1_048_576 })
-            row("\(run.name).ko", mb.describe(unit: "MB"), "inputs " + Format.size(inputs) + ": "
-                + judge(TargetCheck(what: "\(run.name) conversion peak RSS / input bytes", value: ratio, limit: 4,
-                                    unit: "x")))
+            row(
+                "\(run.name).ko", mb.describe(unit: "MB"),
+                "inputs " + Format.size(inputs) + ": "
+                    + judge(
+                        TargetCheck(
+                            what: "\(run.name) conversion peak RSS / input bytes", value: ratio, limit: 4,
+                            unit: "x")))
         }
     }
 }

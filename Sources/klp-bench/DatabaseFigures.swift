@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KLPDatabaseBuilder
 import KLPEngine
 import KLPSynthetic
 import KLPTUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Database figures: load (full and targeted), the TUI on the full database, and the build from a module tree.
 extension Bench {
@@ -20,15 +21,19 @@ extension Bench {
         let large = try timeRuns(options.runs) {
             kept = try SymbolDatabase.load(path: w.database, only: w.large.undefinedNames).symbolCount
         }
-        report("targeted (large.ko)", large, "\(w.large.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
+        report(
+            "targeted (large.ko)", large, "\(w.large.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
         let small = try timeRuns(options.runs) {
             kept = try SymbolDatabase.load(path: w.database, only: w.small.undefinedNames).symbolCount
         }
-        report("targeted (small.ko)", small, "\(w.small.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
+        report(
+            "targeted (small.ko)", small, "\(w.small.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
     }
 
     func tui(_ w: Workloads) throws {
-        heading("TUI on the full database (TUIBenchmark: workspace load, reducer and renderer into a 120x40 in-memory screen)")
+        heading(
+            "TUI on the full database (TUIBenchmark: workspace load, reducer and renderer into a 120x40 in-memory screen)"
+        )
         // Each run generates and loads its own distribution-size symbols.klp, so a few runs suffice.
         let runs = min(options.runs, 5)
         var first: [Double] = []
@@ -44,16 +49,28 @@ extension Bench {
         }
         guard let report else { return }
         let firstFrame = Samples(first)
-        row("first frame", firstFrame.describe(), judge(TargetCheck(what: "TUI time to first frame", value: firstFrame.median,
-                                                                    limit: 200, unit: "ms")))
-        row("  of which", "", "read \(Format.fixed(report.readMilliseconds, 1)) ms, parse \(Format.fixed(report.parseMilliseconds, 1)) ms, "
-            + "search index \(Format.fixed(report.indexMilliseconds, 1)) ms, built in the background and ready "
-            + "\(Format.fixed(report.indexWaitMilliseconds, 1)) ms after the first frame (last run; "
-            + "\(Format.grouped(report.databaseLines)) lines)")
-        row("search keystroke", Samples(keystrokes).describe(), "all \(keystrokes.count) keystrokes of \(runs) runs (reduce + render)")
+        row(
+            "first frame", firstFrame.describe(),
+            judge(
+                TargetCheck(
+                    what: "TUI time to first frame", value: firstFrame.median,
+                    limit: 200, unit: "ms")))
+        row(
+            "  of which", "",
+            "read \(Format.fixed(report.readMilliseconds, 1)) ms, parse \(Format.fixed(report.parseMilliseconds, 1)) ms, "
+                + "search index \(Format.fixed(report.indexMilliseconds, 1)) ms, built in the background and ready "
+                + "\(Format.fixed(report.indexWaitMilliseconds, 1)) ms after the first frame (last run; "
+                + "\(Format.grouped(report.databaseLines)) lines)")
+        row(
+            "search keystroke", Samples(keystrokes).describe(),
+            "all \(keystrokes.count) keystrokes of \(runs) runs (reduce + render)")
         let slowest = Samples(worst)
-        row("slowest keystroke per run", slowest.describe(), judge(TargetCheck(what: "TUI filtering, slowest keystroke",
-                                                                               value: slowest.median, limit: 16, unit: "ms")))
+        row(
+            "slowest keystroke per run", slowest.describe(),
+            judge(
+                TargetCheck(
+                    what: "TUI filtering, slowest keystroke",
+                    value: slowest.median, limit: 16, unit: "ms")))
     }
 
     func build(_ w: Workloads) throws {
@@ -73,8 +90,10 @@ extension Bench {
             moduleBytes += file.bytes.count
         }
         let modules = files.count - 1
-        row("tree", Format.size(moduleBytes), "System.map + \(Format.grouped(modules)) modules (\(Format.size(moduleBytes / max(1, modules))) each) "
-            + "in \(folders.count) folders, generated in \(Format.fixed(nowMilliseconds() - started, 0)) ms")
+        row(
+            "tree", Format.size(moduleBytes),
+            "System.map + \(Format.grouped(modules)) modules (\(Format.size(moduleBytes / max(1, modules))) each) "
+                + "in \(folders.count) folders, generated in \(Format.fixed(nowMilliseconds() - started, 0)) ms")
         if options.checkWithReadelf, let sample = files.dropFirst().first {
             try ReadelfCheck.check(root + "/" + sample.path, scratch: scratch, debugInfo: false)
         }
@@ -84,10 +103,14 @@ extension Bench {
         let time = try timeRuns(runs) { result = try DatabaseBuilder.build(inputs) }
         guard let result else { return }
         let database = try SymbolDatabase.parse(bytes: result.bytes, path: "built symbols.klp")
-        row("build (2 jobs)", time.describe(), "\(runs) runs; \(Format.fixed(Double(modules) / (time.median / 1_000), 0)) modules/s, "
-            + "\(Format.fixed(Double(moduleBytes) / 1_048_576 / (time.median / 1_000), 0)) MB/s of input")
-        row("built symbols.klp", Format.size(result.bytes.count), "\(Format.grouped(database.symbolCount)) symbol lines, "
-            + "\(Format.grouped(database.objectNames.count)) objects, \(result.moduleFilesRead) module files read, "
-            + "\(result.issues.count) issues")
+        row(
+            "build (2 jobs)", time.describe(),
+            "\(runs) runs; \(Format.fixed(Double(modules) / (time.median / 1_000), 0)) modules/s, "
+                + "\(Format.fixed(Double(moduleBytes) / 1_048_576 / (time.median / 1_000), 0)) MB/s of input")
+        row(
+            "built symbols.klp", Format.size(result.bytes.count),
+            "\(Format.grouped(database.symbolCount)) symbol lines, "
+                + "\(Format.grouped(database.objectNames.count)) objects, \(result.moduleFilesRead) module files read, "
+                + "\(result.issues.count) issues")
     }
 }

@@ -1,7 +1,8 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPEngine
 
 /// The I/O the floor measurements do: whole-file reads and plain writes with read(2)/write(2), nothing else.
 enum FileIOBench {

@@ -12,8 +12,10 @@ extension Bench {
         let database = options.work + "/growth.klp"
         try FileIOBench.write(SyntheticGrowth.database(), to: database)
         let sections = [6_250, 12_500, 25_000].map { functions in
-            ("\(Format.grouped(2 * functions + 4)) sections", functions,
-             { SyntheticGrowth.manySections(functions: functions) })
+            (
+                "\(Format.grouped(2 * functions + 4)) sections", functions,
+                { SyntheticGrowth.manySections(functions: functions) }
+            )
         }
         let calls = [50_000, 100_000, 200_000].map { count in
             ("\(Format.grouped(count)) calls in one function", count, { SyntheticGrowth.manyCalls(count) })
@@ -22,8 +24,10 @@ extension Bench {
         try growthSeries("many calls", calls, database: database, converter: converter)
     }
 
-    private func growthSeries(_ name: String, _ sizes: [(String, Int, () -> ELFObject)], database: String,
-                              converter: String) throws {
+    private func growthSeries(
+        _ name: String, _ sizes: [(String, Int, () -> ELFObject)], database: String,
+        converter: String
+    ) throws {
         var previous: (wall: Double, cpu: Double)?
         for (label, converted, make) in sizes {
             let input = options.work + "/growth.in.ko"
@@ -50,9 +54,12 @@ extension Bench {
             var note = "CPU " + c.describe()
             if let previous {
                 let cpuRatio = c.median / previous.cpu
-                note += "; per doubling: wall " + Format.fixed(w.median / previous.wall, 2) + "x, "
-                    + judge(TargetCheck(what: "\(name), CPU growth per doubling", value: cpuRatio, limit: 3,
-                                        unit: "x"))
+                note +=
+                    "; per doubling: wall " + Format.fixed(w.median / previous.wall, 2) + "x, "
+                    + judge(
+                        TargetCheck(
+                            what: "\(name), CPU growth per doubling", value: cpuRatio, limit: 3,
+                            unit: "x"))
             }
             row(label, w.describe(), note)
             previous = (w.median, c.median)

@@ -1,7 +1,8 @@
+import KLPTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPTestSupport
 
 /// One finished child process in the bench's units: exit status, wall time from spawn to reaped, its peak
 /// resident set. Processes are started by KLPTestSupport's ChildProcess (posix_spawn + wait4, no Foundation).
@@ -23,8 +24,9 @@ struct ChildRun {
     }
 
     init(_ run: ChildProcessResult) {
-        self.init(status: run.status, milliseconds: run.seconds * 1_000, peakResidentBytes: run.peakResidentKB * 1024,
-                  cpuMilliseconds: run.cpuSeconds * 1_000, stderr: run.stderr)
+        self.init(
+            status: run.status, milliseconds: run.seconds * 1_000, peakResidentBytes: run.peakResidentKB * 1024,
+            cpuMilliseconds: run.cpuSeconds * 1_000, stderr: run.stderr)
     }
 
     /// Runs `executable` with stdout to `stdoutPath` (the bench never reads it) and requires exit status 0.
@@ -57,23 +59,28 @@ enum MeasuredSpawn {
         let firstLine = text.prefix { $0 != "\n" }
         let fields = firstLine.split(separator: " ")
         guard fields.count == 4, let status = Int32(fields[0]), let ms = Double(fields[1]), let peak = Int(fields[2]),
-              let cpu = Double(fields[3])
+            let cpu = Double(fields[3])
         else { throw BenchError(description: "\(result): unexpected launcher output '\(firstLine)'") }
         let stderr = String(text.dropFirst(firstLine.count + 1))
         guard status == 0 else {
-            throw BenchError(description: "\(executable) \(arguments.joined(separator: " ")) exited with \(status): "
-                + stderr.prefix(2_000))
+            throw BenchError(
+                description: "\(executable) \(arguments.joined(separator: " ")) exited with \(status): "
+                    + stderr.prefix(2_000))
         }
-        return ChildRun(status: status, milliseconds: ms, peakResidentBytes: peak, cpuMilliseconds: cpu,
-                        stderr: stderr)
+        return ChildRun(
+            status: status, milliseconds: ms, peakResidentBytes: peak, cpuMilliseconds: cpu,
+            stderr: stderr)
     }
 
     /// The launcher side: `klp-bench --measure-child RESULT EXECUTABLE ARGUMENTS...`.
     static func launch(_ arguments: [String]) throws {
         guard arguments.count >= 2 else { throw BenchError(description: "\(flag) RESULT EXECUTABLE [ARGS]") }
-        let child = ChildRun(try ChildProcess.run(arguments[1], Array(arguments.dropFirst(2)),
-                                                  ChildProcess.Options(stdoutPath: "/dev/null")))
-        let text = "\(child.status) \(child.milliseconds) \(child.peakResidentBytes) \(child.cpuMilliseconds)\n"
+        let child = ChildRun(
+            try ChildProcess.run(
+                arguments[1], Array(arguments.dropFirst(2)),
+                ChildProcess.Options(stdoutPath: "/dev/null")))
+        let text =
+            "\(child.status) \(child.milliseconds) \(child.peakResidentBytes) \(child.cpuMilliseconds)\n"
             + child.stderr
         try FileIOBench.write(Array(text.utf8), to: arguments[0])
     }

@@ -1,11 +1,12 @@
+import KLPEngine
+import KLPSynthetic
+import KLPTUI
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
-import KLPTUI
-import KLPSynthetic
 
 // Time to the first frame and per-keystroke filtering on a distribution-sized synthetic symbols.klp
 // (~615,000 symbol lines): the numbers behind "instant". Runs the same code as the TUI (workspace load,
@@ -34,9 +35,12 @@ public enum TUIBenchmark {
                 let r = (v * 100).rounded() / 100
                 return "\(r)"
             }
-            var out = "TUI benchmark: symbols.klp with \(databaseLines) symbol lines (\(databaseBytes / 1_000_000) MB)\n"
-            out += "  time to first frame (read + parse + index + plan + render 120x40): \(f(firstFrameMilliseconds)) ms\n"
-            out += "    parts measured alone: read \(f(readMilliseconds)) ms, parse symbols.klp \(f(parseMilliseconds)) ms; search index \(f(indexMilliseconds)) ms (built in the background)\n"
+            var out =
+                "TUI benchmark: symbols.klp with \(databaseLines) symbol lines (\(databaseBytes / 1_000_000) MB)\n"
+            out +=
+                "  time to first frame (read + parse + index + plan + render 120x40): \(f(firstFrameMilliseconds)) ms\n"
+            out +=
+                "    parts measured alone: read \(f(readMilliseconds)) ms, parse symbols.klp \(f(parseMilliseconds)) ms; search index \(f(indexMilliseconds)) ms (built in the background)\n"
             out += "  search index ready \(f(indexWaitMilliseconds)) ms after the first frame\n"
             out += "  render one 120x40 frame: \(f(renderMilliseconds)) ms\n"
             out += "  database search, per keystroke (reduce + render):\n"
@@ -98,7 +102,8 @@ public enum TUIBenchmark {
         // Open the database screen, then type, narrow, delete and retype, as a user would.
         _ = reducer.reduce(&s, .command(.showDatabase))
         var database: [(String, Double)] = []
-        let script: [Action] = "sched_".map { .insertText(String($0)) } + [.deleteBackward, .deleteBackward]
+        let script: [Action] =
+            "sched_".map { .insertText(String($0)) } + [.deleteBackward, .deleteBackward]
             + "e_".map { .insertText(String($0)) } + [.clearInput] + "init_once".map { .insertText(String($0)) }
             + [.clearInput] + "x".map { .insertText(String($0)) }
         for action in script {
@@ -124,11 +129,13 @@ public enum TUIBenchmark {
         var bytes: [UInt8] = []
         parts.0 = milliseconds(try clock.measure { bytes = try FileIO.readAll(path: "\(folder)/symbols.klp") })
         var parsed: SymbolDatabase?
-        parts.1 = milliseconds(try clock.measure { parsed = try SymbolDatabase.parse(bytes: bytes, path: "symbols.klp") })
+        parts.1 = milliseconds(
+            try clock.measure { parsed = try SymbolDatabase.parse(bytes: bytes, path: "symbols.klp") })
         if let parsed { parts.2 = milliseconds(clock.measure { _ = DatabaseIndex(database: parsed) }) }
-        var report = Report(databaseLines: ws.index.rowCount, databaseBytes: databaseBytes.count,
-                      firstFrameMilliseconds: milliseconds(first), databaseKeystrokes: database,
-                      overviewKeystrokes: overview, renderMilliseconds: milliseconds(render) / Double(max(1, frames / size.rows)))
+        var report = Report(
+            databaseLines: ws.index.rowCount, databaseBytes: databaseBytes.count,
+            firstFrameMilliseconds: milliseconds(first), databaseKeystrokes: database,
+            overviewKeystrokes: overview, renderMilliseconds: milliseconds(render) / Double(max(1, frames / size.rows)))
         (report.readMilliseconds, report.parseMilliseconds, report.indexMilliseconds) = parts
         report.indexWaitMilliseconds = milliseconds(indexWait)
         return report

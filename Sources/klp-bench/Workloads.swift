@@ -40,9 +40,10 @@ struct Workloads {
         }
         let small = try livepatch(.small, "small.ko")
         let large = try livepatch(.large, "large.ko")
-        return Workloads(folder: folder, database: databasePath, databaseBytes: bytes.count,
-                         databaseDescription: description, small: small, large: large,
-                         generationMilliseconds: nowMilliseconds() - start)
+        return Workloads(
+            folder: folder, database: databasePath, databaseBytes: bytes.count,
+            databaseDescription: description, small: small, large: large,
+            generationMilliseconds: nowMilliseconds() - start)
     }
 
     /// Objects, symbol lines, and how homonymous the names are.
@@ -86,8 +87,9 @@ enum ReadelfCheck {
         for arguments in [["-a", "-W", path]] + (debugInfo ? [["--debug-dump=info", path]] : []) {
             let run = ChildRun(try ChildProcess.run(readelf, arguments, ChildProcess.Options(stdoutPath: "/dev/null")))
             guard run.status == 0, run.stderr.isEmpty else {
-                throw BenchError(description: "readelf \(arguments.joined(separator: " ")) complains (exit "
-                    + "\(run.status)): \(run.stderr.prefix(2_000))")
+                throw BenchError(
+                    description: "readelf \(arguments.joined(separator: " ")) complains (exit "
+                        + "\(run.status)): \(run.stderr.prefix(2_000))")
             }
         }
     }

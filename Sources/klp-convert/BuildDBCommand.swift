@@ -1,6 +1,7 @@
 import ArgumentParser
 import KLPDatabaseBuilder
 import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,31 +13,36 @@ struct BuildDBCommand: ParsableCommand {
         commandName: "build-db",
         abstract: "Build symbols.klp in kallsyms order (with source files) from vmlinux, modules, kallsyms.",
         discussion: """
-        Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
-        symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
-        Source places (tree-relative path and declaration line) come from DWARF when the inputs have it \
-        (linux-image-*-dbg's vmlinux and modules), else base names from STT_FILE symbols; addresses from vmlinux, \
-        System.map or a kallsyms dump read as root. They go to the file's evidence block (README, symbols.klp).
+            Positions in the result are the kernel's: vmlinux symbols by address, each module's symbols in its .ko \
+            symbol-table order limited to the symbols the module loader keeps. Livepatch modules are left out. \
+            Source places (tree-relative path and declaration line) come from DWARF when the inputs have it \
+            (linux-image-*-dbg's vmlinux and modules), else base names from STT_FILE symbols; addresses from vmlinux, \
+            System.map or a kallsyms dump read as root. They go to the file's evidence block (README, symbols.klp).
 
-        Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
+            Example: klp-convert build-db -o symbols.klp --kallsyms kallsyms.txt --modules /lib/modules/<ver>/kernel
 
-        For an installed kernel: klp-convert build-db -o symbols.klp --release <ver> (or --running). vmlinux \
-        symbols come from the best source found: a vmlinux with its symbol table (debug package), else a real \
-        System.map, else /proc/kallsyms of the running kernel.
+            For an installed kernel: klp-convert build-db -o symbols.klp --release <ver> (or --running). vmlinux \
+            symbols come from the best source found: a vmlinux with its symbol table (debug package), else a real \
+            System.map, else /proc/kallsyms of the running kernel.
 
-        Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 255 failed, nothing written.
-        """)
+            Exit status: 0 done; 2 written, but some input was skipped (listed on stderr); 255 failed, nothing written.
+            """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write symbols.klp.", valueName: "file"))
     var output: String
-    @Option(help: ArgumentHelp("A linked vmlinux with its symbol table (e.g. from linux-image-*-dbg).",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A linked vmlinux with its symbol table (e.g. from linux-image-*-dbg).",
+            valueName: "file"))
     var vmlinux: String?
-    @Option(parsing: .upToNextOption,
-            help: ArgumentHelp("Module files (.ko, .o, .ko.xz/.zst/.gz) or folders to search.", valueName: "path"))
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp("Module files (.ko, .o, .ko.xz/.zst/.gz) or folders to search.", valueName: "path"))
     var modules: [String] = []
-    @Option(help: ArgumentHelp("A /proc/kallsyms dump (vmlinux, and loaded modules without a module file).",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A /proc/kallsyms dump (vmlinux, and loaded modules without a module file).",
+            valueName: "file"))
     var kallsyms: String?
     @Option(name: .customLong("system-map"), help: ArgumentHelp("System.map (vmlinux only).", valueName: "file"))
     var systemMap: String?
@@ -45,8 +51,9 @@ struct BuildDBCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Threads for reading modules and vmlinux's DWARF (default: all cores).")
     var jobs: Int?
     @OptionGroup var kernel: ReleaseOptions
-    @Flag(inversion: .prefixedNo,
-          help: "The kernel has CONFIG_KALLSYMS_ALL (data symbols in kallsyms), as Debian's kernels.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "The kernel has CONFIG_KALLSYMS_ALL (data symbols in kallsyms), as Debian's kernels.")
     var kallsymsAll = true
     @Flag(inversion: .prefixedNo, help: "The kernel has CONFIG_MODULE_UNLOAD (.exit sections kept), as Debian's.")
     var moduleUnload = true
@@ -54,8 +61,9 @@ struct BuildDBCommand: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if vmlinux == nil && modules.isEmpty && kallsyms == nil && systemMap == nil && !kernel.wanted {
-            throw ValidationError("give --release, --running, or at least one of --vmlinux, --modules, --kallsyms, "
-                                  + "--system-map")
+            throw ValidationError(
+                "give --release, --running, or at least one of --vmlinux, --modules, --kallsyms, "
+                    + "--system-map")
         }
     }
 
@@ -91,9 +99,10 @@ struct BuildDBCommand: ParsableCommand {
         for issue in result.issues { Report.error(issue.description) }
         let symbolCount = result.database.objects.reduce(0) { $0 + $1.symbols.count }
         if progress != nil || result.somethingSkipped {
-            Report.line("klp-convert: wrote \(output): \(result.database.objects.count) objects, \(symbolCount) symbols"
-                        + (result.moduleFilesFound > 0
-                           ? ", \(result.moduleFilesRead) of \(result.moduleFilesFound) module files read" : ""))
+            Report.line(
+                "klp-convert: wrote \(output): \(result.database.objects.count) objects, \(symbolCount) symbols"
+                    + (result.moduleFilesFound > 0
+                        ? ", \(result.moduleFilesRead) of \(result.moduleFilesFound) module files read" : ""))
         }
         if result.somethingSkipped { throw ExitStatus.partial }
     }

@@ -6,14 +6,15 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a livepatch (the default command; what kbuild runs).",
         discussion: """
-        Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
-        using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
-        .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
+            Reads <input>, resolves every relocation to a symbol that is neither defined in the module nor exported, \
+            using <symbols.klp> and the patch's KLP_SYMPOS annotations, and writes <output> with \
+            .klp.rela.<object>.<section> sections and .klp.sym.<object>.<name>,<position> symbols.
 
-        All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
-        output is written to a temporary file in its folder and renamed into place, with the input's permission \
-        bits.
-        """)
+            All problems of the whole file are reported; on any error nothing is written (exit status 255). The \
+            output is written to a temporary file in its folder and renamed into place, with the input's permission \
+            bits. A module with nothing to convert is written byte for byte as it came in. A signed module that needs \
+            converting is refused (convert before signing; kbuild signs at modules_install) unless --drop-signature.
+            """)
 
     @OptionGroup var inputs: PatchInputs
     @Argument(help: "Where to write the converted module.") var output: String
@@ -32,13 +33,16 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         var options = flags.options
         options.choices = try choices.load(failure: ExitStatus.failure)
-        try Self.convert(symbols: symbols, input: input, output: output, options: options, symvers: symvers,
-                         inPlace: inPlace, verbose: verbose)
+        try Self.convert(
+            symbols: symbols, input: input, output: output, options: options, symvers: symvers, inPlace: inPlace,
+            verbose: verbose)
     }
 
     /// The conversion itself, for `run` and for the drop-in form that kbuild uses (DropInConvert).
-    static func convert(symbols: String, input: String, output: String, options: ConversionOptions,
-                        symvers: [String] = [], inPlace: Bool = false, verbose: Bool = false) throws {
+    static func convert(
+        symbols: String, input: String, output: String, options: ConversionOptions, symvers: [String] = [],
+        inPlace: Bool = false, verbose: Bool = false
+    ) throws {
         if FileIO.sameFile(input, output) && !inPlace {
             Report.error("\(output): output is the input file; refusing to overwrite it (use --in-place)")
             throw ExitStatus.failure
@@ -56,8 +60,9 @@ struct ConvertCommand: ParsableCommand {
             _ = try Converter.write(plan, of: object, to: output, mode: FileIO.mode(of: input) ?? 0o644)
             if verbose {
                 for s in plan.convertedSymbols {
-                    Report.line("klp-convert: \(s.name) -> \(s.newName ?? "?") "
-                        + "(\(s.status.rawValue), \(s.uses.count) relocation(s))")
+                    Report.line(
+                        "klp-convert: \(s.name) -> \(s.newName ?? "?") (\(s.status.rawValue), \(s.uses.count) relocation(s))"
+                    )
                 }
             }
         } catch let e as ExitCode {
@@ -78,7 +83,8 @@ enum DropInConvert {
     static func paths(_ arguments: ArraySlice<String>) -> (symbols: String, input: String, output: String)? {
         guard arguments.count == 3, let first = arguments.first else { return nil }
         guard !KLPConvert.configuration.subcommands.contains(where: { $0._commandName == first }),
-              first != "help", !arguments.contains(where: { $0.hasPrefix("-") || $0.isEmpty }) else { return nil }
+            first != "help", !arguments.contains(where: { $0.hasPrefix("-") || $0.isEmpty })
+        else { return nil }
         let a = Array(arguments)
         return (a[0], a[1], a[2])
     }

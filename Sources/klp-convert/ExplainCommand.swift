@@ -5,7 +5,14 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Show what symbols.klp knows about a symbol: every copy, its object, position, source, address "
-            + "and kallsyms neighbours.")
+            + "and kallsyms neighbours.",
+        discussion: """
+            For a name symbols.klp does not have, says what that can mean: a typo (the nearest names), a copy gcc \
+            renamed (name.isra.0, name.constprop.0, name.part.0, name.cold), a function inlined into every caller, \
+            a symbol the module loader drops, or a database built from stripped modules.
+
+            Exit status: 0 when every name is in symbols.klp, 255 when one is not or on any error.
+            """)
 
     @Argument(help: "The symbol database (symbols.klp).") var symbols: String
     @Argument(help: "Symbol names.") var names: [String]
@@ -20,14 +27,24 @@ struct ExplainCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         var missing = false
+        // Loaded whole only when a name is absent: the suggestions look at every name.
+        var whole: SymbolDatabase?
         var sawCopies = false
         var sawEvidence = false
         for name in names {
             let candidates = database.candidates(named: name)
             let exporters = database.exportingObjects(of: name)
             if candidates.isEmpty && exporters.isEmpty {
-                say("\(name): not in \(symbols)")
                 missing = true
+                if whole == nil {
+                    do {
+                        whole = try SymbolDatabase.load(path: symbols)
+                    } catch {
+                        Report.failure(error)
+                        throw ExitStatus.failure
+                    }
+                }
+                for line in AbsentName.explanation(name, database: whole ?? database, path: symbols) { say(line) }
                 continue
             }
             if !exporters.isEmpty {

@@ -1,8 +1,9 @@
 import ArgumentParser
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPEngine
 
 @main
 struct KLPConvert: ParsableCommand {
@@ -10,15 +11,17 @@ struct KLPConvert: ParsableCommand {
         commandName: "klp-convert",
         abstract: "Convert a livepatch module's references to non-exported kernel symbols into klp relocations.",
         discussion: """
-        Drop-in for the kernel build: klp-convert <symbols.klp> <input.ko> <output.ko> (the 'convert' subcommand \
-        is the default).
+            Drop-in for the kernel build: klp-convert <symbols.klp> <input.ko> <output.ko> (the 'convert' subcommand \
+            is the default).
 
-        Annotations KLP_MODULE_RELOC(object) / KLP_SYMPOS(symbol, position) in the patch choose between \
-        homonyms: position 0 means unique in that object, homonyms count from 1 in kallsyms order.
-        """,
+            Annotations KLP_MODULE_RELOC(object) / KLP_SYMPOS(symbol, position) in the patch choose between \
+            homonyms: position 0 means unique in that object, homonyms count from 1 in kallsyms order.
+            """,
         version: VersionLine.text,
-        subcommands: [ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
-                      CheckCommand.self, BuildDBCommand.self, TUICommand.self],
+        subcommands: [
+            ConvertCommand.self, ListCommand.self, ExplainCommand.self, SnippetCommand.self,
+            CheckCommand.self, BuildDBCommand.self, TUICommand.self,
+        ],
         defaultSubcommand: ConvertCommand.self)
 
     /// As ArgumentParser's main, but usage errors carry the tool's "klp-convert: " prefix like every other
@@ -27,8 +30,9 @@ struct KLPConvert: ParsableCommand {
         keepLargeBuffersOnTheHeap()
         do {
             if let drop = DropInConvert.paths(CommandLine.arguments.dropFirst()) {
-                try ConvertCommand.convert(symbols: drop.symbols, input: drop.input, output: drop.output,
-                                           options: ConversionOptions())
+                try ConvertCommand.convert(
+                    symbols: drop.symbols, input: drop.input, output: drop.output,
+                    options: ConversionOptions())
                 return
             }
             var command = try parseAsRoot()

@@ -7,7 +7,12 @@ import KLPEngine
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the relocations a conversion would change, grouped by symbol, with their candidates.")
+        abstract: "List the relocations a conversion would change, grouped by symbol, with their candidates.",
+        discussion: """
+            Exit status: 0 when every listed relocation can be converted (what convert would do with the same \
+            choices); 255 when the plan has an error (an ambiguous, missing or invalid symbol, a refused section) \
+            or on any other error, usage included. The listing is printed either way.
+            """)
 
     @OptionGroup var inputs: PatchInputs
     @Flag(help: "Print JSON instead of text.") var json = false
@@ -25,8 +30,9 @@ struct ListCommand: ParsableCommand {
         let functionEvidence: [[CopyEvidence]]
         do {
             let patch = try ELFObject.read(path: inputs.input)
-            evidence = try copyEvidence(for: shown, patch: patch, databasePath: inputs.symbols,
-                                        order: plan.databaseOrder)
+            evidence = try copyEvidence(
+                for: shown, patch: patch, databasePath: inputs.symbols,
+                order: plan.databaseOrder)
             functionEvidence = try patchedFunctionEvidence(plan, patch: patch, databasePath: inputs.symbols)
         } catch {
             Report.failure(error)
@@ -39,7 +45,8 @@ struct ListCommand: ParsableCommand {
             document.patchedFunctions = PatchedFunctionJSON.entries(plan.patchedFunctions, evidence: functionEvidence)
             print(String(decoding: try encoder.encode(document), as: UTF8.self))
         } else {
-            let text = PlanText.render(plan, symbols: shown, evidence: evidence)
+            let text =
+                PlanText.render(plan, symbols: shown, evidence: evidence)
                 + PatchedFunctionText.render(plan.patchedFunctions, evidence: functionEvidence)
             print(TerminalSafe.lines(text), terminator: "")
         }
@@ -56,9 +63,13 @@ enum PlanText {
         if symbols.isEmpty { out += "no relocations need conversion\n" }
         for s in symbols {
             let target = s.target.map { " -> \($0.object),\($0.position)" } ?? ""
-            out += "\(s.name)  [\(s.status.rawValue)]\(target)\(s.newName.map { "  \($0)" } ?? "")\n"
+            let export =
+                s.exportedBy.isEmpty || s.status == .exported
+                ? "" : "  (exported by \(s.exportedBy.joined(separator: ", ")))"
+            out += "\(s.name)  [\(s.status.rawValue)]\(target)\(s.newName.map { "  \($0)" } ?? "")\(export)\n"
             for u in s.uses {
-                out += "    \(u.baseSection)+0x\(String(u.offset, radix: 16))  \(u.typeName)\(u.addend != 0 ? " \(u.addend)" : "")  (\(u.relocationSection))\n"
+                out +=
+                    "    \(u.baseSection)+0x\(String(u.offset, radix: 16))  \(u.typeName)\(u.addend != 0 ? " \(u.addend)" : "")  (\(u.relocationSection))\n"
             }
             if s.candidates.count > 1 || s.status.isProblem {
                 for c in s.candidates {
@@ -67,7 +78,8 @@ enum PlanText {
                     let address = copy?.evidence.addressText.map { "  \($0)" } ?? ""
                     let mark = s.target.map { $0.object == c.object && $0.position == c.position } == true ? "*" : " "
                     let suggested = copy?.reason.map { "  suggested: \($0)" } ?? ""
-                    out += "  \(mark) candidate \(c.object),\(c.position)  (\(c.copiesInObject) in \(c.object))\(file)"
+                    out +=
+                        "  \(mark) candidate \(c.object),\(c.position)  (\(c.copiesInObject) in \(c.object))\(file)"
                         + "\(address)\(suggested)\n"
                 }
             }
@@ -173,18 +185,25 @@ struct PlanJSON: Encodable {
         symbols = shown.map { s in
             SymbolEntry(
                 name: s.name, status: s.status.rawValue, weak: s.isWeak,
-                uses: s.uses.map { Use(relocationSection: $0.relocationSection, section: $0.baseSection, offset: $0.offset, type: $0.typeName, addend: $0.addend) },
+                uses: s.uses.map {
+                    Use(
+                        relocationSection: $0.relocationSection, section: $0.baseSection, offset: $0.offset,
+                        type: $0.typeName, addend: $0.addend)
+                },
                 candidates: s.candidates.map { c in
                     Candidate(c, evidence: evidence[s.name]?.first { $0.candidate == c })
                 },
                 object: s.target?.object, position: s.target?.position, klpName: s.newName,
                 exportedBy: s.exportedBy.isEmpty ? nil : s.exportedBy)
         }
-        klpSections = plan.createdSections.map { KlpSection(name: $0.name, object: $0.object, section: $0.base, relocations: $0.relocationCount) }
+        klpSections = plan.createdSections.map {
+            KlpSection(name: $0.name, object: $0.object, section: $0.base, relocations: $0.relocationCount)
+        }
         removedSections = plan.removedSections
         diagnostics = plan.diagnostics.map { d in
-            Finding(severity: d.severity.rawValue, message: d.message,
-                    location: d.location.flatMap { $0.description.isEmpty ? nil : $0.description })
+            Finding(
+                severity: d.severity.rawValue, message: d.message,
+                location: d.location.flatMap { $0.description.isEmpty ? nil : $0.description })
         }
     }
 }

@@ -17,7 +17,8 @@ enum PatchedFunctionText {
         var out = "patched functions:\n"
         for (i, f) in functions.enumerated() {
             let known = f.objectKnown ? "" : " (object not in symbols.klp)"
-            out += "\(f.function.name)  [\(f.verdict.rawValue)]  \(f.function.object),old_sympos "
+            out +=
+                "\(f.function.name)  [\(f.verdict.rawValue)]  \(f.function.object),old_sympos "
                 + "\(f.function.position)  klp_func \(f.place)\(known)\n"
             if !f.nearestNames.isEmpty { out += "    nearest: \(f.nearestNames.joined(separator: ", "))\n" }
             guard f.copies.count > 1 || f.verdict != .ok else { continue }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,6 +47,10 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
         }
         // The functions the patch replaces are checked too (klp_func.old_name).
         names.formUnion(PatchTargets.read(object).functions.map(\.name))
+        // Livepatch symbols already in the module are validated against the database too.
+        for s in object.symbols where s.section == .livepatch {
+            if let parsed = KLPNames.parseSymbol(s.name) { names.insert(parsed.name) }
+        }
         return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
     }
     return try SymbolDatabase.load(path: path, symvers: symvers)
@@ -54,9 +59,14 @@ func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throw
 /// Where a run's positions come from besides the patch's annotations: --choose on the command line and
 /// --choices files saved by the TUI (later sources win, --choose last).
 struct ChoiceOptions: ParsableArguments {
-    @Option(name: .customLong("choose"), help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
+    @Option(
+        name: .customLong("choose"),
+        help: ArgumentHelp("Choose a position for a symbol: SYMBOL=OBJECT,POSITION (repeatable).", valueName: "choice"))
     var choose: [String] = []
-    @Option(name: .customLong("choices"), help: ArgumentHelp("A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("choices"),
+        help: ArgumentHelp(
+            "A choices file saved by the TUI: '<symbol> <object> <position>' lines (repeatable).", valueName: "file"))
     var files: [String] = []
 
     /// The choices, with a bad choices file reported and turned into `failure` (usage errors pass through).
@@ -76,8 +86,15 @@ struct ChoiceOptions: ParsableArguments {
         for path in files {
             result.merge(try ChoicesFile.load(path: path)) { _, new in new }
         }
+        // One rule with the choices file: a symbol chosen twice with different targets is an error, not "the
+        // last one wins" (a --choose still overrides a --choices file, as a later source).
+        var chosenHere: [String: SymbolTarget] = [:]
         for c in choose {
             let (symbol, target) = try parseChoice(c)
+            if let earlier = chosenHere[symbol], earlier != target {
+                throw ValidationError("--choose: \(symbol) is chosen twice: \(earlier) and \(target)")
+            }
+            chosenHere[symbol] = target
             result[symbol] = target
         }
         return result
@@ -87,8 +104,10 @@ struct ChoiceOptions: ParsableArguments {
 /// Parses `symbol=object,position` (the --choose option).
 func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
     guard let eq = text.firstIndex(of: "="), let comma = text.lastIndex(of: ","), eq < comma,
-          let position = Int(text[text.index(after: comma)...]), position >= 0 else {
-        throw ValidationError("--choose expects SYMBOL=OBJECT,POSITION (for example init_once=vmlinux,2), got '\(text)'")
+        let position = Int(text[text.index(after: comma)...]), position >= 0
+    else {
+        throw ValidationError(
+            "--choose expects SYMBOL=OBJECT,POSITION (for example init_once=vmlinux,2), got '\(text)'")
     }
     let symbol = String(text[..<eq])
     let object = KLPNames.normalizeObject(String(text[text.index(after: eq)..<comma]))

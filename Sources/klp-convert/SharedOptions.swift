@@ -9,24 +9,34 @@ struct PatchInputs: ParsableArguments {
 
 /// The conversion rules a user can change, declared once for every command that plans a conversion.
 struct ConversionFlags: ParsableArguments {
-    @Flag(help: """
-        Treat warnings (late relocations into read-only memory, positions a name-sorted database cannot tell \
-        apart) as errors.
-        """)
+    @Flag(
+        help: """
+            Treat warnings (late relocations into read-only memory, positions a name-sorted database cannot tell \
+            apart) as errors.
+            """)
     var strict = false
-    @Flag(help: """
-        Convert references to symbols exported by modules into klp relocations (late module patching) instead of \
-        leaving them to the module loader.
-        """)
+    @Flag(
+        help: """
+            Convert references to symbols exported by modules into klp relocations (late module patching) instead of \
+            leaving them to the module loader.
+            """)
     var convertModuleExports = false
-    @Flag(help: """
-        Do not check the patch's klp_func entries (old_name, old_sympos) against the database; only the \
-        relocations are converted.
-        """)
+    @Flag(
+        help: """
+            Do not check the patch's klp_func entries (old_name, old_sympos) against the database; only the \
+            relocations are converted.
+            """)
     var noCheckFunctions = false
+    @Flag(
+        help: """
+            Convert a signed module and drop its signature (it no longer matches the converted bytes); sign the output \
+            again. Without it a signed module is refused: convert before signing (kbuild signs at modules_install).
+            """)
+    var dropSignature = false
 
     var options: ConversionOptions {
         ConversionOptions(
-            strict: strict, convertModuleExports: convertModuleExports, checkFunctions: !noCheckFunctions)
+            strict: strict, convertModuleExports: convertModuleExports, checkFunctions: !noCheckFunctions,
+            dropSignature: dropSignature)
     }
 }

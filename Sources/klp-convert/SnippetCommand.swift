@@ -5,7 +5,9 @@ struct SnippetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snippet",
         abstract: "Print the KLP_MODULE_RELOC / KLP_SYMPOS block for a livepatch's annotated and chosen symbols.",
-        discussion: "Symbols still ambiguous are listed as comments with their candidates. Paste the block into the patch source.")
+        discussion:
+            "Symbols still ambiguous are listed as comments with their candidates. Paste the block into the patch source."
+    )
 
     @OptionGroup var inputs: PatchInputs
     @OptionGroup var choices: ChoiceOptions
@@ -22,7 +24,9 @@ struct SnippetCommand: ParsableCommand {
         for s in open {
             print("/* \(CSnippet.commentSafe(s.name)) is ambiguous; candidates:")
             for c in s.candidates {
-                print(" *   \(CSnippet.commentSafe(c.object)),\(c.position)\(c.file.map { "  " + CSnippet.commentSafe($0) } ?? "")")
+                print(
+                    " *   \(CSnippet.commentSafe(c.object)),\(c.position)\(c.file.map { "  " + CSnippet.commentSafe($0) } ?? "")"
+                )
             }
             print(" */")
         }

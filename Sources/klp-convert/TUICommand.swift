@@ -31,11 +31,15 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Start from the choices in this file (as written by S in the TUI).")
     var choices: String?
 
-    @Option(help: ArgumentHelp("A Module.symvers file: more exports (repeatable), as for `convert`.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("A Module.symvers file: more exports (repeatable), as for `convert`.", valueName: "file"))
     var symvers: [String] = []
 
     @Flag(help: "Print the KLP_MODULE_RELOC snippet for the final choices on exit.")
     var printSnippet = false
+
+    @Flag(help: "Leave the mouse to the terminal (text selection) instead of clicks, double clicks and the wheel.")
+    var noMouse = false
 
     @OptionGroup var flags: ConversionFlags
 
@@ -54,8 +58,9 @@ struct TUICommand: ParsableCommand {
         var initial: [String: SymbolTarget] = [:]
         do {
             if let symbols, let patch {
-                workspace = try Workspace.load(database: symbols, object: patch, output: output, symvers: symvers,
-                                               options: options)
+                workspace = try Workspace.load(
+                    database: symbols, object: patch, output: output, symvers: symvers,
+                    options: options)
             } else {
                 workspace = try Workspace.example(output: output, options: options)
             }
@@ -67,9 +72,12 @@ struct TUICommand: ParsableCommand {
         let environment = Dictionary(uniqueKeysWithValues: ProcessEnvironment.all())
         let status: Int32
         do {
-            status = try TUISession.run(workspace: workspace,
-                                        options: .init(initialChoices: initial, printSnippet: printSnippet),
-                                        environment: environment)
+            status = try TUISession.run(
+                workspace: workspace,
+                options: .init(
+                    initialChoices: initial, printSnippet: printSnippet,
+                    mouse: !noMouse),
+                environment: environment)
         } catch {
             TUISession.writeError("klp-convert: \(error)\n")
             throw ExitStatus.failure

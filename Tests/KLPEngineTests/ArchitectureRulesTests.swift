@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import KLPEngine
 
 /// Relocations an architecture's module loader refuses are reported before a module is written (issue 6).
 @Suite struct ArchitectureRulesTests {
     static func load(_ arch: String, _ name: String) throws -> (ELFObject, SymbolDatabase) {
-        let object = try ELFObject.read(path: FixturePaths.fixtures.appendingPathComponent("cross/\(arch)/\(name)").path)
+        let object = try ELFObject.read(
+            path: FixturePaths.fixtures.appendingPathComponent("cross/\(arch)/\(name)").path)
         let database = try SymbolDatabase.load(path: FixturePaths.orderedDatabase.path)
         return (object, database)
     }
@@ -13,7 +15,9 @@ import Testing
     @Test func arm64GOTRelocationsAreFlagged() throws {
         let (object, database) = try Self.load("arm64", "livepatch.o")
         let plan = Converter(database: database).plan(object)
-        let got = plan.diagnostics.filter { $0.message.contains("R_AARCH64_ADR_GOT_PAGE") || $0.message.contains("R_AARCH64_LD64_GOT_LO12_NC") }
+        let got = plan.diagnostics.filter {
+            $0.message.contains("R_AARCH64_ADR_GOT_PAGE") || $0.message.contains("R_AARCH64_LD64_GOT_LO12_NC")
+        }
         #expect(got.count == 2)
         #expect(got.allSatisfy { $0.severity == .warning && $0.message.contains("klp_optional_hook") })
         let strict = Converter(database: database, options: ConversionOptions(strict: true)).plan(object)
@@ -22,7 +26,10 @@ import Testing
 
     @Test func ppc64CallWithoutNopIsFlagged() throws {
         var (object, database) = try Self.load("ppc64le", "livepatch.o")
-        #expect(!Converter(database: database).plan(object).diagnostics.contains { $0.message.contains("not followed by a nop") })
+        #expect(
+            !Converter(database: database).plan(object).diagnostics.contains {
+                $0.message.contains("not followed by a nop")
+            })
         // Replace the nop after the first converted R_PPC64_REL24 call with another instruction.
         let plan = Converter(database: database).plan(object)
         let use = try #require(plan.convertedSymbols.flatMap(\.uses).first { $0.type == RelocationType.PPC64.rel24 })

@@ -4,11 +4,17 @@ import Testing
 
 @Suite struct ChoicesFileTests {
     @Test func roundTripsSortedWithComments() throws {
-        let choices = ["s_start": SymbolTarget(object: "vmlinux", position: 2), "init_once": SymbolTarget(object: "nfs", position: 0)]
+        let choices = [
+            "s_start": SymbolTarget(object: "vmlinux", position: 2),
+            "init_once": SymbolTarget(object: "nfs", position: 0),
+        ]
         let text = ChoicesFile.text(choices)
         #expect(text == ChoicesFile.header + "\ninit_once nfs 0\ns_start vmlinux 2\n")
         #expect(try ChoicesFile.parse(text, path: "c") == choices)
-        #expect(try ChoicesFile.parse("  # note\n\nfoo my-mod 1  # dash normalised\n", path: "c") == ["foo": SymbolTarget(object: "my_mod", position: 1)])
+        #expect(
+            try ChoicesFile.parse("  # note\n\nfoo my-mod 1  # dash normalised\n", path: "c") == [
+                "foo": SymbolTarget(object: "my_mod", position: 1)
+            ])
     }
 
     @Test(arguments: [

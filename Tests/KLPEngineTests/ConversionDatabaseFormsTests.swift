@@ -8,8 +8,9 @@ import Testing
 struct ConversionDatabaseFormsTests {
     static let allArchs = FixtureArch.allCases
 
-    @Test("name-sorted 0.1 database: same output, annotated homonym positions only validated",
-          arguments: allArchs)
+    @Test(
+        "name-sorted 0.1 database: same output, annotated homonym positions only validated",
+        arguments: allArchs)
     func sortedDatabase(arch: FixtureArch) throws {
         let conversion = try FixtureConversion.run(.livepatch, arch: arch, database: FixturePaths.sortedDatabase)
         let output = try FixtureExpectations.checkConversion(

@@ -1,6 +1,7 @@
 import KLPSynthetic
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// The shapes that once made conversion quadratic (issue 18): many sections each calling one external symbol, and
@@ -70,8 +71,10 @@ import Testing
         for (name, body, flags, klpSections) in shapes {
             let source = "extern void \(target)(void);\n" + body + "\n"
             try FileIO.writeAtomically(Array(source.utf8), to: "\(dir)/\(name).c")
-            try Tool.check("gcc", ["-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables"] + flags
-                + ["\(name).c", "-o", "\(name).o"], cwd: dir)
+            try Tool.check(
+                "gcc",
+                ["-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables"] + flags
+                    + ["\(name).c", "-o", "\(name).o"], cwd: dir)
             let run = try Tool.run(BuiltProducts.klpConvert, [database, "\(dir)/\(name).o", "\(dir)/\(name).out.o"])
             #expect(run.status == 0, "\(run.stderr)")
             let out = try Readelf("\(dir)/\(name).out.o")

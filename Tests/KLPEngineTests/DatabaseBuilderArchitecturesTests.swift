@@ -1,8 +1,9 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// The builder reads modules of every architecture the project supports (ELF32/ELF64, both byte orders): the
 /// target-module fixture's symbol list equals the kernel rule applied to readelf's view, and its homonyms keep

@@ -1,8 +1,9 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// A real out-of-tree kbuild module of two files that both define the same static names, built against the
 /// installed kernel headers (skipped when none are installed; .ci/run installs linux-headers-amd64).
@@ -17,27 +18,27 @@ import Testing
     }
 
     static let partA = """
-    #include <linux/module.h>
-    #include <linux/init.h>
-    static int homonym_value = 1;
-    static noinline int shared_helper(int x) { return x + homonym_value; }
-    int klpdb_part_a(int x) { return shared_helper(x); }
-    void klpdb_set_a(int v) { homonym_value = v; }
-    EXPORT_SYMBOL_GPL(klpdb_part_a);
-    int klpdb_part_b(int x);
-    static int __init klpdb_init(void) { return klpdb_part_a(0) + klpdb_part_b(0) > 100; }
-    static void __exit klpdb_exit(void) { }
-    module_init(klpdb_init);
-    module_exit(klpdb_exit);
-    MODULE_LICENSE("GPL");
-    """
+        #include <linux/module.h>
+        #include <linux/init.h>
+        static int homonym_value = 1;
+        static noinline int shared_helper(int x) { return x + homonym_value; }
+        int klpdb_part_a(int x) { return shared_helper(x); }
+        void klpdb_set_a(int v) { homonym_value = v; }
+        EXPORT_SYMBOL_GPL(klpdb_part_a);
+        int klpdb_part_b(int x);
+        static int __init klpdb_init(void) { return klpdb_part_a(0) + klpdb_part_b(0) > 100; }
+        static void __exit klpdb_exit(void) { }
+        module_init(klpdb_init);
+        module_exit(klpdb_exit);
+        MODULE_LICENSE("GPL");
+        """
     static let partB = """
-    #include <linux/module.h>
-    static int homonym_value = 2;
-    static noinline int shared_helper(int x) { return x * homonym_value; }
-    int klpdb_part_b(int x) { return shared_helper(x); }
-    void klpdb_set_b(int v) { homonym_value = v; }
-    """
+        #include <linux/module.h>
+        static int homonym_value = 2;
+        static noinline int shared_helper(int x) { return x * homonym_value; }
+        int klpdb_part_b(int x) { return shared_helper(x); }
+        void klpdb_set_b(int v) { homonym_value = v; }
+        """
 
     @Test(.enabled(if: headers != nil, "no /usr/src/linux-headers-* installed"))
     func kbuildModuleHomonymsInLinkOrder() throws {
@@ -76,7 +77,8 @@ import Testing
             return
         }
         let inKo = Set(module.symbols.map(\.name)), inObject = Set(object.symbols.map(\.name))
-        #expect(module.symbols.map(\.name).filter { inObject.contains($0) }
+        #expect(
+            module.symbols.map(\.name).filter { inObject.contains($0) }
                 == object.symbols.map(\.name).filter { inKo.contains($0) })
     }
 }

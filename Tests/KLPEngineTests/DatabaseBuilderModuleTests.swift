@@ -1,42 +1,44 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// Modules built with gcc + ld -r: the builder's symbol lists against the kernel rule applied to readelf's view,
 /// positions through the database reader, compressed files, bad and livepatch modules in a tree.
 @Suite struct DatabaseBuilderModuleTests {
     static let partA = """
-    static int homonym = 1;
-    int *get_a(void) { return &homonym; }
-    static __attribute__((noinline)) int helper(int x) { return x + homonym; }
-    int use_a(int x) { return helper(x); }
-    __attribute__((section(".init.text"))) int init_a(void) { return 0; }
-    __attribute__((section(".exit.text"))) int exit_a(void) { return 0; }
-    __attribute__((section(".data..percpu"))) int pcpu_counter;
-    static const char modinfo_license[] __attribute__((section(".modinfo"), used)) = "license=GPL";
-    int __ksymtab_use_a __attribute__((section("__ksymtab"))) = 0;
-    """
+        static int homonym = 1;
+        int *get_a(void) { return &homonym; }
+        static __attribute__((noinline)) int helper(int x) { return x + homonym; }
+        int use_a(int x) { return helper(x); }
+        __attribute__((section(".init.text"))) int init_a(void) { return 0; }
+        __attribute__((section(".exit.text"))) int exit_a(void) { return 0; }
+        __attribute__((section(".data..percpu"))) int pcpu_counter;
+        static const char modinfo_license[] __attribute__((section(".modinfo"), used)) = "license=GPL";
+        int __ksymtab_use_a __attribute__((section("__ksymtab"))) = 0;
+        """
     static let partB = """
-    static int homonym = 2;
-    int *get_b(void) { return &homonym; }
-    static __attribute__((noinline)) int helper(int x) { return x * homonym; }
-    int use_b(int x) { return helper(x); }
-    /* A marker in a section that is not allocated (the final .ko link discards .export_symbol anyway). */
-    asm(".section .export_symbol,\\"\\",@progbits\\n.globl __export_symbol_use_b\\n__export_symbol_use_b: .byte 0\\n.previous");
-    """
+        static int homonym = 2;
+        int *get_b(void) { return &homonym; }
+        static __attribute__((noinline)) int helper(int x) { return x * homonym; }
+        int use_b(int x) { return helper(x); }
+        /* A marker in a section that is not allocated (the final .ko link discards .export_symbol anyway). */
+        asm(".section .export_symbol,\\"\\",@progbits\\n.globl __export_symbol_use_b\\n__export_symbol_use_b: .byte 0\\n.previous");
+        """
     static let livepatchPart = """
-    int lp_func(void) { return 1; }
-    static const char lp_info[] __attribute__((section(".modinfo"), used)) = "livepatch=Y";
-    """
+        int lp_func(void) { return 1; }
+        static const char lp_info[] __attribute__((section(".modinfo"), used)) = "livepatch=Y";
+        """
 
     /// Builds `<dir>/<name>` from the two parts (ld -r, as kbuild links a module's objects).
     static func buildModule(_ dir: String, _ name: String = "m.o") throws -> String {
         try BuilderTestFiles.write(partA, "\(dir)/part_a.c")
         try BuilderTestFiles.write(partB, "\(dir)/part_b.c")
         for part in ["part_a", "part_b"] {
-            try Tool.check("gcc", ["-c", "-O2", "-fno-pic", "-fno-common", "-o", "\(dir)/\(part).o", "\(dir)/\(part).c"])
+            try Tool.check(
+                "gcc", ["-c", "-O2", "-fno-pic", "-fno-common", "-o", "\(dir)/\(part).o", "\(dir)/\(part).c"])
         }
         try Tool.check("ld", ["-r", "-o", "\(dir)/\(name)", "\(dir)/part_a.o", "\(dir)/part_b.o"])
         return "\(dir)/\(name)"
@@ -53,7 +55,8 @@ import Testing
         let dir = try TemporaryDirectory.make("builddb-mod")
         let path = try Self.buildModule(dir)
         for all in [true, false] {
-            let built = try Self.object(try DatabaseBuilder.readModule(path: path, rules: KernelRules(kallsymsAll: all)))
+            let built = try Self.object(
+                try DatabaseBuilder.readModule(path: path, rules: KernelRules(kallsymsAll: all)))
             #expect(built.symbols.map(\.name) == (try ReadelfOracle.moduleCoreSymbols(path, kallsymsAll: all)))
         }
         let built = try Self.object(try DatabaseBuilder.readModule(path: path))
@@ -66,9 +69,11 @@ import Testing
         #expect(!names.contains("__export_symbol_use_b"), ".export_symbol is not allocated")
         #expect(!names.contains("modinfo_license"))
         #expect(built.exports == ["use_a", "use_b"])
-        let noUnload = try Self.object(try DatabaseBuilder.readModule(path: path, rules: KernelRules(moduleUnload: false)))
+        let noUnload = try Self.object(
+            try DatabaseBuilder.readModule(path: path, rules: KernelRules(moduleUnload: false)))
         #expect(!noUnload.symbols.map(\.name).contains("exit_a"))
-        let textOnly = try Self.object(try DatabaseBuilder.readModule(path: path, rules: KernelRules(kallsymsAll: false)))
+        let textOnly = try Self.object(
+            try DatabaseBuilder.readModule(path: path, rules: KernelRules(kallsymsAll: false)))
         #expect(!textOnly.symbols.map(\.name).contains("homonym"))
         #expect(!textOnly.symbols.map(\.name).contains("pcpu_counter"))
         #expect(textOnly.symbols.filter { $0.name == "helper" }.count == 2)
@@ -99,8 +104,10 @@ import Testing
         let dir = try TemporaryDirectory.make("builddb-z")
         let path = try Self.buildModule(dir, "m.ko")
         let plain = try DatabaseBuilder.readModule(path: path)
-        for (tool, args, suffix) in [("xz", ["-k", "-f"], ".xz"), ("zstd", ["-q", "-k", "-f"], ".zst"),
-                                     ("gzip", ["-k", "-f"], ".gz")] {
+        for (tool, args, suffix) in [
+            ("xz", ["-k", "-f"], ".xz"), ("zstd", ["-q", "-k", "-f"], ".zst"),
+            ("gzip", ["-k", "-f"], ".gz"),
+        ] {
             try Tool.check(tool, args + [path])
             var expected = try Self.object(plain)
             expected.source = path + suffix
@@ -127,8 +134,9 @@ import Testing
         try Tool.check("xz", ["-k", "-f", "\(tree)/sub/other.ko"])
         try FileManager.default.moveItem(atPath: "\(tree)/sub/other.ko.xz", toPath: "\(tree)/sub/packed.ko.xz")
         try FileIO.writeAtomically(Array("this is not an ELF file".utf8), to: "\(tree)/broken.ko")
-        try FileIO.writeAtomically(Array("\u{7F}ELF\u{2}\u{1}\u{1}".utf8) + [UInt8](repeating: 0xff, count: 80),
-                                   to: "\(tree)/sub/garbage.ko")
+        try FileIO.writeAtomically(
+            Array("\u{7F}ELF\u{2}\u{1}\u{1}".utf8) + [UInt8](repeating: 0xff, count: 80),
+            to: "\(tree)/sub/garbage.ko")
         try BuilderTestFiles.write(Self.livepatchPart, "\(dir)/lp.c")
         try Tool.check("gcc", ["-c", "-O2", "-o", "\(tree)/livepatch-demo.ko", "\(dir)/lp.c"])
         try FileIO.writeAtomically(Array("ignored".utf8), to: "\(tree)/README")
@@ -139,9 +147,11 @@ import Testing
         #expect(seen.calls.map(\.0).sorted() == Array(1...6), "one call per module file, counting up")
         #expect(seen.calls.allSatisfy { $0.1 == 6 })
         // A dump in which the livepatch module shows no undefined symbol: the module file still keeps it out.
-        try BuilderTestFiles.write("ffffffff81000000 T _stext\nffffffffc0000000 t lp_func\t[livepatch_demo]\n",
-                                   "\(dir)/kallsyms.txt")
-        let withDump = try DatabaseBuilder.build(DatabaseBuildInputs(modules: ["\(dir)/kernel"], kallsyms: "\(dir)/kallsyms.txt"))
+        try BuilderTestFiles.write(
+            "ffffffff81000000 T _stext\nffffffffc0000000 t lp_func\t[livepatch_demo]\n",
+            "\(dir)/kallsyms.txt")
+        let withDump = try DatabaseBuilder.build(
+            DatabaseBuildInputs(modules: ["\(dir)/kernel"], kallsyms: "\(dir)/kallsyms.txt"))
         #expect(withDump.database.objects.map(\.name) == ["vmlinux", "good_one", "other", "packed"])
         let first = try DatabaseBuilder.build(inputs)
         #expect(first.moduleFilesFound == 6)

@@ -1,19 +1,30 @@
 import Foundation
 import KLPTestSupport
+
 @testable import KLPEngine
 
 /// Independent readings with binutils for the database builder tests: `readelf -SW` / `readelf -sW` parsed as
 /// text, and the kernel's module rule (§1.4) applied to them, so the builder's own ELF scan is not its judge.
 enum ReadelfOracle {
-    struct Section { var index: Int; var name: String; var flags: String }
-    struct Sym { var value: UInt64; var type: String; var bind: String; var ndx: String; var name: String }
+    struct Section {
+        var index: Int
+        var name: String
+        var flags: String
+    }
+    struct Sym {
+        var value: UInt64
+        var type: String
+        var bind: String
+        var ndx: String
+        var name: String
+    }
 
     static func sections(_ path: String) throws -> [Int: Section] {
         var result: [Int: Section] = [:]
         for line in try Tool.check("readelf", ["-SW", path]).split(separator: "\n") {
             // "  [ 1] .text  PROGBITS  0000000000000000 000040 000020 00  AX  0   0 16"
             guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"),
-                  let index = Int(line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
+                let index = Int(line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
             else { continue }
             let cols = line[line.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
             guard cols.count >= 6, index > 0 else { continue }
@@ -32,8 +43,10 @@ enum ReadelfOracle {
             let cols = line.split(separator: " ", omittingEmptySubsequences: true)
             guard cols.count >= 7, cols[0].hasSuffix(":"), let value = UInt64(cols[1], radix: 16) else { continue }
             if cols[0] == "0:" { continue }
-            result.append(Sym(value: value, type: String(cols[3]), bind: String(cols[4]), ndx: String(cols[6]),
-                              name: cols.count > 7 ? String(cols[7]) : ""))
+            result.append(
+                Sym(
+                    value: value, type: String(cols[3]), bind: String(cols[4]), ndx: String(cols[6]),
+                    name: cols.count > 7 ? String(cols[7]) : ""))
         }
         return result
     }
@@ -43,10 +56,12 @@ enum ReadelfOracle {
         let sections = try sections(path)
         return try symbols(path).compactMap { s -> String? in
             guard !s.name.isEmpty, s.type != "SECTION", s.type != "FILE", let ndx = Int(s.ndx),
-                  let section = sections[ndx] else { return nil }
+                let section = sections[ndx]
+            else { return nil }
             if section.name == ".data..percpu" { return kallsymsAll ? s.name : nil }
             guard section.flags.contains("A"), section.name != ".modinfo", section.name != "__versions",
-                  !section.name.hasPrefix(".init") else { return nil }
+                !section.name.hasPrefix(".init")
+            else { return nil }
             if !kallsymsAll && !section.flags.contains("X") { return nil }
             return s.name
         }
@@ -63,7 +78,10 @@ enum BuilderTestFiles {
         var inside = false
         var result: [String] = []
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
-            if line.hasPrefix("*") { inside = line.dropFirst() == object; continue }
+            if line.hasPrefix("*") {
+                inside = line.dropFirst() == object
+                continue
+            }
             if inside && !line.hasPrefix("-") { result.append(String(line)) }
         }
         return result

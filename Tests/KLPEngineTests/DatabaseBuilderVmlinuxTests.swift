@@ -1,33 +1,38 @@
 import Foundation
 import KLPTestSupport
 import Testing
-@testable import KLPEngine
+
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 
 /// A small linked executable stands in for vmlinux: kallsyms order is address order, which here differs from
 /// symbol-table order (the second file's initialised copy lands in .data, before the first file's .bss copy).
 @Suite struct DatabaseBuilderVmlinuxTests {
     static let first = """
-    static int homonym;
-    int *first_ref(void) { return &homonym; }
-    static __attribute__((noipa)) int shared_name(int x) { return x + 1; }
-    int kallsyms_names[4] = {1};
-    int entry(void) { return shared_name(2) + *first_ref(); }
-    """
+        static int homonym;
+        int *first_ref(void) { return &homonym; }
+        static __attribute__((noipa)) int shared_name(int x) { return x + 1; }
+        int kallsyms_names[4] = {1};
+        int entry(void) { return shared_name(2) + *first_ref(); }
+        """
     static let second = """
-    static int homonym = 5;
-    int *second_ref(void) { return &homonym; }
-    static __attribute__((noipa)) int shared_name(int x) { return x + 2; }
-    int second(void) { return shared_name(3); }
-    """
+        static int homonym = 5;
+        int *second_ref(void) { return &homonym; }
+        static __attribute__((noipa)) int shared_name(int x) { return x + 2; }
+        int second(void) { return shared_name(3); }
+        """
 
     @Test func vmlinuxSymbolsAreRankedByAddress() throws {
         let dir = try TemporaryDirectory.make("builddb-vmlinux")
         try BuilderTestFiles.write(Self.first, "\(dir)/first.c")
         try BuilderTestFiles.write(Self.second, "\(dir)/second.c")
         let vmlinux = "\(dir)/vmlinux"
-        try Tool.check("gcc", ["-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
-                                "-Wl,--defsym=absolute_thing=0x1234", "-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c"])
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
+                "-Wl,--defsym=absolute_thing=0x1234", "-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c",
+            ])
         let built = try DatabaseBuilder.readVmlinux(path: vmlinux)
         let names = built.symbols.map(\.name)
 
@@ -37,10 +42,13 @@ import Testing
         let sections = try ReadelfOracle.sections(vmlinux)
         let kept = try ReadelfOracle.symbols(vmlinux).filter { s in
             guard !s.name.isEmpty, s.type != "SECTION", s.type != "FILE", let ndx = Int(s.ndx),
-                  sections[ndx]?.flags.contains("A") == true else { return false }
+                sections[ndx]?.flags.contains("A") == true
+            else { return false }
             return s.name != "kallsyms_names"
         }
-        let groups = Dictionary(grouping: kept, by: \.value).sorted { $0.key < $1.key }.map { $0.value.map(\.name).sorted() }
+        let groups = Dictionary(grouping: kept, by: \.value).sorted { $0.key < $1.key }.map {
+            $0.value.map(\.name).sorted()
+        }
         var rest = names[...]
         var builtGroups: [[String]] = []
         for group in groups {
@@ -65,8 +73,12 @@ import Testing
         let dir = try TemporaryDirectory.make("builddb-kind")
         let module = try DatabaseBuilderModuleTests.buildModule(dir)
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readVmlinux(path: module) }
-        try Tool.check("gcc", ["-O2", "-static", "-nostdlib", "-Wl,-e,use_a", "-o", "\(dir)/exe",
-                                "\(dir)/part_a.o", "\(dir)/part_b.o"])
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-static", "-nostdlib", "-Wl,-e,use_a", "-o", "\(dir)/exe",
+                "\(dir)/part_a.o", "\(dir)/part_b.o",
+            ])
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readModule(path: "\(dir)/exe") }
         try Tool.check("strip", ["-o", "\(dir)/stripped.o", module])
         #expect(throws: DatabaseBuildError.self) { try DatabaseBuilder.readModule(path: "\(dir)/stripped.o") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KLPEngine
 
 /// Hostile symbols.klp and Module.symvers contents, in-process: every case is a DatabaseError naming the file and,
@@ -10,10 +11,14 @@ import Testing
     }
 
     static func parse(_ bytes: [UInt8], only: Set<String>? = nil) -> Result<SymbolDatabase, DatabaseError> {
-        Result { () throws(DatabaseError) -> SymbolDatabase in try SymbolDatabase.parse(bytes: bytes, path: "hostile.klp", only: only) }
+        Result { () throws(DatabaseError) -> SymbolDatabase in
+            try SymbolDatabase.parse(bytes: bytes, path: "hostile.klp", only: only)
+        }
     }
 
-    static func expectError(_ text: String, line: Int?, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectError(
+        _ text: String, line: Int?, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         switch parse(text) {
         case .success: Issue.record("parsed; expected '\(expected)'", sourceLocation: sourceLocation)
         case .failure(let e):
@@ -31,7 +36,8 @@ import Testing
         Self.expectError("klp-convert-symbol-data.0.1\n*vmlinux\nfo\u{0}o\n", line: 3, "NUL byte")
         Self.expectError("klp-convert-symbol-data.0.1\n*vmlinux\r\nfoo\n", line: 2, "CRLF")
         Self.expectError("klp-convert-symbol-data.0.1\n*\n", line: 2, "empty object name")
-        Self.expectError("klp-convert-symbol-data.0.1\n*vmlinux\n__ksymtab_\n", line: 3, "export marker without a symbol name")
+        Self.expectError(
+            "klp-convert-symbol-data.0.1\n*vmlinux\n__ksymtab_\n", line: 3, "export marker without a symbol name")
     }
 
     @Test func binaryGarbageIsRefusedAtTheHeader() {
@@ -87,7 +93,9 @@ import Testing
         ] {
             let bytes = Array(text.utf8)
             let r = bytes.withUnsafeBytes { raw in
-                Result { () throws(DatabaseError) -> SymbolDatabase in try db.addingExports(fromSymversBytes: raw, path: "Module.symvers") }
+                Result { () throws(DatabaseError) -> SymbolDatabase in
+                    try db.addingExports(fromSymversBytes: raw, path: "Module.symvers")
+                }
             }
             guard case .failure(let e) = r else {
                 Issue.record("accepted \(text.debugDescription)")

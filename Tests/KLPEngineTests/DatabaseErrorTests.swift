@@ -33,34 +33,47 @@ struct DatabaseErrorTests {
     static let cases: [MalformedCase] = [
         MalformedCase(label: "empty file", text: "", line: nil, fragment: "the file is empty"),
         MalformedCase(label: "missing header", text: "*vmlinux\nfoo\n", line: 1, fragment: "unknown format"),
-        MalformedCase(label: "unknown version", text: "klp-convert-symbol-data.0.3\n*vmlinux\n", line: 1,
-                      fragment: "unknown format"),
+        MalformedCase(
+            label: "unknown version", text: "klp-convert-symbol-data.0.3\n*vmlinux\n", line: 1,
+            fragment: "unknown format"),
         MalformedCase(label: "short header", text: "klp-convert-symbol-data.0\n", line: 1, fragment: "unknown format"),
         MalformedCase(label: "empty first line", text: "\n*vmlinux\n", line: 1, fragment: "unknown format"),
-        MalformedCase(label: "symbol before object", text: header + "foo\n*vmlinux\nbar\n", line: 2,
-                      fragment: "symbol before the first *object line"),
-        MalformedCase(label: "file marker before object", text: header + "-a.c\n*vmlinux\n", line: 2,
-                      fragment: "source file marker before the first *object line"),
+        MalformedCase(
+            label: "symbol before object", text: header + "foo\n*vmlinux\nbar\n", line: 2,
+            fragment: "symbol before the first *object line"),
+        MalformedCase(
+            label: "file marker before object", text: header + "-a.c\n*vmlinux\n", line: 2,
+            fragment: "source file marker before the first *object line"),
         MalformedCase(label: "empty line", text: header + "*vmlinux\nfoo\n\nbar\n", line: 4, fragment: "empty line"),
-        MalformedCase(label: "trailing empty line", text: header + "*vmlinux\nfoo\n\n", line: 4,
-                      fragment: "empty line"),
-        MalformedCase(label: "empty object name", text: header + "*vmlinux\nfoo\n*\nbar\n", line: 4,
-                      fragment: "empty object name"),
-        MalformedCase(label: "empty file name", text: header + "*vmlinux\n-\nfoo\n", line: 3,
-                      fragment: "empty source file name"),
-        MalformedCase(label: "NUL byte", text: header + "*vmlinux\nfoo\nb\u{0}ar\nbaz\n", line: 4,
-                      fragment: "NUL byte"),
-        MalformedCase(label: "NUL in header", text: "klp-convert-symbol-data.0.1\u{0}\n", line: 1, fragment: "NUL byte"),
-        MalformedCase(label: "CRLF header", text: "klp-convert-symbol-data.0.1\r\n*vmlinux\n", line: 1,
-                      fragment: "CRLF line ending"),
-        MalformedCase(label: "CRLF symbol", text: header + "*vmlinux\nfoo\nbar\r\n", line: 4,
-                      fragment: "CRLF line ending"),
-        MalformedCase(label: "CR at end of file", text: header + "*vmlinux\nfoo\r", line: 3,
-                      fragment: "CRLF line ending"),
-        MalformedCase(label: "ksymtab without name", text: header + "*vmlinux\n__ksymtab_\n", line: 3,
-                      fragment: "export marker without a symbol name"),
-        MalformedCase(label: "export_symbol without name", text: header + "*m\na\n__export_symbol_\n", line: 4,
-                      fragment: "export marker without a symbol name"),
+        MalformedCase(
+            label: "trailing empty line", text: header + "*vmlinux\nfoo\n\n", line: 4,
+            fragment: "empty line"),
+        MalformedCase(
+            label: "empty object name", text: header + "*vmlinux\nfoo\n*\nbar\n", line: 4,
+            fragment: "empty object name"),
+        MalformedCase(
+            label: "empty file name", text: header + "*vmlinux\n-\nfoo\n", line: 3,
+            fragment: "empty source file name"),
+        MalformedCase(
+            label: "NUL byte", text: header + "*vmlinux\nfoo\nb\u{0}ar\nbaz\n", line: 4,
+            fragment: "NUL byte"),
+        MalformedCase(
+            label: "NUL in header", text: "klp-convert-symbol-data.0.1\u{0}\n", line: 1, fragment: "NUL byte"),
+        MalformedCase(
+            label: "CRLF header", text: "klp-convert-symbol-data.0.1\r\n*vmlinux\n", line: 1,
+            fragment: "CRLF line ending"),
+        MalformedCase(
+            label: "CRLF symbol", text: header + "*vmlinux\nfoo\nbar\r\n", line: 4,
+            fragment: "CRLF line ending"),
+        MalformedCase(
+            label: "CR at end of file", text: header + "*vmlinux\nfoo\r", line: 3,
+            fragment: "CRLF line ending"),
+        MalformedCase(
+            label: "ksymtab without name", text: header + "*vmlinux\n__ksymtab_\n", line: 3,
+            fragment: "export marker without a symbol name"),
+        MalformedCase(
+            label: "export_symbol without name", text: header + "*m\na\n__export_symbol_\n", line: 4,
+            fragment: "export marker without a symbol name"),
     ]
 
     @Test(arguments: cases)
@@ -148,8 +161,9 @@ struct DatabaseErrorTests {
             let directory = try TemporaryDirectory.make("db")
             defer { TemporaryDirectory.remove(directory) }
             let file = directory + "/symbols.klp"
-            #expect(FileManager.default.createFile(
-                atPath: file, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
+            #expect(
+                FileManager.default.createFile(
+                    atPath: file, contents: Data(header.utf8), attributes: [.posixPermissions: 0]))
             #expect(throws: DatabaseError.self) { try SymbolDatabase.load(path: file) }
         }
     }

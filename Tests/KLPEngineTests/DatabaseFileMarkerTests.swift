@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KLPEngine
 
 @Suite struct DatabaseUnknownFileMarkerTests {

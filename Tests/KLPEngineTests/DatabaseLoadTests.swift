@@ -124,7 +124,8 @@ struct DatabaseLoadTests {
     @Test func loadFromPathMatchesParse() throws {
         let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bytes = SyntheticSymbolList.make(.init(vmlinuxSymbols: 2_000, modules: 20, symbolsPerModule: 60, ordered: true))
+        let bytes = SyntheticSymbolList.make(
+            .init(vmlinuxSymbols: 2_000, modules: 20, symbolsPerModule: 60, ordered: true))
         let path = directory.appendingPathComponent("symbols.klp").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let loaded = try SymbolDatabase.load(path: path)

@@ -5,7 +5,8 @@ import Testing
 @Suite("symbols.klp order detection")
 struct DatabaseOrderTests {
     @Test func headerAttributeAmongOthers() throws {
-        let db = try parseDatabase("klp-convert-symbol-data.0.1 built=2026\torder=kallsyms arch=x86_64\n*vmlinux\na\nb\n")
+        let db = try parseDatabase(
+            "klp-convert-symbol-data.0.1 built=2026\torder=kallsyms arch=x86_64\n*vmlinux\na\nb\n")
         #expect(db.order == .kallsyms)
         #expect(db.orderReason == .headerAttribute)
     }

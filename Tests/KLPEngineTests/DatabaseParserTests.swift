@@ -10,7 +10,8 @@ func summary(_ candidates: [DatabaseCandidate]) -> [String] {
 @Suite("symbols.klp contents")
 struct DatabaseParserTests {
     @Test func positionsInAnOrderedFile() throws {
-        let db = try parseDatabase("""
+        let db = try parseDatabase(
+            """
             klp-convert-symbol-data.0.1 order=kallsyms
             *vmlinux
             homonym
@@ -24,11 +25,13 @@ struct DatabaseParserTests {
             """)
         #expect(db.order == .kallsyms)
         #expect(db.orderReason == .headerAttribute)
-        #expect(summary(db.candidates(named: "homonym")) == [
-            "vmlinux,1/3,-,3", "vmlinux,2/3,-,5", "vmlinux,3/3,-,6", "test_klp_convert_mod,0/1,-,8",
-        ])
+        #expect(
+            summary(db.candidates(named: "homonym")) == [
+                "vmlinux,1/3,-,3", "vmlinux,2/3,-,5", "vmlinux,3/3,-,6", "test_klp_convert_mod,0/1,-,8",
+            ])
         #expect(summary(db.candidates(named: "unique")) == ["vmlinux,0/1,-,4"])
-        #expect(summary(db.candidates(named: "homonym", in: "test_klp_convert_mod")) == ["test_klp_convert_mod,0/1,-,8"])
+        #expect(
+            summary(db.candidates(named: "homonym", in: "test_klp_convert_mod")) == ["test_klp_convert_mod,0/1,-,8"])
         #expect(db.candidates(named: "homonym", in: "vmlinux").map(\.position) == [1, 2, 3])
         #expect(db.candidates(named: "missing").isEmpty)
         #expect(db.candidates(named: "unique", in: "test_klp_convert_mod").isEmpty)
@@ -50,7 +53,8 @@ struct DatabaseParserTests {
     }
 
     @Test func sourceFileMarkers() throws {
-        let db = try parseDatabase("""
+        let db = try parseDatabase(
+            """
             klp-convert-symbol-data.0.2
             *vmlinux
             before_any_file
@@ -67,28 +71,32 @@ struct DatabaseParserTests {
             """)
         #expect(db.order == .kallsyms)
         #expect(db.orderReason == .formatVersion02)
-        #expect(summary(db.candidates(named: "get_homonym_string")) == ["vmlinux,1/2,core.c,5", "vmlinux,2/2,util.c,7"])
+        #expect(
+            summary(db.candidates(named: "get_homonym_string")) == ["vmlinux,1/2,core.c,5", "vmlinux,2/2,util.c,7"])
         #expect(summary(db.candidates(named: "before_any_file")) == ["vmlinux,0/1,-,3"])
         #expect(summary(db.candidates(named: "reset_by_object")) == ["test_klp_convert_mod,0/1,-,9"])
-        #expect(summary(db.candidates(named: "homonym_string")) == [
-            "test_klp_convert_mod,1/2,test_klp_convert_mod_a.c,11", "test_klp_convert_mod,2/2,test_klp_convert_mod_b.c,13",
-        ])
+        #expect(
+            summary(db.candidates(named: "homonym_string")) == [
+                "test_klp_convert_mod,1/2,test_klp_convert_mod_a.c,11",
+                "test_klp_convert_mod,2/2,test_klp_convert_mod_b.c,13",
+            ])
     }
 
     @Test func exportMarkersOfBothKinds() throws {
-        let db = try parseDatabase(header + """
-            *vmlinux
-            __ksymtab_printk
-            printk
-            static_fn
-            *foo-bar
-            __export_symbol_foo_api
-            foo_api
-            printk
-            *other
-            __ksymtab_foo_api
+        let db = try parseDatabase(
+            header + """
+                *vmlinux
+                __ksymtab_printk
+                printk
+                static_fn
+                *foo-bar
+                __export_symbol_foo_api
+                foo_api
+                printk
+                *other
+                __ksymtab_foo_api
 
-            """)
+                """)
         #expect(db.isExported("printk"))
         #expect(db.exportingObjects(of: "printk") == ["vmlinux"])
         #expect(db.isExportedByVmlinux("printk"))
@@ -160,7 +168,9 @@ struct DatabaseParserTests {
         let huge = header + "*vmlinux\nsmall\n" + String(repeating: "abcdefghij", count: 400_000) + "\n"
         for only in [nil, Set(["small"])] as [Set<String>?] {
             #expect(throws: DatabaseError.self) { try parseDatabase(huge, only: only) }
-            do { _ = try parseDatabase(huge, only: only) } catch { #expect("\(error)".contains(":4: File format error: line is 4000000 bytes long")) }
+            do { _ = try parseDatabase(huge, only: only) } catch {
+                #expect("\(error)".contains(":4: File format error: line is 4000000 bytes long"))
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import KLPSynthetic
 import Testing
+
 @testable import KLPEngine
 
 /// symbols.klp is read through a small reused buffer (SymbolListParser.parse(path:filter:pieceSize:read:)). Any
@@ -49,13 +50,15 @@ import Testing
         // After the evidence block's `*` line the parser reads nothing more (not even a NUL byte).
         let evidence = Self.sample + Array("*\(EvidenceFormat.objectName)\n@zz\u{0}\n".utf8)
         for bytes in [Self.sample, Self.sorted, Array(Self.sample.dropLast()), evidence] {
-            #expect(Self.summary(try Self.parseInPieces(bytes, pieceSize: pieceSize, stride: stride))
-                == Self.summary(try Self.whole(bytes)))
+            #expect(
+                Self.summary(try Self.parseInPieces(bytes, pieceSize: pieceSize, stride: stride))
+                    == Self.summary(try Self.whole(bytes)))
         }
         // A targeted load: the names a patch would ask for, among them homonyms with many lines.
         let wanted: Set<String> = ["__key", "_rs", "init_module", "lock", "no_such_name"]
-        #expect(Self.summary(try Self.parseInPieces(Self.sample, pieceSize: pieceSize, stride: stride, only: wanted))
-            == Self.summary(try Self.whole(Self.sample, only: wanted)))
+        #expect(
+            Self.summary(try Self.parseInPieces(Self.sample, pieceSize: pieceSize, stride: stride, only: wanted))
+                == Self.summary(try Self.whole(Self.sample, only: wanted)))
     }
 
     @Test func errorsAreTheSameAcrossPieces() throws {

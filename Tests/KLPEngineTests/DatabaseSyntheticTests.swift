@@ -6,7 +6,8 @@ import Testing
 
 @Suite("symbols.klp at scale (synthetic)")
 struct DatabaseSyntheticTests {
-    static let small = SyntheticSymbolList.Shape(vmlinuxSymbols: 6_000, modules: 60, symbolsPerModule: 120, ordered: true)
+    static let small = SyntheticSymbolList.Shape(
+        vmlinuxSymbols: 6_000, modules: 60, symbolsPerModule: 120, ordered: true)
 
     /// A mixed selection: homonyms, exported names, unique names, module names, names that do not exist.
     static func selection(from db: SymbolDatabase, count: Int) -> Set<String> {

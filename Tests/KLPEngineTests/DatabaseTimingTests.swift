@@ -66,7 +66,8 @@ struct DatabaseTimingTests {
         let (foldTime, search) = best(3) { SymbolNameSearch(full, ignoringCase: true) }
         let (foldedTime, foldedHits) = best(3) { search.nameIDs(containing: "DMA_CPU").count }
 
-        print("""
+        print(
+            """
             symbols.klp timings (\(label)): \(raw) bytes, \(full.symbolCount) symbols, \
             \(full.uniqueNameCount) names, \(full.objectNames.count) objects
               read file                 \(ms(readTime))

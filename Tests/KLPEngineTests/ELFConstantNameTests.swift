@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KLPEngine
 
 /// The named ELF constants print as <elf.h> does (and readelf, less its prefixes): known values by name, values

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KLPEngine
 
 /// ELFError carries its place as data (which section, symbol or relocation, which header field), and its text is
@@ -7,9 +8,14 @@ import Testing
     @Test func descriptionsNameThePlace() {
         let cases: [(ELFError, String)] = [
             (.file(path: "a.ko", message: "not an ELF file (bad magic)"), "a.ko: not an ELF file (bad magic)"),
-            (.identification(path: "a.ko", byte: 4, message: "invalid ELF class 3"), "a.ko: byte 4: invalid ELF class 3"),
-            (.headerField(path: "a.ko", field: "e_shoff", message: "no section header table"),
-             "a.ko: e_shoff: no section header table"),
+            (
+                .identification(path: "a.ko", byte: 4, message: "invalid ELF class 3"),
+                "a.ko: byte 4: invalid ELF class 3"
+            ),
+            (
+                .headerField(path: "a.ko", field: "e_shoff", message: "no section header table"),
+                "a.ko: e_shoff: no section header table"
+            ),
             (.section(path: "a.ko", index: 3, name: ".text", message: "m"), "a.ko: section [3] '.text': m"),
             (.section(path: "a.ko", index: 3, name: nil, message: "m"), "a.ko: section [3]: m"),
             (.section(path: "a.ko", index: nil, name: ".text", message: "m"), "a.ko: section '.text': m"),
@@ -17,10 +23,15 @@ import Testing
             (.symbol(path: "a.ko", index: 5, name: "f", message: "m"), "a.ko: symbol 5 'f': m"),
             (.symbol(path: "a.ko", index: 5, name: nil, message: "m"), "a.ko: symbol 5: m"),
             (.symbol(path: "a.ko", index: nil, name: "f", message: "m"), "a.ko: symbol 'f': m"),
-            (.relocation(path: "a.ko", section: 4, sectionName: ".rela.text", index: 2, offset: 0x1c, message: "m"),
-             "a.ko: section [4] '.rela.text': relocation 2 (offset 0x1c) m"),
-            (.relocation(path: "a.ko", section: nil, sectionName: ".rela.text", index: 2, offset: 0x1c, message: "m"),
-             "a.ko: section '.rela.text': relocation 2 (offset 0x1c) m"),
+            (
+                .relocation(path: "a.ko", section: 4, sectionName: ".rela.text", index: 2, offset: 0x1c, message: "m"),
+                "a.ko: section [4] '.rela.text': relocation 2 (offset 0x1c) m"
+            ),
+            (
+                .relocation(
+                    path: "a.ko", section: nil, sectionName: ".rela.text", index: 2, offset: 0x1c, message: "m"),
+                "a.ko: section '.rela.text': relocation 2 (offset 0x1c) m"
+            ),
         ]
         for (error, text) in cases {
             #expect(error.description == text)
@@ -60,7 +71,9 @@ import Testing
         let object = try ELFObject(bytes: Hostile.baseObject(), path: "lp.ko")
         let layout = try ELFWriter.plan(object)
         #expect(throws: Never.self) { try layout.checkOffsets() }
-        let contents = layout.sections.indices.filter { layout.sections[$0].type != .nobits && layout.sections[$0].size > 0 }
+        let contents = layout.sections.indices.filter {
+            layout.sections[$0].type != .nobits && layout.sections[$0].size > 0
+        }
         let second = try #require(contents.dropFirst().first)
         var sections = layout.sections
         let s = sections[second]
@@ -68,8 +81,9 @@ import Testing
             id: s.id, name: s.name, nameOffset: s.nameOffset, type: s.type, flags: s.flags, address: s.address,
             offset: 0, size: s.size, link: s.link, info: s.info, alignment: s.alignment, entrySize: s.entrySize,
             data: s.data)
-        let backwards = ELFLayout(path: "lp.ko", header: layout.header, sections: sections, shstrndx: layout.shstrndx,
-                                  sectionHeaderOffset: layout.sectionHeaderOffset, totalSize: layout.totalSize)
+        let backwards = ELFLayout(
+            path: "lp.ko", header: layout.header, sections: sections, shstrndx: layout.shstrndx,
+            sectionHeaderOffset: layout.sectionHeaderOffset, totalSize: layout.totalSize)
         #expect(throws: ELFError.self) { try backwards.checkOffsets() }
 
         // An ELF32 header cannot hold a 64-bit section size: the headers read back differ from the plan.
@@ -81,9 +95,10 @@ import Testing
             id: first.id, name: first.name, nameOffset: first.nameOffset, type: first.type, flags: first.flags,
             address: 1 << 40, offset: first.offset, size: first.size, link: first.link, info: first.info,
             alignment: first.alignment, entrySize: first.entrySize, data: first.data)
-        let tooWide = ELFLayout(path: "lp.ko", header: header, sections: sections, shstrndx: layout.shstrndx,
-                                sectionHeaderOffset: layout.sectionHeaderOffset,
-                                totalSize: layout.sectionHeaderOffset + 40 * (sections.count + 1))
+        let tooWide = ELFLayout(
+            path: "lp.ko", header: header, sections: sections, shstrndx: layout.shstrndx,
+            sectionHeaderOffset: layout.sectionHeaderOffset,
+            totalSize: layout.sectionHeaderOffset + 40 * (sections.count + 1))
         #expect(throws: ELFError.self) { _ = try tooWide.bytes() }
     }
 }

@@ -38,9 +38,13 @@ struct ELFFixtureRoundTripTests {
         var file = ""
         var copies: [String: [String]] = [:]
         for symbol in module.symbols {
-            if symbol.type == .file { file = symbol.name; continue }
+            if symbol.type == .file {
+                file = symbol.name
+                continue
+            }
             guard symbol.type != .section, !symbol.name.isEmpty, symbol.section.isDefinedInFile,
-                  !symbol.name.hasPrefix("$"), !symbol.name.hasPrefix(".L") else { continue }
+                !symbol.name.hasPrefix("$"), !symbol.name.hasPrefix(".L")
+            else { continue }
             // Export markers are read as "exported", not as symbols of the object.
             guard !symbol.name.hasPrefix("__export_symbol_"), !symbol.name.hasPrefix("__ksymtab_") else { continue }
             copies[symbol.name, default: []].append(file)
@@ -48,7 +52,9 @@ struct ELFFixtureRoundTripTests {
         let database = try SymbolDatabase.load(path: FixturePaths.orderedDatabase.path)
         #expect(copies["homonym_string"]?.count == 2, "\(arch)")
         for (name, files) in copies {
-            let candidates = database.candidates(named: name, in: "test_klp_convert_mod").sorted { $0.position < $1.position }
+            let candidates = database.candidates(named: name, in: "test_klp_convert_mod").sorted {
+                $0.position < $1.position
+            }
             #expect(candidates.count == files.count, "\(arch) \(name)")
             if files.count == 1 {
                 #expect(candidates.map(\.position) == [0], "\(arch) \(name)")

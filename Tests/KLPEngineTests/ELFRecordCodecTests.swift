@@ -1,17 +1,22 @@
 import Foundation
-import Testing
-@testable import KLPEngine
 import KLPTestSupport
+import Testing
+
+@testable import KLPEngine
 
 /// The record codec, the one place where ELF field offsets live: every record kind round-trips in both classes
 /// and byte orders, what it decodes from real objects of six architectures is what binutils readelf reads, and
 /// re-encoding those records gives back the file's own bytes.
 @Suite struct ELFRecordCodecTests {
-    static let combinations: [(ELFClass, ByteOrder)] = [(.elf32, .little), (.elf32, .big), (.elf64, .little), (.elf64, .big)]
+    static let combinations: [(ELFClass, ByteOrder)] = [
+        (.elf32, .little), (.elf32, .big), (.elf64, .little), (.elf64, .big),
+    ]
 
     /// Encodes `encode` into a zeroed buffer of `size` bytes, decodes it back with `decode`.
-    static func roundTrip<R>(_ order: ByteOrder, size: Int, encode: (RawWriter) -> Void,
-                             decode: (RawReader) -> R) -> (R, [UInt8]) {
+    static func roundTrip<R>(
+        _ order: ByteOrder, size: Int, encode: (RawWriter) -> Void,
+        decode: (RawReader) -> R
+    ) -> (R, [UInt8]) {
         var bytes = [UInt8](repeating: 0, count: size)
         bytes.withUnsafeMutableBytes { encode(RawWriter($0, order: order)) }
         return (bytes.withUnsafeBytes { decode(RawReader($0, order: order)) }, bytes)
@@ -30,8 +35,9 @@ import KLPTestSupport
         h.shentsize = UInt16(codec.layout.sectionHeader.size)
         h.shnum = 0x1122
         h.shstrndx = 0x1121
-        let (decoded, bytes) = Self.roundTrip(order, size: codec.layout.fileHeader.size,
-                                              encode: { codec.encode(h, $0) }, decode: { codec.fileHeader($0) })
+        let (decoded, bytes) = Self.roundTrip(
+            order, size: codec.layout.fileHeader.size,
+            encode: { codec.encode(h, $0) }, decode: { codec.fileHeader($0) })
         #expect(decoded == h)
         #expect(bytes.count == (elfClass == .elf64 ? 64 : 52))
         #expect(Array(bytes[0..<4]) == [0x7f, 0x45, 0x4c, 0x46])
@@ -54,9 +60,10 @@ import KLPTestSupport
         h.info = 9
         h.alignment = 8
         h.entrySize = UInt64(codec.layout.rela.size)
-        let (decoded, bytes) = Self.roundTrip(order, size: codec.layout.sectionHeader.size,
-                                              encode: { codec.encode(h, $0, at: 0) },
-                                              decode: { codec.sectionHeader($0, at: 0) })
+        let (decoded, bytes) = Self.roundTrip(
+            order, size: codec.layout.sectionHeader.size,
+            encode: { codec.encode(h, $0, at: 0) },
+            decode: { codec.sectionHeader($0, at: 0) })
         #expect(decoded == h)
         #expect(bytes.count == (elfClass == .elf64 ? 64 : 40))
         #expect(Array(bytes[0..<4]) == (order == .little ? [4, 3, 2, 1] : [1, 2, 3, 4]))
@@ -73,9 +80,10 @@ import KLPTestSupport
         s.shndx = .livepatch
         s.value = 0xdead_beef
         s.size = 0x40
-        let (decoded, bytes) = Self.roundTrip(order, size: codec.layout.symbol.size,
-                                              encode: { codec.encode(s, $0, at: 0) },
-                                              decode: { codec.symbol($0, at: 0) })
+        let (decoded, bytes) = Self.roundTrip(
+            order, size: codec.layout.symbol.size,
+            encode: { codec.encode(s, $0, at: 0) },
+            decode: { codec.symbol($0, at: 0) })
         #expect(decoded == s)
         #expect(bytes.count == (elfClass == .elf64 ? 24 : 16))
         // st_info sits after st_name in ELF64 and after st_size in ELF32: STB_WEAK << 4 | STT_FUNC.
@@ -92,13 +100,16 @@ import KLPTestSupport
             r.type = RelocationType.PPC.rel24
             r.addend = rela ? -4 : 0
             let size = codec.layout.relocation(rela: rela).size
-            let (decoded, bytes) = Self.roundTrip(order, size: size, encode: { codec.encode(r, $0, at: 0, rela: rela) },
-                                                  decode: { codec.relocation($0, at: 0, rela: rela) })
+            let (decoded, bytes) = Self.roundTrip(
+                order, size: size, encode: { codec.encode(r, $0, at: 0, rela: rela) },
+                decode: { codec.relocation($0, at: 0, rela: rela) })
             #expect(decoded == r, "rela \(rela)")
             #expect(size == (elfClass == .elf64 ? 8 : 4) * (rela ? 3 : 2))
             #expect(codec.fits(r, rela: rela))
             // r_info: ELF32 packs the symbol above 8 bits of type, ELF64 above 32.
-            let info = bytes.withUnsafeBytes { RawReader($0, order: order).load(0, codec.layout.relocation(rela: rela).info) }
+            let info = bytes.withUnsafeBytes {
+                RawReader($0, order: order).load(0, codec.layout.relocation(rela: rela).info)
+            }
             #expect(info == (elfClass == .elf64 ? UInt64(0x12_3456) << 32 | 10 : UInt64(0x12_3456) << 8 | 10))
         }
         var tooWide = RelocationRecord()
@@ -138,8 +149,9 @@ import KLPTestSupport
                     let h = file.sections[expected.index]
                     #expect(file.names[expected.index] == expected.name, "\(label)")
                     // A type both name: the same name (readelf leaves out the SHT_ prefix).
-                    #expect(h.type.name == nil || h.type.description == "SHT_" + expected.type,
-                            "\(label) [\(expected.index)] \(h.type) vs \(expected.type)")
+                    #expect(
+                        h.type.name == nil || h.type.description == "SHT_" + expected.type,
+                        "\(label) [\(expected.index)] \(h.type) vs \(expected.type)")
                     #expect(h.size == expected.size && h.entrySize == expected.entrySize, "\(label) \(expected.name)")
                     #expect(Int(h.link) == expected.link && Int(h.info) == expected.info, "\(label) \(expected.name)")
                     #expect(h.alignment == expected.alignment, "\(label) \(expected.name)")
@@ -189,12 +201,16 @@ import KLPTestSupport
                         let at = Int(h.offset) + k * layout.size
                         let record = codec.relocation(r, at: at, rela: rela)
                         #expect(record.offset == e.offset, "\(label) \(file.names[i]) \(k)")
-                        #expect(UInt64(record.symbol) << UInt64(layout.symbolShift) | UInt64(record.type.rawValue) == e.info,
-                                "\(label) \(file.names[i]) \(k)")
+                        #expect(
+                            UInt64(record.symbol) << UInt64(layout.symbolShift) | UInt64(record.type.rawValue)
+                                == e.info,
+                            "\(label) \(file.names[i]) \(k)")
                         let name = record.type.name(machine: file.header.machine)
                         #expect(name == e.type || name == record.type.description, "\(label) \(name) vs \(e.type)")
                         if rela { #expect(record.addend == (e.addend ?? 0), "\(label) \(file.names[i]) \(k)") }
-                        copy.withUnsafeMutableBytes { codec.encode(record, RawWriter($0, order: codec.byteOrder), at: at, rela: rela) }
+                        copy.withUnsafeMutableBytes {
+                            codec.encode(record, RawWriter($0, order: codec.byteOrder), at: at, rela: rela)
+                        }
                     }
                 }
             }

@@ -1,21 +1,22 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Read and write back without changes: binutils must see the same object.
 @Suite struct ELFRoundTripTests {
     static let source = """
-    #include <stdio.h>
-    static int counter;
-    static int helper(int x) { return x + counter; }
-    int shared_value = 3;
-    extern int undefined_thing;
-    int (*fp)(int) = helper;
-    const char *const names[] = { "a", "b" };
-    __attribute__((section(".text.extra"))) int extra(void) { return undefined_thing + helper(2); }
-    int entry(void) { printf("%d\\n", shared_value); return helper(1) + extra(); }
-    """
+        #include <stdio.h>
+        static int counter;
+        static int helper(int x) { return x + counter; }
+        int shared_value = 3;
+        extern int undefined_thing;
+        int (*fp)(int) = helper;
+        const char *const names[] = { "a", "b" };
+        __attribute__((section(".text.extra"))) int extra(void) { return undefined_thing + helper(2); }
+        int entry(void) { printf("%d\\n", shared_value); return helper(1) + extra(); }
+        """
 
     /// readelf -aW with file offsets blanked: layout may differ, meaning may not.
     static func normalizedReadelf(_ path: String) throws -> String {
@@ -32,7 +33,9 @@ import Testing
                 }
             }
             if l.contains("Start of section headers:") { l = "Start of section headers: <off>" }
-            if l.hasPrefix("Relocation section") { l = l.replacingOccurrences(of: #"at offset 0x[0-9a-f]+"#, with: "", options: .regularExpression) }
+            if l.hasPrefix("Relocation section") {
+                l = l.replacingOccurrences(of: #"at offset 0x[0-9a-f]+"#, with: "", options: .regularExpression)
+            }
             return l
         }.joined(separator: "\n")
     }
@@ -70,7 +73,10 @@ import Testing
         // index of every member shifts and the group's member list must be rewritten.
         let removed = try #require(object.section(named: ".data"))
         let originalGroup = try #require(object.sections.first { $0.type == SectionType.group })
-        guard case .group(_, let originalMembers) = originalGroup.content else { Issue.record("no group"); return }
+        guard case .group(_, let originalMembers) = originalGroup.content else {
+            Issue.record("no group")
+            return
+        }
         let originalIndices = originalMembers.map(\.rawValue)
         #expect(!originalIndices.isEmpty, "no group members")
         #expect(originalIndices.allSatisfy { $0 > removed.id.rawValue }, "\(originalIndices)")
@@ -79,7 +85,10 @@ import Testing
         let bytes = try ELFWriter.bytes(of: object)
         let reread = try ELFObject(bytes: bytes, path: "mem")
         let group = try #require(reread.sections.first { $0.type == SectionType.group })
-        guard case .group(_, let members) = group.content else { Issue.record("no group"); return }
+        guard case .group(_, let members) = group.content else {
+            Issue.record("no group")
+            return
+        }
         let memberNames = members.compactMap { reread.section($0)?.name }
         #expect(memberNames.contains(".text._Z13shared_inlinei"))
         #expect(memberNames == originalNames)

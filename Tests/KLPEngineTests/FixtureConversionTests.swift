@@ -20,7 +20,8 @@ struct FixtureConversionTests {
     func livepatch(arch: FixtureArch) throws {
         let conversion = try FixtureConversion.run(.livepatch, arch: arch)
         let output = try FixtureExpectations.checkConversion(
-            conversion, targets: FixtureExpectations.livepatchTargets, annotationSymbols: FixtureExpectations.livepatchAnnotationSymbols)
+            conversion, targets: FixtureExpectations.livepatchTargets,
+            annotationSymbols: FixtureExpectations.livepatchAnnotationSymbols)
         // A vmlinux static key in __jump_table becomes a vmlinux klp relocation.
         #expect(!output.rows(in: ".klp.rela.vmlinux.__jump_table").isEmpty, "\(arch)")
         // Debug info that pointed into the annotation array lost those relocations, kept the rest.
@@ -34,7 +35,8 @@ struct FixtureConversionTests {
     func livepatch2(arch: FixtureArch) throws {
         let conversion = try FixtureConversion.run(.livepatch2, arch: arch)
         let output = try FixtureExpectations.checkConversion(
-            conversion, targets: FixtureExpectations.livepatch2Targets, annotationSymbols: ["test_klp_convert_mod_relocs_2"])
+            conversion, targets: FixtureExpectations.livepatch2Targets,
+            annotationSymbols: ["test_klp_convert_mod_relocs_2"])
         // 2 stored big-endian must not be read as 0x02000000 (or the reverse on little-endian hosts).
         #expect(output.symbols(named: ".klp.sym.test_klp_convert_mod.homonym_string,2").count == 1, "\(arch)")
         #expect(!output.symbols.contains { $0.name.hasSuffix(",33554432") }, "\(arch)")
@@ -81,8 +83,9 @@ struct FixtureConversionTests {
 
     // MARK: - Architecture specifics
 
-    @Test("ppc64: .TOC. stays undefined and ordinary, .toc entries and calls become klp relocations",
-          arguments: [FixtureArch.ppc64le, .ppc64])
+    @Test(
+        "ppc64: .TOC. stays undefined and ordinary, .toc entries and calls become klp relocations",
+        arguments: [FixtureArch.ppc64le, .ppc64])
     func ppc64Toc(arch: FixtureArch) throws {
         let conversion = try FixtureConversion.run(.livepatch, arch: arch)
         let output = try #require(conversion.output, "\(conversion.plan.diagnostics)")
@@ -125,16 +128,19 @@ struct FixtureConversionTests {
         }
     }
 
-    @Test("v4 annotation records: accepted where they are 12 bytes, refused on ppc32 where they are 8",
-          arguments: allArchs)
+    @Test(
+        "v4 annotation records: accepted where they are 12 bytes, refused on ppc32 where they are 8",
+        arguments: allArchs)
     func v4Records(arch: FixtureArch) throws {
         let conversion = try FixtureConversion.run(.v4Record, arch: arch)
         guard arch == .ppc32 else {
-            try FixtureExpectations.checkConversion(conversion, targets: [
-                "saved_command_line": .symbol("saved_command_line", "vmlinux", 0),
-                "state_show": .symbol("state_show", "vmlinux", 2),
-                "tracepoint_printk_key": .symbol("tracepoint_printk_key", "vmlinux", 0),
-            ], annotationSymbols: ["v4_relocs"])
+            try FixtureExpectations.checkConversion(
+                conversion,
+                targets: [
+                    "saved_command_line": .symbol("saved_command_line", "vmlinux", 0),
+                    "state_show": .symbol("state_show", "vmlinux", 2),
+                    "tracepoint_printk_key": .symbol("tracepoint_printk_key", "vmlinux", 0),
+                ], annotationSymbols: ["v4_relocs"])
             return
         }
         // 3 records of 8 bytes: 24 bytes look like 2 records of 12, with a relocation at offset 8.

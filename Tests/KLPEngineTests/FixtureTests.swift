@@ -31,15 +31,19 @@ struct FixtureTests {
             recorded[String(fields[1])] = String(fields[0])
         }
         let sources = try FileManager.default.contentsOfDirectory(atPath: FixturePaths.sources.path).sorted()
-        let current = ["scripts/build-fixtures.sh", "examples/klp_macros.h"]
+        let current =
+            ["scripts/build-fixtures.sh", "examples/klp_macros.h"]
             + sources.map { "Tests/KLPEngineTests/Fixtures/src/\($0)" }
         let paths = current.map { FixturePaths.repositoryRoot.appendingPathComponent($0).path }
         let hashes = try Tool.check("sha256sum", paths).split(separator: "\n")
             .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init) }
         #expect(hashes.count == current.count)
-        let rebuild = "rebuild them: scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross "
+        let rebuild =
+            "rebuild them: scripts/build-fixtures.sh --arch cross Tests/KLPEngineTests/Fixtures/cross "
             + "(needs the cross compilers listed in cross/README.md)"
-        #expect(Set(recorded.keys) == Set(current), "sources added or removed since the cross objects were built; \(rebuild)")
+        #expect(
+            Set(recorded.keys) == Set(current),
+            "sources added or removed since the cross objects were built; \(rebuild)")
         for (path, hash) in zip(current, hashes) {
             #expect(recorded[path] == hash, "\(path) changed since the cross objects were built; \(rebuild)")
         }
@@ -78,8 +82,9 @@ struct FixtureTests {
         #expect(debugNames.contains("vmlinux_relocs_extra"))
     }
 
-    @Test("livepatch.o references unresolved symbols from text, data, read-only data and __jump_table",
-          arguments: allArchs)
+    @Test(
+        "livepatch.o references unresolved symbols from text, data, read-only data and __jump_table",
+        arguments: allArchs)
     func referenceSections(arch: FixtureArch) throws {
         let dump = try Readelf(try FixtureBuilder.shared.object(.livepatch, arch: arch))
         func referrers(_ symbol: String) -> Set<String> {
@@ -87,12 +92,15 @@ struct FixtureTests {
         }
         // ppc64 reaches data through .toc entries; calls stay in each text section.
         let dataReference = arch.usesTOC ? [".rela.toc"] : [".rela.text", ".rela.text.lp_sec_one"]
-        #expect(referrers("saved_command_line").isSuperset(of: dataReference + [
-            ".rela.data.rel.ro", ".rela.klp.module_relocs.vmlinux",
-        ]))
-        #expect(referrers("test_klp_get_driver_name").isSuperset(of: [
-            ".rela.text", ".rela.text.lp_sec_one", ".rela.text.lp_sec_two",
-        ]))
+        #expect(
+            referrers("saved_command_line").isSuperset(
+                of: dataReference + [
+                    ".rela.data.rel.ro", ".rela.klp.module_relocs.vmlinux",
+                ]))
+        #expect(
+            referrers("test_klp_get_driver_name").isSuperset(of: [
+                ".rela.text", ".rela.text.lp_sec_one", ".rela.text.lp_sec_two",
+            ]))
         #expect(referrers("tracepoint_printk_key").contains(".rela__jump_table"))
         #expect(!referrers("test_klp_get_driver_name").isDisjoint(with: [".rela.data", ".rela.data.rel"]))
         #expect(referrers("homonym_string").contains(".rela.data..read_mostly"))
@@ -101,8 +109,9 @@ struct FixtureTests {
         #expect(dump.symbols(named: "klp_optional_hook").first?.sectionIndex == "UND")
     }
 
-    @Test("ppc64 objects have a .rela.toc that refers to undefined targets; ELFv2 (ppc64le) uses .TOC.",
-          arguments: [FixtureArch.ppc64le, .ppc64])
+    @Test(
+        "ppc64 objects have a .rela.toc that refers to undefined targets; ELFv2 (ppc64le) uses .TOC.",
+        arguments: [FixtureArch.ppc64le, .ppc64])
     func ppc64Toc(arch: FixtureArch) throws {
         let dump = try Readelf(try FixtureBuilder.shared.object(.livepatch, arch: arch))
         if arch == .ppc64le {
@@ -127,7 +136,10 @@ struct FixtureTests {
         var file = ""
         var fromSymtab: [String: [String]] = [:]
         for symbol in dump.symbols {
-            if symbol.type == "FILE" { file = symbol.name; continue }
+            if symbol.type == "FILE" {
+                file = symbol.name
+                continue
+            }
             guard symbol.type != "SECTION", !symbol.name.isEmpty, symbol.sectionIndex != "UND" else { continue }
             // Mapping symbols ($x, $d on arm64) and assembler labels (.LC0 on s390x) are not in
             // kallsyms, so the database does not list them.

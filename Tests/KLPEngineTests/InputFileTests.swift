@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 // The one reader of input files: regular files and pipes by one rule, never blocking on a FIFO without a

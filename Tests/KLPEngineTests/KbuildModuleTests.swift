@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// A real module built by kbuild against the installed kernel headers (.ci/run installs linux-headers-amd64).
@@ -66,7 +67,8 @@ import Testing
         MODULE_LICENSE("GPL");
         MODULE_INFO(livepatch, "Y");
         """.write(toFile: "\(dir)/unconv.c", atomically: true, encoding: .utf8)
-        try Tool.check("make", ["-C", try Self.headersDirectory(), "M=\(dir)", "KBUILD_MODPOST_WARN=1", "modules"], cwd: dir)
+        try Tool.check(
+            "make", ["-C", try Self.headersDirectory(), "M=\(dir)", "KBUILD_MODPOST_WARN=1", "modules"], cwd: dir)
         let object = try ELFObject.read(path: "\(dir)/unconv.ko")
         let versioned = try #require(LivepatchChecker.versionedNames(object))
         #expect(versioned.contains("_printk"))

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Names chosen to escape: into the generated C (quotes, backslashes, newlines, comment ends, trigraphs,
@@ -19,7 +20,8 @@ import Testing
     @Test func snippetRefusesOrEscapesEveryHostileName() throws {
         // Two names map to klp_sym_a_b ("a.b" and the identifier itself): the asm-label one gets a suffix.
         let names: [(String, Int)] = [
-            ("ok_name", 1), ("int", 2), ("a.b", 1), ("a-b", 2), ("foo.isra.0", 1), ("$x", 1), ("1abc", 1), ("klp_sym_a_b", 3), ("quote\"name", 1),
+            ("ok_name", 1), ("int", 2), ("a.b", 1), ("a-b", 2), ("foo.isra.0", 1), ("$x", 1), ("1abc", 1),
+            ("klp_sym_a_b", 3), ("quote\"name", 1),
             ("back\\slash", 1), ("new\nline", 1), ("end*/comment", 1), ("tri??/graph", 1), (Self.evil, 1),
             ("space name", 1), ("", 1), ("ünïcode", 1),
         ]
@@ -32,12 +34,14 @@ import Testing
         #expect(source.contains("refused: object name"))
         // Every declared or named symbol must compile; refused ones are comments.
         let dir = try TemporaryDirectory.make("snippet")
-        let declarations = ["ok_name", "klp_sym_a_b", "p9_client_rpc", "x"].map { "extern char \($0)[];" }.joined(separator: "\n")
+        let declarations = ["ok_name", "klp_sym_a_b", "p9_client_rpc", "x"].map { "extern char \($0)[];" }.joined(
+            separator: "\n")
         try (CObject.includeLine + "\n" + declarations + "\n" + source + "\n")
             .write(toFile: "\(dir)/s.c", atomically: true, encoding: .utf8)
         let warnings = ["-Wall", "-Werror", CObject.includeFlag]
         try Tool.check("gcc", ["-c", "-std=gnu11"] + warnings + ["s.c", "-o", "s.o"], cwd: dir)
-        try Tool.check("gcc", ["-c", "-std=c11", "-trigraphs", "-Wno-trigraphs"] + warnings + ["s.c", "-o", "t.o"], cwd: dir)
+        try Tool.check(
+            "gcc", ["-c", "-std=c11", "-trigraphs", "-Wno-trigraphs"] + warnings + ["s.c", "-o", "t.o"], cwd: dir)
         let elf = try Readelf("\(dir)/s.o")
         // vmlinux: ok_name, int, a.b, foo.isra.0 and klp_sym_a_b; the others are refused (gas would read
         // a-b or end*/comment as expressions).
@@ -61,18 +65,22 @@ import Testing
         try (Hostile.databaseText + "\(Self.evil)\n*vmlinux\n\(Self.evil)\n")
             .write(toFile: database, atomically: true, encoding: .utf8)
         let runs: [[String]] = [
-            ["list", database, input], ["list", "--all", database, input], ["explain", database, Self.evil, "init_once"],
+            ["list", database, input], ["list", "--all", database, input],
+            ["explain", database, Self.evil, "init_once"],
             ["snippet", database, input], [database, input, "\(dir)/out.ko"], ["check", "--symbols", database, input],
         ]
         for args in runs {
             let r = try HostileRun.run([HostileCLICase.binary] + args)
             #expect(r.signal == nil)
             for (stream, text) in [("stdout", r.stdout), ("stderr", r.stderr)] {
-                #expect(TerminalSafe.isSafe(text, keepingNewlines: true), "\(args.first ?? "") \(stream): \(text.debugDescription)")
+                #expect(
+                    TerminalSafe.isSafe(text, keepingNewlines: true),
+                    "\(args.first ?? "") \(stream): \(text.debugDescription)")
                 #expect(!text.contains("\u{1b}") && !text.contains("\u{202e}"))
             }
-            #expect((r.stdout + r.stderr).contains("evil\\x1b") || (r.stdout + r.stderr).contains("evil?"),
-                    "\(args.first ?? ""): the name is not shown at all: \(r.stdout) \(r.stderr)")
+            #expect(
+                (r.stdout + r.stderr).contains("evil\\x1b") || (r.stdout + r.stderr).contains("evil?"),
+                "\(args.first ?? ""): the name is not shown at all: \(r.stdout) \(r.stderr)")
         }
     }
 }

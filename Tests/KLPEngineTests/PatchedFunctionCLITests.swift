@@ -30,7 +30,8 @@ import Testing
         text += "static struct klp_func funcs[] = {\n" + entries.map { "\t\($0),\n" }.joined() + "\t{ }\n};\n"
         var objects = ["{ .funcs = funcs }"]
         if let module {
-            text += "static struct klp_func module_funcs[] = {\n"
+            text +=
+                "static struct klp_func module_funcs[] = {\n"
                 + moduleEntries.map { "\t\($0),\n" }.joined() + "\t{ }\n};\n"
             objects.append("{ .name = \"\(module)\", .funcs = module_funcs }")
         }
@@ -67,8 +68,10 @@ import Testing
         let s = try Self.setUp("ok")
         let dcache = try EvidenceCLITests.position(of: "init_once", in: "fs/dcache.c", vmlinux: s.vmlinux)
         let patch = try s.patch(
-            "ok", Self.livepatch([Self.entry("inode_use"), Self.entry("init_once", dcache)],
-                                 module: "ext9", moduleEntries: [Self.entry("init_once")]))
+            "ok",
+            Self.livepatch(
+                [Self.entry("inode_use"), Self.entry("init_once", dcache)],
+                module: "ext9", moduleEntries: [Self.entry("init_once")]))
         let converted = try Self.run([s.database, patch, "\(s.dir)/ok.ko"])
         #expect(converted.status == 0, "\(converted.stderr)")
         #expect(converted.stderr.isEmpty, "\(converted.stderr)")
@@ -83,7 +86,8 @@ import Testing
         let output = "\(s.dir)/ambiguous.ko"
         let converted = try Self.run([s.database, patch, output])
         #expect(converted.status == 255)
-        let message = "patched function init_once (klp_func funcs[1] of objs[0] (vmlinux)): old_sympos is 0 but "
+        let message =
+            "patched function init_once (klp_func funcs[1] of objs[0] (vmlinux)): old_sympos is 0 but "
             + "vmlinux has 2 copies; the kernel refuses the patch (unresolvable ambiguity for symbol 'init_once')"
         #expect(converted.stderr.contains(message), "\(converted.stderr)")
         let inode = try EvidenceCLITests.position(of: "init_once", in: "fs/inode.c", vmlinux: s.vmlinux)
@@ -116,8 +120,9 @@ import Testing
             "beyond-module", Self.livepatch([], module: "ext9", moduleEntries: [Self.entry("init_once", 2)]))
         let moduleRun = try Self.run([s.database, module, "\(s.dir)/beyond-module.ko"])
         #expect(moduleRun.status == 255)
-        #expect(moduleRun.stderr.contains("old_sympos is 2 but ext9 has 1 copy (valid: 0 (unique))"),
-                "\(moduleRun.stderr)")
+        #expect(
+            moduleRun.stderr.contains("old_sympos is 2 but ext9 has 1 copy (valid: 0 (unique))"),
+            "\(moduleRun.stderr)")
         let one = try s.patch(
             "one-module", Self.livepatch([], module: "ext9", moduleEntries: [Self.entry("init_once", 1)]))
         #expect(try Self.run([s.database, one, "\(s.dir)/one-module.ko"]).status == 0)
@@ -138,8 +143,10 @@ import Testing
     @Test func aModuleTheDatabaseDoesNotKnowIsAWarning() throws {
         let s = try Self.setUp("unknown")
         let patch = try s.patch(
-            "unknown", Self.livepatch([Self.entry("inode_use")], module: "ext10",
-                                      moduleEntries: [Self.entry("init_once")]))
+            "unknown",
+            Self.livepatch(
+                [Self.entry("inode_use")], module: "ext10",
+                moduleEntries: [Self.entry("init_once")]))
         let converted = try Self.run([s.database, patch, "\(s.dir)/unknown.ko"])
         #expect(converted.status == 0, "\(converted.stderr)")
         #expect(converted.stderr.contains("warning: patched object ext10 is not in symbols.klp"), "\(converted.stderr)")
@@ -186,8 +193,9 @@ import Testing
         #expect(suggested.first?["line"] as? Int == 2)
         // The text listing says the same.
         let text = try Self.run(["list", s.database, patch])
-        #expect(text.stdout.contains("init_once  [ambiguous]  vmlinux,old_sympos 0  klp_func funcs[1] of objs[0]"),
-                "\(text.stdout)")
+        #expect(
+            text.stdout.contains("init_once  [ambiguous]  vmlinux,old_sympos 0  klp_func funcs[1] of objs[0]"),
+            "\(text.stdout)")
         #expect(text.stdout.contains("no_such  [missing]"))
     }
 

@@ -66,8 +66,11 @@ import Testing
         try "obj-m := lp_type_show.o\n".write(toFile: "\(dir)/Kbuild", atomically: true, encoding: .utf8)
         try database.write(toFile: "\(dir)/symbols.klp", atomically: true, encoding: .utf8)
         try Tool.check(
-            "make", ["-C", try KbuildModuleTests.headersDirectory(), "M=\(dir)",
-                     "KCFLAGS=-DTYPE_SHOW_SYMPOS=\(sympos)", "modules"], cwd: dir)
+            "make",
+            [
+                "-C", try KbuildModuleTests.headersDirectory(), "M=\(dir)",
+                "KCFLAGS=-DTYPE_SHOW_SYMPOS=\(sympos)", "modules",
+            ], cwd: dir)
         return (dir, "\(dir)/lp_type_show.ko")
     }
 

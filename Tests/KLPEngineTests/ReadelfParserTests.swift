@@ -55,11 +55,14 @@ struct ReadelfParserTests {
         #expect(dump.symbols[2].sectionIndex == "OS [0xff20]")
         #expect(dump.symbols[2].name == ".klp.sym.vmlinux.klp_string.67890,1")
         #expect(dump.symbols[3].bind == "WEAK" && dump.symbols[3].sectionIndex == "UND")
-        #expect(dump.relocations(in: ".rela.text").map { RelocationRow($0) } == [
-            RelocationRow(.init(offset: 1, info: 0x3_0000_0004, type: "R_X86_64_PLT32",
-                                symbolName: "klp_optional_hook", addend: -4)),
-            RelocationRow(.init(offset: 8, info: 0x33, type: "R_PPC64_TOC", symbolName: nil, addend: 0)),
-        ])
+        #expect(
+            dump.relocations(in: ".rela.text").map { RelocationRow($0) } == [
+                RelocationRow(
+                    .init(
+                        offset: 1, info: 0x3_0000_0004, type: "R_X86_64_PLT32",
+                        symbolName: "klp_optional_hook", addend: -4)),
+                RelocationRow(.init(offset: 8, info: 0x33, type: "R_PPC64_TOC", symbolName: nil, addend: 0)),
+            ])
         let elf32 = try #require(dump.relocations(in: ".klp.rela.vmlinux..text").first)
         #expect(elf32.offset == 0x24 && elf32.type == "R_PPC_ADDR32" && elf32.addend == 0x1c)
         #expect(elf32.symbolName == ".klp.sym.vmlinux.klp_string.67890,1")

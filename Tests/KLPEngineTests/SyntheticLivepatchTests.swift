@@ -9,8 +9,9 @@ import Testing
 /// and the DWARF it writes), and convertible against the database it was built from.
 @Suite("Synthetic livepatch generator")
 struct SyntheticLivepatchTests {
-    static let databaseShape = SyntheticSymbolList.Shape(vmlinuxSymbols: 4_000, modules: 40, symbolsPerModule: 80,
-                                                         ordered: true)
+    static let databaseShape = SyntheticSymbolList.Shape(
+        vmlinuxSymbols: 4_000, modules: 40, symbolsPerModule: 80,
+        ordered: true)
     static let shape = SyntheticLivepatch.Shape(
         name: "lp_synthetic", textSections: 6, references: 300, distinctSymbols: 80, exported: 10,
         vmlinuxHomonyms: 5, modules: 2, moduleUnique: 8, moduleHomonyms: 2, localReferencesPerSection: 3,

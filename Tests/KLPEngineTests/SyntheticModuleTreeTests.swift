@@ -2,8 +2,8 @@ import Foundation
 import KLPTestSupport
 import Testing
 
-@testable import KLPEngine
 @testable import KLPDatabaseBuilder
+@testable import KLPEngine
 @testable import KLPSynthetic
 
 /// The benchmark's module tree for the symbols.klp builder: deterministic, readelf-clean modules that the

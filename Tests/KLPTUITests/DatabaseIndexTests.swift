@@ -1,5 +1,6 @@
 import KLPEngine
 import Testing
+
 @testable import KLPTUI
 
 // The database screen's index is the parser's records, row for row: nothing the engine rejects, nothing it skips.
@@ -36,8 +37,11 @@ import Testing
         for r in 0..<index.rowCount {
             let record = database.candidate(atIndex: r)
             #expect(index.candidate(r) == record)
-            #expect(index.row(r) == DatabaseIndex.Row(name: record.name, object: record.object, file: record.file,
-                                                      line: record.line))
+            #expect(
+                index.row(r)
+                    == DatabaseIndex.Row(
+                        name: record.name, object: record.object, file: record.file,
+                        line: record.line))
             // Each row is found by searching for its own name, and so is every homonym.
             let hits = index.search(Array(record.name.utf8)).map { database.candidate(atIndex: Int($0)) }
             #expect(hits == database.candidates(named: record.name), "\(record.name)")
@@ -54,8 +58,10 @@ import Testing
     /// Text the engine refuses (CRLF line ends, blank lines) never reaches an index: there is no database to
     /// build one from, where the old text index took such lines.
     @Test func theIndexSeesOnlyWhatTheParserAccepts() {
-        for bad in ["klp-convert-symbol-data.0.1\r\n*vmlinux\r\ninit_once\r\n",
-                    "klp-convert-symbol-data.0.1\n*vmlinux\n\ninit_once\n"] {
+        for bad in [
+            "klp-convert-symbol-data.0.1\r\n*vmlinux\r\ninit_once\r\n",
+            "klp-convert-symbol-data.0.1\n*vmlinux\n\ninit_once\n",
+        ] {
             #expect(throws: DatabaseError.self) { try SymbolDatabase.parse(bytes: Array(bad.utf8), path: "bad.klp") }
         }
     }

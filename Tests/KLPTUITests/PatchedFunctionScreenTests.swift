@@ -74,7 +74,7 @@ import Testing
         #expect(text.contains("INVALID! init_once"))
         #expect(text.contains("funcs[1] of objs[0] (vmlinux)"))
         #expect(text.contains("» fs/inode.c"))
-        #expect(text.contains("2 klp_func to fix (f)"))
+        #expect(text.contains("2 klp_func to fix (t)"))
         #expect(text.contains("suggest  » this copy: same file as patched inode_use:"))  // wrapped at the panel width
     }
 
@@ -86,11 +86,13 @@ import Testing
         _ = reducer.reduce(&state, .command(.select))
         #expect(state.functionChoices == [1: 2])
         #expect(state.message?.text.contains("init_once in funcs[1] of objs[0] (vmlinux): .old_sympos = 2") == true)
-        let edit = "/* funcs[1] of objs[0] (vmlinux): the klp_func with .old_name = \"init_once\" "
+        let edit =
+            "/* funcs[1] of objs[0] (vmlinux): the klp_func with .old_name = \"init_once\" "
             + "(currently .old_sympos = 0) */\n\t.old_sympos = 2,\t/* fs/dcache.c */\n"
         let snippet = reducer.snippetText(state)
         #expect(snippet.contains(edit), "\(snippet)")
-        #expect(snippet.contains("/* old_sympos still to decide: init_once in funcs[2] of objs[0] (vmlinux), invalid */"))
+        #expect(
+            snippet.contains("/* old_sympos still to decide: init_once in funcs[2] of objs[0] (vmlinux), invalid */"))
         // The binary is not changed: the patch must be edited and rebuilt, so writing stays refused.
         #expect(state.plan.hasErrors)
         let screen = Renderer(workspace: reducer.workspace).render(state).text
@@ -122,7 +124,7 @@ import Testing
 
     @Test func fIsBoundEverywhereAndEscReturns() throws {
         var (reducer, state) = try open("keys")
-        guard case .command(.showFunctions) = Keymap.standard.action(for: .character("f"), in: state) else {
+        guard case .command(.showFunctions) = Keymap.standard.action(for: .character("t"), in: state) else {
             Issue.record("f is not bound to the functions screen")
             return
         }
@@ -134,17 +136,18 @@ import Testing
     }
 }
 
-/// The same through the real binary in tmux: f, pick the fs/dcache.c copy, and the edit printed on exit.
+/// The same through the real binary in tmux: t, pick the fs/dcache.c copy, and the edit printed on exit.
 @Suite(.serialized) struct PatchedFunctionTmuxTests {
     @Test func pickACopyOfAPatchedFunctionInTmux() throws {
         let f = try PatchedFunctionScreenTests.files("tmux")
-        let tmux = TmuxTests.Tmux()
+        let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
+        let command =
+            "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
             + "> \(f.dir)/stdout.txt 2> \(f.dir)/stderr.txt; echo EXIT=$? > \(f.dir)/exit.txt; sleep 10"
         _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
-        _ = try tmux.waitFor("2 klp_func to fix (f)")
-        try tmux.keys("f")
+        _ = try tmux.waitFor("2 klp_func to fix (t)")
+        try tmux.keys("t")
         var screen = try tmux.waitFor("Patched functions (3 klp_func)")
         #expect(screen.contains("▸ AMBIG!   init_once"))
         try tmux.keys("Enter")

@@ -1,5 +1,6 @@
 import KLPEngine
 import Testing
+
 @testable import KLPTUI
 
 // The problems panel finds a problem's symbol by the diagnostic's location fields, never by its wording.

@@ -1,6 +1,7 @@
 import Foundation
 import KLPEngine
 import Testing
+
 @testable import KLPTUI
 
 // State and reducer without a terminal: actions in, state and effects out.
@@ -17,9 +18,15 @@ import Testing
 
     func names(_ state: AppState) -> [String] { state.visibleSymbols.map { state.plan.symbols[$0].name } }
 
-    @Test func startsOnTheFirstAmbiguousSymbol() {
+    @Test func startsOnTheFirstAmbiguousSymbolWithTheListInOrderOfAttention() {
         let state = reducer.initialState(size: size)
-        #expect(names(state) == ["saved_command_line", "printk", "klp_example_missing_helper", "init_once", "state_show", "s_start", "xfs_log_force"])
+        // Errors, ambiguous, annotated or chosen, automatic; the exported printk is folded into the last row.
+        #expect(
+            names(state) == [
+                "klp_example_missing_helper", "init_once", "s_start", "state_show", "saved_command_line",
+                "xfs_log_force",
+            ])
+        #expect(state.symbolRows.last == .exportGroup(count: 1))
         #expect(state.selectedSymbol?.name == "init_once")
         #expect(state.selectedSymbol?.status == .ambiguous)
         #expect(state.plan.diagnostics.errors.count == 3)
@@ -52,11 +59,11 @@ import Testing
     }
 
     @Test func clearingAChoiceRestoresTheAmbiguity() {
-        var state = reducer.initialState(size: size, choices: ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
+        var state = reducer.initialState(
+            size: size, choices: ["init_once": SymbolTarget(object: "vmlinux", position: 1)])
         #expect(state.plan.symbol(named: "init_once")?.status == .chosen)
         #expect(state.selectedSymbol?.name == "s_start")
-        _ = reducer.reduce(&state, .command(.moveUp))
-        _ = reducer.reduce(&state, .command(.moveUp))
+        _ = reducer.reduce(&state, .command(.moveDown))
         #expect(state.selectedSymbol?.name == "init_once")
         #expect(state.hasUnsavedChoices == false)
         _ = reducer.reduce(&state, .command(.clearChoice))
@@ -75,7 +82,65 @@ import Testing
         #expect(names(state) == ["init_once"])
         _ = reducer.reduce(&state, .cancelInput)
         #expect(state.filter.isEmpty)
-        #expect(state.visibleSymbols.count == 7)
+        #expect(state.symbolRows.count == 7)
+    }
+
+    @Test func filterInThePickerNarrowsTheCandidatesNotTheSymbols() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.focus == .candidates)
+        _ = reducer.reduce(&state, .command(.filter))
+        #expect(state.filterField == .candidates)
+        for c in "INODE" { _ = reducer.reduce(&state, .insertText(String(c))) }  // files, any case
+        #expect(state.symbolRows.count == 7)
+        #expect(state.filter.isEmpty)
+        let files = state.visibleCandidates.map { state.selectedSymbol?.candidates[$0].file }
+        #expect(files == ["inode.c", "fat_inode.c", "inode.c"])
+        _ = reducer.reduce(&state, .submitInput)
+        // n / N walk the matches, wrapping around.
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedCandidate?.object == "nfs")
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedCandidate?.file == "inode.c" && state.selectedCandidate?.object == "vmlinux")
+        _ = reducer.reduce(&state, .command(.previousMatch))
+        #expect(state.selectedCandidate?.object == "nfs")
+        // Enter picks the candidate under the cursor of the filtered list.
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.choices["init_once"] == SymbolTarget(object: "nfs", position: 0))
+        // Esc clears the picker's filter first, then leaves the picker.
+        _ = reducer.reduce(&state, .command(.back))
+        #expect(state.candidateFilter.isEmpty && state.focus == .candidates)
+        #expect(state.selectedCandidate?.object == "nfs")
+        _ = reducer.reduce(&state, .command(.back))
+        #expect(state.focus == .symbols)
+    }
+
+    @Test func nWithoutAFilterSaysWhereTheNextSymbolToDecideWent() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.nextMatch))
+        #expect(state.selectedSymbol?.name == "init_once")
+        #expect(state.message?.text.contains("] and [ go to the next and previous symbol to decide") == true)
+        #expect(Keymap.standard.command(for: .character("]"), contexts: [.symbols, .global]) == .nextProblem)
+        #expect(Keymap.standard.command(for: .character("n"), contexts: [.candidates, .global]) == .nextMatch)
+    }
+
+    @Test func exportedSymbolsFoldIntoOneRowThatETogglesAndEnterOpens() {
+        var state = reducer.initialState(size: size)
+        _ = reducer.reduce(&state, .command(.moveEnd))
+        #expect(state.selectedSymbol == nil)
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.exportsExpanded)
+        #expect(names(state).last == "printk")
+        _ = reducer.reduce(&state, .command(.moveEnd))
+        #expect(state.selectedSymbol?.name == "printk")
+        // Enter on an exported symbol explains instead of opening a picker.
+        _ = reducer.reduce(&state, .command(.select))
+        #expect(state.focus == .symbols)
+        #expect(state.message?.text.contains("nothing to decide") == true)
+        _ = reducer.reduce(&state, .command(.toggleExports))
+        #expect(!state.exportsExpanded && !names(state).contains("printk"))
+        #expect(state.symbolRows.count == 7 && state.symbolList.cursor < state.symbolRows.count)
     }
 
     @Test func nextProblemCyclesThroughUndecidedSymbols() {
@@ -134,9 +199,19 @@ import Testing
         _ = reducer.reduce(&state, .clearInput)
         for c in "a.choices" { _ = reducer.reduce(&state, .insertText(String(c))) }
         let effects = reducer.reduce(&state, .submitInput)
-        #expect(effects == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: false)])
+        #expect(
+            effects == [
+                .saveChoices(
+                    path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)],
+                    overwrite: false)
+            ])
         _ = reducer.reduce(&state, .confirmOverwrite(path: "a.choices", purpose: .saveChoices))
-        #expect(reducer.reduce(&state, .answer(true)) == [.saveChoices(path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)], overwrite: true)])
+        #expect(
+            reducer.reduce(&state, .answer(true)) == [
+                .saveChoices(
+                    path: "a.choices", choices: ["s_start": SymbolTarget(object: "vmlinux", position: 2)],
+                    overwrite: true)
+            ])
     }
 
     @Test func problemsPanelJumpsToItsSymbol() {

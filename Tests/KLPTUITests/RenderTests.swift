@@ -2,6 +2,7 @@ import Foundation
 import KLPEngine
 import KLPTestSupport
 import Testing
+
 @testable import KLPTUI
 
 // Rendered screens at fixed sizes compared with the expected text in Screens/.
@@ -63,21 +64,34 @@ import Testing
         let dir = try TemporaryDirectory.make("long")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let long = "a_really_long_symbol_name_that_goes_on_and_on_" + String(repeating: "x", count: 150)
-        let db = "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n\(long)\n\(long)\n"
+        let db =
+            "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n\(long)\n\(long)\n"
         try db.write(toFile: "\(dir)/symbols.klp", atomically: true, encoding: .utf8)
-        try "extern int \(long)(void);\nint f(void) { return \(long)(); }\n".write(toFile: "\(dir)/p.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables", "-o", "\(dir)/p.o", "\(dir)/p.c"])
+        try "extern int \(long)(void);\nint f(void) { return \(long)(); }\n".write(
+            toFile: "\(dir)/p.c", atomically: true, encoding: .utf8)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables", "-o", "\(dir)/p.o",
+                "\(dir)/p.c",
+            ])
         let ws = try Workspace.load(database: "\(dir)/symbols.klp", object: "\(dir)/p.o", output: nil)
         let r = Reducer(workspace: ws)
         var state = r.initialState(size: size)
+        // In the symbols list, the details panel shows the whole name the list cuts.
+        #expect(Renderer(workspace: ws).render(state).text.contains("│ name     a_really_long_sym"))
         _ = r.reduce(&state, .command(.select))
-        let text = Renderer(workspace: ws).render(state).text
+        let renderer = Renderer(workspace: ws)
+        let text = renderer.render(state).text
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == size.rows)
         for line in lines { #expect(TextWidth.width(of: line) <= size.columns) }
         #expect(text.contains("…"))
+        // The picker's detail panel shows the whole file name too, over as many lines as it takes.
+        #expect(text.contains("│ source   ünïcødé_漢字_"))
+        #expect(!text.contains("ünïcødé_漢字_file_na…"))
         // Each middle row closes both panels: the symbols frame ends where the details frame starts.
-        let left = Layout(size: size).symbols
+        let left = Layout(size: size, symbolColumns: Renderer.symbolColumns(state)).symbols
         for row in (left.row + 1)..<(left.row + left.rows - 1) {
             let line = Array(String(lines[row]).unicodeScalars)
             #expect(line.count > left.columns && line[left.columns - 1] == "│", "row \(row): \(lines[row])")
@@ -98,7 +112,7 @@ extension RenderTests {
         let text = screen(Layout.minimum, []).text
         Golden.expect(text, named: "overview-60x16")
         #expect(text.contains("( ) vmlinux    1"))
-        #expect(text.contains("… 2 more"))
+        #expect(text.contains(" more lines"))
         #expect(text.contains("ERROR    Unable to find missing symbol"))
     }
 }

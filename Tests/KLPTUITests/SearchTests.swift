@@ -1,5 +1,6 @@
 import KLPEngine
 import Testing
+
 @testable import KLPTUI
 
 @Suite struct SearchTests {
@@ -51,9 +52,12 @@ import Testing
         var search = IncrementalSearch()
         for query in ["s", "s_", "s_s", "s_st", "s_sta", "s_st", "s_", "", "i", "in", "ini", "init_", "INIT_o"] {
             search.update(query, in: index)
-            let expected: [Int32]? = query.isEmpty ? nil : (0..<index.rowCount).filter {
-                index.row($0).name.lowercased().contains(query.lowercased())
-            }.map(Int32.init)
+            let expected: [Int32]? =
+                query.isEmpty
+                ? nil
+                : (0..<index.rowCount).filter {
+                    index.row($0).name.lowercased().contains(query.lowercased())
+                }.map(Int32.init)
             #expect(search.rows == expected, "query \(query)")
         }
     }

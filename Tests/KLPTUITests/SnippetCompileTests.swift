@@ -2,6 +2,7 @@ import Foundation
 import KLPEngine
 import KLPTestSupport
 import Testing
+
 @testable import KLPTUI
 
 // The snippet the TUI shows and saves must compile against the kernel's livepatch annotation macros, and the
@@ -12,7 +13,10 @@ import Testing
         let dir = try TemporaryDirectory.make("snippet")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let workspace = try TUIFixtures.example()
-        let choices = ["init_once": SymbolTarget(object: "nfs", position: 0), "s_start": SymbolTarget(object: "vmlinux", position: 3)]
+        let choices = [
+            "init_once": SymbolTarget(object: "nfs", position: 0),
+            "s_start": SymbolTarget(object: "vmlinux", position: 3),
+        ]
         let plan = workspace.plan(choices: choices)
         let snippet = SnippetText.text(plan: plan, objectName: workspace.objectName)
         #expect(snippet.contains("KLP_MODULE_RELOC(nfs) nfs_relocs[] = {\n\tKLP_SYMPOS(init_once, 0),\n};"))
@@ -27,10 +31,14 @@ import Testing
             \(snippet)
             """
         try source.write(toFile: "\(dir)/annot.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-c", "-Wall", "-Werror", "-I", TUIFixtures.examples, "-o", "\(dir)/annot.o", "\(dir)/annot.c"])
+        try Tool.check(
+            "gcc", ["-c", "-Wall", "-Werror", "-I", TUIFixtures.examples, "-o", "\(dir)/annot.o", "\(dir)/annot.c"])
 
         let object = try ELFObject.read(path: "\(dir)/annot.o")
-        let found = Set(Converter(database: workspace.database).plan(object).annotations.map { "\($0.object).\($0.symbol),\($0.position)" })
+        let found = Set(
+            Converter(database: workspace.database).plan(object).annotations.map {
+                "\($0.object).\($0.symbol),\($0.position)"
+            })
         #expect(found == ["nfs.init_once,0", "vmlinux.s_start,3", "vmlinux.state_show,2"])
     }
 }

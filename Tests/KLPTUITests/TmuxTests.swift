@@ -9,39 +9,14 @@ import Testing
 @Suite(.serialized) struct TmuxTests {
     static var binary: String { BuiltProducts.klpConvert }
 
-    struct Tmux {
-        let socket = "klp-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        func run(_ args: [String]) throws -> String {
-            try Tool.check("tmux", ["-L", socket, "-f", "/dev/null"] + args)
-        }
-        func capture() throws -> String { try run(["capture-pane", "-p", "-t", "s"]) }
-        func keys(_ keys: String...) throws { _ = try run(["send-keys", "-t", "s"] + keys) }
-        /// Polls the pane until `text` appears (or 10 s pass).
-        func waitFor(_ text: String) throws -> String {
-            try waitUntil("'\(text)' to appear") { $0.contains(text) }
-        }
-        func waitUntil(_ what: String, _ done: (String) -> Bool) throws -> String {
-            var last = ""
-            for _ in 0..<100 {
-                last = try capture()
-                if done(last) { return last }
-                usleep(100_000)
-            }
-            throw ToolError(tool: "tmux", problem: "waited in vain for \(what); the pane shows:\n\(last)")
-        }
-        /// Cleanup: the server may already be gone with its last pane.
-        func kill() {
-            _ = try? Tool.run("tmux", ["-L", socket, "-f", "/dev/null", "kill-server"])  // check-tests: allow
-        }
-    }
-
     @Test func pickResizeAndQuitInTmux() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build klp-convert first (swift build)")
         let dir = try TemporaryDirectory.make("tmux")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = Tmux()
+        let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = "cd \(dir) && env LANG=C.UTF-8 \(Self.binary) tui --print-snippet > \(dir)/stdout.txt 2> \(dir)/stderr.txt; echo EXIT=$? > \(dir)/exit.txt; sleep 10"
+        let command =
+            "cd \(dir) && env LANG=C.UTF-8 \(Self.binary) tui --print-snippet > \(dir)/stdout.txt 2> \(dir)/stderr.txt; echo EXIT=$? > \(dir)/exit.txt; sleep 10"
         _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
 
         var screen = try tmux.waitFor("3 to decide")
@@ -56,9 +31,12 @@ import Testing
         _ = try tmux.run(["resize-window", "-t", "s", "-x", "80", "-y", "24"])
         // Redrawn for 80 columns: the problems frame spans exactly the new width, nothing is wider.
         screen = try tmux.waitUntil("the 80x24 layout") { text in
-            text.split(separator: "\n").contains { $0.hasPrefix("┌─ Problems: 2 errors") && $0.unicodeScalars.count == 80 }
+            text.split(separator: "\n").contains {
+                $0.hasPrefix("┌─ Problems: 2 errors") && $0.unicodeScalars.count == 80
+            }
         }
-        let lines = screen.dropLast(screen.hasSuffix("\n") ? 1 : 0).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = screen.dropLast(screen.hasSuffix("\n") ? 1 : 0).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.unicodeScalars.count <= 80 })
         #expect(lines.count <= 24)
 
@@ -68,26 +46,10 @@ import Testing
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(dir)/exit.txt") { usleep(100_000) }
         #expect(try String(contentsOfFile: "\(dir)/exit.txt", encoding: .utf8) == "EXIT=0\n")
         let stdout = try String(contentsOfFile: "\(dir)/stdout.txt", encoding: .utf8)
-        #expect(stdout.contains("KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n\tKLP_SYMPOS(state_show, 2),\n};"))
+        #expect(
+            stdout.contains(
+                "KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n\tKLP_SYMPOS(state_show, 2),\n};"
+            ))
         #expect(try String(contentsOfFile: "\(dir)/stderr.txt", encoding: .utf8) == "")
-    }
-
-    @Test func ctrlCRestoresTheTerminalAndReportsUnsavedChoices() throws {
-        let dir = try TemporaryDirectory.make("tmux-int")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = Tmux()
-        defer { tmux.kill() }
-        // The shell traps INT with a handler (reset to default in the child), so it survives to report.
-        let command = "trap : INT; env LANG=C.UTF-8 NO_COLOR=1 \(Self.binary) tui 2> \(dir)/stderr.txt; echo EXIT=$?; sleep 10"
-        _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "100", "-y", "30", command])
-        _ = try tmux.waitFor("3 to decide")
-        try tmux.keys("Enter", "Enter")
-        _ = try tmux.waitFor("2 to decide")
-        try tmux.keys("C-c")
-        let screen = try tmux.waitFor("EXIT=130")
-        #expect(!screen.contains("Symbols 7"))  // curses left the alternate screen
-        let stderr = try String(contentsOfFile: "\(dir)/stderr.txt", encoding: .utf8)
-        #expect(stderr.contains("interrupted with unsaved choices"))
-        #expect(stderr.contains("\ninit_once vmlinux 1\n"))
     }
 }

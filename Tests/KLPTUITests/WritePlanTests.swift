@@ -2,6 +2,7 @@ import Foundation
 import KLPEngine
 import KLPTestSupport
 import Testing
+
 @testable import KLPTUI
 
 // Writing the converted object: the write carries the plan the user saw, costs no plan of its own (also not
@@ -9,8 +10,10 @@ import Testing
 
 @Suite struct WritePlanTests {
     let size = Size(rows: 24, columns: 80)
-    let choices = ["init_once": SymbolTarget(object: "vmlinux", position: 3),
-                   "s_start": SymbolTarget(object: "vmlinux", position: 2)]
+    let choices = [
+        "init_once": SymbolTarget(object: "vmlinux", position: 3),
+        "s_start": SymbolTarget(object: "vmlinux", position: 2),
+    ]
 
     /// A whole session (preview, write, overwrite question, yes) plans exactly once: when the state is made.
     @Test func oneWriteMakesNoPlanOfItsOwn() throws {
@@ -44,8 +47,10 @@ import Testing
         let effects = reducer.reduce(&state, .submitInput)
         #expect(effects == [.writeOutput(path: out, plan: seen, overwrite: false)])
 
-        let other = ["init_once": SymbolTarget(object: "vmlinux", position: 1),
-                     "s_start": SymbolTarget(object: "vmlinux", position: 1)]
+        let other = [
+            "init_once": SymbolTarget(object: "vmlinux", position: 1),
+            "s_start": SymbolTarget(object: "vmlinux", position: 1),
+        ]
         state.choices = other
         state.plan = workspace.plan(choices: other)
         let result = EffectRunner(workspace: workspace).perform(try #require(effects.first), state: state)
@@ -68,7 +73,8 @@ import Testing
         _ = reducer.reduce(&state, .command(.showPreview))
         let applied = try #require(state.output)
         #expect(applied.plan == state.plan)
-        #expect(try ELFWriter.bytes(of: applied.object)
+        #expect(
+            try ELFWriter.bytes(of: applied.object)
                 == ELFWriter.bytes(of: Converter.apply(state.plan, to: workspace.object)))
         _ = reducer.reduce(&state, .command(.showOverview))
         _ = reducer.reduce(&state, .command(.select))

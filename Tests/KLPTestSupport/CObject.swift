@@ -1,7 +1,8 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPEngine
 
 /// Builds kernel-module-like relocatable objects from C text with gcc (and `ld -r` for several files), the way
 /// kbuild compiles a livepatch: -fno-pic -mcmodel=kernel, one object per file, joined by the linker.
@@ -21,8 +22,10 @@ public enum CObject {
     }()
     public static let includeLine = "#include \"klp_macros.h\""
 
-    public static let flags = ["-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables",
-                               "-fno-stack-protector", "-w"]
+    public static let flags = [
+        "-O2", "-c", "-fno-pic", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables",
+        "-fno-stack-protector", "-w",
+    ]
 
     /// Compiles each source (name -> C text, with the annotation header and MODULE_INFO(livepatch, "Y")) and
     /// links them into one object; returns its path.

@@ -1,7 +1,8 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import KLPEngine
 
 /// How one child process ended, and what it cost.
 public struct ChildProcessResult: Sendable {
@@ -45,8 +46,10 @@ public enum ChildProcess {
         /// Where the child's stdout goes instead of being captured ("/dev/null", or a file it writes).
         public var stdoutPath: String?
 
-        public init(directory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil,
-                    memoryLimitMB: Int? = nil, stdoutPath: String? = nil) {
+        public init(
+            directory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil,
+            memoryLimitMB: Int? = nil, stdoutPath: String? = nil
+        ) {
             self.directory = directory
             self.environment = environment
             self.timeout = timeout
@@ -110,12 +113,14 @@ public enum ChildProcess {
 
         var pid: pid_t = 0
         let start = monotonicSeconds()
-        let spawned = envp.isEmpty
+        let spawned =
+            envp.isEmpty
             ? posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
             : posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, envp)
         guard spawned == 0 else {
-            throw ToolError(tool: executable, arguments: arguments,
-                            problem: "cannot start: \(String(cString: strerror(spawned)))")
+            throw ToolError(
+                tool: executable, arguments: arguments,
+                problem: "cannot start: \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
         var usage = rusage()

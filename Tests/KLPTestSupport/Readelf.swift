@@ -1,23 +1,22 @@
-
 /// An ELF object as GNU readelf (binutils) sees it: the parse of `readelf -W -h -S -s -r --enable-checks`, the one
 /// readelf model of the tests. Tests check what the converter writes through this independent reader, never only
 /// through the engine's own.
 public struct Readelf {
     public struct Header: Equatable, Sendable {
-        public var elfClass = ""    // "ELF64" / "ELF32"
-        public var data = ""        // "2's complement, little endian"
-        public var type = ""        // "REL (Relocatable file)"
-        public var machine = ""     // "PowerPC64"
-        public var flags = ""       // "0x2, abiv2"
+        public var elfClass = ""  // "ELF64" / "ELF32"
+        public var data = ""  // "2's complement, little endian"
+        public var type = ""  // "REL (Relocatable file)"
+        public var machine = ""  // "PowerPC64"
+        public var flags = ""  // "0x2, abiv2"
     }
 
     public struct Section: Equatable, Sendable {
         public var index: Int
         public var name: String
-        public var type: String     // "PROGBITS", "RELA", ...
+        public var type: String  // "PROGBITS", "RELA", ...
         public var size: UInt64
         public var entrySize: UInt64
-        public var flags: String    // readelf letters, e.g. "AIo"
+        public var flags: String  // readelf letters, e.g. "AIo"
         public var link: Int
         public var info: Int
         public var alignment: UInt64
@@ -26,9 +25,9 @@ public struct Readelf {
     public struct Symbol: Equatable, Sendable {
         public var index: Int
         public var value: UInt64
-        public var size: String     // decimal, or hex with 0x for large sizes, as readelf prints it
-        public var type: String     // "NOTYPE", "FUNC", ...
-        public var bind: String     // "LOCAL", "GLOBAL", "WEAK"
+        public var size: String  // decimal, or hex with 0x for large sizes, as readelf prints it
+        public var type: String  // "NOTYPE", "FUNC", ...
+        public var bind: String  // "LOCAL", "GLOBAL", "WEAK"
         public var visibility: String  // "DEFAULT" (plus readelf's "[<localentry>: 8]" note on ppc64)
         public var sectionIndex: String  // "UND", "ABS", "12", "OS [0xff20]"
         public var name: String
@@ -42,9 +41,9 @@ public struct Readelf {
     public struct Relocation: Equatable, Sendable {
         public var offset: UInt64
         public var info: UInt64
-        public var type: String          // "R_X86_64_PC32"
-        public var symbolName: String?   // nil when the relocation has no symbol
-        public var addend: Int64?        // nil for SHT_REL
+        public var type: String  // "R_X86_64_PC32"
+        public var symbolName: String?  // nil when the relocation has no symbol
+        public var addend: Int64?  // nil for SHT_REL
 
         public init(offset: UInt64, info: UInt64, type: String, symbolName: String?, addend: Int64?) {
             self.offset = offset
@@ -129,15 +128,21 @@ extension Readelf {
     /// The line shapes, built once per parse (Regex is not Sendable, so no static constants).
     private struct Patterns {
         // "  [ 2] .rela.text        RELA   0000000000000000 0012d8 000270 18   I 46   1  8"
-        let section = Regex<AnyRegexOutput>(#/^\s*\[\s*(\d+)\]\s(\S*)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+(.*?)\s*(\d+)\s+(\d+)\s+(\d+)\s*$/#)
+        let section = Regex<AnyRegexOutput>(
+            #/^\s*\[\s*(\d+)\]\s(\S*)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+(.*?)\s*(\d+)\s+(\d+)\s+(\d+)\s*$/#
+        )
         // "    33: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND saved_command_line"
         // "    40: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT OS [0xff20] .klp.sym.vmlinux.x,0"
         // "    12: 0000000000000000    44 FUNC    GLOBAL DEFAULT [<localentry>: 8]     1 f"
-        let symbol = Regex<AnyRegexOutput>(#/^\s*(\d+):\s+([0-9a-f]+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+(?:\s+\[[^\]]*\])?)\s+(OS \[0x[0-9a-f]+\]|PRC\[0x[0-9a-f]+\]|RSV\[0x[0-9a-f]+\]|\S+)(?:\s(.*))?$/#)
+        let symbol = Regex<AnyRegexOutput>(
+            #/^\s*(\d+):\s+([0-9a-f]+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+(?:\s+\[[^\]]*\])?)\s+(OS \[0x[0-9a-f]+\]|PRC\[0x[0-9a-f]+\]|RSV\[0x[0-9a-f]+\]|\S+)(?:\s(.*))?$/#
+        )
         // ELF64: "0000000000000001  0000002500000004 R_X86_64_PLT32   0000000000000000 __fentry__ - 4"
         // ELF32: "00000000  00001f01 R_PPC_ADDR32           00000000   homonym_string + 0"
         // no symbol: "0000000000000010  0000000000000000 R_X86_64_NONE                        0"
-        let relocation = Regex<AnyRegexOutput>(#/^([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s+(?:([0-9a-f]+)\s+(\S.*?)(?:\s+([+-])\s+([0-9a-f]+))?|([0-9a-f]+))\s*$/#)
+        let relocation = Regex<AnyRegexOutput>(
+            #/^([0-9a-f]+)\s+([0-9a-f]+)\s+(\S+)\s+(?:([0-9a-f]+)\s+(\S.*?)(?:\s+([+-])\s+([0-9a-f]+))?|([0-9a-f]+))\s*$/#
+        )
     }
 
     /// `readelf -x` of every section at once (the hex dumps name sections, not file offsets, so
@@ -165,7 +170,10 @@ extension Readelf {
         return result
     }
 
-    private enum Part { case none, header, sections, symbols, relocations(String) }
+    private enum Part {
+        case none, header, sections, symbols
+        case relocations(String)
+    }
 
     public static func parse(_ text: String, file: String) throws -> Readelf {
         var dump = Readelf()
@@ -173,10 +181,22 @@ extension Readelf {
         let patterns = Patterns()
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(rawLine)
-            if line.hasPrefix("ELF Header:") { part = .header; continue }
-            if line.hasPrefix("Section Headers:") { part = .sections; continue }
-            if line.hasPrefix("Key to Flags:") { part = .none; continue }
-            if line.hasPrefix("Symbol table '") { part = .symbols; continue }
+            if line.hasPrefix("ELF Header:") {
+                part = .header
+                continue
+            }
+            if line.hasPrefix("Section Headers:") {
+                part = .sections
+                continue
+            }
+            if line.hasPrefix("Key to Flags:") {
+                part = .none
+                continue
+            }
+            if line.hasPrefix("Symbol table '") {
+                part = .symbols
+                continue
+            }
             if line.hasPrefix("Relocation section '") {
                 let name = try quotedName(line, file: file)
                 dump.relocations[name] = []

@@ -14,18 +14,20 @@ public enum ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatabl
     case badPosition(path: String, line: Int, text: String)
     case chosenTwice(path: String, line: Int, symbol: String, earlier: SymbolTarget, later: SymbolTarget)
     case notUTF8(path: String)
+    case crlfLineEnds(path: String, line: Int)
 
     public var path: String {
         switch self {
         case .wrongFieldCount(let path, _, _), .badPosition(let path, _, _), .chosenTwice(let path, _, _, _, _),
-            .notUTF8(let path):
+            .notUTF8(let path), .crlfLineEnds(let path, _):
             return path
         }
     }
 
     public var line: Int {
         switch self {
-        case .wrongFieldCount(_, let line, _), .badPosition(_, let line, _), .chosenTwice(_, let line, _, _, _):
+        case .wrongFieldCount(_, let line, _), .badPosition(_, let line, _), .chosenTwice(_, let line, _, _, _),
+            .crlfLineEnds(_, let line):
             return line
         case .notUTF8: return 1
         }
@@ -41,6 +43,8 @@ public enum ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatabl
             return "\(symbol) is chosen twice: \(earlier) and \(later)"
         case .notUTF8:
             return "not UTF-8 text"
+        case .crlfLineEnds:
+            return "the line ends are CRLF (\\r\\n, as DOS/Windows editors write them); save the file with LF line ends"
         }
     }
 
@@ -48,12 +52,18 @@ public enum ChoicesFileError: Error, CustomStringConvertible, Sendable, Equatabl
 }
 
 public enum ChoicesFile {
-    public static let header = "# klp-convert choices: <symbol> <object> <position> (0 = unique in object, 1..k = k-th copy)"
+    public static let header =
+        "# klp-convert choices: <symbol> <object> <position> (0 = unique in object, 1..k = k-th copy)"
 
     /// Parses the text of a choices file. Every bad line is an error naming its line; a symbol chosen twice with
     /// different targets is an error too (the later line would silently win otherwise).
     public static func parse(_ text: String, path: String) throws(ChoicesFileError) -> [String: SymbolTarget] {
         var choices: [String: SymbolTarget] = [:]
+        // Swift treats "\r\n" as one Character, so a CRLF file would not even split into lines: say what it is.
+        if let crlf = text.utf8.firstIndex(of: 13) {
+            let line = text.utf8[..<crlf].filter { $0 == 10 }.count + 1
+            throw .crlfLineEnds(path: path, line: line)
+        }
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1

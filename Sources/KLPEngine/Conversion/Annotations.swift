@@ -36,7 +36,9 @@ enum AnnotationReader {
         let ids = Set(annotationSections.map(\.id))
         var relocationSections: [SectionID: [Section]] = [:]
         for s in object.sections where s.isRelocation {
-            if let target = s.relocationTarget, ids.contains(target) { relocationSections[target, default: []].append(s) }
+            if let target = s.relocationTarget, ids.contains(target) {
+                relocationSections[target, default: []].append(s)
+            }
         }
         for section in annotationSections {
             scan.sectionsToRemove.insert(section.id)
@@ -50,32 +52,50 @@ enum AnnotationReader {
             } else if let section = object.section(id) {
                 // Only a corrupt object defines symbols in a relocation section; keeping the symbol would leave
                 // it pointing at nothing, dropping it would silently lose its uses.
-                scan.diagnostics.append(Diagnostic(.error, "symbol \(symbol.name) is defined in \(section.name), a relocation section of an annotation section, which conversion removes", at: .init(section: section.name, symbol: symbol.name)))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "symbol \(symbol.name) is defined in \(section.name), a relocation section of an annotation section, which conversion removes",
+                        at: .init(section: section.name, symbol: symbol.name)))
             }
         }
         // The converter drops relocations to removed symbols from ordinary relocation sections, but leaves klp
         // relocation sections (SHF_RELA_LIVEPATCH or a .klp.rela. name) as they are: one that uses an annotation
         // symbol would refer to nothing once that symbol is gone.
-        for s in object.sections where s.isRelocation && !scan.sectionsToRemove.contains(s.id)
-            && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix)) {
+        for s in object.sections
+        where s.isRelocation && !scan.sectionsToRemove.contains(s.id)
+            && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix))
+        {
             for (k, r) in s.relocations.enumerated() {
                 guard let id = r.symbol, scan.symbolsToRemove.contains(id) else { continue }
                 let name = object.symbol(id).map { $0.name.isEmpty ? "(section symbol)" : $0.name } ?? "?"
-                scan.diagnostics.append(Diagnostic(.error, "klp relocation section \(s.name) relocation \(k) uses \(name), a symbol of an annotation section, which conversion removes", at: .init(section: s.name, offset: r.offset)))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "klp relocation section \(s.name) relocation \(k) uses \(name), a symbol of an annotation section, which conversion removes",
+                        at: .init(section: s.name, offset: r.offset)))
             }
         }
         // Other sections that point at a removed section (sh_link, SHF_INFO_LINK) would dangle in the output.
         for s in object.sections where !scan.sectionsToRemove.contains(s.id) {
             for (field, target) in [("sh_link", s.link), ("sh_info", s.infoSection)] {
-                guard let target, scan.sectionsToRemove.contains(target), let removed = object.section(target) else { continue }
-                scan.diagnostics.append(Diagnostic(.error, "section \(s.name) refers (\(field)) to \(removed.name), which conversion removes with the annotations", at: .init(section: s.name)))
+                guard let target, scan.sectionsToRemove.contains(target), let removed = object.section(target) else {
+                    continue
+                }
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "section \(s.name) refers (\(field)) to \(removed.name), which conversion removes with the annotations",
+                        at: .init(section: s.name)))
             }
         }
         return scan
     }
 
-    private static func read(_ section: Section, relocationSections: [Section], in object: ELFObject,
-                             into scan: inout AnnotationScan) {
+    private static func read(
+        _ section: Section, relocationSections: [Section], in object: ELFObject,
+        into scan: inout AnnotationScan
+    ) {
         let rawObject = String(section.name.dropFirst(KLPNames.annotationPrefix.count))
         let objectName = KLPNames.normalizeObject(rawObject)
         let place = Diagnostic.Location(section: section.name)
@@ -89,9 +109,11 @@ enum AnnotationReader {
         }
         let recordSize = KLPNames.annotationRecordSize
         guard data.count % recordSize == 0 else {
-            scan.diagnostics.append(Diagnostic(
-                .error, "annotation section \(section.name) is \(data.count) bytes, not a multiple of the \(recordSize)-byte struct klp_module_reloc (was the patch built with a klp_module_reloc of another size?)",
-                at: place))
+            scan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "annotation section \(section.name) is \(data.count) bytes, not a multiple of the \(recordSize)-byte struct klp_module_reloc (was the patch built with a klp_module_reloc of another size?)",
+                    at: place))
             return
         }
         let count = data.count / recordSize
@@ -100,20 +122,35 @@ enum AnnotationReader {
         for (relSection, r) in relocs {
             let at = Diagnostic.Location(section: relSection, offset: r.offset)
             guard r.offset % UInt64(recordSize) == 0 else {
-                scan.diagnostics.append(Diagnostic(.error, "relocation at offset 0x\(String(r.offset, radix: 16)) of \(section.name) does not point at the start of a \(recordSize)-byte record", at: at))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "relocation at offset 0x\(String(r.offset, radix: 16)) of \(section.name) does not point at the start of a \(recordSize)-byte record",
+                        at: at))
                 continue
             }
             let index = Int(r.offset / UInt64(recordSize))
             guard index < count else {
-                scan.diagnostics.append(Diagnostic(.error, "section \(relSection) length beyond nr_entries: relocation at offset 0x\(String(r.offset, radix: 16)) but \(section.name) has \(count) records", at: at))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "section \(relSection) length beyond nr_entries: relocation at offset 0x\(String(r.offset, radix: 16)) but \(section.name) has \(count) records",
+                        at: at))
                 continue
             }
             guard let id = r.symbol, let symbol = object.symbol(id) else {
-                scan.diagnostics.append(Diagnostic(.error, "annotation record \(index) of \(section.name) has a relocation without a symbol", at: at))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error, "annotation record \(index) of \(section.name) has a relocation without a symbol",
+                        at: at))
                 continue
             }
             if let previous = symbolForRecord[index] {
-                scan.diagnostics.append(Diagnostic(.error, "annotation record \(index) of \(section.name) has two relocations (\(previous) and \(symbol.name))", at: at))
+                scan.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "annotation record \(index) of \(section.name) has two relocations (\(previous) and \(symbol.name))",
+                        at: at))
                 continue
             }
             symbolForRecord[index] = symbol.name
@@ -128,11 +165,17 @@ enum AnnotationReader {
                 continue
             }
             let position = Int(reader(index * recordSize + 8))
-            scan.annotations.append(Annotation(object: objectName, symbol: name, position: position,
-                                               source: section.name, recordOffset: UInt64(index * recordSize)))
+            scan.annotations.append(
+                Annotation(
+                    object: objectName, symbol: name, position: position,
+                    source: section.name, recordOffset: UInt64(index * recordSize)))
         }
         if missing > 0 {
-            scan.diagnostics.append(Diagnostic(.error, "nr_entries mismatch (\(count - missing) != \(count)) for \(section.name): \(missing) record(s) have no relocation naming their symbol", at: place))
+            scan.diagnostics.append(
+                Diagnostic(
+                    .error,
+                    "nr_entries mismatch (\(count - missing) != \(count)) for \(section.name): \(missing) record(s) have no relocation naming their symbol",
+                    at: place))
         }
     }
 
@@ -152,18 +195,26 @@ enum AnnotationReader {
             if reported.contains(key) { continue }
             reported.insert(key)
             if f.object == a.object {
-                result.append(Diagnostic(.error, "Conflicting KLP_SYMPOS definition: \(a.object).\(a.symbol) \(f.position) vs. \(a.position).", at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
+                result.append(
+                    Diagnostic(
+                        .error,
+                        "Conflicting KLP_SYMPOS definition: \(a.object).\(a.symbol) \(f.position) vs. \(a.position).",
+                        at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
             } else {
-                result.append(Diagnostic(.error, "Conflicting KLP_MODULE_RELOC objects for symbol \(a.symbol): \(f.object) (\(f.source)) vs. \(a.object) (\(a.source)); a symbol of the livepatch can refer to one object only", at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
+                result.append(
+                    Diagnostic(
+                        .error,
+                        "Conflicting KLP_MODULE_RELOC objects for symbol \(a.symbol): \(f.object) (\(f.source)) vs. \(a.object) (\(a.source)); a symbol of the livepatch can refer to one object only",
+                        at: .init(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)))
             }
         }
         return result
     }
 }
 
-private extension Section {
+extension Section {
     /// The section named by sh_info, whatever the section type (relocation target or SHF_INFO_LINK).
-    var infoSection: SectionID? {
+    fileprivate var infoSection: SectionID? {
         if case .section(let id) = info { return id }
         return nil
     }

@@ -4,7 +4,8 @@
 
 public enum CSnippet {
     public static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else {
             return false
         }
         return isWord(name) && !keywords.contains(name)
@@ -12,7 +13,10 @@ public enum CSnippet {
 
     /// Letters, digits and '_' only: one C token that `#obj` stringifies to exactly this text.
     static func isWord(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+            }
     }
 
     /// C keywords (and GNU spellings) cannot be named in `&sym`; such a symbol goes through an asm label.
@@ -28,11 +32,14 @@ public enum CSnippet {
     /// (`.quad a-b` would be an expression), so only what gas reads as one symbol: a letter, '_' or '.', then
     /// letters, digits, '_', '.' or '$' (GCC's clones `foo.isra.0`, `foo.cold`, `__func__.12`).
     public static func isSafeAsmName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || first == "." || (first.isASCII && first.properties.isAlphabetic) else {
+        guard let first = name.unicodeScalars.first,
+            first == "_" || first == "." || (first.isASCII && first.properties.isAlphabetic)
+        else {
             return false
         }
         return name.unicodeScalars.allSatisfy {
-            $0 == "_" || $0 == "." || $0 == "$" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+            $0 == "_" || $0 == "." || $0 == "$"
+                || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
         }
     }
 
@@ -40,7 +47,11 @@ public enum CSnippet {
     public static func commentSafe(_ text: String) -> String {
         var out = ""
         for s in text.unicodeScalars {
-            if TerminalSafe.needsEscape(s, keepingNewlines: false) || s == "\t" { out += "?" } else { out.unicodeScalars.append(s) }
+            if TerminalSafe.needsEscape(s, keepingNewlines: false) || s == "\t" {
+                out += "?"
+            } else {
+                out.unicodeScalars.append(s)
+            }
         }
         return out.replacing("*/", with: "*_/")
     }
@@ -56,7 +67,9 @@ public enum CSnippet {
 
     /// `KLP_MODULE_RELOC(obj) obj_relocs[] = { KLP_SYMPOS(sym, pos), ... };`, with asm-label declarations for
     /// names that are not C identifiers and a comment for names that cannot be written safely at all.
-    public static func block(object: String, entries: [(symbol: String, position: Int)], arrayName: String? = nil) -> [String] {
+    public static func block(object: String, entries: [(symbol: String, position: Int)], arrayName: String? = nil)
+        -> [String]
+    {
         // The macro stringifies its argument into the section name, so the object must be written as it is:
         // renaming it would annotate another object. A module name like "9pnet" is one token and works.
         guard isWord(object) else {
@@ -80,7 +93,8 @@ public enum CSnippet {
                 declarations.append("extern char \(id)[] __asm__(\"\(symbol)\");")
                 lines.append("\tKLP_SYMPOS(\(id), \(position)),")
             } else {
-                lines.append("\t/* refused: symbol name \(commentSafe(symbol).debugDescription) cannot be written in C */")
+                lines.append(
+                    "\t/* refused: symbol name \(commentSafe(symbol).debugDescription) cannot be written in C */")
             }
         }
         let array = arrayName ?? (isIdentifier(object) ? "\(object)_relocs" : "klp_\(object)_relocs")
@@ -92,7 +106,9 @@ public enum CSnippet {
         var objects: [String] = []
         var entries: [String: [(String, Int)]] = [:]
         for s in plan.symbols {
-            guard let t = s.target, s.status == .annotated || s.status == .chosen || (includeAutomatic && s.status == .automatic) else { continue }
+            guard let t = s.target,
+                s.status == .annotated || s.status == .chosen || (includeAutomatic && s.status == .automatic)
+            else { continue }
             if s.name.hasPrefix(KLPNames.minimalPrefix) { continue }
             if entries[t.object] == nil { objects.append(t.object) }
             entries[t.object, default: []].append((s.name, t.position))

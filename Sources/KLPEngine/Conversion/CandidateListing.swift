@@ -25,7 +25,9 @@ public enum CandidateListing {
         }
         out.append(rule)
         if order == .nameSorted, candidates.count > 1 {
-            out.append("note: symbols.klp is name-sorted (nm output): positions 1..k exist, but it cannot tell which copy is which; build it with 'klp-convert build-db' to see files and kallsyms order")
+            out.append(
+                "note: symbols.klp is name-sorted (nm output): positions 1..k exist, but it cannot tell which copy is which; build it with 'klp-convert build-db' to see files and kallsyms order"
+            )
         }
         // No paste block here: a block with a default position compiles and silently patches copy 1 (DECISIONS
         // 7). The command line prints one block per object for all ambiguous symbols, with placeholders

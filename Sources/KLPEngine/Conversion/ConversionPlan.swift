@@ -87,15 +87,18 @@ public struct ConversionOptions: Sendable {
     /// Check every klp_func's old_name/old_sympos against the database (DECISIONS 8); off for a drop-in use
     /// that wants only the relocations (`--no-check-functions`).
     public var checkFunctions = true
+    /// Convert a signed module, dropping its signature (with a warning to sign it again); refused otherwise.
+    public var dropSignature = false
 
     public init(
         strict: Bool = false, convertModuleExports: Bool = false, choices: [String: SymbolTarget] = [:],
-        checkFunctions: Bool = true
+        checkFunctions: Bool = true, dropSignature: Bool = false
     ) {
         self.strict = strict
         self.convertModuleExports = convertModuleExports
         self.choices = choices
         self.checkFunctions = checkFunctions
+        self.dropSignature = dropSignature
     }
 }
 
@@ -127,6 +130,12 @@ public struct ConversionPlan: Sendable, Equatable {
     var klpSectionBases: [SectionID] = []  // parallel to createdSections
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+    /// Nothing to move, rename or remove: the output is the input's bytes as they are (a module converted
+    /// before, or one that needs no klp relocation), so converting twice gives the same file.
+    public var changesNothing: Bool {
+        moves.isEmpty && droppedRelocations.isEmpty && sectionsToRemove.isEmpty && symbolsToRemove.isEmpty
+            && !symbols.contains { $0.status.converts && $0.newName != nil }
+    }
     public var convertedSymbols: [PlannedSymbol] { symbols.filter { $0.status.converts } }
 
     public func symbol(named name: String) -> PlannedSymbol? { symbols.first { $0.name == name } }

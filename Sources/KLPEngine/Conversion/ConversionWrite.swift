@@ -32,8 +32,12 @@ extension Converter {
     ) throws -> WrittenConversion {
         let errors = plan.diagnostics.errors.count
         guard errors == 0 else { throw UnresolvedConversionError(errors: errors) }
-        let output = applied ?? apply(plan, to: object)
-        let bytes = try ELFWriter.bytes(of: output)
+        let bytes: [UInt8]
+        if plan.changesNothing, let unchanged = object.inputBytes {
+            bytes = unchanged  // laid out again, the same content would differ in bytes (and lose a signature)
+        } else {
+            bytes = try ELFWriter.bytes(of: applied ?? apply(plan, to: object))
+        }
         try FileIO.writeAtomically(bytes, to: path, mode: mode)
         return WrittenConversion(
             path: path, byteCount: bytes.count, convertedSymbolCount: plan.convertedSymbols.count,

@@ -36,7 +36,8 @@ public enum KLPNames {
     public static func objectNameProblem(_ object: String) -> String? {
         if object.isEmpty { return "object name is empty" }
         if object.utf8.count > maximumObjectLength {
-            return "object name '\(object)' is \(object.utf8.count) characters; the kernel reads at most \(maximumObjectLength)"
+            return
+                "object name '\(object)' is \(object.utf8.count) characters; the kernel reads at most \(maximumObjectLength)"
         }
         if object.contains(".") { return "object name '\(object)' contains '.', which the kernel cannot parse" }
         return nil
@@ -70,8 +71,9 @@ public enum KLPNames {
         let name = String(tail[..<comma])
         let posText = tail[tail.index(after: comma)...]
         guard !object.isEmpty, object.utf8.count <= maximumObjectLength, !name.isEmpty,
-              name.utf8.count <= maximumSymbolLength, !posText.isEmpty, posText.allSatisfy(\.isASCIIDigit),
-              let position = Int(posText) else { return nil }
+            name.utf8.count <= maximumSymbolLength, !posText.isEmpty, posText.allSatisfy(\.isASCIIDigit),
+            let position = Int(posText)
+        else { return nil }
         return ParsedSymbol(object: object, name: name, position: position)
     }
 
@@ -108,9 +110,11 @@ public enum KLPNames {
         let name = String(tail[..<sep])
         let posText = tail[tail.index(after: sep)...]
         guard !lp.isEmpty, !so.isEmpty, !name.isEmpty, !posText.isEmpty, posText.allSatisfy(\.isASCIIDigit),
-              let position = Int(posText) else { return nil }
-        return ParsedMinimal(patchedObject: normalizeObject(lp), symbolObject: normalizeObject(so), name: name,
-                             position: position)
+            let position = Int(posText)
+        else { return nil }
+        return ParsedMinimal(
+            patchedObject: normalizeObject(lp), symbolObject: normalizeObject(so), name: name,
+            position: position)
     }
 }
 

@@ -61,7 +61,8 @@ public enum DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
             case .symversEmptyModule: return "Module.symvers format error: empty module name"
             case .evidenceRecord: return "evidence record is not '@[address][:line]' or has no line above"
             case .evidenceCount(let records, let lines):
-                return "evidence block has \(records) records for the \(lines) lines above it (the file was edited or cut)"
+                return
+                    "evidence block has \(records) records for the \(lines) lines above it (the file was edited or cut)"
             }
         }
     }

@@ -19,6 +19,8 @@ public enum DatabaseOrderReason: Sendable, Equatable, CustomStringConvertible {
     case unsortedObject(object: String, line: Int)
     /// Every object block is in byte-wise ascending name order, as `nm` prints it.
     case everyObjectNameSorted
+    /// Out of byte order, but every object block is in a locale's name order: `nm` run without LC_COLLATE=C.
+    case localeSorted(object: String, line: Int)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum DatabaseOrderReason: Sendable, Equatable, CustomStringConvertible {
             return "line \(line) is a source-file marker, which only ordered files carry"
         case .unsortedObject(let object, let line):
             return "line \(line) (object \(object)) is out of name order, so the file is not nm output"
+        case .localeSorted(let object, let line):
+            return "line \(line) (object \(object)) is out of byte order but in a locale's name order (nm run "
+                + "without LC_COLLATE=C): the order of same-named symbols is unknown"
         case .everyObjectNameSorted:
             return "every object block is sorted by name (nm output): the order of same-named symbols is unknown"
         }

@@ -74,8 +74,10 @@ final class NameFilter: @unchecked Sendable {
     @inline(__always)
     private static func words(_ pointer: UnsafeRawPointer, _ length: Int) -> (UInt64, UInt64) {
         if length >= 8 {
-            return (pointer.loadUnaligned(as: UInt64.self),
-                    pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+            return (
+                pointer.loadUnaligned(as: UInt64.self),
+                pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            )
         }
         var word: UInt64 = 0
         for index in 0..<length {
@@ -86,7 +88,8 @@ final class NameFilter: @unchecked Sendable {
 
     @inline(__always)
     private static func hash(_ head: UInt64, _ tail: UInt64, _ length: Int) -> UInt64 {
-        let mixed = (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f)
+        let mixed =
+            (head &* 0x9e37_79b9_7f4a_7c15) ^ (tail &* 0xc2b2_ae3d_27d4_eb4f)
             ^ UInt64(truncatingIfNeeded: length)
         return mixed &* 0xff51_afd7_ed55_8ccd
     }
@@ -121,7 +124,8 @@ final class NameFilter: @unchecked Sendable {
             let entry = Int(slots[slot])
             if entry < 0 { return false }
             if heads[entry] == head && tails[entry] == tail && lengths[entry] == length
-                && memcmp(bytes + entries[entry], pointer, length) == 0 {
+                && memcmp(bytes + entries[entry], pointer, length) == 0
+            {
                 return true
             }
             slot = (slot + 1) & slotMask

@@ -30,8 +30,9 @@ extension SymbolDatabase {
     /// The kept symbol lines by column (see `SymbolLineColumns`).
     public var lineColumns: SymbolLineColumns {
         let names = contents.symbols.names
-        return SymbolLineColumns(nameIDs: contents.symbols.name, nameBytes: names.bytes, nameStarts: names.starts,
-                                 nameLengths: names.lengths)
+        return SymbolLineColumns(
+            nameIDs: contents.symbols.name, nameBytes: names.bytes, nameStarts: names.starts,
+            nameLengths: names.lengths)
     }
 
     /// Number of distinct symbol names kept.

@@ -29,8 +29,10 @@ enum SymbolListParser {
     /// The file piece by piece: `read` fills the buffer it is given after the bytes kept from the last piece and
     /// returns how many it added (0 at the end of the input). `expectedBytes` (the file's size, 0 when unknown)
     /// sizes the tables of a full load once instead of growing them.
-    static func parse(path: String, filter: NameFilter?, expectedBytes: Int = 0, pieceSize: Int = 1 << 18,
-                      read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int)
+    static func parse(
+        path: String, filter: NameFilter?, expectedBytes: Int = 0, pieceSize: Int = 1 << 18,
+        read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
+    )
         throws(DatabaseError) -> DatabaseContents
     {
         var scanner = Scanner(path: path, filter: filter, expectedBytes: expectedBytes)
@@ -79,6 +81,8 @@ enum SymbolListParser {
         let fileMarker = CarriedLine()
         // The previous symbol line of the current block, to notice a block that is not in name order.
         let previousLine = CarriedLine()
+        // The first line out of byte order but in a locale's name order (see collatedCompare), for the reason.
+        var collatedHint: DatabaseOrderReason? = nil
         var pending = PendingSymbols()
         /// The `*` line of the evidence block (EvidenceFormat) was reached: it ends the symbol lines, and what
         /// follows is read only to show evidence.
@@ -151,8 +155,9 @@ enum SymbolListParser {
                         reachedEvidence = true
                         return raw.count
                     }
-                    let name = String(decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
-                                      as: UTF8.self)
+                    let name = String(
+                        decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
+                        as: UTF8.self)
                     currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
                     currentFile = -1
                     fileMarker.clear()
@@ -175,9 +180,16 @@ enum SymbolListParser {
                     }
                     if orderEvidence == nil {
                         if let previous = previousLine.bytes,
-                           SymbolListParser.compare(previous, previousLine.length, line, length) > 0 {
+                            SymbolListParser.compare(previous, previousLine.length, line, length) > 0
+                        {
                             let object = contents.objects.names[Int(currentObject)]
-                            orderEvidence = .unsortedObject(object: object, line: lineNumber)
+                            // `nm` under a locale other than C sorts by that locale's collation (en_US puts
+                            // __ksymtab_x after homo): out of byte order, but still name order, not kallsyms order.
+                            if SymbolListParser.collatedCompare(previous, previousLine.length, line, length) > 0 {
+                                orderEvidence = .unsortedObject(object: object, line: lineNumber)
+                            } else if collatedHint == nil {
+                                collatedHint = .localeSorted(object: object, line: lineNumber)
+                            }
                         }
                         previousLine.point(at: line, length)
                     }
@@ -214,7 +226,7 @@ enum SymbolListParser {
                 contents.orderReason = orderEvidence
             } else {
                 contents.order = .nameSorted
-                contents.orderReason = .everyObjectNameSorted
+                contents.orderReason = collatedHint ?? .everyObjectNameSorted
             }
             return contents
         }
@@ -273,6 +285,29 @@ enum SymbolListParser {
 
     /// Byte-wise comparison (LC_COLLATE=C, as kbuild runs nm): <0, 0, >0.
     @inline(__always)
+    /// Name order as glibc's locales collate at their first level (what `sort` and `nm` use under en_US.UTF-8
+    /// and most others): punctuation ('_', '.', '$') ignored, ASCII letters without case; ties count as in
+    /// order. Byte values of 0x80 and above compare as they are.
+    static func collatedCompare(_ a: UnsafeRawPointer, _ aLength: Int, _ b: UnsafeRawPointer, _ bLength: Int)
+        -> Int
+    {
+        func significant(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0x80
+        }
+        func folded(_ c: UInt8) -> Int { Int(c >= 0x41 && c <= 0x5a ? c + 0x20 : c) }
+        var i = 0, j = 0
+        while true {
+            while i < aLength && !significant(a.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            while j < bLength && !significant(b.load(fromByteOffset: j, as: UInt8.self)) { j += 1 }
+            if i == aLength || j == bLength { return (i == aLength ? 0 : 1) - (j == bLength ? 0 : 1) }
+            let x = folded(a.load(fromByteOffset: i, as: UInt8.self))
+            let y = folded(b.load(fromByteOffset: j, as: UInt8.self))
+            if x != y { return x - y }
+            i += 1
+            j += 1
+        }
+    }
+
     static func compare(_ a: UnsafeRawPointer, _ aLength: Int, _ b: UnsafeRawPointer, _ bLength: Int) -> Int {
         let common = memcmp(a, b, min(aLength, bLength))
         if common != 0 { return Int(common) }

@@ -46,8 +46,10 @@ public struct Symbol: Sendable, Equatable {
     /// so an unchanged object keeps its string table byte for byte (also for names that are not valid UTF-8).
     var originalName: (offset: UInt32, name: String)?
 
-    public init(id: SymbolID, name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
-                section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) {
+    public init(
+        id: SymbolID, name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
+        section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0
+    ) {
         self.id = id
         self.name = name
         self.binding = binding
@@ -120,9 +122,11 @@ public struct Section: Sendable, Equatable {
     public var content: SectionContent
     var originalName: (offset: UInt32, name: String)?
 
-    public init(id: SectionID, name: String, type: SectionType, flags: SectionFlags, address: UInt64 = 0,
-                alignment: UInt64, entrySize: UInt64 = 0, link: SectionID? = nil, info: SectionInfo = .raw(0),
-                content: SectionContent) {
+    public init(
+        id: SectionID, name: String, type: SectionType, flags: SectionFlags, address: UInt64 = 0,
+        alignment: UInt64, entrySize: UInt64 = 0, link: SectionID? = nil, info: SectionInfo = .raw(0),
+        content: SectionContent
+    ) {
         self.id = id
         self.name = name
         self.type = type
@@ -176,8 +180,10 @@ public struct ELFHeader: Sendable, Equatable {
     public var entry: UInt64
     public var flags: UInt32
 
-    public init(elfClass: ELFClass, byteOrder: ByteOrder, osABI: UInt8, abiVersion: UInt8, type: ELFFileType,
-                machine: Machine, version: UInt32, entry: UInt64, flags: UInt32) {
+    public init(
+        elfClass: ELFClass, byteOrder: ByteOrder, osABI: UInt8, abiVersion: UInt8, type: ELFFileType,
+        machine: Machine, version: UInt32, entry: UInt64, flags: UInt32
+    ) {
         self.elfClass = elfClass
         self.byteOrder = byteOrder
         self.osABI = osABI
@@ -199,14 +205,19 @@ public struct ELFObject: Sendable {
     /// The section holding `symbols`, if the object has a symbol table.
     public var symbolTable: SectionID?
     public var sectionNameTable: SectionID?
+    /// The bytes the object was read from (nil for an object built in memory): a conversion that changes
+    /// nothing writes them back as they were (a re-layout would change bytes, and a module signature with them).
+    public internal(set) var inputBytes: [UInt8]?
 
     private var sectionIndex: [SectionID: Int] = [:]
     private var symbolIndex: [SymbolID: Int] = [:]
     private var nextSectionID: Int
     private var nextSymbolID: Int
 
-    public init(path: String, header: ELFHeader, sections: [Section], symbols: [Symbol],
-                symbolTable: SectionID?, sectionNameTable: SectionID?) {
+    public init(
+        path: String, header: ELFHeader, sections: [Section], symbols: [Symbol],
+        symbolTable: SectionID?, sectionNameTable: SectionID?
+    ) {
         self.path = path
         self.header = header
         self.sections = sections
@@ -260,25 +271,33 @@ public struct ELFObject: Sendable {
 
     /// Adds a section at the end of the section list and returns its identity.
     @discardableResult
-    public mutating func appendSection(name: String, type: SectionType, flags: SectionFlags, alignment: UInt64,
-                                       entrySize: UInt64, link: SectionID?, info: SectionInfo,
-                                       content: SectionContent) -> SectionID {
+    public mutating func appendSection(
+        name: String, type: SectionType, flags: SectionFlags, alignment: UInt64,
+        entrySize: UInt64, link: SectionID?, info: SectionInfo,
+        content: SectionContent
+    ) -> SectionID {
         let id = SectionID(nextSectionID)
         nextSectionID += 1
-        sections.append(Section(id: id, name: name, type: type, flags: flags, alignment: alignment,
-                                entrySize: entrySize, link: link, info: info, content: content))
+        sections.append(
+            Section(
+                id: id, name: name, type: type, flags: flags, alignment: alignment,
+                entrySize: entrySize, link: link, info: info, content: content))
         sectionIndex[id] = sections.count - 1
         return id
     }
 
     /// Adds a symbol; the writer keeps locals before globals whatever the insertion order.
     @discardableResult
-    public mutating func appendSymbol(name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
-                                      section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0) -> SymbolID {
+    public mutating func appendSymbol(
+        name: String, binding: SymbolBinding, type: SymbolType, other: UInt8 = 0,
+        section: SymbolSection, value: UInt64 = 0, size: UInt64 = 0
+    ) -> SymbolID {
         let id = SymbolID(nextSymbolID)
         nextSymbolID += 1
-        symbols.append(Symbol(id: id, name: name, binding: binding, type: type, other: other, section: section,
-                              value: value, size: size))
+        symbols.append(
+            Symbol(
+                id: id, name: name, binding: binding, type: type, other: other, section: section,
+                value: value, size: size))
         symbolIndex[id] = symbols.count - 1
         return id
     }

@@ -36,7 +36,8 @@ public enum FileError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .unreadable(_, let failure): return failure.description
         case .outputIsFolder: return "output path names a folder, not a file"
-        case .noTemporaryFile(_, let folder, let reason): return "cannot create a temporary file in \(folder): \(reason)"
+        case .noTemporaryFile(_, let folder, let reason):
+            return "cannot create a temporary file in \(folder): \(reason)"
         case .writeFailed(_, let step, let reason): return "\(step.rawValue): \(reason)"
         }
     }

@@ -92,8 +92,10 @@ public final class InputFile {
     }
 
     /// Reads what is left of an open input, after `already` (the bytes read so far), into a malloc'd buffer.
-    private static func readRest(_ opened: inout Opened, path: String, already: UnsafeRawBufferPointer?,
-                                 limit: Int) throws(InputFailure) -> InputFile {
+    private static func readRest(
+        _ opened: inout Opened, path: String, already: UnsafeRawBufferPointer?,
+        limit: Int
+    ) throws(InputFailure) -> InputFile {
         let first = already?.count ?? 0
         var capacity = max(min(max(opened.size, first), limit) + 1, 1 << 16)
         guard var buffer = malloc(capacity) else { throw .read("out of memory") }
@@ -130,8 +132,9 @@ public final class InputFile {
         var failure: InputFailure?
         let bytes = [UInt8](unsafeUninitializedCapacity: max(opened.size, 1 << 12) + 1) { buffer, count in
             do throws(InputFailure) {
-                let filled = try fill(&opened, UnsafeMutableRawPointer(buffer.baseAddress!), used: 0,
-                                      capacity: buffer.count, limit: limit)
+                let filled = try fill(
+                    &opened, UnsafeMutableRawPointer(buffer.baseAddress!), used: 0,
+                    capacity: buffer.count, limit: limit)
                 complete = filled.atEnd
                 count = filled.used
             } catch {

@@ -77,9 +77,11 @@ public struct PatchedFunctionChecker: Sendable {
                 status.verdict = .missing
                 if fullDatabase == nil { fullDatabase = .some(try? wholeDatabase()) }
                 if let full = fullDatabase ?? nil {
-                    status.nearestNames = NearestNames.find(function.name, in: function.object, database: full)
+                    status.nearestNames = NearestNames.names(
+                        near: function.name, inObject: function.object, database: full)
                 }
-                let nearest = status.nearestNames.isEmpty
+                let nearest =
+                    status.nearestNames.isEmpty
                     ? "" : " (nearest: \(status.nearestNames.joined(separator: ", ")))"
                 result.diagnostics.append(
                     Diagnostic(

@@ -9,10 +9,14 @@ public enum Action: Sendable {
     case deleteBackward
     case clearInput
     case submitInput
+    /// Tab in a file-name prompt: the runner lists the folder and answers with `.pathCompleted`.
+    case completeInput
+    case pathCompleted(PathCompletion, from: String)
     case cancelInput
     case answer(Bool)
     case resize(Size)
     case unboundKey(Key)
+    case mouse(MouseEvent)
     /// The runner found the target file existing and needs a yes before replacing it.
     case confirmOverwrite(path: String, purpose: PromptPurpose)
     case choicesLoaded([String: SymbolTarget], path: String)

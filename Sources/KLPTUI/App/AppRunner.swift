@@ -32,7 +32,10 @@ public struct AppRunner: Sendable {
         while !queue.isEmpty {
             let next = queue.removeFirst()
             for effect in reducer.reduce(&state, next) {
-                if effect == .quit { state.quitting = true; return }
+                if effect == .quit {
+                    state.quitting = true
+                    return
+                }
                 if let result = effects.perform(effect, state: state) { queue.append(result) }
             }
         }

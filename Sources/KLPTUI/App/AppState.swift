@@ -23,6 +23,13 @@ public enum PromptPurpose: Sendable, Equatable {
 public struct PromptState: Sendable, Equatable {
     public var purpose: PromptPurpose
     public var text: String
+    /// The names the last Tab found when it could not choose one.
+    public var matches: [String] = []
+
+    public init(purpose: PromptPurpose, text: String) {
+        self.purpose = purpose
+        self.text = text
+    }
 }
 
 public enum Question: Sendable, Equatable {
@@ -80,11 +87,15 @@ public struct AppState: Sendable {
     public var savedChoices: [String: SymbolTarget] = [:]
     public var plan: ConversionPlan
 
-    /// Overview filter (symbols and their candidates) and whether it is being typed.
+    /// Filter of the symbols list (name, candidate object or file), of the candidate picker (object, file), and
+    /// whether the filter of the focused list is being typed.
     public var filter = ""
+    public var candidateFilter = ""
     public var filterEditing = false
-    /// Indices into plan.symbols shown in the symbols list.
-    public var visibleSymbols: [Int]
+    /// The rows of the symbols list: what needs attention first, exported symbols in one group at the end.
+    public var symbolRows: [SymbolRow]
+    /// Whether the exported symbols' group shows its members.
+    public var exportsExpanded = false
 
     public var symbolList = ListPosition()
     public var candidateList = ListPosition()
@@ -111,18 +122,83 @@ public struct AppState: Sendable {
     public init(plan: ConversionPlan, size: Size) {
         self.plan = plan
         self.size = size
-        visibleSymbols = Array(plan.symbols.indices)
+        symbolRows = plan.symbols.indices.map { .symbol($0) }
     }
 
     public var hasUnsavedChoices: Bool { choices != savedChoices }
 
-    /// The symbol under the cursor of the symbols list.
+    /// Indices into plan.symbols of the symbol rows shown, in list order.
+    public var visibleSymbols: [Int] { symbolRows.compactMap(\.symbolIndex) }
+
+    /// The symbol under the cursor of the symbols list (none on the exported group's row).
     public var selectedSymbol: PlannedSymbol? {
-        guard symbolList.cursor < visibleSymbols.count else { return nil }
-        let i = visibleSymbols[symbolList.cursor]
+        guard symbolList.cursor < symbolRows.count, let i = symbolRows[symbolList.cursor].symbolIndex else {
+            return nil
+        }
         return i < plan.symbols.count ? plan.symbols[i] : nil
     }
 
-    /// The filter text currently typed into (overview filter or database search).
-    public var activeQuery: String { screen == .database ? databaseSearch.query : filter }
+    /// The row showing symbol `name`, if shown.
+    public func row(of name: String) -> Int? {
+        symbolRows.firstIndex { $0.symbolIndex.map { plan.symbols[$0].name == name } ?? false }
+    }
+
+    /// The list `/` filters here: the database search on its screen, else the focused list of the overview.
+    public var filterField: FilterField {
+        if screen == .database { return .database }
+        return focus == .candidates ? .candidates : .symbols
+    }
+
+    /// The filter text of the list `/` filters here.
+    public var activeQuery: String {
+        switch filterField {
+        case .database: databaseSearch.query
+        case .candidates: candidateFilter
+        case .symbols: filter
+        }
+    }
+
+    /// Indices into the selected symbol's candidates that the picker shows (object or file contains the filter).
+    public var visibleCandidates: [Int] {
+        guard let symbol = selectedSymbol else { return [] }
+        let q = candidateFilter.lowercased()
+        guard !q.isEmpty else { return Array(symbol.candidates.indices) }
+        return symbol.candidates.indices.filter { k in
+            let c = symbol.candidates[k]
+            return c.object.lowercased().contains(q) || (c.file?.lowercased().contains(q) ?? false)
+        }
+    }
+
+    /// The candidate under the picker's cursor.
+    public var selectedCandidate: DatabaseCandidate? {
+        let visible = visibleCandidates
+        guard let symbol = selectedSymbol, candidateList.cursor < visible.count else { return nil }
+        return symbol.candidates[visible[candidateList.cursor]]
+    }
 }
+
+/// A row of the symbols list: a symbol (index into plan.symbols), or the heading of the exported symbols, which
+/// need nothing from the user (the module loader resolves them) and are folded under it.
+public enum SymbolRow: Sendable, Equatable {
+    case symbol(Int)
+    case exportGroup(count: Int)
+
+    public var symbolIndex: Int? {
+        if case .symbol(let i) = self { return i }
+        return nil
+    }
+
+    /// Order of attention: errors, ambiguous, decided (annotation or choice), automatic; exports last.
+    static func rank(_ status: SymbolStatus) -> Int {
+        switch status {
+        case .notFound, .invalid, .refused: 0
+        case .ambiguous: 1
+        case .annotated, .chosen: 2
+        case .automatic, .weakUndefined, .converted: 3
+        case .exported: 4
+        }
+    }
+}
+
+/// The lists `/` narrows.
+public enum FilterField: Sendable, Equatable { case symbols, candidates, database }

@@ -5,10 +5,10 @@ public enum Command: String, CaseIterable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, moveHome, moveEnd
     case nextPanel, previousPanel
     case select, back
-    case clearChoice
+    case clearChoice, toggleExports
     case acceptSuggestion, acceptAllSuggestions
     case nextProblem, previousProblem
-    case filter
+    case filter, nextMatch, previousMatch
     case showOverview, showPreview, showSnippet, showDatabase, showFunctions
     case writeOutput, saveSnippet, printSnippetOnExit, saveChoices, loadChoices
     case help, quit
@@ -26,20 +26,23 @@ public enum Command: String, CaseIterable, Sendable {
         case .select: "Open / pick the candidate under the cursor"
         case .back: "Back; clear the filter"
         case .clearChoice: "Forget the choice made here for this symbol"
+        case .toggleExports: "Show or fold the exported symbols (nothing to decide there)"
         case .acceptSuggestion: "Choose the copy the patch suggests for this symbol (x undoes)"
         case .acceptAllSuggestions: "Choose the suggested copy for every undecided symbol that has one (x undoes each)"
         case .nextProblem: "Next symbol that needs a decision"
         case .previousProblem: "Previous symbol that needs a decision"
-        case .filter: "Filter symbols and candidates (search the database on its screen)"
+        case .filter: "Filter the focused list (symbols, candidates, database)"
+        case .nextMatch: "Next match of the filter (wraps, as in less and vim)"
+        case .previousMatch: "Previous match of the filter (wraps)"
         case .showOverview: "Symbols overview"
         case .showPreview: "Preview the converted ELF (before / after)"
-        case .showSnippet: "KLP_MODULE_RELOC snippet for the current choices"
+        case .showSnippet: "Show the KLP_MODULE_RELOC snippet for the current choices"
         case .showDatabase: "Search every symbol of symbols.klp"
         case .showFunctions: "Patched functions: klp_func old_name / old_sympos"
-        case .writeOutput: "Write the converted object"
+        case .writeOutput: "Write the converted object (.ko), from every screen"
         case .saveSnippet: "Save the snippet to a file"
         case .printSnippetOnExit: "Print the snippet on exit (toggle)"
-        case .saveChoices: "Save choices (replay with --choices)"
+        case .saveChoices: "Save the choices file (replay with --choices)"
         case .loadChoices: "Load choices from a file"
         case .help: "This help"
         case .quit: "Quit (asks when choices are unsaved)"
@@ -71,15 +74,17 @@ public enum Command: String, CaseIterable, Sendable {
         case .showSnippet: "snippet"
         case .showDatabase: "database"
         case .showFunctions: "functions"
-        case .writeOutput: "write"
-        case .saveSnippet: "save"
+        case .writeOutput: "write .ko"
+        case .saveSnippet: "save snippet"
         case .saveChoices: "save choices"
         case .loadChoices: "load"
         case .help: "help"
         case .quit: "quit"
         case .nextPanel: "panel"
-        case .nextProblem: "next problem"
+        case .nextProblem: "next to decide"
+        case .nextMatch: "next match"
         case .clearChoice: "unchoose"
+        case .toggleExports: "exports"
         case .acceptSuggestion: "accept suggestion"
         case .acceptAllSuggestions: "accept all"
         case .printSnippetOnExit: "print on exit"

@@ -7,5 +7,6 @@ public enum Effect: Sendable, Equatable {
     case saveChoices(path: String, choices: [String: SymbolTarget], overwrite: Bool)
     case loadChoices(path: String)
     case saveSnippet(path: String, text: String, overwrite: Bool)
+    case completePath(String)
     case quit
 }

@@ -1,9 +1,10 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
 
 // Carries out effects (the only file I/O of the TUI) and turns each outcome into an action. Writing the
 // converted object is the CLI's call (`Converter.write`) on the plan the effect carries, so both give the same
@@ -22,6 +23,8 @@ public struct EffectRunner: Sendable {
         switch effect {
         case .quit:
             return nil
+        case .completePath(let text):
+            return .pathCompleted(PathCompletion.complete(text, listing: PathCompletion.list), from: text)
         case .writeOutput(let path, let plan, let overwrite):
             if FileIO.sameFile(path, workspace.object.path) {
                 return .effectFailed("Refusing to overwrite the input \(path): choose another output path")
@@ -33,8 +36,9 @@ public struct EffectRunner: Sendable {
             do {
                 // The preview's applied object, when it was made from this very plan, is not applied again.
                 let applied = state.output.flatMap { $0.plan == plan ? $0.object : nil }
-                let written = try Converter.write(plan, of: workspace.object, applied: applied, to: path,
-                                                  mode: mode_t(workspace.outputMode))
+                let written = try Converter.write(
+                    plan, of: workspace.object, applied: applied, to: path,
+                    mode: mode_t(workspace.outputMode))
                 let n = written.convertedSymbolCount, k = written.klpSectionCount
                 return .effectSucceeded(
                     "Wrote \(path): \(written.byteCount) bytes, \(n) symbol\(n == 1 ? "" : "s") converted, "

@@ -10,6 +10,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case snippet = "Snippet"
     case database = "Database search"
     case functions = "Patched functions"
+    /// The help overlay: these keys scroll it, every other key closes it.
+    case helpOverlay = "This help (any other key closes it)"
 }
 
 public struct Keymap: Sendable {
@@ -24,23 +26,35 @@ public struct Keymap: Sendable {
             (.tab, .nextPanel), (.backTab, .previousPanel),
             (.character("/"), .filter), (.escape, .back), (.left, .back), (.character("h"), .back),
             (.character("o"), .showOverview), (.character("p"), .showPreview), (.character("s"), .showSnippet),
-            (.character("d"), .showDatabase), (.character("f"), .showFunctions),
-            (.character("n"), .nextProblem), (.character("N"), .previousProblem),
+            (.character("d"), .showDatabase), (.character("t"), .showFunctions),
+            (.character("n"), .nextMatch), (.character("N"), .previousMatch),
+            (.character("]"), .nextProblem), (.character("["), .previousProblem),
             (.character("w"), .writeOutput), (.character("S"), .saveChoices), (.character("L"), .loadChoices),
             (.character("?"), .help), (.function(1), .help), (.character("q"), .quit),
         ],
-        .symbols: [(.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
-                   (.delete, .clearChoice), (.character("a"), .acceptSuggestion),
-                   (.character("A"), .acceptAllSuggestions)],
-        .candidates: [(.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice),
-                      (.character("a"), .acceptSuggestion), (.character("A"), .acceptAllSuggestions)],
+        .symbols: [
+            (.enter, .select), (.right, .select), (.character("l"), .select), (.character("x"), .clearChoice),
+            (.delete, .clearChoice), (.character("e"), .toggleExports), (.character("a"), .acceptSuggestion),
+            (.character("A"), .acceptAllSuggestions),
+        ],
+        .candidates: [
+            (.enter, .select), (.character("x"), .clearChoice), (.delete, .clearChoice),
+            (.character("a"), .acceptSuggestion), (.character("A"), .acceptAllSuggestions),
+        ],
         .problems: [(.enter, .select)],
         .textScreen: [],
-        .snippet: [(.character("w"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
+        .snippet: [(.character("f"), .saveSnippet), (.character("P"), .printSnippetOnExit)],
         .database: [(.enter, .select)],
-        .functions: [(.enter, .select), (.right, .select), (.character("l"), .select),
-                     (.character("a"), .acceptSuggestion), (.character("x"), .clearChoice),
-                     (.delete, .clearChoice), (.character("w"), .saveSnippet)],
+        .functions: [
+            (.enter, .select), (.right, .select), (.character("l"), .select),
+            (.character("a"), .acceptSuggestion), (.character("x"), .clearChoice),
+            (.delete, .clearChoice), (.character("f"), .saveSnippet),
+        ],
+        .helpOverlay: [
+            (.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
+            (.pageUp, .pageUp), (.pageDown, .pageDown), (.character(" "), .pageDown),
+            (.home, .moveHome), (.character("g"), .moveHome), (.end, .moveEnd), (.character("G"), .moveEnd),
+        ],
     ])
 
     /// Contexts consulted for the state, most specific first (global last).
@@ -75,9 +89,21 @@ public struct Keymap: Sendable {
     /// a question, everything else goes through the tables.
     public func action(for key: Key, in state: AppState) -> Action? {
         if case .resize(let size) = key { return .resize(size) }
+        if case .mouse(let event) = key {
+            switch state.overlay {
+            case .help:
+                switch event.kind {
+                case .wheelUp: return .command(.moveUp)
+                case .wheelDown: return .command(.moveDown)
+                case .click, .doubleClick: return .command(.help)  // closes it, as any other key
+                }
+            case .prompt, .confirm: return nil  // answered with keys
+            case nil: return .mouse(event)
+            }
+        }
         switch state.overlay {
         case .prompt:
-            return textAction(for: key)
+            return key == .tab ? .completeInput : textAction(for: key)
         case .confirm:
             switch key {
             case .character("y"), .character("Y"): return .answer(true)
@@ -85,14 +111,8 @@ public struct Keymap: Sendable {
             default: return nil
             }
         case .help:
-            switch key {
-            case .up, .character("k"): return .command(.moveUp)
-            case .down, .character("j"): return .command(.moveDown)
-            case .pageUp: return .command(.pageUp)
-            case .pageDown, .character(" "): return .command(.pageDown)
-            case .control("c"): return .command(.quit)
-            default: return .command(.help)  // any other key closes help
-            }
+            // Its own table scrolls it; any other key closes it (and does nothing else).
+            return .command(command(for: key, contexts: [.helpOverlay]) ?? .help)
         case nil:
             break
         }

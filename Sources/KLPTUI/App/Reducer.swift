@@ -11,15 +11,19 @@ public struct Reducer: Sendable {
         self.workspace = workspace
     }
 
-    public func initialState(size: Size, choices: [String: SymbolTarget] = [:], choicesAreSaved: Bool = true) -> AppState {
+    public func initialState(size: Size, choices: [String: SymbolTarget] = [:], choicesAreSaved: Bool = true)
+        -> AppState
+    {
         var state = AppState(plan: workspace.plan(choices: choices), size: size)
         state.choices = choices
         state.savedChoices = choicesAreSaved ? choices : [:]
         refilter(&state)
         // Start on the first symbol that needs a decision (an ambiguous one first: the user can settle it here).
         let symbols = state.plan.symbols
-        if let first = state.visibleSymbols.firstIndex(where: { symbols[$0].status == .ambiguous })
-            ?? state.visibleSymbols.firstIndex(where: { symbols[$0].status.isProblem }) {
+        func row(_ wanted: (PlannedSymbol) -> Bool) -> Int? {
+            state.symbolRows.firstIndex { $0.symbolIndex.map { wanted(symbols[$0]) } ?? false }
+        }
+        if let first = row({ $0.status == .ambiguous }) ?? row({ $0.status.isProblem }) {
             state.symbolList.cursor = first
         }
         syncCandidateCursor(&state)
@@ -40,6 +44,17 @@ public struct Reducer: Sendable {
             editInput(&state) { $0 = "" }
         case .submitInput:
             return submit(&state)
+        case .completeInput:
+            if case .prompt(let prompt) = state.overlay { return [.completePath(prompt.text)] }
+        case .pathCompleted(let completion, let from):
+            // Only if nothing was typed meanwhile.
+            guard case .prompt(var prompt) = state.overlay, prompt.text == from else { return [] }
+            prompt.text = completion.text
+            prompt.matches = completion.matches
+            state.overlay = .prompt(prompt)
+            if completion.matches.isEmpty && completion.text == from {
+                state.message = StatusMessage(text: "No file name starts with that", isError: false)
+            }
         case .cancelInput:
             if case .prompt = state.overlay {
                 state.overlay = nil
@@ -53,6 +68,9 @@ public struct Reducer: Sendable {
         case .resize(let size):
             state.size = size
             settleAll(&state)
+        case .mouse(let event):
+            state.message = nil
+            return mouse(event, &state)
         case .unboundKey(let key):
             state.message = StatusMessage(text: "\(key) does nothing here; ? lists the keys", isError: false)
         case .confirmOverwrite(let path, let purpose):
@@ -67,7 +85,8 @@ public struct Reducer: Sendable {
             state.message = StatusMessage(text: text, isError: !unused.isEmpty)
         case .choicesSaved(let choices, let path):
             state.savedChoices = choices
-            state.message = StatusMessage(text: "Saved \(choices.count) choice\(choices.count == 1 ? "" : "s") to \(path)", isError: false)
+            state.message = StatusMessage(
+                text: "Saved \(choices.count) choice\(choices.count == 1 ? "" : "s") to \(path)", isError: false)
         case .effectSucceeded(let text):
             state.message = StatusMessage(text: text, isError: false)
         case .effectFailed(let text):
@@ -80,12 +99,19 @@ public struct Reducer: Sendable {
 
     private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if case .help(let scroll) = state.overlay {
+            defer {
+                // Kept within the lines, so scrolling back up starts at once.
+                let count = Renderer(workspace: workspace).helpRows(state.size).count
+                let visible = max(1, min(state.size.rows - 2, count + 3) - 2)
+                if case .help(let s) = state.overlay { state.overlay = .help(scroll: max(0, min(s, count - visible))) }
+            }
             switch command {
             case .moveUp: state.overlay = .help(scroll: max(0, scroll - 1))
             case .moveDown: state.overlay = .help(scroll: scroll + 1)
             case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
             case .pageDown: state.overlay = .help(scroll: scroll + 10)
-            case .quit: return quit(&state)
+            case .moveHome: state.overlay = .help(scroll: 0)
+            case .moveEnd: state.overlay = .help(scroll: Int.max / 2)
             default: state.overlay = nil
             }
             return []
@@ -99,13 +125,16 @@ public struct Reducer: Sendable {
         case .moveEnd: move(&state, by: Int.max / 2)
         case .nextPanel, .previousPanel:
             guard state.screen == .overview else {
-                state.message = StatusMessage(text: "Tab moves between the overview's panels; o returns there", isError: false)
+                state.message = StatusMessage(
+                    text: "Tab moves between the overview's panels; o returns there", isError: false)
                 return []
             }
+            state.filterEditing = false
             let order = Panel.allCases
             let i = order.firstIndex(of: state.focus) ?? 0
             state.focus = order[(i + (command == .nextPanel ? 1 : order.count - 1)) % order.count]
         case .select: select(&state)
+        case .toggleExports: toggleExports(&state)
         case .back: back(&state)
         case .clearChoice:
             if state.screen == .functions { return clearFunctionChoice(&state) }
@@ -125,11 +154,15 @@ public struct Reducer: Sendable {
             acceptAllSuggestions(&state)
         case .nextProblem, .previousProblem:
             jumpToProblem(&state, forward: command == .nextProblem)
+        case .nextMatch, .previousMatch:
+            nextMatch(&state, forward: command == .nextMatch)
         case .filter:
             guard state.screen == .overview || state.screen == .database else {
-                state.message = StatusMessage(text: "/ filters the overview (o) and searches the database (d)", isError: false)
+                state.message = StatusMessage(
+                    text: "/ filters the overview (o) and searches the database (d)", isError: false)
                 return []
             }
+            if state.screen == .overview && state.focus == .problems { state.focus = .symbols }
             state.filterEditing = true
         case .showOverview: state.screen = .overview
         case .showPreview:
@@ -147,7 +180,10 @@ public struct Reducer: Sendable {
         case .writeOutput:
             let errors = state.plan.diagnostics.errors.count
             guard errors == 0 else {
-                state.message = StatusMessage(text: "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; n jumps to the next symbol to decide)", isError: true)
+                state.message = StatusMessage(
+                    text:
+                        "Cannot write: \(errors) error\(errors == 1 ? "" : "s") left (see Problems; ] goes to the next symbol to decide)",
+                    isError: true)
                 return []
             }
             state.overlay = .prompt(PromptState(purpose: .writeOutput, text: workspace.defaultOutputPath))
@@ -155,7 +191,9 @@ public struct Reducer: Sendable {
             state.overlay = .prompt(PromptState(purpose: .saveSnippet, text: workspace.defaultSnippetPath))
         case .printSnippetOnExit:
             state.printSnippetOnExit.toggle()
-            state.message = StatusMessage(text: state.printSnippetOnExit ? "The snippet will be printed on exit" : "The snippet will not be printed on exit", isError: false)
+            state.message = StatusMessage(
+                text: state.printSnippetOnExit
+                    ? "The snippet will be printed on exit" : "The snippet will not be printed on exit", isError: false)
         case .saveChoices:
             state.overlay = .prompt(PromptState(purpose: .saveChoices, text: workspace.defaultChoicesPath))
         case .loadChoices:
@@ -168,8 +206,78 @@ public struct Reducer: Sendable {
         return []
     }
 
+    // MARK: - Mouse
+
+    /// A click selects the row under the pointer and focuses its panel, a double click picks it (as Enter), the
+    /// wheel scrolls the list under the pointer by three rows.
+    private func mouse(_ event: MouseEvent, _ state: inout AppState) -> [Effect] {
+        let layout = Layout(size: state.size, symbolColumns: Renderer.symbolColumns(state))
+        guard !layout.tooSmall else { return [] }
+        func inside(_ rect: Rect) -> Bool {
+            event.row >= rect.row && event.row < rect.row + rect.rows && event.column >= rect.column
+                && event.column < rect.column + rect.columns
+        }
+        let wheel = event.kind == .wheelUp ? -3 : event.kind == .wheelDown ? 3 : 0
+        if state.screen != .overview {
+            guard inside(layout.body) else { return [] }
+            if wheel != 0 {
+                move(&state, by: wheel)
+                return []
+            }
+            // Database rows start under the search line and the heading.
+            if state.screen == .database {
+                let k = state.databaseList.top + event.row - (layout.body.row + 3)
+                guard event.row >= layout.body.row + 3, k >= 0, k < databaseCount(state) else { return [] }
+                state.databaseList.cursor = k
+                settleAll(&state)
+                if event.kind == .doubleClick { select(&state) }
+            }
+            return []
+        }
+        let panels: [(Panel, Rect, Int)] = [
+            (.symbols, layout.symbols, 1), (.candidates, layout.candidates, 2),
+            (.problems, layout.problems, 1),
+        ]
+        guard let (panel, rect, firstRow) = panels.first(where: { inside($0.1) }) else { return [] }
+        if wheel != 0 {
+            let focus = state.focus
+            state.focus = panel
+            move(&state, by: wheel)
+            state.focus = focus
+            settleAll(&state)
+            return []
+        }
+        // An empty picker (an exported symbol, the exported group) has nothing to focus.
+        if panel == .candidates && state.visibleCandidates.isEmpty { return [] }
+        state.focus = panel
+        state.filterEditing = false
+        let line = event.row - (rect.row + firstRow)
+        guard line >= 0, line < rect.rows - firstRow - 1 else { return [] }
+        switch panel {
+        case .symbols:
+            let k = state.symbolList.top + line
+            guard k < state.symbolRows.count else { return [] }
+            state.symbolList.cursor = k
+            settleAll(&state)
+            syncCandidateCursor(&state)
+        case .candidates:
+            let k = state.candidateList.top + line
+            guard k < state.visibleCandidates.count else { return [] }
+            state.candidateList.cursor = k
+        case .problems:
+            let k = state.problemList.top + line
+            guard k < state.plan.diagnostics.count else { return [] }
+            state.problemList.cursor = k
+            followProblem(&state)
+        }
+        settleAll(&state)
+        if event.kind == .doubleClick { select(&state) }
+        return []
+    }
+
     private func quit(_ state: inout AppState) -> [Effect] {
-        let unsaved = state.choices.filter { state.savedChoices[$0.key] != $0.value }.count
+        let unsaved =
+            state.choices.filter { state.savedChoices[$0.key] != $0.value }.count
             + state.savedChoices.keys.filter { state.choices[$0] == nil }.count
         if unsaved > 0 {
             state.overlay = .confirm(.quitUnsaved(count: unsaved))
@@ -207,7 +315,8 @@ public struct Reducer: Sendable {
                 state.symbolList.cursor = shifted(state.symbolList.cursor)
                 settleAll(&state)
                 syncCandidateCursor(&state)
-            case .candidates: state.candidateList.cursor = shifted(state.candidateList.cursor)
+            case .candidates:
+                state.candidateList.cursor = shifted(state.candidateList.cursor)
             case .problems:
                 state.problemList.cursor = shifted(state.problemList.cursor)
                 followProblem(&state)
@@ -232,10 +341,19 @@ public struct Reducer: Sendable {
         case .overview:
             switch state.focus {
             case .symbols:
-                guard let symbol = state.selectedSymbol else { return }
-                if symbol.candidates.isEmpty {
-                    state.message = StatusMessage(text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
+                guard let symbol = state.selectedSymbol else {
+                    if state.symbolList.cursor < state.symbolRows.count { toggleExports(&state) }
+                    return
+                }
+                if symbol.status == .exported {
+                    let text = "\(symbol.name): \(StatusText.explanation(symbol)); nothing to decide"
+                    state.message = StatusMessage(text: text, isError: false)
+                } else if symbol.candidates.isEmpty {
+                    state.message = StatusMessage(
+                        text: "\(symbol.name): no candidates (\(StatusText.explanation(symbol)))", isError: false)
                 } else {
+                    state.candidateFilter = ""
+                    state.filterEditing = false
                     state.focus = .candidates
                     syncCandidateCursor(&state)
                 }
@@ -260,7 +378,11 @@ public struct Reducer: Sendable {
             state.screen = .overview
             state.filterEditing = false
             reveal(row.name, &state)
-            if let symbol = state.selectedSymbol, let k = symbol.candidates.firstIndex(where: { $0.line == row.line && $0.object == row.object }) {
+            if let symbol = state.selectedSymbol,
+                let k = state.visibleCandidates.firstIndex(where: {
+                    symbol.candidates[$0].line == row.line && symbol.candidates[$0].object == row.object
+                })
+            {
                 state.focus = .candidates
                 state.candidateList.cursor = k
                 settleAll(&state)
@@ -273,16 +395,18 @@ public struct Reducer: Sendable {
 
     /// Records the candidate under the cursor as the choice for the selected symbol, then re-plans.
     private func choose(_ state: inout AppState) {
-        guard let symbol = state.selectedSymbol, state.candidateList.cursor < symbol.candidates.count else { return }
-        let c = symbol.candidates[state.candidateList.cursor]
+        guard let symbol = state.selectedSymbol, let c = state.selectedCandidate else { return }
         let target = SymbolTarget(object: c.object, position: c.position)
         state.choices[symbol.name] = target
         replan(&state)
         let now = state.plan.symbol(named: symbol.name)
         if let now, now.status == .chosen {
-            state.message = StatusMessage(text: "\(symbol.name) → \(target)" + (now.newName.map { "  (\($0))" } ?? ""), isError: false)
+            state.message = StatusMessage(
+                text: "\(symbol.name) → \(target)" + (now.newName.map { "  (\($0))" } ?? ""), isError: false)
         } else {
-            state.message = StatusMessage(text: "\(symbol.name) → \(target): \(now.map { StatusText.label($0.status) } ?? "gone"); see Problems", isError: true)
+            state.message = StatusMessage(
+                text: "\(symbol.name) → \(target): \(now.map { StatusText.label($0.status) } ?? "gone"); see Problems",
+                isError: true)
         }
     }
 
@@ -291,8 +415,7 @@ public struct Reducer: Sendable {
         let diagnostics = state.plan.diagnostics
         let k = min(max(0, state.problemList.cursor), diagnostics.count - 1)
         guard k >= 0 else { return }
-        guard let name = diagnostics[k].location?.symbol,
-              let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == name }) else { return }
+        guard let name = diagnostics[k].location?.symbol, let row = state.row(of: name) else { return }
         state.symbolList.cursor = row
         settleAll(&state)
         syncCandidateCursor(&state)
@@ -306,13 +429,23 @@ public struct Reducer: Sendable {
         }
         if !state.visibleSymbols.contains(index) {
             state.filter = ""
+            if state.plan.symbols[index].status == .exported { state.exportsExpanded = true }
             refilter(&state)
         }
         state.screen = .overview
         state.focus = .symbols
-        state.symbolList.cursor = state.visibleSymbols.firstIndex(of: index) ?? 0
+        state.symbolList.cursor = state.row(of: name) ?? 0
         settleAll(&state)
         syncCandidateCursor(&state)
+    }
+
+    private func toggleExports(_ state: inout AppState) {
+        guard state.plan.symbols.contains(where: { $0.status == .exported }) else {
+            state.message = StatusMessage(text: "This livepatch uses no exported symbol", isError: false)
+            return
+        }
+        state.exportsExpanded.toggle()
+        refilter(&state)
     }
 
     private func back(_ state: inout AppState) {
@@ -321,8 +454,11 @@ public struct Reducer: Sendable {
         } else if state.screen != .overview {
             state.screen = .overview
             state.filterEditing = false
+        } else if state.focus == .candidates && !state.candidateFilter.isEmpty {
+            setQuery("", &state)
         } else if state.focus != .symbols {
             state.focus = .symbols
+            syncCandidateCursor(&state)
         } else if !state.filter.isEmpty {
             setQuery("", &state)
         }
@@ -331,11 +467,11 @@ public struct Reducer: Sendable {
     private func jumpToProblem(_ state: inout AppState, forward: Bool) {
         state.screen = .overview
         state.focus = .symbols
-        let n = state.visibleSymbols.count
+        let n = state.symbolRows.count
         guard n > 0 else { return }
         for step in 1...n {
             let k = ((state.symbolList.cursor + (forward ? step : -step)) % n + n) % n
-            if state.plan.symbols[state.visibleSymbols[k]].status.isProblem {
+            if let i = state.symbolRows[k].symbolIndex, state.plan.symbols[i].status.isProblem {
                 state.symbolList.cursor = k
                 settleAll(&state)
                 syncCandidateCursor(&state)
@@ -345,12 +481,44 @@ public struct Reducer: Sendable {
         state.message = StatusMessage(text: "No symbol needs a decision", isError: false)
     }
 
+    /// n / N: the next or previous row of the filtered list, wrapping around, as after a search in less or tig.
+    /// Every row a filter leaves is a match; without a filter there is nothing to repeat.
+    private func nextMatch(_ state: inout AppState, forward: Bool) {
+        guard !state.activeQuery.isEmpty else {
+            let text = "n and N repeat a / filter; ] and [ go to the next and previous symbol to decide"
+            state.message = StatusMessage(text: text, isError: false)
+            return
+        }
+        let count: Int
+        switch state.filterField {
+        case .symbols: count = state.symbolRows.count
+        case .candidates: count = state.visibleCandidates.count
+        case .database: count = databaseCount(state)
+        }
+        guard count > 0 else {
+            state.message = StatusMessage(text: "No match for \"\(state.activeQuery)\"", isError: false)
+            return
+        }
+        func step(_ cursor: Int) -> Int { ((cursor + (forward ? 1 : -1)) % count + count) % count }
+        switch state.filterField {
+        case .symbols:
+            state.symbolList.cursor = step(state.symbolList.cursor)
+            settleAll(&state)
+            syncCandidateCursor(&state)
+        case .candidates: state.candidateList.cursor = step(state.candidateList.cursor)
+        case .database: state.databaseList.cursor = step(state.databaseList.cursor)
+        }
+        settleAll(&state)
+    }
+
     // MARK: - Text fields
 
     private func editInput(_ state: inout AppState, _ edit: (inout String) -> Void) {
         if case .prompt(var prompt) = state.overlay {
             edit(&prompt.text)
+            prompt.matches = []
             state.overlay = .prompt(prompt)
+            state.message = nil
         } else if state.filterEditing {
             var q = state.activeQuery
             edit(&q)
@@ -359,10 +527,20 @@ public struct Reducer: Sendable {
     }
 
     private func setQuery(_ query: String, _ state: inout AppState) {
-        if state.screen == .database {
+        switch state.filterField {
+        case .database:
             state.databaseSearch.update(query, in: workspace.index)
             state.databaseList = ListPosition()
-        } else {
+        case .candidates:
+            let current = state.selectedCandidate
+            state.candidateFilter = query
+            let visible = state.visibleCandidates
+            // Stay on the same candidate while it still matches.
+            state.candidateList.cursor =
+                current.flatMap { c in
+                    visible.firstIndex { state.selectedSymbol?.candidates[$0] == c }
+                } ?? 0
+        case .symbols:
             state.filter = query
             refilter(&state)
         }
@@ -415,8 +593,7 @@ public struct Reducer: Sendable {
         let selected = state.selectedSymbol?.name
         state.plan = workspace.plan(choices: state.choices)
         refilter(&state)
-        if let selected, let i = state.plan.symbols.firstIndex(where: { $0.name == selected }),
-           let row = state.visibleSymbols.firstIndex(of: i) {
+        if let selected, let row = state.row(of: selected) {
             state.symbolList.cursor = row
         }
         state.output = nil
@@ -433,37 +610,60 @@ public struct Reducer: Sendable {
         state.preview = PreviewBuilder.lines(object: workspace.object, plan: applied.plan, after: applied.object)
     }
 
-    /// Symbols whose name, candidate object or candidate file contains the filter (case-insensitive).
+    /// Symbols whose name, candidate object or candidate file contains the filter (case-insensitive), in order
+    /// of attention; exported symbols under their group's row, shown when the group is open.
     func refilter(_ state: inout AppState) {
         let selected = state.selectedSymbol?.name
+        let onGroup =
+            state.symbolList.cursor < state.symbolRows.count
+            && state.symbolRows[state.symbolList.cursor].symbolIndex == nil
         let q = state.filter.lowercased()
-        if q.isEmpty {
-            state.visibleSymbols = Array(state.plan.symbols.indices)
-        } else {
-            state.visibleSymbols = state.plan.symbols.indices.filter { i in
-                let s = state.plan.symbols[i]
-                return s.name.lowercased().contains(q)
-                    || s.candidates.contains { $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false) }
-            }
+        let symbols = state.plan.symbols
+        var shown = symbols.indices.filter { i in
+            let s = symbols[i]
+            return q.isEmpty || s.name.lowercased().contains(q)
+                || s.candidates.contains {
+                    $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false)
+                }
         }
-        if let selected, let row = state.visibleSymbols.firstIndex(where: { state.plan.symbols[$0].name == selected }) {
+        // A stable sort: within a rank, the livepatch's own order.
+        func rank(_ i: Int) -> Int { SymbolRow.rank(symbols[i].status) }
+        shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
+        let exported = shown.filter { symbols[$0].status == .exported }
+        var rows: [SymbolRow] = shown.filter { symbols[$0].status != .exported }.map { .symbol($0) }
+        if !exported.isEmpty {
+            rows.append(.exportGroup(count: exported.count))
+            if state.exportsExpanded { rows += exported.map { .symbol($0) } }
+        }
+        state.symbolRows = rows
+        if onGroup, let group = rows.firstIndex(where: { $0.symbolIndex == nil }) {
+            state.symbolList.cursor = group
+        } else if let selected, let row = state.row(of: selected) {
             state.symbolList.cursor = row
         }
         settleAll(&state)
         syncCandidateCursor(&state)
     }
 
-    /// Puts the candidate cursor on the candidate the symbol currently resolves to.
+    /// Puts the candidate cursor on the candidate the symbol currently resolves to. Outside the picker, the
+    /// picker's filter belongs to no symbol any more and is dropped.
     func syncCandidateCursor(_ state: inout AppState) {
+        if state.focus != .candidates { state.candidateFilter = "" }
         guard let symbol = state.selectedSymbol else { return }
-        if let t = symbol.target, let k = symbol.candidates.firstIndex(where: { $0.object == t.object && $0.position == t.position }) {
+        let visible = state.visibleCandidates
+        if let t = symbol.target,
+            let k = visible.firstIndex(where: {
+                symbol.candidates[$0].object == t.object && symbol.candidates[$0].position == t.position
+            })
+        {
             state.candidateList.cursor = k
         } else {
             state.candidateList.cursor = 0
         }
         state.candidateList.top = 0
         let layout = Layout(size: state.size)
-        state.candidateList.settle(count: symbol.candidates.count, visible: layout.candidateLines)
+        state.candidateList.settle(count: visible.count, visible: layout.candidateLines)
     }
 
     func databaseRows(_ state: AppState) -> [Int32]? { state.databaseSearch.rows }
@@ -472,8 +672,8 @@ public struct Reducer: Sendable {
 
     func settleAll(_ state: inout AppState) {
         let layout = Layout(size: state.size)
-        state.symbolList.settle(count: state.visibleSymbols.count, visible: layout.symbolLines)
-        state.candidateList.settle(count: state.selectedSymbol?.candidates.count ?? 0, visible: layout.candidateLines)
+        state.symbolList.settle(count: state.symbolRows.count, visible: layout.symbolLines)
+        state.candidateList.settle(count: state.visibleCandidates.count, visible: layout.candidateLines)
         state.problemList.settle(count: state.plan.diagnostics.count, visible: layout.problemLines)
         // Only on its screen: the database index may still be building while the overview is shown.
         if state.screen == .database {

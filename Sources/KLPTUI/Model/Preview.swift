@@ -27,7 +27,12 @@ enum PreviewBuilder {
         var out: [PreviewLine] = []
         let errors = plan.diagnostics.errors.count
         if errors > 0 {
-            out.append(PreviewLine(kind: .warning, before: "\(errors) error\(errors == 1 ? "" : "s") left: the output cannot be written yet; this shows the part that is resolved", after: ""))
+            out.append(
+                PreviewLine(
+                    kind: .warning,
+                    before:
+                        "\(errors) error\(errors == 1 ? "" : "s") left: the output cannot be written yet; this shows the part that is resolved",
+                    after: ""))
         } else {
             out.append(PreviewLine(kind: .note, before: "No errors: `w` writes this output", after: ""))
         }
@@ -49,23 +54,35 @@ enum PreviewBuilder {
             out.append(PreviewLine(kind: .added, before: "", after: describe(s) + " (klp)"))
         }
         if unchanged > 0 {
-            out.append(PreviewLine(kind: .note, before: "\(unchanged) other section\(unchanged == 1 ? "" : "s") unchanged", after: ""))
+            out.append(
+                PreviewLine(
+                    kind: .note, before: "\(unchanged) other section\(unchanged == 1 ? "" : "s") unchanged", after: ""))
         }
         out.append(PreviewLine(kind: .heading, before: "SYMBOLS in the input", after: "SYMBOLS in the output"))
         var symbolChanges = 0
         for sym in object.symbols {
             guard let now = after.symbol(sym.id) else {
-                out.append(PreviewLine(kind: .removed, before: "\(displayName(sym)) (\(placement(sym)))", after: "(removed)"))
+                out.append(
+                    PreviewLine(kind: .removed, before: "\(displayName(sym)) (\(placement(sym)))", after: "(removed)"))
                 symbolChanges += 1
                 continue
             }
             if now.name != sym.name || now.section != sym.section {
-                out.append(PreviewLine(kind: .changed, before: "\(sym.name) (\(placement(sym)))", after: "\(now.name) (\(placement(now)))"))
+                out.append(
+                    PreviewLine(
+                        kind: .changed, before: "\(sym.name) (\(placement(sym)))",
+                        after: "\(now.name) (\(placement(now)))"))
                 symbolChanges += 1
             }
         }
-        for entry in plan.symbols where entry.status == .ambiguous || entry.status == .notFound || entry.status == .invalid || entry.status == .refused {
-            out.append(PreviewLine(kind: .warning, before: "\(entry.name) (UND)", after: "stays undefined: \(StatusText.label(entry.status).lowercased())"))
+        for entry in plan.symbols
+        where entry.status == .ambiguous || entry.status == .notFound || entry.status == .invalid
+            || entry.status == .refused
+        {
+            out.append(
+                PreviewLine(
+                    kind: .warning, before: "\(entry.name) (UND)",
+                    after: "stays undefined: \(StatusText.label(entry.status).lowercased())"))
         }
         if symbolChanges == 0 {
             out.append(PreviewLine(kind: .note, before: "No symbol changes", after: ""))

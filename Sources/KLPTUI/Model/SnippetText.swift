@@ -11,7 +11,8 @@ enum SnippetText {
         let open = plan.symbols.filter { $0.status == .ambiguous }
         if !open.isEmpty {
             out += "/* still ambiguous: "
-            out += open.map { "\(CSnippet.commentSafe($0.name)) (\($0.candidates.count) candidates)" }.joined(separator: ", ")
+            out += open.map { "\(CSnippet.commentSafe($0.name)) (\($0.candidates.count) candidates)" }.joined(
+                separator: ", ")
             out += " */\n"
         }
         return out

@@ -20,6 +20,8 @@ public struct Workspace: Sendable {
     /// File mode of the input, reused for the output as the CLI does.
     public let outputMode: UInt32
     public let baseOptions: ConversionOptions
+    /// Functions and data objects of the livepatch, to name where each relocation sits.
+    public let places: CodePlaces
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
     /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
@@ -28,19 +30,25 @@ public struct Workspace: Sendable {
     /// functions screen; empty when it could not be read.
     public var functionEvidence: [[CopyEvidence]] = []
 
-    public init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
-                index: DatabaseIndex? = nil, defaultOutputPath: String,
-                outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()) {
-        self.init(objectName: objectName, databaseName: databaseName, object: object, database: database,
-                  background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(database: database),
-                  defaultOutputPath: defaultOutputPath, outputMode: outputMode, baseOptions: baseOptions)
+    public init(
+        objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
+        index: DatabaseIndex? = nil, defaultOutputPath: String,
+        outputMode: UInt32 = 0o644, baseOptions: ConversionOptions = ConversionOptions()
+    ) {
+        self.init(
+            objectName: objectName, databaseName: databaseName, object: object, database: database,
+            background: index.map { BackgroundIndex(ready: $0) } ?? BackgroundIndex(database: database),
+            defaultOutputPath: defaultOutputPath, outputMode: outputMode, baseOptions: baseOptions)
     }
 
-    init(objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
-         background: BackgroundIndex, defaultOutputPath: String, outputMode: UInt32, baseOptions: ConversionOptions) {
+    init(
+        objectName: String, databaseName: String, object: ELFObject, database: SymbolDatabase,
+        background: BackgroundIndex, defaultOutputPath: String, outputMode: UInt32, baseOptions: ConversionOptions
+    ) {
         self.objectName = objectName
         self.databaseName = databaseName
         self.object = object
+        self.places = CodePlaces(object: object)
         self.database = database
         self.background = background
         self.defaultOutputPath = defaultOutputPath
@@ -52,18 +60,21 @@ public struct Workspace: Sendable {
     }
 
     /// Loads a livepatch and a symbols.klp from files.
-    public static func load(database databasePath: String, object objectPath: String, output: String?,
-                            symvers: [String] = [], options: ConversionOptions = ConversionOptions()) throws -> Workspace {
+    public static func load(
+        database databasePath: String, object objectPath: String, output: String?,
+        symvers: [String] = [], options: ConversionOptions = ConversionOptions()
+    ) throws -> Workspace {
         // Read and parsed as the CLI does; the search index is built from the parsed records on another core
         // while the livepatch is read and planned.
         let database = try SymbolDatabase.load(path: databasePath, symvers: symvers)
         let background = BackgroundIndex(database: database)
         let object = try ELFObject.read(path: objectPath)
         let mode = FileIO.mode(of: objectPath).map { UInt32($0) } ?? 0o644
-        var workspace = Workspace(objectName: objectPath, databaseName: databasePath, object: object,
-                                  database: database, background: background,
-                                  defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
-                                  baseOptions: options)
+        var workspace = Workspace(
+            objectName: objectPath, databaseName: databasePath, object: object,
+            database: database, background: background,
+            defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
+            baseOptions: options)
         // A second read of symbols.klp, for the evidence block and the neighbours only (a pipe gives nothing the
         // second time: the panel then says the evidence could not be read).
         workspace.evidence = CandidateEvidence.gather(object: object, database: database, path: databasePath)
@@ -78,13 +89,15 @@ public struct Workspace: Sendable {
     public static func example(output: String?, options: ConversionOptions = ConversionOptions()) throws -> Workspace {
         let object = try ELFObject(bytes: BundledExample.object, path: BundledExample.objectName)
         let database = try SymbolDatabase.parse(bytes: BundledExample.database, path: BundledExample.databaseName)
-        var workspace = Workspace(objectName: BundledExample.objectName,
-                                  databaseName: BundledExample.databaseName, object: object, database: database,
-                                  defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
+        var workspace = Workspace(
+            objectName: BundledExample.objectName,
+            databaseName: BundledExample.databaseName, object: object, database: database,
+            defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
         workspace.isExample = true
         workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
-            try CandidateEvidence.gather(object: object, database: database, bytes: raw,
-                                         path: BundledExample.databaseName)
+            try CandidateEvidence.gather(
+                object: object, database: database, bytes: raw,
+                path: BundledExample.databaseName)
         }
         workspace.functionEvidence = BundledExample.database.withUnsafeBytes { raw in
             workspace.gatherFunctionEvidence { functions, targets throws(DatabaseError) in
@@ -127,7 +140,9 @@ public struct Workspace: Sendable {
     }
 
     static func stem(of path: String) -> String {
-        for ext in [".klp.ko", ".klp.o", ".ko", ".o"] where path.hasSuffix(ext) { return String(path.dropLast(ext.count)) }
+        for ext in [".klp.ko", ".klp.o", ".ko", ".o"] where path.hasSuffix(ext) {
+            return String(path.dropLast(ext.count))
+        }
         return path
     }
 

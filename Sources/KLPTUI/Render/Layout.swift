@@ -16,7 +16,9 @@ public struct Layout: Equatable, Sendable {
 
     public var tooSmall: Bool { size.rows < Layout.minimum.rows || size.columns < Layout.minimum.columns }
 
-    public init(size: Size) {
+    /// `symbolColumns`: the width the symbols panel asks for (from its content); nil for the default share. Only
+    /// columns depend on it, so the reducer's list heights do not.
+    public init(size: Size, symbolColumns: Int? = nil) {
         self.size = size
         let rows = max(size.rows, 3), cols = max(size.columns, 1)
         title = Rect(row: 0, column: 0, rows: 1, columns: cols)
@@ -25,7 +27,7 @@ public struct Layout: Equatable, Sendable {
         body = Rect(row: 1, column: 0, rows: bodyRows, columns: cols)
         let problemRows = max(4, min(12, bodyRows / 4))
         let middle = bodyRows - problemRows
-        let leftCols = max(30, cols * 45 / 100)
+        let leftCols = min(max(30, symbolColumns ?? cols * 45 / 100), max(30, cols - 30))
         symbols = Rect(row: 1, column: 0, rows: middle, columns: leftCols)
         let detailRows = max(4, middle * 42 / 100)
         details = Rect(row: 1, column: leftCols, rows: detailRows, columns: cols - leftCols)

@@ -47,7 +47,7 @@ extension Renderer {
                 ))
         }
         if let copy, copy.suggested {
-            lines.append(("suggest", "» this copy: \(copy.reason ?? "")  (a accepts)", .good))
+            lines.append(("suggest", "» this copy: \(copy.reason ?? "")  (a\u{00A0}accepts)", .good))
         } else if let other = suggestion {
             lines.append(
                 ("suggest", "\(other.candidate.object),\(other.candidate.position): \(other.reason ?? "")", .dim))
@@ -64,7 +64,9 @@ extension Renderer {
         for line in lines where row < inner.row + inner.rows {
             // Long values (neighbours, the hint) wrap under their label.
             let width = max(1, inner.columns - labelWidth - 3)
-            for (k, part) in Self.wrap(line.1, width: width).enumerated() where row < inner.row + inner.rows {
+            // A path longer than a line is cut into pieces rather than clipped (nothing important cut).
+            for (k, part) in Self.wrap(line.1, width: width, breakingLongWords: true).enumerated()
+            where row < inner.row + inner.rows {
                 if k == 0 { screen.put(line.0, row: row, column: inner.column + 1, limit: labelWidth, style: .header) }
                 screen.put(part, row: row, column: inner.column + 2 + labelWidth, limit: width, style: line.2)
                 row += 1

@@ -24,8 +24,9 @@ extension Renderer {
             screen.frame(rects.details, title: "Copy", focused: false)
             let why = f.objectKnown ? "\(f.function.object) has no symbol of this name" : "object not in symbols.klp"
             let nearest = f.nearestNames.isEmpty ? "" : "; nearest: " + f.nearestNames.joined(separator: ", ")
-            screen.put(why + nearest, row: rects.details.inner.row, column: rects.details.inner.column + 1,
-                       limit: rects.details.inner.columns - 1, style: .dim)
+            screen.put(
+                why + nearest, row: rects.details.inner.row, column: rects.details.inner.column + 1,
+                limit: rects.details.inner.columns - 1, style: .dim)
         }
     }
 
@@ -46,8 +47,9 @@ extension Renderer {
         let inner = rect.inner
         guard inner.rows > 1 else { return }
         guard !functions.isEmpty else {
-            screen.put("no klp_patch -> klp_object -> klp_func table was read from this livepatch",
-                       row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
+            screen.put(
+                "no klp_patch -> klp_object -> klp_func table was read from this livepatch",
+                row: inner.row, column: inner.column + 1, limit: inner.columns - 1, style: .dim)
             return
         }
         let badgeWidth = 9, nameWidth = max(12, inner.columns * 30 / 100), posWidth = 11
@@ -55,8 +57,9 @@ extension Renderer {
         screen.put("  status", row: inner.row, column: inner.column, style: .header)
         screen.put("old_name", row: inner.row, column: inner.column + 2 + badgeWidth, style: .header)
         screen.put("old_sympos", row: inner.row, column: inner.column + 2 + badgeWidth + nameWidth, style: .header)
-        screen.put("entry (object)", row: inner.row, column: placeColumn,
-                   limit: inner.columns - (placeColumn - inner.column), style: .header)
+        screen.put(
+            "entry (object)", row: inner.row, column: placeColumn,
+            limit: inner.columns - (placeColumn - inner.column), style: .header)
         for line in 0..<(inner.rows - 1) {
             let k = state.functionList.top + line
             guard k < functions.count else { break }
@@ -68,14 +71,17 @@ extension Renderer {
             screen.put(isCursor ? "▸" : " ", row: row, column: inner.column, style: base)
             let (badge, style) = Self.badge(f.verdict, objectKnown: f.objectKnown)
             screen.put(badge, row: row, column: inner.column + 2, limit: badgeWidth, style: isCursor ? base : style)
-            screen.put(f.function.name, row: row, column: inner.column + 2 + badgeWidth, limit: nameWidth - 1,
-                       style: base)
+            screen.put(
+                f.function.name, row: row, column: inner.column + 2 + badgeWidth, limit: nameWidth - 1,
+                style: base)
             var sympos = String(f.function.position)
             if let chosen = state.functionChoices[k] { sympos += " → \(chosen)" }
-            screen.put(sympos, row: row, column: inner.column + 2 + badgeWidth + nameWidth, limit: posWidth,
-                       style: state.functionChoices[k] != nil && !isCursor ? .chosen : base)
-            screen.put(f.place, row: row, column: placeColumn, limit: inner.columns - (placeColumn - inner.column),
-                       style: isCursor ? base : .dim)
+            screen.put(
+                sympos, row: row, column: inner.column + 2 + badgeWidth + nameWidth, limit: posWidth,
+                style: state.functionChoices[k] != nil && !isCursor ? .chosen : base)
+            screen.put(
+                f.place, row: row, column: placeColumn, limit: inner.columns - (placeColumn - inner.column),
+                style: isCursor ? base : .dim)
         }
         drawScrollMark(&screen, rect, top: state.functionList.top, visible: inner.rows - 1, count: functions.count)
     }
@@ -86,8 +92,9 @@ extension Renderer {
     ) {
         let focused = state.functionCopiesFocused
         let count = f.copies.count
-        screen.frame(rect, title: focused ? "Pick the copy (\(count))" : "Copies in \(f.function.object) (\(count))",
-                     focused: focused)
+        screen.frame(
+            rect, title: focused ? "Pick the copy (\(count))" : "Copies in \(f.function.object) (\(count))",
+            focused: focused)
         let inner = rect.inner
         guard inner.rows > 1 else { return }
         // The last row: the edit the entry needs (or has), what the snippet screen collects.
@@ -95,11 +102,13 @@ extension Renderer {
         if let chosen {
             let copy = evidence.first { $0.candidate.position == chosen }
             let edit = OldSymposEdit.line(position: chosen, copy: copy).replacing("\t", with: " ")
-            screen.put("edit \(f.place):\(edit)", row: editRow, column: inner.column + 1,
-                       limit: inner.columns - 1, style: .chosen)
+            screen.put(
+                "edit \(f.place):\(edit)", row: editRow, column: inner.column + 1,
+                limit: inner.columns - 1, style: .chosen)
         } else if f.verdict == .ambiguous || f.verdict == .invalid {
-            screen.put("Enter on a copy gives the .old_sympos edit", row: editRow, column: inner.column + 1,
-                       limit: inner.columns - 1, style: .dim)
+            screen.put(
+                "Enter on a copy gives the .old_sympos edit", row: editRow, column: inner.column + 1,
+                limit: inner.columns - 1, style: .dim)
         }
         let posWidth = 4
         for line in 0..<max(0, inner.rows - 1) {
@@ -114,12 +123,14 @@ extension Renderer {
             screen.fill(Rect(row: row, column: inner.column, rows: 1, columns: inner.columns), style: base)
             screen.put(isCursor ? "▸" : " ", row: row, column: inner.column, style: base)
             screen.put(isTarget ? "(•)" : "( )", row: row, column: inner.column + 1, style: base)
-            screen.put(TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5,
-                       style: base)
+            screen.put(
+                TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5,
+                style: base)
             let place = copy?.place ?? c.file ?? "–"
             let text = copy?.suggested == true ? "» " + place : place
-            screen.put(text, row: row, column: inner.column + 6 + posWidth, limit: inner.columns - posWidth - 7,
-                       style: isCursor ? base : (c.file == nil ? .dim : (copy?.suggested == true ? .good : base)))
+            screen.put(
+                text, row: row, column: inner.column + 6 + posWidth, limit: inner.columns - posWidth - 7,
+                style: isCursor ? base : (c.file == nil ? .dim : (copy?.suggested == true ? .good : base)))
         }
     }
 }

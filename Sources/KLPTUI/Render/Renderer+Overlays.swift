@@ -15,6 +15,10 @@ extension Renderer {
                 out.append((keys, entry.command.help(in: context), false))
             }
         }
+        out.append(("Mouse (unless --no-mouse)", "", true))
+        out.append(("click", "Select the row under the pointer and focus its panel", false))
+        out.append(("double-click", "Pick it, as Enter", false))
+        out.append(("wheel", "Scroll the list under the pointer", false))
         out.append(("Status markers", "", true))
         out.append(("auto annot chosen", "converted (unique / KLP_SYMPOS / picked here)", false))
         out.append(("AMBIG! MISSING!", "needs a decision / not in symbols.klp", false))
@@ -23,15 +27,31 @@ extension Renderer {
         return out
     }
 
+    static let helpKeyWidth = 18
+
+    static func helpWidth(_ size: Size) -> Int { min(size.columns - 4, 78) }
+
+    /// Help lines as shown at `size`: a text longer than its column continues on the next line.
+    func helpRows(_ size: Size) -> [(keys: String, text: String, isHeading: Bool)] {
+        let textWidth = max(10, Self.helpWidth(size) - 2 - Self.helpKeyWidth - 4)
+        return helpLines().flatMap { line -> [(keys: String, text: String, isHeading: Bool)] in
+            guard !line.isHeading else { return [line] }
+            return Self.wrap(line.text, width: textWidth).enumerated().map {
+                ($0.offset == 0 ? line.keys : "", $0.element, false)
+            }
+        }
+    }
+
     func drawHelp(_ screen: inout ScreenBuffer, _ state: AppState, scroll: Int) {
-        let lines = helpLines()
-        let width = min(state.size.columns - 4, 78)
+        let lines = helpRows(state.size)
+        let width = Self.helpWidth(state.size)
         let height = min(state.size.rows - 2, lines.count + 3)
-        let rect = Rect(row: (state.size.rows - height) / 2, column: (state.size.columns - width) / 2, rows: height, columns: width)
+        let rect = Rect(
+            row: (state.size.rows - height) / 2, column: (state.size.columns - width) / 2, rows: height, columns: width)
         screen.fill(rect, style: .overlay)
-        screen.frame(rect, title: "Keys (any other key closes)", focused: true)
+        screen.frame(rect, title: "Keys · " + helpScrollKeys() + " scroll · any other key closes", focused: true)
         let inner = rect.inner
-        let keyWidth = 18
+        let keyWidth = Self.helpKeyWidth
         let visible = inner.rows
         let top = max(0, min(scroll, lines.count - visible))
         for line in 0..<visible {
@@ -43,7 +63,9 @@ extension Renderer {
                 screen.put(l.keys, row: row, column: inner.column + 1, limit: inner.columns - 2, style: .header)
             } else {
                 screen.put(l.keys, row: row, column: inner.column + 2, limit: keyWidth, style: .key)
-                screen.put(l.text, row: row, column: inner.column + 3 + keyWidth, limit: inner.columns - keyWidth - 4, style: .overlay)
+                screen.put(
+                    l.text, row: row, column: inner.column + 3 + keyWidth, limit: inner.columns - keyWidth - 4,
+                    style: .overlay)
             }
         }
         drawScrollMark(&screen, rect, top: top, visible: visible, count: lines.count)
@@ -51,21 +73,75 @@ extension Renderer {
 
     private func dialogRect(_ screen: ScreenBuffer, rows: Int) -> Rect {
         let width = min(screen.size.columns - 4, 72)
-        return Rect(row: (screen.size.rows - rows) / 2, column: (screen.size.columns - width) / 2, rows: rows, columns: width)
+        return Rect(
+            row: (screen.size.rows - rows) / 2, column: (screen.size.columns - width) / 2, rows: rows, columns: width)
     }
 
-    func drawPrompt(_ screen: inout ScreenBuffer, _ prompt: PromptState) {
-        let rect = dialogRect(screen, rows: 5)
-        screen.fill(rect, style: .overlay)
-        screen.frame(rect, title: prompt.purpose.title, focused: true)
-        let inner = rect.inner
-        let field = Rect(row: inner.row, column: inner.column + 1, rows: 1, columns: inner.columns - 2)
+    /// A file-name prompt on the line above the key bar, as in nano or a shell: what it is for, then the text.
+    /// The matches of an ambiguous Tab are listed above it.
+    func drawPrompt(_ screen: inout ScreenBuffer, _ prompt: PromptState, bar: Rect) {
+        let row = bar.row - 1
+        guard row > 0 else { return }
+        if !prompt.matches.isEmpty, row > 1 {
+            let line = Rect(row: row - 1, column: 0, rows: 1, columns: bar.columns)
+            screen.fill(line, style: .overlay)
+            let listed = prompt.matches.joined(separator: "  ")
+            screen.put(
+                " \(prompt.matches.count) matches: " + listed, row: line.row, column: 0, limit: bar.columns,
+                style: .overlay)
+        }
+        let field = Rect(row: row, column: 0, rows: 1, columns: bar.columns)
         screen.fill(field, style: .input)
+        let label = " \(prompt.purpose.title): "
+        let n = screen.put(label, row: row, column: 0, limit: bar.columns / 2, style: .header)
         // Show the end of a long path: that is where the user types.
-        let shown = Self.keepingEnd(prompt.text, columns: field.columns - 1)
-        let n = screen.put(shown, row: field.row, column: field.column, limit: field.columns - 1, style: .input)
-        screen.cursor = (field.row, field.column + n)
-        screen.put("Enter confirm · Esc cancel · Ctrl-U clear", row: inner.row + 2, column: inner.column + 1, limit: inner.columns - 2, style: .dim)
+        let room = max(1, bar.columns - n - 1)
+        let shown = Self.keepingEnd(prompt.text, columns: room)
+        let w = screen.put(shown, row: row, column: n, limit: room, style: .input)
+        screen.cursor = (row, min(bar.columns - 1, n + w))
+    }
+
+    /// The keys an overlay answers to, for the key bar (the overlay's own, never the panel's).
+    static func overlayKeys(_ overlay: Overlay) -> [(key: String, label: String)] {
+        switch overlay {
+        case .prompt: [("Enter", "accept"), ("Esc", "cancel"), ("Tab", "complete the file name"), ("Ctrl-U", "clear")]
+        case .confirm: [("y", "yes"), ("n", "no"), ("Esc", "no")]
+        case .help:
+            [
+                (
+                    Keymap.standard.tables[.helpOverlay, default: []].map(\.key.description).joined(separator: " "),
+                    "scroll"
+                ),
+                ("any other key", "closes the help"),
+            ]
+        }
+    }
+
+    /// The help's scrolling keys, from its table: "↑↓ PgUp PgDn".
+    func helpScrollKeys() -> String {
+        let table = keymap.tables[.helpOverlay] ?? []
+        var shown: [String] = []
+        for command in [Command.moveUp, .moveDown, .pageUp, .pageDown] {
+            if let key = table.first(where: { $0.command == command }) { shown.append(key.key.description) }
+        }
+        return shown.joined(separator: " ")
+    }
+
+    /// A key bar of (key, label) pairs; a message, if any, after them.
+    func drawKeyBar(
+        _ screen: inout ScreenBuffer, _ rect: Rect, _ entries: [(key: String, label: String)],
+        message: StatusMessage?
+    ) {
+        var column = 1
+        for e in entries {
+            column += screen.put(e.key, row: rect.row, column: column, style: .key)
+            column += screen.put(" " + e.label + "  ", row: rect.row, column: column, style: .status)
+        }
+        if let message, column < rect.columns {
+            screen.put(
+                "· " + message.text, row: rect.row, column: column, limit: rect.columns - column,
+                style: message.isError ? .error : .status)
+        }
     }
 
     /// `text` cut from the left with a leading ellipsis so it fits in `columns` (paths: the end matters).
@@ -87,8 +163,9 @@ extension Renderer {
         screen.frame(rect, title: "Confirm", focused: true)
         let inner = rect.inner
         for (i, line) in lines.enumerated() {
-            screen.put(Self.keepingEnd(line, columns: inner.columns - 2), row: inner.row + i, column: inner.column + 1,
-                       limit: inner.columns - 2, style: .overlay)
+            screen.put(
+                Self.keepingEnd(line, columns: inner.columns - 2), row: inner.row + i, column: inner.column + 1,
+                limit: inner.columns - 2, style: .overlay)
         }
         let answers = inner.row + lines.count + 1
         var column = inner.column + 1

@@ -84,7 +84,8 @@ public struct ScreenBuffer: Equatable, Sendable {
                 continue  // combining marks are dropped: a cell holds one scalar
             }
             // Control characters and bidirectional overrides from file names never reach the terminal raw.
-            let shown: Unicode.Scalar = TerminalSafe.needsEscape(s) ? "?" : s
+            // A no-break space keeps words together when a line is wrapped (Renderer.wrap) and shows as a space.
+            let shown: Unicode.Scalar = s == "\u{00A0}" ? " " : TerminalSafe.needsEscape(s) ? "?" : s
             if c + w > column + space { break }
             if c >= 0 {
                 cells[row * size.columns + c] = Cell(scalar: shown, style: style)
@@ -122,7 +123,9 @@ public struct ScreenBuffer: Equatable, Sendable {
         put("└", row: bottom, column: left, style: style)
         put("┘", row: bottom, column: right, style: style)
         if !title.isEmpty, rect.columns > 6 {
-            put(" \(title) ", row: top, column: left + 2, limit: rect.columns - 4, style: focused ? .focusedBorder : .header)
+            put(
+                " \(title) ", row: top, column: left + 2, limit: rect.columns - 4,
+                style: focused ? .focusedBorder : .header)
         }
     }
 

@@ -1,9 +1,10 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
 
 // Every symbol line of a symbols.klp as a searchable row, built for speed on a full distribution database
 // (hundreds of thousands of lines). The rows are the parsed database's records (row r is
@@ -122,7 +123,9 @@ public struct DatabaseIndex: Sendable {
 
     /// First occurrence of the needle in the haystack: memchr for the first byte, memcmp for the rest.
     @inline(__always)
-    static func find(_ hay: UnsafeRawPointer, _ count: Int, _ needle: UnsafeRawPointer, _ length: Int) -> UnsafeRawPointer? {
+    static func find(_ hay: UnsafeRawPointer, _ count: Int, _ needle: UnsafeRawPointer, _ length: Int)
+        -> UnsafeRawPointer?
+    {
         guard length > 0, count >= length else { return nil }
         let first = Int32(needle.load(as: UInt8.self))
         var p = hay
@@ -173,7 +176,8 @@ public struct DatabaseIndex: Sendable {
                                 @inline(__always) func test(_ r: Int) -> Bool {
                                     guard characters[r] & qc == qc, pairs[r] & qp == qp else { return false }
                                     if exact { return true }
-                                    return DatabaseIndex.find(base + Int(start[r]), Int(length[r]), q, needle.count) != nil
+                                    return DatabaseIndex.find(base + Int(start[r]), Int(length[r]), q, needle.count)
+                                        != nil
                                 }
                                 if let rows {
                                     for r in rows where test(Int(r)) { out.append(r) }

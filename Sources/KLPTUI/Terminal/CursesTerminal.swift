@@ -1,4 +1,5 @@
 import CNcurses
+import CTerminalSignals
 
 // The only file that talks to curses: start and restore the terminal, map styles to colours (or, with NO_COLOR
 // or a monochrome terminal, to attributes only), copy a ScreenBuffer out, and decode keys from get_wch.
@@ -15,20 +16,25 @@ public final class CursesTerminal: Terminal {
     /// A signal (SIGINT, SIGTERM, SIGHUP) that ended the session, to re-raise after restoring the terminal.
     public private(set) var signal: Int32 = 0
 
-    public init(environment: [String: String]) throws {
+    /// Whether mouse events are asked for and the terminal can report them.
+    public private(set) var mouse = false
+
+    public init(environment: [String: String], mouse wantMouse: Bool = true) throws {
         _ = cnc_setup_locale()
-        cnc_install_signal_handlers()
-        cnc_install_crash_handlers()
-        cnc_register_atexit()
+        klp_signals_install()
         if isatty(0) == 1 && isatty(1) == 1 {
-            guard initscr() != nil else { throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))") }
+            guard initscr() != nil else {
+                throw CursesError(message: "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset"))")
+            }
         } else {
             // Output redirected (`--print-snippet > file`): draw on the controlling terminal instead.
             guard let tty = fopen("/dev/tty", "r+") else {
-                throw CursesError(message: "klp-convert tui needs a terminal: stdin/stdout are not one and /dev/tty cannot be opened")
+                throw CursesError(
+                    message: "klp-convert tui needs a terminal: stdin/stdout are not one and /dev/tty cannot be opened")
             }
             guard newterm(nil, tty, tty) != nil else {
-                throw CursesError(message: "cannot initialise the terminal /dev/tty (TERM=\(environment["TERM"] ?? "unset"))")
+                throw CursesError(
+                    message: "cannot initialise the terminal /dev/tty (TERM=\(environment["TERM"] ?? "unset"))")
             }
         }
         cbreak()
@@ -42,13 +48,14 @@ public final class CursesTerminal: Terminal {
             use_default_colors()
         }
         setUpStyles(colour: useColour && has_colors())
+        if wantMouse { mouse = cnc_enable_mouse() != 0 }
     }
 
     deinit { restore() }
 
     /// Gives the terminal back (idempotent; also registered with atexit in the shim).
     public func restore() {
-        cnc_restore_terminal()
+        klp_signals_restore_terminal()
     }
 
     public var size: Size { Size(rows: Int(cnc_lines()), columns: Int(cnc_cols())) }
@@ -128,13 +135,12 @@ public final class CursesTerminal: Terminal {
 
     public func readKey() -> Key? {
         while true {
+            // Checked before blocking too: a signal that came while a frame was being drawn did not interrupt a
+            // read, and the next read would wait for a key.
+            if klp_signals_pending() != 0 { break }
             var ch: wint_t = 0
             let result = get_wch(&ch)
-            let pending = cnc_take_signal()
-            if pending != 0 {
-                signal = pending
-                return nil
-            }
+            if klp_signals_pending() != 0 { break }
             if result == ERR {
                 // A blocking read only fails when the terminal is gone: stop instead of spinning.
                 failedReads += 1
@@ -148,6 +154,8 @@ public final class CursesTerminal: Terminal {
             }
             if let key = characterKey(UInt32(ch)) { return key }
         }
+        signal = klp_signals_pending()
+        return nil
     }
 
     private func functionKey(_ code: Int32) -> Key? {
@@ -164,6 +172,11 @@ public final class CursesTerminal: Terminal {
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_BTAB: return .backTab
+        case KEY_MOUSE:
+            var row: Int32 = 0, column: Int32 = 0
+            let kinds: [Int32: MouseEvent.Kind] = [1: .click, 2: .doubleClick, 3: .wheelUp, 4: .wheelDown]
+            guard let kind = kinds[cnc_read_mouse(&row, &column)] else { return nil }
+            return .mouse(MouseEvent(kind, row: Int(row), column: Int(column)))
         case KEY_RESIZE:
             previous = nil
             return .resize(size)
@@ -193,6 +206,6 @@ extension CursesTerminal {
     /// Ends the process with the default action of a signal (after the terminal is restored), so the shell sees
     /// the usual 128+n status.
     public static func reraise(_ signal: Int32) {
-        cnc_reraise(signal)
+        klp_signals_reraise(signal)
     }
 }

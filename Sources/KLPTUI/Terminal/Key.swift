@@ -1,5 +1,18 @@
 // A key press as the run loop sees it, independent of curses key codes.
 
+/// A mouse event at a screen cell (0-based row and column).
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case click, doubleClick, wheelUp, wheelDown }
+    public var kind: Kind
+    public var row: Int
+    public var column: Int
+    public init(_ kind: Kind, row: Int, column: Int) {
+        self.kind = kind
+        self.row = row
+        self.column = column
+    }
+}
+
 public enum Key: Hashable, Sendable, CustomStringConvertible {
     case character(Character)
     case control(Character)  // Ctrl + letter, lowercase
@@ -8,6 +21,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
     case resize(Size)
+    case mouse(MouseEvent)
 
     public var description: String {
         switch self {
@@ -30,7 +44,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .delete: "Del"
         case .function(let n): "F\(n)"
         case .resize(let s): "resize \(s)"
+        case .mouse(let m): "mouse \(m.kind) at \(m.row),\(m.column)"
         }
     }
 }
-

@@ -1,9 +1,10 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KLPEngine
 
 // One interactive session from start to finish, for the `tui` subcommand: open the terminal, run, restore the
 // terminal, then print what was asked for (the snippet) or what would otherwise be lost (unsaved choices
@@ -13,16 +14,19 @@ public enum TUISession {
     public struct Options: Sendable {
         public var initialChoices: [String: SymbolTarget] = [:]
         public var printSnippet = false
-        public init(initialChoices: [String: SymbolTarget] = [:], printSnippet: Bool = false) {
+        /// Mouse events (click, double click, wheel) when the terminal reports them.
+        public var mouse = true
+        public init(initialChoices: [String: SymbolTarget] = [:], printSnippet: Bool = false, mouse: Bool = true) {
             self.initialChoices = initialChoices
             self.printSnippet = printSnippet
+            self.mouse = mouse
         }
     }
 
     /// Runs the TUI on the terminal; returns the process exit status.
     public static func run(workspace: Workspace, options: Options, environment: [String: String]) throws -> Int32 {
         let runner = AppRunner(workspace: workspace)
-        let terminal = try CursesTerminal(environment: environment)
+        let terminal = try CursesTerminal(environment: environment, mouse: options.mouse)
         var state = runner.reducer.initialState(size: terminal.size, choices: options.initialChoices)
         state.printSnippetOnExit = options.printSnippet
         var t = terminal
@@ -33,7 +37,9 @@ public enum TUISession {
         }
         if terminal.signal != 0 {
             if final.hasUnsavedChoices {
-                var err = "klp-convert tui: interrupted with unsaved choices; to keep them, save this as a choices file:\n"
+                // A valid choices file as it stands (the first line is a comment): `2> file` keeps it whole.
+                var err = "# klp-convert tui: interrupted with unsaved choices; to keep them, save this as a choices "
+                err += "file and replay it with --choices FILE\n"
                 err += ChoicesFile.text(final.choices)
                 TUISession.writeError(err)
             }

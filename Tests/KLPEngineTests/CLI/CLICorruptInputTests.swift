@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Corrupt inputs through the klp-convert binary, as kbuild runs it: a sample of the corpus (about 150 processes;
@@ -29,7 +30,8 @@ import Testing
         let text = try p.index(".text"), relaText = try p.index(".rela.text"), symtab = try p.index(".symtab")
         let edits: [(Int, ELFPatch.Field, UInt64)] = [
             (text, .offset, UInt64.max), (text, .size, 1 << 50), (text, .link, 99), (relaText, .info, 99),
-            (relaText, .info, UInt64(relaText)), (symtab, .entsize, 0), (relaText, .entsize, 7), (text, .align, 1 << 40),
+            (relaText, .info, UInt64(relaText)), (symtab, .entsize, 0), (relaText, .entsize, 7),
+            (text, .align, 1 << 40),
             (symtab, .size, 24 << 40), (text, .name, 0xffff_ffff), (symtab, .link, UInt64(text)),
         ]
         for (i, field, value) in edits {
@@ -51,7 +53,8 @@ import Testing
         for (k, bytes) in inputs.enumerated() {
             let input = "\(dir)/in\(k).ko"
             try Self.write(bytes, input)
-            try HostileCLICase.expectCleanFailure(database: database, input: input, output: "\(dir)/out.ko", named: input)
+            try HostileCLICase.expectCleanFailure(
+                database: database, input: input, output: "\(dir)/out.ko", named: input)
             try FileManager.default.removeItem(atPath: input)
         }
     }
@@ -75,18 +78,21 @@ import Testing
             try Self.write(bytes, db)
             try HostileCLICase.expectCleanFailure(database: db, input: input, output: "\(dir)/out.ko", named: db)
         }
-        try HostileCLICase.expectCleanFailure(database: "\(dir)/missing.klp", input: input, output: "\(dir)/out.ko", named: "\(dir)/missing.klp")
+        try HostileCLICase.expectCleanFailure(
+            database: "\(dir)/missing.klp", input: input, output: "\(dir)/out.ko", named: "\(dir)/missing.klp")
         try HostileCLICase.expectCleanFailure(database: dir, input: input, output: "\(dir)/out.ko", named: dir)
     }
 
     @Test func inputsThatAreNotRegularFiles() throws {
         let (dir, database, _) = try Self.setUp()
         try HostileCLICase.expectCleanFailure(database: database, input: dir, output: "\(dir)/out.ko", named: dir)
-        try HostileCLICase.expectCleanFailure(database: database, input: "\(dir)/missing.ko", output: "\(dir)/out.ko", named: "\(dir)/missing.ko")
+        try HostileCLICase.expectCleanFailure(
+            database: database, input: "\(dir)/missing.ko", output: "\(dir)/out.ko", named: "\(dir)/missing.ko")
         // A FIFO with no writer: opening it must not block the tool.
         let fifo = "\(dir)/fifo.ko"
         #expect(mkfifo(fifo, 0o644) == 0)
-        let r = try HostileCLICase.expectCleanFailure(database: database, input: fifo, output: "\(dir)/out.ko", named: fifo)
+        let r = try HostileCLICase.expectCleanFailure(
+            database: database, input: fifo, output: "\(dir)/out.ko", named: fifo)
         #expect(r.stderr.contains("not a regular file"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 // The input-file rule as a user meets it, through the real binary: symbols.klp from a pipe converts like the
@@ -16,8 +17,9 @@ import Testing
         #expect(mkfifo(fifo, 0o644) == 0)
         let output = "\(dir)/out.ko"
         let r = try HostileCLICase.expectCleanFailure(database: fifo, input: input, output: output, named: fifo)
-        #expect(r.stderr.contains("Unable to read Symbol list: not a regular file: a FIFO or pipe with no writer"),
-                "\(r.stderr)")
+        #expect(
+            r.stderr.contains("Unable to read Symbol list: not a regular file: a FIFO or pipe with no writer"),
+            "\(r.stderr)")
     }
 
     @Test func aDatabaseFromAPipeConvertsLikeTheFile() throws {
@@ -29,8 +31,10 @@ import Testing
         #expect(fromFile.exitStatus == 0, "\(fromFile.stderr)")
         // `cat | klp-convert /dev/stdin`: the database arrives through a pipe with a writer.
         let script = "cat \"$1\" | \"$2\" /dev/stdin \"$3\" \"$4\""
-        let fromPipe = try HostileRun.run(["/bin/sh", "-c", script, "sh", database, HostileCLICase.binary, input,
-                                           "\(dir)/pipe.ko"])
+        let fromPipe = try HostileRun.run([
+            "/bin/sh", "-c", script, "sh", database, HostileCLICase.binary, input,
+            "\(dir)/pipe.ko",
+        ])
         #expect(fromPipe.exitStatus == 0, "\(fromPipe.stderr)")
         #expect(try FileIO.readAll(path: "\(dir)/pipe.ko") == FileIO.readAll(path: "\(dir)/file.ko"))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Nothing lost: the output is written through a temporary file in its folder and renamed; the input is never

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// The klp-convert binary as kbuild calls it: exit status, stderr prefix, atomic output, mode bits.
@@ -8,10 +9,10 @@ import Testing
     static var binary: String { BuiltProducts.klpConvert }
 
     static let source = """
-    extern char saved_command_line[];
-    extern int init_once(void);
-    int f(void) { return saved_command_line[0] + init_once(); }
-    """
+        extern char saved_command_line[];
+        extern int init_once(void);
+        int f(void) { return saved_command_line[0] + init_once(); }
+        """
 
     static func setUp(annotated: Bool) throws -> (dir: String, input: String, db: String) {
         let dir = try TemporaryDirectory.make("cli")
@@ -45,7 +46,10 @@ import Testing
         let r = try Tool.run(Self.binary, [db, input, "\(dir)/out.ko"])
         #expect(r.status == 255)
         let lines = r.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first == "klp-convert: Define KLP_SYMPOS for the symbol: init_once (at .text+0x\(String(try Self.firstOffset(input, "init_once"), radix: 16)))")
+        #expect(
+            lines.first
+                == "klp-convert: Define KLP_SYMPOS for the symbol: init_once (at .text+0x\(String(try Self.firstOffset(input, "init_once"), radix: 16)))"
+        )
         #expect(lines.contains("Valid KLP_SYMPOS for symbol init_once:"))
         #expect(lines.filter { !$0.hasPrefix("klp-convert: ") }.allSatisfy { !$0.contains("error") })
         #expect(try String(contentsOfFile: "\(dir)/out.ko", encoding: .utf8) == "previous")
@@ -111,7 +115,8 @@ import Testing
         #expect(r.stdout.contains("KLP_SYMPOS(init_once, 2),"))
         try (CObject.includeLine + "\nextern char saved_command_line[];\nextern int init_once(void);\n" + r.stdout)
             .write(toFile: "\(dir)/snippet.c", atomically: true, encoding: .utf8)
-        try Tool.check("gcc", ["-c", "-Wall", "-Werror", CObject.includeFlag, "snippet.c", "-o", "snippet.o"], cwd: dir)
+        try Tool.check(
+            "gcc", ["-c", "-Wall", "-Werror", CObject.includeFlag, "snippet.c", "-o", "snippet.o"], cwd: dir)
         let elf = try Readelf("\(dir)/snippet.o")
         #expect(elf.section(named: ".klp.module_relocs.vmlinux")?.size == 24)
     }
@@ -142,7 +147,8 @@ import Testing
 
     @Test func choicesFileReplaysPicks() throws {
         let (dir, input, db) = try Self.setUp(annotated: false)
-        try "# klp-convert choices\ninit_once vmlinux 2\n".write(toFile: "\(dir)/picks", atomically: true, encoding: .utf8)
+        try "# klp-convert choices\ninit_once vmlinux 2\n".write(
+            toFile: "\(dir)/picks", atomically: true, encoding: .utf8)
         let r = try Tool.run(Self.binary, ["convert", "--choices", "\(dir)/picks", db, input, "\(dir)/out.ko"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try Readelf("\(dir)/out.ko").symbols.contains { $0.name == ".klp.sym.vmlinux.init_once,2" })

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `klp-convert <symbols.klp> <input> <output>` skips the argument parser (DropInConvert, for start-up time). It
 /// must stay indistinguishable from `klp-convert convert ...`: same output bytes, messages and exit status; and

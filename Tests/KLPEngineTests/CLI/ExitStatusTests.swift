@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import KLPEngine
 import KLPTestSupport
+import Testing
+
+@testable import KLPEngine
 
 /// The one exit-status rule (README "Exit status"), through the binary: every command's errors, usage errors
 /// included, exit 255; usage messages keep their line breaks.

@@ -1,6 +1,7 @@
 import Foundation
 import KLPTestSupport
 import Testing
+
 @testable import KLPEngine
 
 /// Shared pieces of the hostile-input tests: a real gcc-built livepatch object to corrupt, field-level patching of
@@ -8,30 +9,30 @@ import Testing
 enum Hostile {
     /// A small livepatch-like object: annotations, homonyms, data and text relocations, .modinfo.
     static let source = """
-    extern char saved_command_line[];
-    extern int init_once(void);
-    extern const char *get_homonym_string(void);
-    extern int printk(const char *, ...);
-    static int counter;
-    static int (*const table[])(void) = { init_once };
-    int f(void) { counter++; printk("%s", get_homonym_string()); return saved_command_line[0] + table[0]() + counter; }
-    KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(init_once, 2) };
-    KLP_MODULE_RELOC(test_klp_convert_mod) m[] = { KLP_SYMPOS(get_homonym_string, 1) };
-    """
+        extern char saved_command_line[];
+        extern int init_once(void);
+        extern const char *get_homonym_string(void);
+        extern int printk(const char *, ...);
+        static int counter;
+        static int (*const table[])(void) = { init_once };
+        int f(void) { counter++; printk("%s", get_homonym_string()); return saved_command_line[0] + table[0]() + counter; }
+        KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(init_once, 2) };
+        KLP_MODULE_RELOC(test_klp_convert_mod) m[] = { KLP_SYMPOS(get_homonym_string, 1) };
+        """
 
     static let databaseText = """
-    klp-convert-symbol-data.0.1 order=kallsyms
-    *vmlinux
-    saved_command_line
-    init_once
-    init_once
-    __ksymtab_printk
-    printk
-    *test_klp_convert_mod
-    get_homonym_string
-    get_homonym_string
+        klp-convert-symbol-data.0.1 order=kallsyms
+        *vmlinux
+        saved_command_line
+        init_once
+        init_once
+        __ksymtab_printk
+        printk
+        *test_klp_convert_mod
+        get_homonym_string
+        get_homonym_string
 
-    """
+        """
 
     /// Built once per test process (gcc runs about 50 ms); every test copies the bytes.
     private static let built: Result<[UInt8], any Error> = Result {
@@ -98,7 +99,9 @@ struct ELFPatch {
 
     // MARK: - File header
 
-    func header(_ field: KeyPath<FileHeaderLayout, FieldLocation>) -> UInt64 { load(0, layout.fileHeader[keyPath: field]) }
+    func header(_ field: KeyPath<FileHeaderLayout, FieldLocation>) -> UInt64 {
+        load(0, layout.fileHeader[keyPath: field])
+    }
     mutating func setHeader(_ field: KeyPath<FileHeaderLayout, FieldLocation>, _ value: UInt64) {
         store(0, layout.fileHeader[keyPath: field], value)
     }
@@ -134,7 +137,9 @@ struct ELFPatch {
     }
 
     func get(_ i: Int, _ f: Field) -> UInt64 { load(header(i), layout.sectionHeader[keyPath: f.location]) }
-    mutating func set(_ i: Int, _ f: Field, _ v: UInt64) { store(header(i), layout.sectionHeader[keyPath: f.location], v) }
+    mutating func set(_ i: Int, _ f: Field, _ v: UInt64) {
+        store(header(i), layout.sectionHeader[keyPath: f.location], v)
+    }
 
     // MARK: - Symbols and relocations
 
@@ -172,8 +177,9 @@ struct ELFPatch {
 /// `timeout`; the result reports exit status or signal, wall time and peak RSS.
 enum HostileRun {
     static func run(_ argv: [String], timeout: Double = 60, memoryLimitMB: Int = 2048) throws -> ChildProcessResult {
-        try ChildProcess.run(argv[0], Array(argv.dropFirst()),
-                             ChildProcess.Options(timeout: timeout, memoryLimitMB: memoryLimitMB))
+        try ChildProcess.run(
+            argv[0], Array(argv.dropFirst()),
+            ChildProcess.Options(timeout: timeout, memoryLimitMB: memoryLimitMB))
     }
 }
 
@@ -183,15 +189,21 @@ struct HostileCLICase {
     static var binary: String { BuiltProducts.klpConvert }
 
     @discardableResult
-    static func expectCleanFailure(database: String, input: String, output: String, named: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> ChildProcessResult {
+    static func expectCleanFailure(
+        database: String, input: String, output: String, named: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ChildProcessResult {
         let folder = (output as NSString).deletingLastPathComponent
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         let inputBefore = try? FileIO.readAll(path: input)
         let r = try HostileRun.run([binary, database, input, output])
         #expect(r.signal == nil, "killed by signal \(r.signal ?? 0): \(r.stderr)", sourceLocation: sourceLocation)
-        #expect(r.exitStatus == 255, "exit \(String(describing: r.exitStatus)): \(r.stderr)", sourceLocation: sourceLocation)
-        #expect(r.stderr.hasPrefix("klp-convert: \(named)"), "message does not start with the file: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            r.exitStatus == 255, "exit \(String(describing: r.exitStatus)): \(r.stderr)", sourceLocation: sourceLocation
+        )
+        #expect(
+            r.stderr.hasPrefix("klp-convert: \(named)"), "message does not start with the file: \(r.stderr)",
+            sourceLocation: sourceLocation)
         #expect(r.seconds < 20, "took \(r.seconds) s", sourceLocation: sourceLocation)
         #expect(r.peakResidentKB < 512 * 1024, "peak RSS \(r.peakResidentKB) KB", sourceLocation: sourceLocation)
         #expect(!FileManager.default.fileExists(atPath: output), "output written", sourceLocation: sourceLocation)
@@ -287,7 +299,9 @@ struct RawELF {
         let size = codec.layout.rela.size
         var out = [UInt8](repeating: 0, count: size * records.count)
         out.withUnsafeMutableBytes { buf in
-            for (k, r) in records.enumerated() { codec.encode(r, RawWriter(buf, order: .little), at: size * k, rela: true) }
+            for (k, r) in records.enumerated() {
+                codec.encode(r, RawWriter(buf, order: .little), at: size * k, rela: true)
+            }
         }
         return out
     }

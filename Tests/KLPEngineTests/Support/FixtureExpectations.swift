@@ -44,7 +44,9 @@ enum FixtureExpectations {
     ) throws -> Readelf {
         let arch = conversion.arch
         let label = "\(arch) \(conversion.object.rawValue)"
-        #expect(!conversion.plan.hasErrors, "\(label): \(conversion.plan.diagnostics.errors)", sourceLocation: sourceLocation)
+        #expect(
+            !conversion.plan.hasErrors, "\(label): \(conversion.plan.diagnostics.errors)",
+            sourceLocation: sourceLocation)
         let output = try #require(conversion.output, "\(label): no output", sourceLocation: sourceLocation)
         let input = conversion.input
 
@@ -54,7 +56,8 @@ enum FixtureExpectations {
 
         // Annotations are gone: sections, their symbols, and every relocation that used them.
         #expect(output.sections(withPrefix: ".klp.module_relocs.").isEmpty, "\(label)", sourceLocation: sourceLocation)
-        #expect(output.sections(withPrefix: ".rela.klp.module_relocs.").isEmpty, "\(label)", sourceLocation: sourceLocation)
+        #expect(
+            output.sections(withPrefix: ".rela.klp.module_relocs.").isEmpty, "\(label)", sourceLocation: sourceLocation)
         for name in annotationSymbols {
             #expect(output.symbols(named: name).isEmpty, "\(label): \(name) kept", sourceLocation: sourceLocation)
         }
@@ -77,7 +80,8 @@ enum FixtureExpectations {
             let context = "\(label) \(section.name)"
             #expect(section.type == "RELA", "\(context)", sourceLocation: sourceLocation)
             // A = SHF_ALLOC, I = SHF_INFO_LINK, o = an OS flag: SHF_RELA_LIVEPATCH (0x100000).
-            #expect(Set(section.flags) == ["A", "I", "o"], "\(context): \(section.flags)", sourceLocation: sourceLocation)
+            #expect(
+                Set(section.flags) == ["A", "I", "o"], "\(context): \(section.flags)", sourceLocation: sourceLocation)
             #expect(section.link == symtab.index, "\(context)", sourceLocation: sourceLocation)
             let object = section.name.dropFirst(".klp.rela.".count).prefix { $0 != "." }
             let base = String(section.name.dropFirst(".klp.rela.".count + object.count + 1))
@@ -93,19 +97,22 @@ enum FixtureExpectations {
             #expect(output.symbols(named: oldName).isEmpty, "\(label): \(oldName) left", sourceLocation: sourceLocation)
             guard let new = renamed.first, let old = input.symbols(named: oldName).first else { continue }
             #expect(new.sectionIndex == "OS [0xff20]", "\(label): \(target.newName)", sourceLocation: sourceLocation)
-            #expect(new.bind == old.bind && new.type == old.type, "\(label): \(oldName)", sourceLocation: sourceLocation)
+            #expect(
+                new.bind == old.bind && new.type == old.type, "\(label): \(oldName)", sourceLocation: sourceLocation)
         }
 
         // Nothing undefined is left that the kernel's loader would refuse.
         for symbol in output.symbols where symbol.sectionIndex == "UND" && !symbol.name.isEmpty {
-            #expect(allowedUndefined.contains(symbol.name), "\(label): \(symbol.name) still undefined",
-                    sourceLocation: sourceLocation)
+            #expect(
+                allowedUndefined.contains(symbol.name), "\(label): \(symbol.name) still undefined",
+                sourceLocation: sourceLocation)
         }
         // Locals first, and .symtab's sh_info counts them.
         let firstGlobal = output.symbols.first { $0.bind != "LOCAL" }?.index ?? output.symbols.count
         #expect(symtab.info == firstGlobal, "\(label)", sourceLocation: sourceLocation)
-        #expect(output.symbols.dropFirst(firstGlobal).allSatisfy { $0.bind != "LOCAL" }, "\(label)",
-                sourceLocation: sourceLocation)
+        #expect(
+            output.symbols.dropFirst(firstGlobal).allSatisfy { $0.bind != "LOCAL" }, "\(label)",
+            sourceLocation: sourceLocation)
 
         // Contents are never touched: the kernel writes each relocation into a zeroed place (x86_64
         // refuses a non-zero one), so every data section keeps its bytes.
@@ -115,8 +122,9 @@ enum FixtureExpectations {
         let tables: Set<String> = ["RELA", "REL", "SYMTAB", "STRTAB"]
         for section in output.sections where !tables.contains(section.type) {
             guard let before = contentsBefore[section.name] else { continue }
-            #expect(contentsAfter[section.name] == before, "\(label) \(section.name) contents changed",
-                    sourceLocation: sourceLocation)
+            #expect(
+                contentsAfter[section.name] == before, "\(label) \(section.name) contents changed",
+                sourceLocation: sourceLocation)
         }
 
         // Sections that survive still point at the same sections by name (indices shifted).
@@ -126,12 +134,14 @@ enum FixtureExpectations {
                 continue
             }
             if before.link != 0 {
-                #expect(output.sectionName(at: section.link) == input.sectionName(at: before.link),
-                        "\(label) \(section.name) sh_link", sourceLocation: sourceLocation)
+                #expect(
+                    output.sectionName(at: section.link) == input.sectionName(at: before.link),
+                    "\(label) \(section.name) sh_link", sourceLocation: sourceLocation)
             }
             if section.type == "RELA" || section.type == "REL" || section.flags.contains("I") {
-                #expect(output.sectionName(at: section.info) == input.sectionName(at: before.info),
-                        "\(label) \(section.name) sh_info", sourceLocation: sourceLocation)
+                #expect(
+                    output.sectionName(at: section.info) == input.sectionName(at: before.info),
+                    "\(label) \(section.name) sh_info", sourceLocation: sourceLocation)
             }
         }
         return output

@@ -19,7 +19,8 @@ enum Golden {
                 Issue.record("cannot write \(url.path): \(error)", sourceLocation: sourceLocation)
             }
             if !update {
-                Issue.record("\(name).screen did not exist: written, check it and commit it", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(name).screen did not exist: written, check it and commit it", sourceLocation: sourceLocation)
             }
             return
         }
@@ -29,7 +30,8 @@ enum Golden {
             let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
             let exp = first < e.count ? String(e[first]) : "<end>"
             let act = first < a.count ? String(a[first]) : "<end>"
-            Issue.record("""
+            Issue.record(
+                """
                 screen \(name) differs at line \(first + 1) (run with KLP_UPDATE_GOLDEN=1 to accept, then check the diff):
                 expected: \(exp)
                 actual:   \(act)

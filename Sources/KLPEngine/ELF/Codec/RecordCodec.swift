@@ -18,9 +18,10 @@ struct RecordCodec {
     /// The header at offset 0; `r` holds at least `layout.fileHeader.size` bytes and e_ident was checked.
     func fileHeader(_ r: RawReader) -> FileHeaderRecord {
         let f = layout.fileHeader
-        var h = FileHeaderRecord(elfClass: elfClass, byteOrder: byteOrder,
-                                 type: ELFFileType(UInt16(r.load(0, f.type))),
-                                 machine: Machine(UInt16(r.load(0, f.machine))))
+        var h = FileHeaderRecord(
+            elfClass: elfClass, byteOrder: byteOrder,
+            type: ELFFileType(UInt16(r.load(0, f.type))),
+            machine: Machine(UInt16(r.load(0, f.machine))))
         h.identVersion = r.u8(FileHeaderLayout.identVersion)
         h.osABI = r.u8(FileHeaderLayout.identOSABI)
         h.abiVersion = r.u8(FileHeaderLayout.identABIVersion)

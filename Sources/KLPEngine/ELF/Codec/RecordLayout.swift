@@ -137,8 +137,10 @@ final class RecordLayout: Sendable {
     let rel: RelocationLayout
     let rela: RelocationLayout
 
-    init(fileHeader: FileHeaderLayout, sectionHeader: SectionHeaderLayout, symbol: SymbolLayout,
-         rel: RelocationLayout, rela: RelocationLayout) {
+    init(
+        fileHeader: FileHeaderLayout, sectionHeader: SectionHeaderLayout, symbol: SymbolLayout,
+        rel: RelocationLayout, rela: RelocationLayout
+    ) {
         self.fileHeader = fileHeader
         self.sectionHeader = sectionHeader
         self.symbol = symbol

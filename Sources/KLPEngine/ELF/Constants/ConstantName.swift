@@ -4,8 +4,8 @@
 
 /// A family of ELF constants of one on-disk width (`sh_type`, `e_machine`, ...), with a table of names.
 public protocol ELFConstant: RawRepresentable, Hashable, Sendable, CustomStringConvertible,
-    ExpressibleByIntegerLiteral where RawValue: FixedWidthInteger & UnsignedInteger & Sendable
-{
+    ExpressibleByIntegerLiteral
+where RawValue: FixedWidthInteger & UnsignedInteger & Sendable {
     init(_ rawValue: RawValue)
     /// The <elf.h> name of each known value.
     static var names: [Self: String] { get }

@@ -41,23 +41,28 @@ struct ELFFileReader {
         }
         let classByte = raw[FileHeaderLayout.identClass]
         guard let elfClass = ELFClass(rawValue: classByte) else {
-            throw .identification(path: path, byte: FileHeaderLayout.identClass,
-                                  message: "invalid ELF class \(classByte)")
+            throw .identification(
+                path: path, byte: FileHeaderLayout.identClass,
+                message: "invalid ELF class \(classByte)")
         }
         let dataByte = raw[FileHeaderLayout.identData]
         guard let order = ByteOrder(rawValue: dataByte) else {
-            throw .identification(path: path, byte: FileHeaderLayout.identData,
-                                  message: "invalid ELF data encoding \(dataByte)")
+            throw .identification(
+                path: path, byte: FileHeaderLayout.identData,
+                message: "invalid ELF data encoding \(dataByte)")
         }
         let versionByte = raw[FileHeaderLayout.identVersion]
         guard versionByte == 1 else {
-            throw .identification(path: path, byte: FileHeaderLayout.identVersion,
-                                  message: "unsupported ELF version \(versionByte)")
+            throw .identification(
+                path: path, byte: FileHeaderLayout.identVersion,
+                message: "unsupported ELF version \(versionByte)")
         }
         let codec = RecordCodec(elfClass, order)
         guard raw.count >= codec.layout.fileHeader.size else {
-            throw .file(path: path, message:
-                "file is \(raw.count) bytes, too short for an ELF\(elfClass == .elf64 ? 64 : 32) header")
+            throw .file(
+                path: path,
+                message:
+                    "file is \(raw.count) bytes, too short for an ELF\(elfClass == .elf64 ? 64 : 32) header")
         }
         let reader = RawReader(raw, order: order)
         let h = codec.fileHeader(reader)
@@ -67,34 +72,52 @@ struct ELFFileReader {
 
         if purpose == .editableObject {
             guard h.type == .rel else {
-                throw .headerField(path: path, field: "e_type", message: "not a relocatable object (e_type \(h.type.rawValue) = \(h.type), expected ET_REL = 1): klp-convert works on the module before its final link, as kbuild's *.tmp.ko / .ko")
+                throw .headerField(
+                    path: path, field: "e_type",
+                    message:
+                        "not a relocatable object (e_type \(h.type.rawValue) = \(h.type), expected ET_REL = 1): klp-convert works on the module before its final link, as kbuild's *.tmp.ko / .ko"
+                )
             }
             guard h.phnum == 0 else {
-                throw .headerField(path: path, field: "e_phnum", message:
-                    "a relocatable object with \(h.phnum) program headers (at \(h.phoff)) is not supported")
+                throw .headerField(
+                    path: path, field: "e_phnum",
+                    message:
+                        "a relocatable object with \(h.phnum) program headers (at \(h.phoff)) is not supported")
             }
         }
         guard h.shoff != 0 else { throw .headerField(path: path, field: "e_shoff", message: "no section header table") }
         guard h.shnum != 0 else {
-            throw .headerField(path: path, field: "e_shnum", message:
-                "extended section numbering (e_shnum 0, more than 65279 sections) is not supported")
+            throw .headerField(
+                path: path, field: "e_shnum",
+                message:
+                    "extended section numbering (e_shnum 0, more than 65279 sections) is not supported")
         }
         let entrySize = codec.layout.sectionHeader.size
         guard Int(h.shentsize) == entrySize else {
-            throw .headerField(path: path, field: "e_shentsize", message:
-                "section header size \(h.shentsize), expected \(entrySize)")
+            throw .headerField(
+                path: path, field: "e_shentsize",
+                message:
+                    "section header size \(h.shentsize), expected \(entrySize)")
         }
         let tableSize = UInt64(h.shnum) * UInt64(h.shentsize)
         guard reader.contains(offset: h.shoff, length: tableSize) else {
-            throw .headerField(path: path, field: "e_shoff", message: "section header table (\(h.shnum) entries at offset \(h.shoff)) runs past the end of the file (\(raw.count) bytes)")
+            throw .headerField(
+                path: path, field: "e_shoff",
+                message:
+                    "section header table (\(h.shnum) entries at offset \(h.shoff)) runs past the end of the file (\(raw.count) bytes)"
+            )
         }
         guard SectionIndex(h.shstrndx) != .xindex else {
-            throw .headerField(path: path, field: "e_shstrndx", message:
-                "SHN_XINDEX section name table index is not supported")
+            throw .headerField(
+                path: path, field: "e_shstrndx",
+                message:
+                    "SHN_XINDEX section name table index is not supported")
         }
         guard h.shstrndx != 0, h.shstrndx < h.shnum else {
-            throw .headerField(path: path, field: "e_shstrndx", message:
-                "section name table index \(h.shstrndx) is out of range (\(h.shnum) sections)")
+            throw .headerField(
+                path: path, field: "e_shstrndx",
+                message:
+                    "section name table index \(h.shstrndx) is out of range (\(h.shnum) sections)")
         }
 
         var sections: [SectionHeaderRecord] = []
@@ -106,28 +129,41 @@ struct ELFFileReader {
         let decoder = NameDecoder(fileSize: raw.count, caching: purpose == .editableObject)
         self.decoder = decoder
         if purpose == .editableObject {
-            try Self.validateLayout(sections, raw: raw, path: path, headerSize: codec.layout.fileHeader.size,
-                                    tableOffset: h.shoff, tableSize: tableSize)
+            try Self.validateLayout(
+                sections, raw: raw, path: path, headerSize: codec.layout.fileHeader.size,
+                tableOffset: h.shoff, tableSize: tableSize)
         } else {
             for (i, s) in sections.enumerated() where i > 0 && s.type != .nobits && s.size > 0 {
                 guard reader.contains(offset: s.offset, length: s.size) else {
-                    throw .section(path: path, index: i, name: nil, message: "contents (offset \(s.offset), size \(s.size)) run past the end of the file (\(raw.count) bytes)")
+                    throw .section(
+                        path: path, index: i, name: nil,
+                        message:
+                            "contents (offset \(s.offset), size \(s.size)) run past the end of the file (\(raw.count) bytes)"
+                    )
                 }
             }
         }
 
         let nameTable = sections[Int(h.shstrndx)]
         guard nameTable.type == .strtab else {
-            throw .headerField(path: path, field: "e_shstrndx", message: "section \(h.shstrndx) is not a string table (type \(nameTable.type)), so section names cannot be read")
+            throw .headerField(
+                path: path, field: "e_shstrndx",
+                message:
+                    "section \(h.shstrndx) is not a string table (type \(nameTable.type)), so section names cannot be read"
+            )
         }
         // Names first: every later message can then name sections.
         var names: [String] = []
         names.reserveCapacity(sections.count)
         for (i, s) in sections.enumerated() {
-            if i == 0 { names.append(""); continue }
-            names.append(try Self.string(raw, decoder, in: nameTable, at: s.name, table: "section name table") {
-                m throws(ELFError) in throw .sectionName(path: path, index: i, message: m)
-            })
+            if i == 0 {
+                names.append("")
+                continue
+            }
+            names.append(
+                try Self.string(raw, decoder, in: nameTable, at: s.name, table: "section name table") {
+                    m throws(ELFError) in throw .sectionName(path: path, index: i, message: m)
+                })
         }
         self.names = names
     }
@@ -137,8 +173,10 @@ struct ELFFileReader {
     }
 
     /// Sections inside the file, sane alignments, and no two sections (or a section and a header) sharing bytes.
-    private static func validateLayout(_ sections: [SectionHeaderRecord], raw: UnsafeRawBufferPointer, path: String,
-                                       headerSize: Int, tableOffset: UInt64, tableSize: UInt64) throws(ELFError) {
+    private static func validateLayout(
+        _ sections: [SectionHeaderRecord], raw: UnsafeRawBufferPointer, path: String,
+        headerSize: Int, tableOffset: UInt64, tableSize: UInt64
+    ) throws(ELFError) {
         var ranges: [(start: UInt64, end: UInt64, what: String, index: Int?)] = [
             (0, UInt64(headerSize), "the ELF header", nil),
             (tableOffset, tableOffset + tableSize, "the section header table", nil),
@@ -160,12 +198,15 @@ struct ELFFileReader {
             // Empty sections too: their offset is still converted to an index.
             guard h.size != 0 else {
                 guard h.offset <= UInt64(raw.count) else {
-                    throw fail(i, "offset \(h.offset) of an empty section is past the end of the file (\(raw.count) bytes)")
+                    throw fail(
+                        i, "offset \(h.offset) of an empty section is past the end of the file (\(raw.count) bytes)")
                 }
                 continue
             }
             guard RawReader.contains(offset: h.offset, length: h.size, in: raw.count) else {
-                throw fail(i, "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(raw.count) bytes)")
+                throw fail(
+                    i, "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(raw.count) bytes)"
+                )
             }
             ranges.append((h.offset, h.offset + h.size, "section [\(i)]", i))
         }
@@ -209,8 +250,10 @@ struct ELFFileReader {
     /// Calls `body` with the index, record and decoded name of entries 1..<count of symbol table `index`
     /// (checked by `checkSymbolTable`), in table order: each entry is decoded and handed over before the next
     /// is read, so the first problem of the table is the one reported, and no intermediate array is built.
-    func forEachSymbol(of index: Int, strings: SectionHeaderRecord,
-                       _ body: (Int, SymbolRecord, String) throws(ELFError) -> Void) throws(ELFError) {
+    func forEachSymbol(
+        of index: Int, strings: SectionHeaderRecord,
+        _ body: (Int, SymbolRecord, String) throws(ELFError) -> Void
+    ) throws(ELFError) {
         let h = sections[index]
         let count = symbolCount(of: index)
         guard count > 1 else { return }
@@ -240,14 +283,18 @@ struct ELFFileReader {
     // MARK: - Names
 
     /// A NUL-terminated string of a string table section; `fail` turns a problem into the caller's error.
-    func string(in table: SectionHeaderRecord, at offset: UInt32, table tableName: String,
-                fail: (String) throws(ELFError) -> Never) throws(ELFError) -> String {
+    func string(
+        in table: SectionHeaderRecord, at offset: UInt32, table tableName: String,
+        fail: (String) throws(ELFError) -> Never
+    ) throws(ELFError) -> String {
         try Self.string(raw, decoder, in: table, at: offset, table: tableName, fail: fail)
     }
 
-    private static func string(_ raw: UnsafeRawBufferPointer, _ decoder: NameDecoder, in table: SectionHeaderRecord,
-                               at offset: UInt32, table tableName: String,
-                               fail: (String) throws(ELFError) -> Never) throws(ELFError) -> String {
+    private static func string(
+        _ raw: UnsafeRawBufferPointer, _ decoder: NameDecoder, in table: SectionHeaderRecord,
+        at offset: UInt32, table tableName: String,
+        fail: (String) throws(ELFError) -> Never
+    ) throws(ELFError) -> String {
         guard UInt64(offset) < table.size else {
             if offset == 0 && table.size == 0 { return "" }
             try fail("offset \(offset) is past the end of the \(tableName) (\(table.size) bytes)")
@@ -261,7 +308,9 @@ struct ELFFileReader {
         }
         let length = base.distance(to: UnsafeRawPointer(nul)) - start
         guard length <= decoder.remaining else {
-            try fail("names overlapping in the \(tableName) decode to more than \(decoder.budget) bytes (16 times the file size): the string table is corrupt")
+            try fail(
+                "names overlapping in the \(tableName) decode to more than \(decoder.budget) bytes (16 times the file size): the string table is corrupt"
+            )
         }
         decoder.remaining -= length
         let name = String(decoding: UnsafeRawBufferPointer(start: base + start, count: length), as: UTF8.self)

@@ -22,6 +22,7 @@ extension ELFObject {
             }
         }
         self = try result.get()
+        inputBytes = storage
     }
 }
 
@@ -43,8 +44,10 @@ private struct ObjectBuilder {
             }
             if h.type == .symtab {
                 if let first = symtabIndex {
-                    throw fail(i, "a second symbol table (the first is section [\(first)]); "
-                        + "a relocatable object has one")
+                    throw fail(
+                        i,
+                        "a second symbol table (the first is section [\(first)]); "
+                            + "a relocatable object has one")
                 }
                 symtabIndex = i
             }
@@ -115,11 +118,13 @@ private struct ObjectBuilder {
         }
 
         let f = file.header
-        let header = ELFHeader(elfClass: f.elfClass, byteOrder: f.byteOrder, osABI: f.osABI, abiVersion: f.abiVersion,
-                               type: f.type, machine: f.machine, version: f.version, entry: f.entry, flags: f.flags)
-        return ELFObject(path: path, header: header, sections: sections, symbols: symbols,
-                         symbolTable: symtabIndex.map { SectionID($0) },
-                         sectionNameTable: SectionID(Int(f.shstrndx)))
+        let header = ELFHeader(
+            elfClass: f.elfClass, byteOrder: f.byteOrder, osABI: f.osABI, abiVersion: f.abiVersion,
+            type: f.type, machine: f.machine, version: f.version, entry: f.entry, flags: f.flags)
+        return ELFObject(
+            path: path, header: header, sections: sections, symbols: symbols,
+            symbolTable: symtabIndex.map { SectionID($0) },
+            sectionNameTable: SectionID(Int(f.shstrndx)))
     }
 
     private func slice(_ h: SectionHeaderRecord) -> ArraySlice<UInt8> {
@@ -144,14 +149,16 @@ private struct ObjectBuilder {
                 throw .symbol(path: path, index: i, name: name, message: "SHN_XINDEX section index is not supported")
             case let shndx where !shndx.isReserved:
                 guard Int(shndx.rawValue) < sectionCount else {
-                    throw .symbol(path: path, index: i, name: name,
-                                  message: "section index \(shndx) is out of range (\(sectionCount) sections)")
+                    throw .symbol(
+                        path: path, index: i, name: name,
+                        message: "section index \(shndx) is out of range (\(sectionCount) sections)")
                 }
                 section = .section(SectionID(Int(shndx.rawValue)))
             default: section = .reserved(record.shndx.rawValue)
             }
-            var symbol = Symbol(id: SymbolID(i), name: name, binding: record.binding, type: record.type,
-                                other: record.other, section: section, value: record.value, size: record.size)
+            var symbol = Symbol(
+                id: SymbolID(i), name: name, binding: record.binding, type: record.type,
+                other: record.other, section: section, value: record.value, size: record.size)
             symbol.originalName = (record.name, name)
             symbols.append(symbol)
         }
@@ -162,6 +169,15 @@ private struct ObjectBuilder {
         let h = headers[i]
         let size = file.codec.layout.relocation(rela: rela).size
         guard h.entrySize == UInt64(size) else {
+            // A REL section with RELA-sized entries (or the reverse) has the wrong type, not a wrong size.
+            let other = file.codec.layout.relocation(rela: !rela).size
+            if h.entrySize == UInt64(other) {
+                let (type, entries) = rela ? ("SHT_RELA", "Rel") : ("SHT_REL", "Rela")
+                throw fail(
+                    i,
+                    "section type is \(type) but its entries are \(other) bytes, the size of \(entries) "
+                        + "entries: the type is wrong (SHT_\(entries.uppercased()) expected)")
+            }
             throw fail(i, "relocation entry size \(h.entrySize), expected \(size)")
         }
         guard h.size % UInt64(size) == 0 else {
@@ -175,12 +191,15 @@ private struct ObjectBuilder {
         for k in 0..<count {
             let r = layout.decode(reader, at: base + k * size)
             guard Int(r.symbol) < symbolCount else {
-                throw .relocation(path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
-                                  message: "uses symbol index \(r.symbol), past the symbol table "
-                                    + "(\(symbolCount) symbols)")
+                throw .relocation(
+                    path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
+                    message: "uses symbol index \(r.symbol), past the symbol table "
+                        + "(\(symbolCount) symbols)")
             }
-            result.append(Relocation(offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
-                                     type: r.type, addend: r.addend))
+            result.append(
+                Relocation(
+                    offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
+                    type: r.type, addend: r.addend))
         }
         return result
     }

@@ -44,15 +44,19 @@ public struct SymbolTableScan: Sendable {
         }
         // Section 0 is the null header: its contents were never bounds-checked, so it cannot be the table.
         guard let symtab = file.sections.indices.dropFirst().first(where: { file.sections[$0].type == .symtab }) else {
-            throw .file(path: path, message:
-                "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
+            throw .file(
+                path: path,
+                message:
+                    "no symbol table (.symtab): the file is stripped, so its symbols cannot be listed")
         }
         let strings = try file.checkSymbolTable(symtab)
         var symbols: [Entry] = []
         symbols.reserveCapacity(max(file.symbolCount(of: symtab) - 1, 0))
         try file.forEachSymbol(of: symtab, strings: strings) { _, record, name in
-            symbols.append(Entry(name: name, binding: record.binding, type: record.type, shndx: record.shndx,
-                                 value: record.value))
+            symbols.append(
+                Entry(
+                    name: name, binding: record.binding, type: record.type, shndx: record.shndx,
+                    value: record.value))
         }
         self.symbols = symbols
         let info = file.names.indices.dropFirst().first { file.names[$0] == ".modinfo" }

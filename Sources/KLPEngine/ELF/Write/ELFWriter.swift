@@ -79,7 +79,8 @@ private struct Planner {
 
         // String tables.
         guard let shstrID = object.sectionNameTable, let shstrIdx = sectionIndex[shstrID],
-              case .stringTable(let shstrOriginal) = sections[shstrIdx - 1].content else {
+            case .stringTable(let shstrOriginal) = sections[shstrIdx - 1].content
+        else {
             throw fail("the object has no section name string table")
         }
         var builders: [SectionID: StringTableBuilder] = [shstrID: StringTableBuilder(original: shstrOriginal)]
@@ -89,7 +90,8 @@ private struct Planner {
                 throw fail("the symbol table section was removed but symbols remain")
             }
             guard let strID = st.link, let strSection = object.section(strID),
-                  case .stringTable(let original) = strSection.content else {
+                case .stringTable(let original) = strSection.content
+            else {
                 throw fail(section: st.name, "symbol table does not link to a string table")
             }
             symtabStrings = strID
@@ -169,23 +171,26 @@ private struct Planner {
             }
             if c == .elf32 {
                 guard size <= c.maxWord, s.address <= c.maxWord, s.flags.rawValue <= c.maxWord,
-                      s.alignment <= c.maxWord,
-                      s.entrySize <= c.maxWord else {
+                    s.alignment <= c.maxWord,
+                    s.entrySize <= c.maxWord
+                else {
                     throw fail(section: s.name, "a header field does not fit ELF32")
                 }
             }
-            planned.append(ELFLayout.PlannedSection(
-                id: s.id, name: s.name, nameOffset: sectionNameOffsets[i], type: s.type, flags: s.flags,
-                address: s.address, offset: fileOffset, size: size, link: link, info: info, alignment: s.alignment,
-                entrySize: s.entrySize, data: data))
+            planned.append(
+                ELFLayout.PlannedSection(
+                    id: s.id, name: s.name, nameOffset: sectionNameOffsets[i], type: s.type, flags: s.flags,
+                    address: s.address, offset: fileOffset, size: size, link: link, info: info, alignment: s.alignment,
+                    entrySize: s.entrySize, data: data))
         }
         let shoff = Self.align(offset, to: c.wordSize)
         let total = shoff + (sections.count + 1) * c.sectionHeaderSize
         if c == .elf32, UInt64(total) > c.maxWord {
             throw fail("output of \(total) bytes does not fit ELF32 offsets")
         }
-        let layout = ELFLayout(path: object.path, header: object.header, sections: planned, shstrndx: shstrIdx,
-                               sectionHeaderOffset: shoff, totalSize: total)
+        let layout = ELFLayout(
+            path: object.path, header: object.header, sections: planned, shstrndx: shstrIdx,
+            sectionHeaderOffset: shoff, totalSize: total)
         try layout.checkOffsets()
         return layout
     }
@@ -203,8 +208,10 @@ private struct Planner {
         return out
     }
 
-    private func encodeSymbols(_ symbols: [Symbol], nameOffsets: [UInt32],
-                               sectionIndex: [SectionID: Int]) throws(ELFError) -> [UInt8] {
+    private func encodeSymbols(
+        _ symbols: [Symbol], nameOffsets: [UInt32],
+        sectionIndex: [SectionID: Int]
+    ) throws(ELFError) -> [UInt8] {
         let layout = RecordLayout.of(c).symbol
         let size = layout.size
         var records: [SymbolRecord] = []
@@ -242,8 +249,10 @@ private struct Planner {
         return out
     }
 
-    private func encodeRelocations(_ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
-                                   section name: String) throws(ELFError) -> [UInt8] {
+    private func encodeRelocations(
+        _ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
+        section name: String
+    ) throws(ELFError) -> [UInt8] {
         let layout = RecordLayout.of(c).relocation(rela: rela)
         let size = layout.size
         var out = [UInt8](repeating: 0, count: relocs.count * size)
@@ -257,15 +266,17 @@ private struct Planner {
                 record.addend = rela ? r.addend : 0
                 if let id = r.symbol {
                     guard let i = symbolIndex[id] else {
-                        problem = .relocation(path: object.path, section: nil, sectionName: name, index: k,
-                                              offset: r.offset, message: "refers to a symbol that was removed (\(id))")
+                        problem = .relocation(
+                            path: object.path, section: nil, sectionName: name, index: k,
+                            offset: r.offset, message: "refers to a symbol that was removed (\(id))")
                         return
                     }
                     record.symbol = UInt32(i)
                 }
                 guard layout.fits(record) else {
-                    problem = .relocation(path: object.path, section: nil, sectionName: name, index: k,
-                                          offset: r.offset, message: "does not fit ELF32")
+                    problem = .relocation(
+                        path: object.path, section: nil, sectionName: name, index: k,
+                        offset: r.offset, message: "does not fit ELF32")
                     return
                 }
                 layout.encode(record, w, at: k * size)
@@ -325,8 +336,9 @@ extension ELFLayout {
 
     private var fileHeader: FileHeaderRecord {
         let layout = RecordLayout.of(header.elfClass)
-        var h = FileHeaderRecord(elfClass: header.elfClass, byteOrder: header.byteOrder, type: header.type,
-                                 machine: header.machine)
+        var h = FileHeaderRecord(
+            elfClass: header.elfClass, byteOrder: header.byteOrder, type: header.type,
+            machine: header.machine)
         h.osABI = header.osABI
         h.abiVersion = header.abiVersion
         h.version = header.version
@@ -347,13 +359,22 @@ extension ELFLayout {
         var end = layout.fileHeader.size
         for s in sections where s.type != .nobits {
             guard s.offset >= end, s.alignment <= 1 || s.offset % Int(s.alignment) == 0 else {
-                throw .section(path: path, index: nil, name: s.name, message: "planned layout is inconsistent (offset \(s.offset), size \(s.size), previous end \(end)): a bug in the writer")
+                throw .section(
+                    path: path, index: nil, name: s.name,
+                    message:
+                        "planned layout is inconsistent (offset \(s.offset), size \(s.size), previous end \(end)): a bug in the writer"
+                )
             }
             end = s.offset + s.data.count
         }
         guard sectionHeaderOffset >= end,
-              totalSize == sectionHeaderOffset + (sections.count + 1) * layout.sectionHeader.size else {
-            throw .headerField(path: path, field: "e_shoff", message: "section header table planned at \(sectionHeaderOffset) after contents ending at \(end), file size \(totalSize): a bug in the writer")
+            totalSize == sectionHeaderOffset + (sections.count + 1) * layout.sectionHeader.size
+        else {
+            throw .headerField(
+                path: path, field: "e_shoff",
+                message:
+                    "section header table planned at \(sectionHeaderOffset) after contents ending at \(end), file size \(totalSize): a bug in the writer"
+            )
         }
     }
 
@@ -386,8 +407,10 @@ extension ELFLayout {
                 }
         }
         guard consistent else {
-            throw .file(path: path, message: "the encoded headers differ from the planned layout "
-                + "(a field does not fit its class): a bug in the writer")
+            throw .file(
+                path: path,
+                message: "the encoded headers differ from the planned layout "
+                    + "(a field does not fit its class): a bug in the writer")
         }
         return out
     }

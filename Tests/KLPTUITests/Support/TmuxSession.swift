@@ -1,0 +1,62 @@
+import Foundation
+import KLPTestSupport
+
+/// A private tmux server with one pane, driven as a person drives a terminal: type keys, read the screen.
+/// tmux is started with posix_spawn (KLPTestSupport.ChildProcess), never Foundation's Process.
+struct TmuxSession {
+    let socket = "klp-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+
+    /// A pane running an interactive bash, as a person's terminal: the program runs in its own process group,
+    /// in the foreground, and only it gets the terminal's signals.
+    static func shell(columns: Int = 100, rows: Int = 30, directory: String) throws -> TmuxSession {
+        let tmux = TmuxSession()
+        _ = try tmux.run([
+            "-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", "-c", directory,
+            "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i",
+        ])
+        _ = try tmux.waitUntil("the shell prompt") { $0.hasPrefix("$") }
+        return tmux
+    }
+
+    func run(_ args: [String]) throws -> String {
+        try Tool.check("tmux", ["-L", socket, "-f", "/dev/null"] + args)
+    }
+
+    func capture() throws -> String { try run(["capture-pane", "-p", "-t", "s"]) }
+
+    func keys(_ keys: String...) throws { _ = try run(["send-keys", "-t", "s"] + keys) }
+
+    /// Types a line into the pane (literally) and presses Enter.
+    func type(_ line: String) throws {
+        _ = try run(["send-keys", "-t", "s", "-l", line])
+        try keys("Enter")
+    }
+
+    /// Polls the pane until `text` appears (or 10 s pass).
+    @discardableResult
+    func waitFor(_ text: String) throws -> String {
+        try waitUntil("'\(text)' to appear") { $0.contains(text) }
+    }
+
+    @discardableResult
+    func waitUntil(_ what: String, _ done: (String) -> Bool) throws -> String {
+        var last = ""
+        for _ in 0..<100 {
+            last = try capture()
+            // A frame is written in one go but tmux may show it half-way: the screen must also hold still.
+            if done(last) {
+                usleep(30_000)
+                let again = try capture()
+                if again == last { return last }
+                continue
+            }
+            usleep(100_000)
+        }
+        throw ToolError(tool: "tmux", problem: "waited in vain for \(what); the pane shows:\n\(last)")
+    }
+
+    /// Cleanup: the server may already be gone with its last pane.
+    func kill() {
+        _ = try? Tool.run("tmux", ["-L", socket, "-f", "/dev/null", "kill-server"])  // check-tests: allow
+    }
+}

@@ -7,10 +7,8 @@ import Testing
 
 @Suite(.serialized) struct TmuxFilterTests {
     @Test func slashInThePickerFiltersCandidatesAndNWalksThem() throws {
-        let dir = try TemporaryDirectory.make("tmux-filter")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(columns: 120, rows: 40, directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-filter", columns: 120, rows: 40)
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         try tmux.waitFor("3 to decide")
         try tmux.keys("Enter")

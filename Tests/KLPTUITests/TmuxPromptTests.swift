@@ -8,15 +8,13 @@ import Testing
 
 @Suite(.serialized) struct TmuxPromptTests {
     @Test func promptsSitAtTheBottomWithTheirKeysAndTabCompletes() throws {
-        let dir = try TemporaryDirectory.make("tmux-prompt")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-prompt", columns: 80, rows: 24)
+        defer { tmux.close(removing: dir) }
         for name in ["alpha.choices", "alps.choices"] {
             try "# klp-convert choices\ninit_once vmlinux 2\n".write(
                 toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: "\(dir)/saved", withIntermediateDirectories: false)
-        let tmux = try TmuxSession.shell(columns: 80, rows: 24, directory: dir)
-        defer { tmux.kill() }
         try tmux.type("\(BuiltProducts.klpConvert) tui -o out.ko")
         try tmux.waitFor("3 to decide")
 

@@ -18,7 +18,7 @@ import Testing
         report(0, row: row, column: column) + report(3, row: row, column: column)
     }
 
-    func mouse(_ tmux: TmuxSession, _ bytes: String) throws { _ = try tmux.run(["send-keys", "-t", "s", "-l", bytes]) }
+    func mouse(_ tmux: TmuxSession, _ bytes: String) throws { try tmux.send(bytes) }
 
     @Test func clickSelectsDoubleClickPicksWheelScrolls() throws {
         let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-mouse", columns: 90, rows: 30)

@@ -75,9 +75,12 @@ struct TmuxSession {
 
     func keys(_ keys: String...) throws { _ = try run(["send-keys", "-t", "s"] + keys) }
 
+    /// Sends `text` to the pane literally (no key names), without Enter.
+    func send(_ text: String) throws { _ = try run(["send-keys", "-t", "s", "-l", text]) }
+
     /// Types a line into the pane (literally) and presses Enter.
     func type(_ line: String) throws {
-        _ = try run(["send-keys", "-t", "s", "-l", line])
+        try send(line)
         try keys("Enter")
     }
 

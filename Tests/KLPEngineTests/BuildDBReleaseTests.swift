@@ -25,15 +25,7 @@ import Testing
     static func parts(in scratch: String) throws -> Parts {
         let dir = scratch + "/parts"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try BuilderTestFiles.write(DatabaseBuilderVmlinuxTests.first, "\(dir)/first.c")
-        try BuilderTestFiles.write(DatabaseBuilderVmlinuxTests.second, "\(dir)/second.c")
-        let vmlinux = "\(dir)/vmlinux"
-        try Tool.check(
-            "gcc",
-            [
-                "-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
-                "-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c",
-            ])
+        let vmlinux = try DatabaseBuilderVmlinuxTests.buildVmlinux(in: dir)
         let module = try DatabaseBuilderModuleTests.buildModule(dir, "m.ko")
         // Distributions ship modules stripped of debug information, STT_FILE symbols included.
         try Tool.check("strip", ["-g", "-o", "\(dir)/m-stripped.ko", module])

@@ -338,7 +338,8 @@ import Testing
             extern int \(key);
             int f(void) {
                 asm goto("1: .byte 0x0f,0x1f,0x44,0x00,0x00\\n"
-                         ".pushsection __jump_table, \\"aw\\"\\n .balign 8\\n .long 1b - .\\n .long %l[l_yes] - .\\n .quad \(key) - .\\n .popsection"
+                         ".pushsection __jump_table, \\"aw\\"\\n .balign 8\\n .long 1b - .\\n \
+            .long %l[l_yes] - .\\n .quad \(key) - .\\n .popsection"
                          : : : : l_yes);
                 return 0;
             l_yes:
@@ -353,7 +354,8 @@ import Testing
         #expect(
             Self.errors(bad.plan).contains {
                 $0.hasPrefix(
-                    "Conversion not supported for symbol: test_mod_key section: .rela__jump_table object: test_klp_convert_mod"
+                    "Conversion not supported for symbol: test_mod_key section: .rela__jump_table "
+                        + "object: test_klp_convert_mod"
                 )
             })
     }

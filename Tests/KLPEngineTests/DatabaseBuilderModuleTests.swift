@@ -25,7 +25,8 @@ import Testing
         static __attribute__((noinline)) int helper(int x) { return x * homonym; }
         int use_b(int x) { return helper(x); }
         /* A marker in a section that is not allocated (the final .ko link discards .export_symbol anyway). */
-        asm(".section .export_symbol,\\"\\",@progbits\\n.globl __export_symbol_use_b\\n__export_symbol_use_b: .byte 0\\n.previous");
+        asm(".section .export_symbol,\\"\\",@progbits\\n.globl __export_symbol_use_b\\n\
+        __export_symbol_use_b: .byte 0\\n.previous");
         """
     static let livepatchPart = """
         int lp_func(void) { return 1; }

@@ -22,17 +22,22 @@ import Testing
         int second(void) { return shared_name(3); }
         """
 
-    @Test func vmlinuxSymbolsAreRankedByAddress() throws {
-        let dir = try TemporaryDirectory.make("builddb-vmlinux")
-        try BuilderTestFiles.write(Self.first, "\(dir)/first.c")
-        try BuilderTestFiles.write(Self.second, "\(dir)/second.c")
+    /// Links `first` and `second` (written to `dir`) into `dir`/vmlinux, a static executable entered at `entry`,
+    /// with `linkerFlags` added; returns its path. The build-db tests use the same stand-in.
+    static func buildVmlinux(in dir: String, linkerFlags: [String] = []) throws -> String {
+        try BuilderTestFiles.write(first, "\(dir)/first.c")
+        try BuilderTestFiles.write(second, "\(dir)/second.c")
         let vmlinux = "\(dir)/vmlinux"
         try Tool.check(
             "gcc",
-            [
-                "-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry",
-                "-Wl,--defsym=absolute_thing=0x1234", "-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c",
-            ])
+            ["-O2", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-fno-common", "-Wl,-e,entry"] + linkerFlags
+                + ["-o", vmlinux, "\(dir)/first.c", "\(dir)/second.c"])
+        return vmlinux
+    }
+
+    @Test func vmlinuxSymbolsAreRankedByAddress() throws {
+        let dir = try TemporaryDirectory.make("builddb-vmlinux")
+        let vmlinux = try Self.buildVmlinux(in: dir, linkerFlags: ["-Wl,--defsym=absolute_thing=0x1234"])
         let built = try DatabaseBuilder.readVmlinux(path: vmlinux)
         let names = built.symbols.map(\.name)
 

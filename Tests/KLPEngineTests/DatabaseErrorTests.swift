@@ -9,13 +9,23 @@ func parseDatabase(_ text: String, only: Set<String>? = nil) throws(DatabaseErro
     try SymbolDatabase.parse(bytes: Array(text.utf8), path: "t.klp", only: only)
 }
 
-func databaseError(_ text: String, only: Set<String>? = nil) -> DatabaseError? {
+/// The error `body` throws, or nil when it returns.
+func thrownError<E: Error>(_ body: () throws(E) -> Void) -> E? {
     do {
-        _ = try parseDatabase(text, only: only)
+        try body()
         return nil
     } catch {
         return error
     }
+}
+
+func databaseError(_ text: String, only: Set<String>? = nil) -> DatabaseError? {
+    thrownError { () throws(DatabaseError) in _ = try parseDatabase(text, only: only) }
+}
+
+/// The error loading the file at `path` gives, or nil when it loads.
+func loadError(_ path: String) -> DatabaseError? {
+    thrownError { () throws(DatabaseError) in _ = try SymbolDatabase.load(path: path) }
 }
 
 let header = "klp-convert-symbol-data.0.1\n"
@@ -30,51 +40,35 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
 
 @Suite("symbols.klp errors")
 struct DatabaseErrorTests {
-    static let cases: [MalformedCase] = [
-        MalformedCase(label: "empty file", text: "", line: nil, fragment: "the file is empty"),
-        MalformedCase(label: "missing header", text: "*vmlinux\nfoo\n", line: 1, fragment: "unknown format"),
-        MalformedCase(
-            label: "unknown version", text: "klp-convert-symbol-data.0.3\n*vmlinux\n", line: 1,
-            fragment: "unknown format"),
-        MalformedCase(label: "short header", text: "klp-convert-symbol-data.0\n", line: 1, fragment: "unknown format"),
-        MalformedCase(label: "empty first line", text: "\n*vmlinux\n", line: 1, fragment: "unknown format"),
-        MalformedCase(
-            label: "symbol before object", text: header + "foo\n*vmlinux\nbar\n", line: 2,
-            fragment: "symbol before the first *object line"),
-        MalformedCase(
-            label: "file marker before object", text: header + "-a.c\n*vmlinux\n", line: 2,
-            fragment: "source file marker before the first *object line"),
-        MalformedCase(label: "empty line", text: header + "*vmlinux\nfoo\n\nbar\n", line: 4, fragment: "empty line"),
-        MalformedCase(
-            label: "trailing empty line", text: header + "*vmlinux\nfoo\n\n", line: 4,
-            fragment: "empty line"),
-        MalformedCase(
-            label: "empty object name", text: header + "*vmlinux\nfoo\n*\nbar\n", line: 4,
-            fragment: "empty object name"),
-        MalformedCase(
-            label: "empty file name", text: header + "*vmlinux\n-\nfoo\n", line: 3,
-            fragment: "empty source file name"),
-        MalformedCase(
-            label: "NUL byte", text: header + "*vmlinux\nfoo\nb\u{0}ar\nbaz\n", line: 4,
-            fragment: "NUL byte"),
-        MalformedCase(
-            label: "NUL in header", text: "klp-convert-symbol-data.0.1\u{0}\n", line: 1, fragment: "NUL byte"),
-        MalformedCase(
-            label: "CRLF header", text: "klp-convert-symbol-data.0.1\r\n*vmlinux\n", line: 1,
-            fragment: "CRLF line ending"),
-        MalformedCase(
-            label: "CRLF symbol", text: header + "*vmlinux\nfoo\nbar\r\n", line: 4,
-            fragment: "CRLF line ending"),
-        MalformedCase(
-            label: "CR at end of file", text: header + "*vmlinux\nfoo\r", line: 3,
-            fragment: "CRLF line ending"),
-        MalformedCase(
-            label: "ksymtab without name", text: header + "*vmlinux\n__ksymtab_\n", line: 3,
-            fragment: "export marker without a symbol name"),
-        MalformedCase(
-            label: "export_symbol without name", text: header + "*m\na\n__export_symbol_\n", line: 4,
-            fragment: "export marker without a symbol name"),
-    ]
+    /// Each problem (a fragment of its message) with the inputs that show it: label, text, line reported.
+    static let cases: [MalformedCase] =
+        problem("the file is empty", ("empty file", "", nil))
+        + problem(
+            "unknown format", ("missing header", "*vmlinux\nfoo\n", 1),
+            ("unknown version", "klp-convert-symbol-data.0.3\n*vmlinux\n", 1),
+            ("short header", "klp-convert-symbol-data.0\n", 1), ("empty first line", "\n*vmlinux\n", 1))
+        + problem("symbol before the first *object line", ("symbol before object", header + "foo\n*vmlinux\nbar\n", 2))
+        + problem(
+            "source file marker before the first *object line",
+            ("file marker before object", header + "-a.c\n*vmlinux\n", 2))
+        + problem(
+            "empty line", ("empty line", header + "*vmlinux\nfoo\n\nbar\n", 4),
+            ("trailing empty line", header + "*vmlinux\nfoo\n\n", 4))
+        + problem("empty object name", ("empty object name", header + "*vmlinux\nfoo\n*\nbar\n", 4))
+        + problem("empty source file name", ("empty file name", header + "*vmlinux\n-\nfoo\n", 3))
+        + problem(
+            "NUL byte", ("NUL byte", header + "*vmlinux\nfoo\nb\u{0}ar\nbaz\n", 4),
+            ("NUL in header", "klp-convert-symbol-data.0.1\u{0}\n", 1))
+        + problem(
+            "CRLF line ending", ("CRLF header", "klp-convert-symbol-data.0.1\r\n*vmlinux\n", 1),
+            ("CRLF symbol", header + "*vmlinux\nfoo\nbar\r\n", 4), ("CR at end of file", header + "*vmlinux\nfoo\r", 3))
+        + problem(
+            "export marker without a symbol name", ("ksymtab without name", header + "*vmlinux\n__ksymtab_\n", 3),
+            ("export_symbol without name", header + "*m\na\n__export_symbol_\n", 4))
+
+    static func problem(_ fragment: String, _ inputs: (label: String, text: String, line: Int?)...) -> [MalformedCase] {
+        inputs.map { MalformedCase(label: $0.label, text: $0.text, line: $0.line, fragment: fragment) }
+    }
 
     @Test(arguments: cases)
     func reportsLineAndProblem(_ malformed: MalformedCase) throws {
@@ -109,26 +103,19 @@ struct DatabaseErrorTests {
     @Test func missingFileCannotBeOpened() throws {
         let path = "/nonexistent-klp-dir/symbols.klp"
         #expect(throws: DatabaseError.self) { try SymbolDatabase.load(path: path) }
-        do {
-            _ = try SymbolDatabase.load(path: path)
-        } catch {
-            #expect(error.path == path)
-            #expect(error.line == nil)
-            #expect(error.message.hasPrefix("Unable to open Symbol list: "))
-            #expect(error.message.contains("No such file"))
-        }
+        let error = try #require(loadError(path), "\(path) loaded as a database")
+        #expect(error.path == path)
+        #expect(error.line == nil)
+        #expect(error.message.hasPrefix("Unable to open Symbol list: "))
+        #expect(error.message.contains("No such file"))
     }
 
     @Test func directoryCannotBeRead() throws {
         let directory = URL(fileURLWithPath: try TemporaryDirectory.make("db"))
         defer { try? FileManager.default.removeItem(at: directory) }
-        do {
-            _ = try SymbolDatabase.load(path: directory.path)
-            Issue.record("a directory loaded as a database")
-        } catch {
-            #expect(error.line == nil)
-            #expect(error.message.hasPrefix("Unable to read Symbol list"))
-        }
+        let error = try #require(loadError(directory.path), "a directory loaded as a database")
+        #expect(error.line == nil)
+        #expect(error.message.hasPrefix("Unable to read Symbol list"))
     }
 
     @Test func emptyFileOnDisk() throws {
@@ -136,26 +123,18 @@ struct DatabaseErrorTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("symbols.klp").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
-        do {
-            _ = try SymbolDatabase.load(path: path)
-            Issue.record("an empty file loaded")
-        } catch {
-            #expect(error.description == "\(path): Unable to read Symbol list: the file is empty")
-        }
+        let error = try #require(loadError(path), "an empty file loaded")
+        #expect(error.description == "\(path): Unable to read Symbol list: the file is empty")
     }
 
     /// A file that opens but cannot be read, for root too (CI runs as root, and root reads a mode-0 file):
     /// /proc/self/mem at offset 0 is an unmapped address, so read(2) fails with EIO.
     @Test func unreadableFile() throws {
         let path = "/proc/self/mem"
-        do {
-            _ = try SymbolDatabase.load(path: path)
-            Issue.record("\(path) loaded as a database")
-        } catch {
-            #expect(error.path == path)
-            #expect(error.line == nil)
-            #expect(error.message == "Unable to read Symbol list: \(String(cString: strerror(EIO)))")
-        }
+        let error = try #require(loadError(path), "\(path) loaded as a database")
+        #expect(error.path == path)
+        #expect(error.line == nil)
+        #expect(error.message == "Unable to read Symbol list: \(String(cString: strerror(EIO)))")
         // Where permissions bind (not root), a mode-0 file is refused at open.
         if getuid() != 0 {
             let directory = try TemporaryDirectory.make("db")

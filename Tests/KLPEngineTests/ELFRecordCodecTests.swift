@@ -12,14 +12,17 @@ import Testing
         (.elf32, .little), (.elf32, .big), (.elf64, .little), (.elf64, .big),
     ]
 
-    /// Encodes `encode` into a zeroed buffer of `size` bytes, decodes it back with `decode`.
-    static func roundTrip<R>(
-        _ order: ByteOrder, size: Int, encode: (RawWriter) -> Void,
-        decode: (RawReader) -> R
-    ) -> (R, [UInt8]) {
+    /// Encodes `record` with `encode` into a zeroed buffer of `size` bytes, expects `decode` to give it back, and
+    /// returns the bytes.
+    static func roundTrip<R: Equatable>(
+        _ record: R, _ order: ByteOrder, size: Int, encode: (R, RawWriter) -> Void, decode: (RawReader) -> R,
+        _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: size)
-        bytes.withUnsafeMutableBytes { encode(RawWriter($0, order: order)) }
-        return (bytes.withUnsafeBytes { decode(RawReader($0, order: order)) }, bytes)
+        bytes.withUnsafeMutableBytes { encode(record, RawWriter($0, order: order)) }
+        let decoded = bytes.withUnsafeBytes { decode(RawReader($0, order: order)) }
+        #expect(decoded == record, comment, sourceLocation: sourceLocation)
+        return bytes
     }
 
     @Test(arguments: combinations)
@@ -35,10 +38,9 @@ import Testing
         h.shentsize = UInt16(codec.layout.sectionHeader.size)
         h.shnum = 0x1122
         h.shstrndx = 0x1121
-        let (decoded, bytes) = Self.roundTrip(
-            order, size: codec.layout.fileHeader.size,
-            encode: { codec.encode(h, $0) }, decode: { codec.fileHeader($0) })
-        #expect(decoded == h)
+        let bytes = Self.roundTrip(
+            h, order, size: codec.layout.fileHeader.size, encode: { codec.encode($0, $1) },
+            decode: { codec.fileHeader($0) })
         #expect(bytes.count == (elfClass == .elf64 ? 64 : 52))
         #expect(Array(bytes[0..<4]) == [0x7f, 0x45, 0x4c, 0x46])
         #expect(bytes[4] == elfClass.rawValue && bytes[5] == order.rawValue && bytes[6] == 1)
@@ -60,11 +62,9 @@ import Testing
         h.info = 9
         h.alignment = 8
         h.entrySize = UInt64(codec.layout.rela.size)
-        let (decoded, bytes) = Self.roundTrip(
-            order, size: codec.layout.sectionHeader.size,
-            encode: { codec.encode(h, $0, at: 0) },
+        let bytes = Self.roundTrip(
+            h, order, size: codec.layout.sectionHeader.size, encode: { codec.encode($0, $1, at: 0) },
             decode: { codec.sectionHeader($0, at: 0) })
-        #expect(decoded == h)
         #expect(bytes.count == (elfClass == .elf64 ? 64 : 40))
         #expect(Array(bytes[0..<4]) == (order == .little ? [4, 3, 2, 1] : [1, 2, 3, 4]))
     }
@@ -80,11 +80,9 @@ import Testing
         s.shndx = .livepatch
         s.value = 0xdead_beef
         s.size = 0x40
-        let (decoded, bytes) = Self.roundTrip(
-            order, size: codec.layout.symbol.size,
-            encode: { codec.encode(s, $0, at: 0) },
+        let bytes = Self.roundTrip(
+            s, order, size: codec.layout.symbol.size, encode: { codec.encode($0, $1, at: 0) },
             decode: { codec.symbol($0, at: 0) })
-        #expect(decoded == s)
         #expect(bytes.count == (elfClass == .elf64 ? 24 : 16))
         // st_info sits after st_name in ELF64 and after st_size in ELF32: STB_WEAK << 4 | STT_FUNC.
         #expect(bytes[elfClass == .elf64 ? 4 : 12] == 0x22)
@@ -100,10 +98,9 @@ import Testing
             r.type = RelocationType.PPC.rel24
             r.addend = rela ? -4 : 0
             let size = codec.layout.relocation(rela: rela).size
-            let (decoded, bytes) = Self.roundTrip(
-                order, size: size, encode: { codec.encode(r, $0, at: 0, rela: rela) },
-                decode: { codec.relocation($0, at: 0, rela: rela) })
-            #expect(decoded == r, "rela \(rela)")
+            let bytes = Self.roundTrip(
+                r, order, size: size, encode: { codec.encode($0, $1, at: 0, rela: rela) },
+                decode: { codec.relocation($0, at: 0, rela: rela) }, "rela \(rela)")
             #expect(size == (elfClass == .elf64 ? 8 : 4) * (rela ? 3 : 2))
             #expect(codec.fits(r, rela: rela))
             // r_info: ELF32 packs the symbol above 8 bits of type, ELF64 above 32.

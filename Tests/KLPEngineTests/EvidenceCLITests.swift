@@ -37,25 +37,19 @@ import Testing
         const char modinfo_name[] __attribute__((section(".modinfo"))) = "name=ext9";
 
         """
-    /// The livepatch: patches inode_use (vmlinux), uses counter and init_once without annotations. The structs
-    /// follow include/linux/livepatch.h's first fields; the rest stands in for the config-dependent kobject.
-    static let livepatch = """
-        struct module { char opaque[64]; };
-        struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
-        struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; void *old_func; char k[72]; };
-        struct klp_callbacks { void *pre_patch, *post_patch, *pre_unpatch, *post_unpatch; _Bool skip; };
-        struct klp_object { const char *name; struct klp_func *funcs; struct klp_callbacks callbacks; char k[96]; };
-        struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char k[120]; };
-        extern int klp_enable_patch(struct klp_patch *);
-        extern void init_once(void *);
-        extern int counter;
-        static void *livepatch_inode_use(void) { init_once(0); return &counter; }
-        static struct klp_func funcs[] = { { .old_name = "inode_use", .new_func = livepatch_inode_use }, { } };
-        static struct klp_object objs[] = { { .funcs = funcs }, { } };
-        static struct klp_patch patch = { .mod = &__this_module, .objs = objs };
-        int livepatch_init(void) { return klp_enable_patch(&patch); }
+    /// The livepatch: patches inode_use (vmlinux), uses counter and init_once without annotations, after
+    /// LivepatchTables' declarations of include/linux/livepatch.h's structs.
+    static let livepatch =
+        LivepatchTables.declarations + """
+            extern void init_once(void *);
+            extern int counter;
+            static void *livepatch_inode_use(void) { init_once(0); return &counter; }
+            static struct klp_func funcs[] = { { .old_name = "inode_use", .new_func = livepatch_inode_use }, { } };
+            static struct klp_object objs[] = { { .funcs = funcs }, { } };
+            static struct klp_patch patch = { .mod = &__this_module, .objs = objs };
+            int livepatch_init(void) { return klp_enable_patch(&patch); }
 
-        """
+            """
 
     struct Setup {
         var dir: String, database: String, patch: String, vmlinux: String

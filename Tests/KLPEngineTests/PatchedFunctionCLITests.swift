@@ -9,19 +9,13 @@ import Testing
 /// one entry of a kind (unique, ambiguous, beyond the copies, missing, unknown module), as convert, check and
 /// list see them. Positions are never hard-coded: nm and addr2line tell which copy is which.
 @Suite struct PatchedFunctionCLITests {
-    /// include/linux/livepatch.h's first fields (6.1 and 6.12 alike); the rest stands in for the kobjects.
-    static let tables = """
-        struct module { char opaque[64]; };
-        struct module __this_module __attribute__((section(".gnu.linkonce.this_module")));
-        struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; void *old_func; char k[72]; };
-        struct klp_callbacks { void *pre_patch, *post_patch, *pre_unpatch, *post_unpatch; _Bool skip; };
-        struct klp_object { const char *name; struct klp_func *funcs; struct klp_callbacks callbacks; char k[96]; };
-        struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char k[120]; };
-        extern int klp_enable_patch(struct klp_patch *);
-        static void livepatch_init_once(void *p) { (void)p; }
-        static void *livepatch_inode_use(void) { return 0; }
+    /// LivepatchTables' declarations and the replacement functions the tables point at.
+    static let tables =
+        LivepatchTables.declarations + """
+            static void livepatch_init_once(void *p) { (void)p; }
+            static void *livepatch_inode_use(void) { return 0; }
 
-        """
+            """
 
     /// A livepatch whose vmlinux klp_object has `entries` (C initialisers of struct klp_func) and, when given, a
     /// second klp_object for `module` with `moduleEntries`.

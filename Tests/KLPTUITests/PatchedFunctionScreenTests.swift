@@ -140,12 +140,8 @@ import Testing
 @Suite(.serialized) struct PatchedFunctionTmuxTests {
     @Test func pickACopyOfAPatchedFunctionInTmux() throws {
         let f = try PatchedFunctionScreenTests.files("tmux")
-        let tmux = TmuxSession()
+        let tmux = try TmuxSession.tui("symbols.klp \(f.patch) --print-snippet", in: f.dir)
         defer { tmux.kill() }
-        let command =
-            "cd \(f.dir) && env LANG=C.UTF-8 \(TmuxTests.binary) tui symbols.klp \(f.patch) --print-snippet "
-            + "> \(f.dir)/stdout.txt 2> \(f.dir)/stderr.txt; echo EXIT=$? > \(f.dir)/exit.txt; sleep 10"
-        _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
         _ = try tmux.waitFor("2 klp_func to fix (t)")
         try tmux.keys("t")
         var screen = try tmux.waitFor("Patched functions (3 klp_func)")
@@ -156,8 +152,7 @@ import Testing
         screen = try tmux.waitFor("edit funcs[1] of objs[0] (vmlinux): .old_sympos = 2,")
         #expect(screen.contains("(•)    2 fs/dcache.c"))
         try tmux.keys("q")
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(f.dir)/exit.txt") { usleep(100_000) }
-        #expect(try String(contentsOfFile: "\(f.dir)/exit.txt", encoding: .utf8) == "EXIT=0\n")
+        #expect(try tmux.exitLine(in: f.dir) == "EXIT=0\n")
         let stdout = try String(contentsOfFile: "\(f.dir)/stdout.txt", encoding: .utf8)
         #expect(stdout.contains("\t.old_sympos = 2,\t/* fs/dcache.c */\n"), "\(stdout)")
     }

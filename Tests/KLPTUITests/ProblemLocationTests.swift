@@ -5,15 +5,10 @@ import Testing
 
 // The problems panel finds a problem's symbol by the diagnostic's location fields, never by its wording.
 
-@Suite struct ProblemLocationTests {
-    let workspace: Workspace
-    let reducer: Reducer
-    let size = Size(rows: 40, columns: 120)
+@Suite struct ProblemLocationTests: ExampleReducerSuite {
+    let example: ExampleReducer
 
-    init() throws {
-        workspace = try TUIFixtures.example()
-        reducer = Reducer(workspace: workspace)
-    }
+    init() throws { example = try ExampleReducer() }
 
     /// A state whose problems panel shows only `diagnostic`, with the cursor on it.
     func focusedOn(_ diagnostic: Diagnostic) -> AppState {

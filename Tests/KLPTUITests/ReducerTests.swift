@@ -6,15 +6,10 @@ import Testing
 
 // State and reducer without a terminal: actions in, state and effects out.
 
-@Suite struct ReducerTests {
-    let workspace: Workspace
-    let reducer: Reducer
-    let size = Size(rows: 40, columns: 120)
+@Suite struct ReducerTests: ExampleReducerSuite {
+    let example: ExampleReducer
 
-    init() throws {
-        workspace = try TUIFixtures.example()
-        reducer = Reducer(workspace: workspace)
-    }
+    init() throws { example = try ExampleReducer() }
 
     func names(_ state: AppState) -> [String] { state.visibleSymbols.map { state.plan.symbols[$0].name } }
 

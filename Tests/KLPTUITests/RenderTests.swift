@@ -65,7 +65,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let long = "a_really_long_symbol_name_that_goes_on_and_on_" + String(repeating: "x", count: 150)
         let db =
-            "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n\(long)\n\(long)\n"
+            "klp-convert-symbol-data.0.1 order=kallsyms\n*vmlinux\n-ünïcødé_漢字_file_name_that_is_long.c\n"
+            + "\(long)\n\(long)\n"
         try db.write(toFile: "\(dir)/symbols.klp", atomically: true, encoding: .utf8)
         try "extern int \(long)(void);\nint f(void) { return \(long)(); }\n".write(
             toFile: "\(dir)/p.c", atomically: true, encoding: .utf8)

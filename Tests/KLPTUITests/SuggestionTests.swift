@@ -6,15 +6,10 @@ import Testing
 
 /// The picker's evidence and the patch's suggestions in the inspector, on the bundled example: its klp_func
 /// table patches s_next #1 (kallsyms.c), so s_start #1 (kallsyms.c) is suggested; a and A accept, x undoes.
-@Suite struct SuggestionTests {
-    let workspace: Workspace
-    let reducer: Reducer
-    let size = Size(rows: 40, columns: 120)
+@Suite struct SuggestionTests: ExampleReducerSuite {
+    let example: ExampleReducer
 
-    init() throws {
-        workspace = try TUIFixtures.example()
-        reducer = Reducer(workspace: workspace)
-    }
+    init() throws { example = try ExampleReducer() }
 
     func select(_ name: String, _ state: inout AppState) {
         let row = state.visibleSymbols.firstIndex { state.plan.symbols[$0].name == name }!

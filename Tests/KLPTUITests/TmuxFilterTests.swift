@@ -7,15 +7,13 @@ import Testing
 
 @Suite(.serialized) struct TmuxFilterTests {
     @Test func slashInThePickerFiltersCandidatesAndNWalksThem() throws {
-        let dir = try TemporaryDirectory.make("tmux-filter")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(columns: 120, rows: 40, directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-filter", columns: 120, rows: 40)
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         try tmux.waitFor("3 to decide")
         try tmux.keys("Enter")
         try tmux.waitFor("Pick a candidate (4)")
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "/inode"])
+        try tmux.send("/inode")
         var screen = try tmux.waitFor("Pick a candidate (3/4) · filter \"inode\"")
         #expect(screen.contains("Filter candidates: inode"))
         #expect(screen.contains("┌─ Symbols 7: "))  // the symbols list is not filtered
@@ -33,7 +31,7 @@ import Testing
         // Esc again goes back to the symbols list, where / filters symbols; ] goes to the next symbol to decide.
         try tmux.keys("Escape")
         try tmux.waitFor("Candidates (4)")
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "/s_"])
+        try tmux.send("/s_")
         screen = try tmux.waitFor("Symbols 2/7 · filter \"s_\"")
         try tmux.keys("Enter", "Escape")
         try tmux.waitFor("Symbols 7: 2 to decide")

@@ -7,10 +7,8 @@ import Testing
 
 @Suite(.serialized) struct TmuxHelpTests {
     @Test func scrollingKeysScrollAndAnyOtherKeyOnlyCloses() throws {
-        let dir = try TemporaryDirectory.make("tmux-help")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(columns: 80, rows: 24, directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-help", columns: 80, rows: 24)
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         try tmux.waitFor("3 to decide")
         try tmux.keys("?")

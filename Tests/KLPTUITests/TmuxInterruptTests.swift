@@ -8,10 +8,8 @@ import Testing
 
 @Suite(.serialized) struct TmuxInterruptTests {
     @Test func oneCtrlCQuitsRestoresTheTerminalAndPrintsUnsavedChoices() throws {
-        let dir = try TemporaryDirectory.make("tmux-int")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-int")
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui 2> unsaved.choices")
         try tmux.waitFor("3 to decide")
         try tmux.keys("Enter")

@@ -18,13 +18,11 @@ import Testing
         report(0, row: row, column: column) + report(3, row: row, column: column)
     }
 
-    func mouse(_ tmux: TmuxSession, _ bytes: String) throws { _ = try tmux.run(["send-keys", "-t", "s", "-l", bytes]) }
+    func mouse(_ tmux: TmuxSession, _ bytes: String) throws { try tmux.send(bytes) }
 
     @Test func clickSelectsDoubleClickPicksWheelScrolls() throws {
-        let dir = try TemporaryDirectory.make("tmux-mouse")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(columns: 90, rows: 30, directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-mouse", columns: 90, rows: 30)
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         var screen = try tmux.waitFor("3 to decide")
         #expect(try tmux.run(["display", "-p", "-t", "s", "#{mouse_standard_flag}"]) == "1\n")

@@ -8,10 +8,8 @@ import Testing
 
 @Suite(.serialized) struct TmuxOverviewTests {
     @Test func attentionOrderFoldedExportsAndUsesNamedByFunction() throws {
-        let dir = try TemporaryDirectory.make("tmux-overview")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try TmuxSession.shell(columns: 80, rows: 24, directory: dir)
-        defer { tmux.kill() }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-overview", columns: 80, rows: 24)
+        defer { tmux.close(removing: dir) }
         try tmux.type("\(BuiltProducts.klpConvert) tui")
         var screen = try tmux.waitFor("┌─ Symbols 7: 3 to decide, 1 exported ")
         var lines = screen.split(separator: "\n").map(String.init)

@@ -8,15 +8,13 @@ import Testing
 
 @Suite(.serialized) struct TmuxPromptTests {
     @Test func promptsSitAtTheBottomWithTheirKeysAndTabCompletes() throws {
-        let dir = try TemporaryDirectory.make("tmux-prompt")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (tmux, dir) = try TmuxSession.shellInTemporaryDirectory("tmux-prompt", columns: 80, rows: 24)
+        defer { tmux.close(removing: dir) }
         for name in ["alpha.choices", "alps.choices"] {
             try "# klp-convert choices\ninit_once vmlinux 2\n".write(
                 toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: "\(dir)/saved", withIntermediateDirectories: false)
-        let tmux = try TmuxSession.shell(columns: 80, rows: 24, directory: dir)
-        defer { tmux.kill() }
         try tmux.type("\(BuiltProducts.klpConvert) tui -o out.ko")
         try tmux.waitFor("3 to decide")
 
@@ -34,21 +32,21 @@ import Testing
         #expect(lines[lines.count - 1].hasPrefix(" Enter accept  Esc cancel  Tab complete the file name"))
         #expect(!screen.contains("q quit"), "the panel's keys are not offered while typing")
         try tmux.keys("C-u")
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "sa"])
+        try tmux.send("sa")
         try tmux.keys("Tab")
         try tmux.waitFor("Save the snippet to: saved/")
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "relocs.c"])
+        try tmux.send("relocs.c")
         try tmux.keys("Enter")
         try tmux.waitFor("Saved the snippet to saved/relocs.c")
         #expect(FileManager.default.fileExists(atPath: "\(dir)/saved/relocs.c"))
 
         // Load choices: Tab lists two matches, completes their common start, a letter more makes it unique.
         try tmux.keys("o", "L", "C-u")
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "a"])
+        try tmux.send("a")
         try tmux.keys("Tab")
         screen = try tmux.waitFor("2 matches: alpha.choices  alps.choices")
         #expect(screen.contains("Load choices from: alp"))
-        _ = try tmux.run(["send-keys", "-t", "s", "-l", "h"])
+        try tmux.send("h")
         try tmux.keys("Tab")
         try tmux.waitFor("Load choices from: alpha.choices")
         try tmux.keys("Enter")

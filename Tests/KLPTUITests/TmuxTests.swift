@@ -13,11 +13,8 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build klp-convert first (swift build)")
         let dir = try TemporaryDirectory.make("tmux")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = TmuxSession()
+        let tmux = try TmuxSession.tui("--print-snippet", in: dir)
         defer { tmux.kill() }
-        let command =
-            "cd \(dir) && env LANG=C.UTF-8 \(Self.binary) tui --print-snippet > \(dir)/stdout.txt 2> \(dir)/stderr.txt; echo EXIT=$? > \(dir)/exit.txt; sleep 10"
-        _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", command])
 
         var screen = try tmux.waitFor("3 to decide")
         #expect(screen.contains("▸AMBIG!   init_once"))
@@ -43,12 +40,12 @@ import Testing
         try tmux.keys("q")
         _ = try tmux.waitFor("Quit anyway?")
         try tmux.keys("y")
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(dir)/exit.txt") { usleep(100_000) }
-        #expect(try String(contentsOfFile: "\(dir)/exit.txt", encoding: .utf8) == "EXIT=0\n")
+        #expect(try tmux.exitLine(in: dir) == "EXIT=0\n")
         let stdout = try String(contentsOfFile: "\(dir)/stdout.txt", encoding: .utf8)
         #expect(
             stdout.contains(
-                "KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n\tKLP_SYMPOS(state_show, 2),\n};"
+                "KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = {\n\tKLP_SYMPOS(init_once, 2),\n"
+                    + "\tKLP_SYMPOS(state_show, 2),\n};"
             ))
         #expect(try String(contentsOfFile: "\(dir)/stderr.txt", encoding: .utf8) == "")
     }

@@ -11,9 +11,7 @@
 #include <linux/version.h>
 #include <linux/device.h>
 #include <linux/sysfs.h>
-#include <linux/module.h>
-#include <linux/kernel.h>
-#include <linux/livepatch.h>
+#include "e2e_livepatch.h"
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define E2E_NET_SYSFS_TYPE_SHOW 18
@@ -29,30 +27,6 @@ static ssize_t e2e_type_show(struct device *dev, struct device_attribute *attr, 
 	return sysfs_emit(buf, "s9 patched type_show%s\n", saved_command_line[0] ? "" : " (no command line)");
 }
 
-#define E2E_TYPE_SHOW_LIVEPATCH(sympos)						\
-	static struct klp_func e2e_funcs[] = {				\
-		{ .old_name = "type_show", .new_func = e2e_type_show,	\
-		  .old_sympos = (sympos), },				\
-		{ }							\
-	};								\
-	static struct klp_object e2e_objs[] = {				\
-		{ .name = NULL, .funcs = e2e_funcs, },			\
-		{ }							\
-	};								\
-	static struct klp_patch e2e_patch = {				\
-		.mod = THIS_MODULE,					\
-		.objs = e2e_objs,					\
-	};								\
-	static int e2e_livepatch_init(void)				\
-	{								\
-		return klp_enable_patch(&e2e_patch);			\
-	}								\
-	static void e2e_livepatch_exit(void)				\
-	{								\
-	}								\
-	module_init(e2e_livepatch_init);				\
-	module_exit(e2e_livepatch_exit);				\
-	MODULE_LICENSE("GPL");						\
-	MODULE_INFO(livepatch, "Y")
+#define E2E_TYPE_SHOW_LIVEPATCH(sympos) E2E_LIVEPATCH_SYMPOS(NULL, "type_show", e2e_type_show, sympos)
 
 #endif /* E2E_TYPE_SHOW_H */

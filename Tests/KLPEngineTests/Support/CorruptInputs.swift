@@ -15,7 +15,8 @@ enum Hostile {
         extern int printk(const char *, ...);
         static int counter;
         static int (*const table[])(void) = { init_once };
-        int f(void) { counter++; printk("%s", get_homonym_string()); return saved_command_line[0] + table[0]() + counter; }
+        int f(void) { counter++; printk("%s", get_homonym_string()); \
+        return saved_command_line[0] + table[0]() + counter; }
         KLP_MODULE_RELOC(vmlinux) r[] = { KLP_SYMPOS(init_once, 2) };
         KLP_MODULE_RELOC(test_klp_convert_mod) m[] = { KLP_SYMPOS(get_homonym_string, 1) };
         """

@@ -32,7 +32,8 @@ enum Golden {
             let act = first < a.count ? String(a[first]) : "<end>"
             Issue.record(
                 """
-                screen \(name) differs at line \(first + 1) (run with KLP_UPDATE_GOLDEN=1 to accept, then check the diff):
+                screen \(name) differs at line \(first + 1) (run with KLP_UPDATE_GOLDEN=1 to accept, \
+                then check the diff):
                 expected: \(exp)
                 actual:   \(act)
                 """, sourceLocation: sourceLocation)

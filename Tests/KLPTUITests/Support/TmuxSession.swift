@@ -10,12 +10,61 @@ struct TmuxSession {
     /// in the foreground, and only it gets the terminal's signals.
     static func shell(columns: Int = 100, rows: Int = 30, directory: String) throws -> TmuxSession {
         let tmux = TmuxSession()
-        _ = try tmux.run([
-            "-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", "-c", directory,
-            "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i",
-        ])
-        _ = try tmux.waitUntil("the shell prompt") { $0.hasPrefix("$") }
+        do {
+            _ = try tmux.run([
+                "-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", "-c", directory,
+                "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i",
+            ])
+            _ = try tmux.waitUntil("the shell prompt") { $0.hasPrefix("$") }
+        } catch {
+            tmux.kill()
+            throw error
+        }
         return tmux
+    }
+
+    /// A `shell` pane in a fresh temporary directory named after `label`; `close(removing:)` ends both.
+    static func shellInTemporaryDirectory(_ label: String, columns: Int = 100, rows: Int = 30) throws -> (
+        TmuxSession, String
+    ) {
+        let directory = try TemporaryDirectory.make(label)
+        do {
+            return (try shell(columns: columns, rows: rows, directory: directory), directory)
+        } catch {
+            TemporaryDirectory.remove(directory)
+            throw error
+        }
+    }
+
+    /// A pane running `klp-convert tui <arguments>` with no shell around it, in `directory`: stdout, stderr and
+    /// `EXIT=<status>` go to stdout.txt, stderr.txt and exit.txt there (read them with `exitLine(in:)`).
+    static func tui(_ arguments: String, in directory: String, columns: Int = 120, rows: Int = 40) throws
+        -> TmuxSession
+    {
+        let tmux = TmuxSession()
+        let command =
+            "cd \(directory) && env LANG=C.UTF-8 \(BuiltProducts.klpConvert) tui \(arguments) "
+            + "> \(directory)/stdout.txt 2> \(directory)/stderr.txt; echo EXIT=$? > \(directory)/exit.txt; sleep 10"
+        do {
+            _ = try tmux.run(["-u", "new-session", "-d", "-s", "s", "-x", "\(columns)", "-y", "\(rows)", command])
+        } catch {
+            tmux.kill()
+            throw error
+        }
+        return tmux
+    }
+
+    /// Waits (up to 10 s) for the exit.txt a `tui` pane writes in `directory` once the program ends; its text.
+    func exitLine(in directory: String) throws -> String {
+        let path = "\(directory)/exit.txt"
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: path) { usleep(100_000) }
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    /// Ends the server and removes the directory of `shellInTemporaryDirectory`.
+    func close(removing directory: String) {
+        kill()
+        TemporaryDirectory.remove(directory)
     }
 
     func run(_ args: [String]) throws -> String {
@@ -26,9 +75,12 @@ struct TmuxSession {
 
     func keys(_ keys: String...) throws { _ = try run(["send-keys", "-t", "s"] + keys) }
 
+    /// Sends `text` to the pane literally (no key names), without Enter.
+    func send(_ text: String) throws { _ = try run(["send-keys", "-t", "s", "-l", text]) }
+
     /// Types a line into the pane (literally) and presses Enter.
     func type(_ line: String) throws {
-        _ = try run(["send-keys", "-t", "s", "-l", line])
+        try send(line)
         try keys("Enter")
     }
 

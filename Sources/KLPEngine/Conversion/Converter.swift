@@ -459,6 +459,16 @@ private struct ConversionPlanner {
         return plan.createdSections.count - 1
     }
 
+    /// `entry` marked invalid, with the error that says why.
+    private mutating func rejected(_ entry: PlannedSymbol, _ message: String, at location: Diagnostic.Location)
+        -> PlannedSymbol
+    {
+        var entry = entry
+        entry.status = .invalid
+        plan.diagnostics.append(Diagnostic(.error, message, at: location))
+        return entry
+    }
+
     /// Decides what happens to one symbol; nil for symbols that need nothing (defined here, `.TOC.`).
     private mutating func classify(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol? {
         switch symbol.section {
@@ -475,13 +485,11 @@ private struct ConversionPlanner {
 
         if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
             guard let m = KLPNames.parseMinimal(symbol.name) else {
-                entry.status = .invalid
-                plan.diagnostics.append(
-                    Diagnostic(
-                        .error,
-                        "Invalid format of symbol (\(symbol.name)): expected .klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
-                        at: firstUse))
-                return entry
+                return rejected(
+                    entry,
+                    "Invalid format of symbol (\(symbol.name)): expected "
+                        + ".klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
+                    at: firstUse)
             }
             entry.candidates = database.candidates(named: m.name)
             entry.annotation = Annotation(
@@ -499,7 +507,8 @@ private struct ConversionPlanner {
                     plan.diagnostics.append(
                         Diagnostic(
                             .error,
-                            "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) may not reference vmlinux symbols; the kernel refuses it",
+                            "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
+                                + "may not reference vmlinux symbols; the kernel refuses it",
                             at: firstUse))
                 }
             case .invalid(let d):
@@ -509,13 +518,9 @@ private struct ConversionPlanner {
             return entry
         }
         if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
-            entry.status = .invalid
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error,
-                    "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
-                    at: firstUse))
-            return entry
+            return rejected(
+                entry, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
+                at: firstUse)
         }
 
         entry.candidates = database.candidates(named: symbol.name)
@@ -542,15 +547,7 @@ private struct ConversionPlanner {
                 return entry
             }
             let copies = entry.candidates.filter { $0.object == module }.count
-            guard copies <= 1 else {
-                entry.status = .ambiguous
-                plan.diagnostics.append(
-                    Diagnostic(
-                        .error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse,
-                        detail: CandidateListing.lines(
-                            symbol: symbol.name, candidates: entry.candidates, order: database.order)))
-                return entry
-            }
+            guard copies <= 1 else { return ambiguous(entry, at: firstUse) }
             entry.status = .automatic
             entry.target = SymbolTarget(object: module, position: 0)
             return entry
@@ -618,13 +615,20 @@ private struct ConversionPlanner {
                     Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
             }
         default:
-            entry.status = .ambiguous
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error, "Define KLP_SYMPOS for the symbol: \(symbol.name)", at: firstUse,
-                    detail: CandidateListing.lines(
-                        symbol: symbol.name, candidates: entry.candidates, order: database.order)))
+            return ambiguous(entry, at: firstUse)
         }
+        return entry
+    }
+
+    /// `entry` marked ambiguous, with the error that lists its candidates.
+    private mutating func ambiguous(_ entry: PlannedSymbol, at location: Diagnostic.Location) -> PlannedSymbol {
+        var entry = entry
+        entry.status = .ambiguous
+        plan.diagnostics.append(
+            Diagnostic(
+                .error, "Define KLP_SYMPOS for the symbol: \(entry.name)", at: location,
+                detail: CandidateListing.lines(
+                    symbol: entry.name, candidates: entry.candidates, order: database.order)))
         return entry
     }
 

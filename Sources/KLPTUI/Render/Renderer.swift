@@ -347,7 +347,7 @@ public struct Renderer: Sendable {
                 lines.append((k == 0 ? "uses \(s.uses.count)" : "", text, style))
             }
         } else if state.symbolList.cursor < state.symbolRows.count,
-            case .exportGroup(let n) = state.symbolRows[state.symbolList.cursor]
+            case .exportGroup = state.symbolRows[state.symbolList.cursor]
         {
             title = "Exported symbols"
             let names = state.plan.symbols.filter { $0.status == .exported }.map(\.name)

@@ -4,7 +4,7 @@
 
 E2E_LIVEPATCHES="lp_s1_var lp_s2_func lp_s3_homonym lp_s4_binfmt lp_s5_data lp_s6_key lp_s7_modhomonym lp_s8_moddata"
 E2E_LIVEPATCHES+=" lp_s9_sympos"
-E2E_NEGATIVES="neg_ambiguous neg_pos_beyond neg_pos_zero neg_wrong_object neg_mod_ambiguous neg_sympos_zero"
+E2E_NEGATIVES="neg_ambiguous neg_pos_beyond neg_pos_zero neg_wrong_object neg_mod_ambiguous neg_sympos_zero neg_suggest"
 
 # has_klp_rela KO: KO has a .klp.rela.* section (what conversion adds).
 # (grep without -q: see e2e_is_livepatch)

@@ -2,9 +2,9 @@
 # Sourced by e2e/run: the project's own cases on the kernel e2e_setup_kernel chose, in $E2E_KW.
 #
 # Order: kbuild e2e/modules and e2e/modules-negative without a database (the target module is needed for the
-# discovery boot, the unconverted livepatches for n1-n5 and c3), the discovery boot, the database cases,
-# kbuild again with KLP_SYMBOLS (kbuild/klp-convert.mk converts in place: k1, k2), the cases that need no
-# boot, the test boot and its checks. Returns 1 only when the machinery itself could not run.
+# discovery boot, the unconverted livepatches for n1-n5, c3 and e1), the discovery boot, the database cases,
+# the suggestion case (e1), kbuild again with KLP_SYMBOLS (kbuild/klp-convert.mk converts in place: k1, k2),
+# the cases that need no boot, the test boot and its checks. Returns 1 only when the machinery itself could not run.
 
 e2e_suite() {
   E2E_OUT=$E2E_KW/out
@@ -36,6 +36,7 @@ e2e_suite() {
   e2e_discover "$E2E_DISC" "$E2E_STOCK_BINFMT" "$E2E_BUILD/klp_e2e_target.ko" || return 1
 
   e2e_database_cases
+  e2e_suggestion_cases
   e2e_log "converting (kbuild with KLP_SYMBOLS, through kbuild/klp-convert.mk)"
   e2e_kbuild_conversion_cases
   e2e_negative_cases

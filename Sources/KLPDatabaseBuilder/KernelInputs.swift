@@ -208,13 +208,10 @@ public struct KernelInputs: Sendable {
     /// ("ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package"); Ubuntu's real
     /// one is readable by root only.
     static func systemMapProblem(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return "cannot read: \(errnoText())" }
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 4096)
-        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard count > 0 else { return count == 0 ? "empty" : "cannot read: \(errnoText())" }
-        let lines = head[..<count].split(separator: 10).prefix(count == head.count ? 8 : Int.max)
+        let head: [UInt8]
+        do { head = try InputFile.head(path, count: 4096) } catch { return "cannot read: \(error.reason)" }
+        guard !head.isEmpty else { return "empty" }
+        let lines = head.split(separator: 10).prefix(head.count == 4096 ? 8 : Int.max)
         let symbolLines = lines.filter { line in
             let fields = line.split(separator: 32, omittingEmptySubsequences: true)
             return fields.count == 3 && fields[1].count == 1
@@ -230,11 +227,9 @@ public struct KernelInputs: Sendable {
 
     /// Why a file cannot be a vmlinux ELF, or nil: it must start with the ELF magic or be compressed.
     static func notAnELF(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return "cannot read: \(errnoText())" }
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 8)
-        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        let head: [UInt8]
+        do { head = try InputFile.head(path, count: 8) } catch { return "cannot read: \(error.reason)" }
+        let count = head.count
         guard count >= 4 else { return "too short for an ELF file" }
         let isELF =
             head[0] == 0x7F && head[1] == UInt8(ascii: "E") && head[2] == UInt8(ascii: "L")

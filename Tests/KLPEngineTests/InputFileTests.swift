@@ -36,7 +36,10 @@ import Testing
         #expect(try InputFile.read(path).bytes == content)
         #expect(try InputFile.readArray(path) == content)
         #expect(try InputFile.map(path).bytes == content)
+        #expect(try InputFile.head(path, count: 8) == Array(content.prefix(8)))
+        #expect(try InputFile.head(path, count: 300_000) == content)
         try Data().write(to: URL(fileURLWithPath: path))
+        #expect(try InputFile.head(path, count: 8) == [])
         #expect(try InputFile.read(path).count == 0)
         #expect(try InputFile.readArray(path) == [])
     }
@@ -46,12 +49,13 @@ import Testing
         defer { TemporaryDirectory.remove(dir) }
         let fifo = "\(dir)/fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
-        for mode in 0..<3 {
+        for mode in 0..<4 {
             let outcome = Self.withDeadline(10) { () -> String in
                 do {
                     switch mode {
                     case 0: _ = try InputFile.read(fifo)
                     case 1: _ = try InputFile.readArray(fifo)
+                    case 2: _ = try InputFile.head(fifo, count: 8)
                     default: _ = try InputFile.map(fifo)
                     }
                     return "read"

@@ -221,6 +221,19 @@ public final class InputFile {
         return Pieces(opened: opened, limit: limit)
     }
 
+    /// The first bytes of `path` (at most `count`), by the same rule as a whole read: for the builder's checks of
+    /// what a file is (ELF magic, a placeholder System.map) before it reads the whole file.
+    public static func head(_ path: String, count: Int) throws(InputFailure) -> [UInt8] {
+        var opened = try open(path)
+        defer { close(opened.fd) }
+        guard count > 0 else { return [] }
+        let base = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 1)
+        defer { base.deallocate() }
+        // fill stops at the buffer's end, so a longer file is not "too large" here: its head is full.
+        let used = try fill(&opened, base, used: 0, capacity: count, limit: count).used
+        return Array(UnsafeRawBufferPointer(start: base, count: used))
+    }
+
     /// Maps `path` read-only: for the builder, which touches only the headers and symbol table of ELF files
     /// of hundreds of MB. Pipes cannot be mapped; they, and empty files, are read instead.
     public static func map(_ path: String, limit: Int = Int.max) throws(InputFailure) -> InputFile {

@@ -49,10 +49,10 @@ func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnost
     guard !targets.isEmpty else { return plan.diagnostics }
     let prefix = "Define KLP_SYMPOS for the symbol: "
     return plan.diagnostics.map { d in
-        // The symbol from the message until diagnostics carry it as a value (issue 11's structured locations).
-        guard d.message.hasPrefix(prefix), let candidates = ambiguous[String(d.message.dropFirst(prefix.count))]
+        // The symbol is the diagnostic's own (its location); the message only tells the ambiguity error apart from
+        // other findings about the same symbol.
+        guard let name = d.location?.symbol, let candidates = ambiguous[name], d.message == prefix + name
         else { return d }
-        let name = String(d.message.dropFirst(prefix.count))
         let kept = candidates.filter { targets.objects.contains($0.object) }
         let others = candidates.count - kept.count
         guard others > 0 else { return d }

@@ -49,10 +49,12 @@ struct ConvertCommand: ParsableCommand {
         }
         do {
             let object = try ELFObject.read(path: input)
-            let database = try loadDatabase(path: symbols, for: object, symvers: symvers)
-            let plan = Converter(database: database, options: options).plan(object)
-            Report.diagnostics(diagnosticsForReport(plan, patch: object).filter { $0.severity != .note || verbose })
-            reportAmbiguities(plan, patch: object, databasePath: symbols)
+            // The patch's tables, read once: the database load, the planner and the reports all need them.
+            let targets = PatchTargets.read(object)
+            let database = try loadDatabase(path: symbols, for: object, targets: targets, symvers: symvers)
+            let plan = Converter(database: database, options: options, patchTargets: targets).plan(object)
+            Report.diagnostics(diagnosticsForReport(plan, targets: targets).filter { $0.severity != .note || verbose })
+            reportAmbiguities(plan, targets: targets, databasePath: symbols)
             guard !plan.hasErrors else {
                 Report.error("\(input): \(plan.diagnostics.errors.count) error(s); \(output) not written")
                 throw ExitStatus.failure

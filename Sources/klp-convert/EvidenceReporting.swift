@@ -2,15 +2,14 @@ import KLPEngine
 
 /// Evidence for the copies of a plan's symbols, ranked against the patch's own klp_object/klp_func tables; read
 /// only when something is shown (the ambiguity error, list), never for a conversion that succeeds.
-func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: String, order: DatabaseOrder)
-    throws(DatabaseError) -> [String: [CopyEvidence]]
-{
+func copyEvidence(
+    for symbols: [PlannedSymbol], targets: PatchTargets, bytes: UnsafeRawBufferPointer, path: String,
+    order: DatabaseOrder
+) throws(DatabaseError) -> [String: [CopyEvidence]] {
     var copies: [String: [DatabaseCandidate]] = [:]
     for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
     guard !copies.isEmpty else { return [:] }
-    var result = try CopyRanking.gather(
-        copies: copies, databasePath: databasePath, order: order,
-        targets: PatchTargets.read(patch))
+    var result = try CopyRanking.gather(copies: copies, bytes: bytes, path: path, order: order, targets: targets)
     // A suggestion is for a decision still open: a symbol resolved by an annotation or a choice shows none.
     for s in symbols where s.status != .ambiguous && s.status != .invalid {
         result[s.name] = result[s.name]?.map { copy in
@@ -24,13 +23,16 @@ func copyEvidence(for symbols: [PlannedSymbol], patch: ELFObject, databasePath: 
 }
 
 /// The single paste block for all ambiguous symbols of a conversion, on stderr after the diagnostics.
-func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: String) {
+func reportAmbiguities(_ plan: ConversionPlan, targets: PatchTargets, databasePath: String) {
     let ambiguous = plan.symbols.filter { $0.status == .ambiguous }
     guard !ambiguous.isEmpty else { return }
     do {
-        let evidence = try copyEvidence(
-            for: ambiguous, patch: patch, databasePath: databasePath,
-            order: plan.databaseOrder)
+        // Read again only here, on the error path: a conversion that succeeds never reads the evidence.
+        let file = try InputFile.readDatabase(databasePath, what: "Symbol list")
+        let evidence = try file.withBytes { bytes throws(DatabaseError) in
+            try copyEvidence(
+                for: ambiguous, targets: targets, bytes: bytes, path: databasePath, order: plan.databaseOrder)
+        }
         let symbols = ambiguous.map { (name: $0.name, copies: evidence[$0.name] ?? []) }
         for line in AmbiguityBlock.lines(symbols: symbols, databasePath: databasePath) { Report.line(line) }
     } catch {
@@ -40,12 +42,11 @@ func reportAmbiguities(_ plan: ConversionPlan, patch: ELFObject, databasePath: S
 
 /// The diagnostics as printed: an ambiguity's candidate listing keeps the objects the patch targets and
 /// summarises the others (a name can have dozens of module copies the patch cannot mean).
-func diagnosticsForReport(_ plan: ConversionPlan, patch: ELFObject) -> [Diagnostic] {
+func diagnosticsForReport(_ plan: ConversionPlan, targets: PatchTargets) -> [Diagnostic] {
     let ambiguous = Dictionary(
         plan.symbols.filter { $0.status == .ambiguous }.map { ($0.name, $0.candidates) },
         uniquingKeysWith: { a, _ in a })
     guard !ambiguous.isEmpty else { return plan.diagnostics }
-    let targets = PatchTargets.read(patch)
     guard !targets.isEmpty else { return plan.diagnostics }
     let prefix = "Define KLP_SYMPOS for the symbol: "
     return plan.diagnostics.map { d in

@@ -23,17 +23,28 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         var options = flags.options
         options.choices = try choices.load(failure: ExitStatus.failure)
-        let plan = try planConversion(symbols: inputs.symbols, input: inputs.input, options: options)
-        let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
-        // The patch parsed already in planConversion: reading it again only costs the evidence path.
+        // The patch and symbols.klp are each read once: the plan and the evidence come from the same bytes (so a
+        // database given as a pipe works too).
+        let plan: ConversionPlan
+        let shown: [PlannedSymbol]
         let evidence: [String: [CopyEvidence]]
         let functionEvidence: [[CopyEvidence]]
         do {
             let patch = try ELFObject.read(path: inputs.input)
-            evidence = try copyEvidence(
-                for: shown, patch: patch, databasePath: inputs.symbols,
-                order: plan.databaseOrder)
-            functionEvidence = try patchedFunctionEvidence(plan, patch: patch, databasePath: inputs.symbols)
+            let targets = PatchTargets.read(patch)
+            let path = inputs.symbols
+            let file = try InputFile.readDatabase(path, what: "Symbol list")
+            (plan, shown, evidence, functionEvidence) = try file.withBytes { bytes throws(DatabaseError) in
+                let database = try SymbolDatabase.parse(
+                    bytes: bytes, path: path, only: databaseNames(for: patch, targets: targets))
+                let plan = Converter(database: database, options: options, patchTargets: targets).plan(patch)
+                let shown = plan.symbols.filter { all || ($0.status != .exported && $0.status != .converted) }
+                return (
+                    plan, shown,
+                    try copyEvidence(for: shown, targets: targets, bytes: bytes, path: path, order: plan.databaseOrder),
+                    try patchedFunctionEvidence(plan, targets: targets, bytes: bytes, path: path)
+                )
+            }
         } catch {
             Report.failure(error)
             throw ExitStatus.failure

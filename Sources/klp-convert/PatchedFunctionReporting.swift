@@ -2,12 +2,11 @@ import KLPEngine
 
 /// The evidence for the copies of every patched function (in the order of `plan.patchedFunctions`), read only
 /// when something is shown.
-func patchedFunctionEvidence(_ plan: ConversionPlan, patch: ELFObject, databasePath: String)
-    throws(DatabaseError) -> [[CopyEvidence]]
-{
+func patchedFunctionEvidence(
+    _ plan: ConversionPlan, targets: PatchTargets, bytes: UnsafeRawBufferPointer, path: String
+) throws(DatabaseError) -> [[CopyEvidence]] {
     try PatchedFunctionEvidence.gather(
-        plan.patchedFunctions, databasePath: databasePath, order: plan.databaseOrder,
-        targets: PatchTargets.read(patch))
+        plan.patchedFunctions, bytes: bytes, path: path, order: plan.databaseOrder, targets: targets)
 }
 
 /// `list`'s text for the patched functions.

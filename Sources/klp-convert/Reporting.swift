@@ -38,22 +38,30 @@ enum Report {
 
 /// Loads the database for converting `object`: only the names the object leaves undefined are kept, which is
 /// what makes a conversion against a whole distribution's database fast.
-func loadDatabase(path: String, for object: ELFObject?, symvers: [String]) throws -> SymbolDatabase {
+/// `targets`: the patch's tables (read once by the caller, which passes them on to the planner and the reports).
+func loadDatabase(path: String, for object: ELFObject?, targets: PatchTargets? = nil, symvers: [String]) throws
+    -> SymbolDatabase
+{
     if let object {
-        var names = Set<String>()
-        for s in object.symbols where s.isUndefined {
-            names.insert(s.name)
-            if let m = KLPNames.parseMinimal(s.name) { names.insert(m.name) }
-        }
-        // The functions the patch replaces are checked too (klp_func.old_name).
-        names.formUnion(PatchTargets.read(object).functions.map(\.name))
-        // Livepatch symbols already in the module are validated against the database too.
-        for s in object.symbols where s.section == .livepatch {
-            if let parsed = KLPNames.parseSymbol(s.name) { names.insert(parsed.name) }
-        }
+        let names = databaseNames(for: object, targets: targets ?? PatchTargets.read(object))
         return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
     }
     return try SymbolDatabase.load(path: path, symvers: symvers)
+}
+
+/// The names a conversion of `object` looks up in symbols.klp: its undefined symbols (and the names inside
+/// minimal-version ones), the functions it patches (klp_func.old_name) and the livepatch symbols it already has.
+func databaseNames(for object: ELFObject, targets: PatchTargets) -> Set<String> {
+    var names = Set<String>()
+    for s in object.symbols where s.isUndefined {
+        names.insert(s.name)
+        if let m = KLPNames.parseMinimal(s.name) { names.insert(m.name) }
+    }
+    names.formUnion(targets.functions.map(\.name))
+    for s in object.symbols where s.section == .livepatch {
+        if let parsed = KLPNames.parseSymbol(s.name) { names.insert(parsed.name) }
+    }
+    return names
 }
 
 /// Where a run's positions come from besides the patch's annotations: --choose on the command line and

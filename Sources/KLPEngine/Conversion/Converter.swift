@@ -4,10 +4,15 @@
 public struct Converter: Sendable {
     public let database: SymbolDatabase
     public let options: ConversionOptions
+    /// The patch's klp_patch/klp_object/klp_func tables, when the caller has read them already; read here otherwise.
+    public let patchTargets: PatchTargets?
 
-    public init(database: SymbolDatabase, options: ConversionOptions = ConversionOptions()) {
+    public init(
+        database: SymbolDatabase, options: ConversionOptions = ConversionOptions(), patchTargets: PatchTargets? = nil
+    ) {
         self.database = database
         self.options = options
+        self.patchTargets = patchTargets
     }
 
     /// Plans the conversion of `object` without changing it.
@@ -16,7 +21,7 @@ public struct Converter: Sendable {
         var plan = planner.run()
         // Other machines are refused by the planner already, with the reason.
         if options.checkFunctions && PatchedFunctionChecker.supportedMachines.contains(object.header.machine) {
-            let functions = PatchedFunctionChecker(database: database).check(object)
+            let functions = PatchedFunctionChecker(database: database).check(object, targets: patchTargets)
             plan.patchedFunctions = functions.functions
             plan.diagnostics += functions.diagnostics
         }

@@ -132,7 +132,7 @@ extension InputFile {
     }
 
     /// Reads a database input (symbols.klp, Module.symvers) whole: line numbers and name offsets are 32-bit.
-    static func readDatabase(_ path: String, what: String) throws(DatabaseError) -> InputFile {
+    public static func readDatabase(_ path: String, what: String) throws(DatabaseError) -> InputFile {
         do {
             return try read(path, limit: Int(Int32.max))
         } catch {

@@ -24,7 +24,8 @@ public struct PatchedFunctionChecker: Sendable {
         public var diagnostics: [Diagnostic] = []
     }
 
-    public func check(_ elf: ELFObject) -> Result {
+    /// `targets`: the patch's tables when the caller has read them already (the CLI needs them before planning).
+    public func check(_ elf: ELFObject, targets known: PatchTargets? = nil) -> Result {
         var result = Result()
         guard Self.supportedMachines.contains(elf.header.machine) else {
             let names = Self.supportedMachines.map(\.shortName).joined(separator: ", ")
@@ -35,7 +36,7 @@ public struct PatchedFunctionChecker: Sendable {
                         + "\(elf.header.machine.shortName) (supported: \(names))"))
             return result
         }
-        let targets = PatchTargets.read(elf)
+        let targets = known ?? PatchTargets.read(elf)
         guard !targets.functions.isEmpty else {
             if Self.isLivepatch(elf) {
                 result.diagnostics.append(

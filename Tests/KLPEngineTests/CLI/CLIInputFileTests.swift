@@ -38,4 +38,20 @@ import Testing
         #expect(fromPipe.exitStatus == 0, "\(fromPipe.stderr)")
         #expect(try FileIO.readAll(path: "\(dir)/pipe.ko") == FileIO.readAll(path: "\(dir)/file.ko"))
     }
+
+    /// `list` shows evidence for candidates from the same bytes it planned with: the database is read once, so
+    /// a pipe works for it as for convert (a second read of a drained pipe finds no writer).
+    @Test func listFromAPipeEqualsListFromTheFile() throws {
+        let (dir, database, base) = try CLICorruptInputTests.setUp()
+        defer { TemporaryDirectory.remove(dir) }
+        let input = "\(dir)/lp.ko"
+        try CLICorruptInputTests.write(base, input)
+        let fromFile = try HostileRun.run([HostileCLICase.binary, "list", "--json", database, input])
+        #expect(fromFile.stdout.contains("\"candidates\""), "\(fromFile.stdout)")
+        let script = "cat \"$1\" | \"$2\" list --json /dev/stdin \"$3\""
+        let fromPipe = try HostileRun.run(["/bin/sh", "-c", script, "sh", database, HostileCLICase.binary, input])
+        #expect(fromPipe.exitStatus == fromFile.exitStatus, "\(fromPipe.stderr)")
+        #expect(fromPipe.stderr == fromFile.stderr)
+        #expect(fromPipe.stdout == fromFile.stdout.replacing(database, with: "/dev/stdin"))
+    }
 }

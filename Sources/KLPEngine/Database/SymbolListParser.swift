@@ -283,8 +283,6 @@ enum SymbolListParser {
         return 0
     }
 
-    /// Byte-wise comparison (LC_COLLATE=C, as kbuild runs nm): <0, 0, >0.
-    @inline(__always)
     /// Name order as glibc's locales collate at their first level (what `sort` and `nm` use under en_US.UTF-8
     /// and most others): punctuation ('_', '.', '$') ignored, ASCII letters without case; ties count as in
     /// order. Byte values of 0x80 and above compare as they are.
@@ -308,6 +306,8 @@ enum SymbolListParser {
         }
     }
 
+    /// Byte-wise comparison (LC_COLLATE=C, as kbuild runs nm): <0, 0, >0.
+    @inline(__always)
     static func compare(_ a: UnsafeRawPointer, _ aLength: Int, _ b: UnsafeRawPointer, _ bLength: Int) -> Int {
         let common = memcmp(a, b, min(aLength, bLength))
         if common != 0 { return Int(common) }

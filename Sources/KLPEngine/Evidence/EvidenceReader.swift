@@ -123,8 +123,10 @@ public enum EvidenceReader {
         return found.reversed()
     }
 
+    /// The parser's own test of an export line, so neighbours skip exactly the lines it does not count.
     private static func isExportMarker(_ line: UnsafeRawPointer, _ length: Int) -> Bool {
-        let bytes = UnsafeRawBufferPointer(start: line, count: length)
-        return bytes.starts(with: "__ksymtab_".utf8) || bytes.starts(with: "__export_symbol_".utf8)
+        SymbolListParser.exportMarkerPrefixLength(
+            line, length, SymbolListParser.ksymtabHead, SymbolListParser.ksymtabTail, SymbolListParser.exportHead,
+            SymbolListParser.exportTail) > 0
     }
 }

@@ -294,10 +294,7 @@ struct RelocatedOffsets {
 
     init(_ elf: ELFObject) {
         let klpTargets = Set(
-            elf.sections.compactMap { s in
-                s.isRelocation && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix))
-                    ? s.relocationTarget : nil
-            })
+            elf.sections.compactMap { s in s.isKlpRelocationSection ? s.relocationTarget : nil })
         guard !klpTargets.isEmpty else { return }
         for s in elf.sections where s.isRelocation {
             guard let target = s.relocationTarget, klpTargets.contains(target) else { continue }

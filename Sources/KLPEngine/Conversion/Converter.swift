@@ -176,15 +176,13 @@ private struct ConversionPlanner {
         }
 
         for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id) {
-            if section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
+            if section.isKlpRelocationSection { continue }
             planRelocations(of: section)
         }
         // Klp sections already in the input (a second run, a hand-made section): their symbols are listed as
         // converted and validated like the rest; anything the livepatch core would refuse is reported here.
         for section in object.sections
-        where section.isRelocation && !scan.sectionsToRemove.contains(section.id)
-            && (section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix))
-        {
+        where section.isKlpRelocationSection && !scan.sectionsToRemove.contains(section.id) {
             noteExistingKlpRelocations(of: section)
         }
 

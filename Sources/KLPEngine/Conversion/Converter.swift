@@ -501,13 +501,11 @@ private struct ConversionPlanner {
                 entry.relocationObject = m.patchedObject
                 if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
                 if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
-                    entry.status = .invalid
-                    plan.diagnostics.append(
-                        Diagnostic(
-                            .error,
-                            "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
-                                + "may not reference vmlinux symbols; the kernel refuses it",
-                            at: firstUse))
+                    return rejected(
+                        entry,
+                        "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
+                            + "may not reference vmlinux symbols; the kernel refuses it",
+                        at: firstUse)
                 }
             case .invalid(let d):
                 entry.status = .invalid
@@ -638,14 +636,11 @@ private struct ConversionPlanner {
             target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
             annotation: nil, exportedBy: [])
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
-            entry.status = .invalid
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error,
-                    "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
-                        + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
-                    at: firstUse))
-            return entry
+            return rejected(
+                entry,
+                "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
+                    + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
+                at: firstUse)
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object

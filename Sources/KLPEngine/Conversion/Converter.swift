@@ -104,12 +104,10 @@ private struct ConversionPlanner {
     let options: ConversionOptions
 
     var plan: ConversionPlan
-    var entryIndex: [SymbolID: Int] = [:]
-    /// Symbols that need no planning (defined, .TOC., ...), so each is classified once.
-    var skipped: Set<SymbolID> = []
-    /// The same facts for the per-relocation loop, indexed by SymbolID.rawValue (the reader numbers symbols
-    /// densely): unknown, removed, skipped, or the index of the symbol's entry. A large patch has ~100k
-    /// debug-info relocations against defined symbols; array reads instead of two hash lookups each.
+    /// What planning knows of each symbol, indexed by SymbolID.rawValue (the reader numbers symbols densely):
+    /// unknown (no relocation used it yet), removed (an annotation symbol), skipped (needs no planning: defined,
+    /// .TOC., ..., so each is classified once), or the index of the symbol's entry in `plan.symbols`. A large
+    /// patch has ~100k debug-info relocations against defined symbols; array reads instead of hash lookups.
     var relocationState: [Int32] = []
     static let unknownSymbol: Int32 = -3
     static let removedSymbol: Int32 = -2
@@ -301,12 +299,10 @@ private struct ConversionPlanner {
         if state >= 0 { return Int(state) }
         if state == Self.skippedSymbol { return nil }
         guard let entry = classify(symbol, firstUse: firstUse) else {
-            skipped.insert(sid)
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
         }
         plan.symbols.append(entry)
-        entryIndex[sid] = plan.symbols.count - 1
         relocationState[sid.rawValue] = Int32(plan.symbols.count - 1)
         return plan.symbols.count - 1
     }
@@ -667,9 +663,13 @@ private struct ConversionPlanner {
     private mutating func checkLeftoverUndefined() {
         let annotated = Set(plan.annotations.map(\.symbol))
         for symbol in object.symbols where symbol.isUndefined && !symbol.isWeak && !symbol.name.isEmpty {
-            if entryIndex[symbol.id] != nil || plan.symbolsToRemove.contains(symbol.id) { continue }
+            // Planned (an entry) or skipped by a relocation's use: not left over.
+            let state = relocationState.indices.contains(symbol.id.rawValue)
+                ? relocationState[symbol.id.rawValue] : Self.unknownSymbol
+            if state >= 0 || state == Self.skippedSymbol { continue }
+            if plan.symbolsToRemove.contains(symbol.id) { continue }
             if symbol.name == ".TOC." || annotated.contains(symbol.name) { continue }
-            if skipped.contains(symbol.id) || usedByKlpSection.contains(symbol.id) { continue }
+            if usedByKlpSection.contains(symbol.id) { continue }
             if database.isExported(symbol.name) { continue }
             plan.diagnostics.append(
                 Diagnostic(

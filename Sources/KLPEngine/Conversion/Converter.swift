@@ -96,6 +96,21 @@ struct PositionValidator {
         }
         return .valid(SymbolTarget(object: object, position: position), note: note)
     }
+
+    /// An existing livepatch symbol (.klp.sym.<object>.<name>,<position>, already parsed) looked up as the kernel
+    /// will; convert and `check --symbols` both use it, so they refuse one in the same words.
+    func validateLivepatchSymbol(
+        _ symbolName: String, _ parsed: KLPNames.ParsedSymbol, location: Diagnostic.Location?
+    ) -> Outcome {
+        let outcome = validate(
+            object: parsed.object, name: parsed.name, position: parsed.position, location: location,
+            claim: .livepatchSymbol)
+        guard case .invalid(let d) = outcome else { return outcome }
+        return .invalid(
+            Diagnostic(
+                .error, "symbol \(symbolName): the kernel will not find it: \(d.message)", at: d.location,
+                detail: d.detail))
+    }
 }
 
 private struct ConversionPlanner {
@@ -641,19 +656,12 @@ private struct ConversionPlanner {
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object
         entry.candidates = database.candidates(named: parsed.name)
-        switch PositionValidator(database: database).validate(
-            object: parsed.object, name: parsed.name, position: parsed.position, location: firstUse,
-            claim: .livepatchSymbol)
-        {
+        switch PositionValidator(database: database).validateLivepatchSymbol(symbol.name, parsed, location: firstUse) {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
         case .invalid(let d):
             entry.status = .invalid
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error,
-                    "symbol \(symbol.name): the kernel will not find it: "
-                        + "\(d.message)", at: d.location, detail: d.detail))
+            plan.diagnostics.append(d)
         }
         return entry
     }
@@ -664,7 +672,8 @@ private struct ConversionPlanner {
         let annotated = Set(plan.annotations.map(\.symbol))
         for symbol in object.symbols where symbol.isUndefined && !symbol.isWeak && !symbol.name.isEmpty {
             // Planned (an entry) or skipped by a relocation's use: not left over.
-            let state = relocationState.indices.contains(symbol.id.rawValue)
+            let state =
+                relocationState.indices.contains(symbol.id.rawValue)
                 ? relocationState[symbol.id.rawValue] : Self.unknownSymbol
             if state >= 0 || state == Self.skippedSymbol { continue }
             if plan.symbolsToRemove.contains(symbol.id) { continue }

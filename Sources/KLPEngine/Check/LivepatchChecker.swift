@@ -113,16 +113,13 @@ public struct LivepatchChecker: Sendable {
                     out.append(Diagnostic(.error, "symbol \(symbol.name): \(problem)", at: at))
                 }
                 if let database {
-                    switch PositionValidator(database: database).validate(
-                        object: parsed.object, name: parsed.name, position: parsed.position, location: at)
+                    switch PositionValidator(database: database).validateLivepatchSymbol(
+                        symbol.name, parsed, location: at)
                     {
                     case .valid(_, let note):
                         if let note { out.append(Diagnostic(.note, note, at: at)) }
                     case .invalid(let d):
-                        out.append(
-                            Diagnostic(
-                                .error, "symbol \(symbol.name): the kernel will not find it: \(d.message)", at: at,
-                                detail: d.detail))
+                        out.append(d)
                     }
                 }
             } else if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
@@ -294,10 +291,7 @@ struct RelocatedOffsets {
 
     init(_ elf: ELFObject) {
         let klpTargets = Set(
-            elf.sections.compactMap { s in
-                s.isRelocation && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix))
-                    ? s.relocationTarget : nil
-            })
+            elf.sections.compactMap { s in s.isKlpRelocationSection ? s.relocationTarget : nil })
         guard !klpTargets.isEmpty else { return }
         for s in elf.sections where s.isRelocation {
             guard let target = s.relocationTarget, klpTargets.contains(target) else { continue }

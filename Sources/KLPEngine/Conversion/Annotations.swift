@@ -62,10 +62,7 @@ enum AnnotationReader {
         // The converter drops relocations to removed symbols from ordinary relocation sections, but leaves klp
         // relocation sections (SHF_RELA_LIVEPATCH or a .klp.rela. name) as they are: one that uses an annotation
         // symbol would refer to nothing once that symbol is gone.
-        for s in object.sections
-        where s.isRelocation && !scan.sectionsToRemove.contains(s.id)
-            && (s.flags.contains(.relaLivepatch) || s.name.hasPrefix(KLPNames.relaPrefix))
-        {
+        for s in object.sections where s.isKlpRelocationSection && !scan.sectionsToRemove.contains(s.id) {
             for (k, r) in s.relocations.enumerated() {
                 guard let id = r.symbol, scan.symbolsToRemove.contains(id) else { continue }
                 let name = object.symbol(id).map { $0.name.isEmpty ? "(section symbol)" : $0.name } ?? "?"

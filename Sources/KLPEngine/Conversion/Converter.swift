@@ -101,6 +101,21 @@ struct PositionValidator {
         }
         return .valid(SymbolTarget(object: object, position: position), note: note)
     }
+
+    /// An existing livepatch symbol (.klp.sym.<object>.<name>,<position>, already parsed) looked up as the kernel
+    /// will; convert and `check --symbols` both use it, so they refuse one in the same words.
+    func validateLivepatchSymbol(
+        _ symbolName: String, _ parsed: KLPNames.ParsedSymbol, location: Diagnostic.Location?
+    ) -> Outcome {
+        let outcome = validate(
+            object: parsed.object, name: parsed.name, position: parsed.position, location: location,
+            claim: .livepatchSymbol)
+        guard case .invalid(let d) = outcome else { return outcome }
+        return .invalid(
+            Diagnostic(
+                .error, "symbol \(symbolName): the kernel will not find it: \(d.message)", at: d.location,
+                detail: d.detail))
+    }
 }
 
 private struct ConversionPlanner {
@@ -109,12 +124,10 @@ private struct ConversionPlanner {
     let options: ConversionOptions
 
     var plan: ConversionPlan
-    var entryIndex: [SymbolID: Int] = [:]
-    /// Symbols that need no planning (defined, .TOC., ...), so each is classified once.
-    var skipped: Set<SymbolID> = []
-    /// The same facts for the per-relocation loop, indexed by SymbolID.rawValue (the reader numbers symbols
-    /// densely): unknown, removed, skipped, or the index of the symbol's entry. A large patch has ~100k
-    /// debug-info relocations against defined symbols; array reads instead of two hash lookups each.
+    /// What planning knows of each symbol, indexed by SymbolID.rawValue (the reader numbers symbols densely):
+    /// unknown (no relocation used it yet), removed (an annotation symbol), skipped (needs no planning: defined,
+    /// .TOC., ..., so each is classified once), or the index of the symbol's entry in `plan.symbols`. A large
+    /// patch has ~100k debug-info relocations against defined symbols; array reads instead of hash lookups.
     var relocationState: [Int32] = []
     static let unknownSymbol: Int32 = -3
     static let removedSymbol: Int32 = -2
@@ -181,15 +194,13 @@ private struct ConversionPlanner {
         }
 
         for section in object.sections where section.isRelocation && !scan.sectionsToRemove.contains(section.id) {
-            if section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix) { continue }
+            if section.isKlpRelocationSection { continue }
             planRelocations(of: section)
         }
         // Klp sections already in the input (a second run, a hand-made section): their symbols are listed as
         // converted and validated like the rest; anything the livepatch core would refuse is reported here.
         for section in object.sections
-        where section.isRelocation && !scan.sectionsToRemove.contains(section.id)
-            && (section.flags.contains(.relaLivepatch) || section.name.hasPrefix(KLPNames.relaPrefix))
-        {
+        where section.isKlpRelocationSection && !scan.sectionsToRemove.contains(section.id) {
             noteExistingKlpRelocations(of: section)
         }
 
@@ -308,12 +319,10 @@ private struct ConversionPlanner {
         if state >= 0 { return Int(state) }
         if state == Self.skippedSymbol { return nil }
         guard let entry = classify(symbol, firstUse: firstUse) else {
-            skipped.insert(sid)
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
         }
         plan.symbols.append(entry)
-        entryIndex[sid] = plan.symbols.count - 1
         relocationState[sid.rawValue] = Int32(plan.symbols.count - 1)
         return plan.symbols.count - 1
     }
@@ -508,13 +517,11 @@ private struct ConversionPlanner {
                 entry.relocationObject = m.patchedObject
                 if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
                 if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
-                    entry.status = .invalid
-                    plan.diagnostics.append(
-                        Diagnostic(
-                            .error,
-                            "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
-                                + "may not reference vmlinux symbols; the kernel refuses it",
-                            at: firstUse))
+                    return rejected(
+                        entry,
+                        "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
+                            + "may not reference vmlinux symbols; the kernel refuses it",
+                        at: firstUse)
                 }
             case .invalid(let d):
                 entry.status = .invalid
@@ -645,31 +652,21 @@ private struct ConversionPlanner {
             target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
             annotation: nil, exportedBy: [])
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
-            entry.status = .invalid
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error,
-                    "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
-                        + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
-                    at: firstUse))
-            return entry
+            return rejected(
+                entry,
+                "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
+                    + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
+                at: firstUse)
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object
         entry.candidates = database.candidates(named: parsed.name)
-        switch PositionValidator(database: database).validate(
-            object: parsed.object, name: parsed.name, position: parsed.position, location: firstUse,
-            claim: .livepatchSymbol)
-        {
+        switch PositionValidator(database: database).validateLivepatchSymbol(symbol.name, parsed, location: firstUse) {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
         case .invalid(let d):
             entry.status = .invalid
-            plan.diagnostics.append(
-                Diagnostic(
-                    .error,
-                    "symbol \(symbol.name): the kernel will not find it: "
-                        + "\(d.message)", at: d.location, detail: d.detail))
+            plan.diagnostics.append(d)
         }
         return entry
     }
@@ -679,9 +676,14 @@ private struct ConversionPlanner {
     private mutating func checkLeftoverUndefined() {
         let annotated = Set(plan.annotations.map(\.symbol))
         for symbol in object.symbols where symbol.isUndefined && !symbol.isWeak && !symbol.name.isEmpty {
-            if entryIndex[symbol.id] != nil || plan.symbolsToRemove.contains(symbol.id) { continue }
+            // Planned (an entry) or skipped by a relocation's use: not left over.
+            let state =
+                relocationState.indices.contains(symbol.id.rawValue)
+                ? relocationState[symbol.id.rawValue] : Self.unknownSymbol
+            if state >= 0 || state == Self.skippedSymbol { continue }
+            if plan.symbolsToRemove.contains(symbol.id) { continue }
             if symbol.name == ".TOC." || annotated.contains(symbol.name) { continue }
-            if skipped.contains(symbol.id) || usedByKlpSection.contains(symbol.id) { continue }
+            if usedByKlpSection.contains(symbol.id) { continue }
             if database.isExported(symbol.name) { continue }
             plan.diagnostics.append(
                 Diagnostic(

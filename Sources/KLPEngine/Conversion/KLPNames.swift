@@ -118,6 +118,14 @@ public enum KLPNames {
     }
 }
 
+extension Section {
+    /// A klp relocation section: SHF_RELA_LIVEPATCH, or a .klp.rela. name (a hand-made section may lack the flag;
+    /// both the converter and the checker treat it as one, the checker to report the missing flag).
+    var isKlpRelocationSection: Bool {
+        isRelocation && (flags.contains(.relaLivepatch) || name.hasPrefix(KLPNames.relaPrefix))
+    }
+}
+
 extension Character {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -9,9 +9,7 @@
 /// through 6.1 and 6.12. They are read for the machines whose module rules the engine knows (DECISIONS 10);
 /// another machine is refused with an error rather than read by guess.
 public struct PatchedFunctionChecker: Sendable {
-    public static let supportedMachines: [Machine] = [
-        Machine.x86_64, Machine.ppc64, Machine.ppc, Machine.s390, Machine.aarch64,
-    ]
+    public static let supportedMachines: [Machine] = ArchitectureRules.supportedMachines
 
     public let database: SymbolDatabase
 

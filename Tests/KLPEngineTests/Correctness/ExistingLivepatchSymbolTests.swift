@@ -70,6 +70,12 @@ import Testing
         }
         let second = try DropInRun.make(input: broken, in: run.dir, output: "again.ko")
         try second.expectRefused(try second.convert(), ["symbol \(name): the kernel will not find it", message])
+        // check --symbols refuses it in convert's words (it said "Provided KLP_SYMPOS", as for an annotation).
+        let check = try run.run(["check", "--symbols", run.db, broken])
+        #expect(check.status != 0)
+        for expected in ["symbol \(name): the kernel will not find it", message] {
+            #expect(check.stderr.contains(expected) || check.stdout.contains(expected), "\(check.stderr)")
+        }
     }
 
     /// Item 5: `list --all` on a converted module lists its converted symbols.

@@ -370,7 +370,7 @@ public struct Reducer: Sendable {
             }
         case .database:
             guard let rows = databaseRows(state), state.databaseList.cursor < rows.count else { return }
-            let row = workspace.index.row(Int(rows[state.databaseList.cursor]))
+            let row = workspace.index.candidate(Int(rows[state.databaseList.cursor]))
             guard state.plan.symbols.contains(where: { $0.name == row.name }) else {
                 state.message = StatusMessage(text: "\(row.name) is not used by this livepatch", isError: false)
                 return

@@ -14,11 +14,16 @@ public struct CandidateEvidence: Sendable {
         for (name, list) in copies {
             for copy in list {
                 byLine[name, default: [:]][copy.candidate.line] = copy
-                hasAny = hasAny || copy.candidate.file != nil || copy.evidence.address != nil
+                hasAny = hasAny || Self.hasEvidence(copy)
             }
         }
         self.copies = byLine
         self.hasAny = hasAny
+    }
+
+    /// A copy with a source file or an address: what the picker and the functions screen can show beside it.
+    public static func hasEvidence(_ copy: CopyEvidence) -> Bool {
+        copy.candidate.file != nil || copy.evidence.address != nil
     }
 
     /// Gathers the evidence for `object`'s homonyms from the bytes of symbols.klp.

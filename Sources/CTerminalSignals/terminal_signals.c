@@ -15,25 +15,23 @@
  */
 static volatile sig_atomic_t pending_signal = 0;
 
-static void end_handler(int sig) {
-	if (pending_signal != 0) {
-		if (stdscr != NULL && !isendwin()) endwin();
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	pending_signal = sig;
-}
-
 /*
  * A crash (a Swift trap raises SIGILL or SIGTRAP; SIGSEGV, SIGBUS, SIGABRT, SIGFPE) must not leave the terminal
  * in raw mode: restore it, then let the signal take its default action (core dump, status). Best effort:
  * endwin is not async-signal-safe, but the process is ending either way.
  */
 static void crash_handler(int sig) {
-	if (stdscr != NULL && !isendwin()) endwin();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	klp_signals_restore_terminal();
+	klp_signals_reraise(sig);
+}
+
+static void end_handler(int sig) {
+	/* A second signal while the first is pending: the user insists, so end now as a crash would. */
+	if (pending_signal != 0) {
+		crash_handler(sig);
+		return;
+	}
+	pending_signal = sig;
 }
 
 void klp_signals_install(void) {

@@ -54,8 +54,6 @@ enum DwarfSymbolSources {
         return try readUncompressed(path: "/proc/self/fd/\(fd)", jobs: jobs, messagePath: path)
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
-
     private static func readUncompressed(path: String, jobs: Int, messagePath: String? = nil)
         throws(DatabaseBuildError) -> [Int: SourcePlace]
     {

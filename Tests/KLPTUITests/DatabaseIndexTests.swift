@@ -37,11 +37,6 @@ import Testing
         for r in 0..<index.rowCount {
             let record = database.candidate(atIndex: r)
             #expect(index.candidate(r) == record)
-            #expect(
-                index.row(r)
-                    == DatabaseIndex.Row(
-                        name: record.name, object: record.object, file: record.file,
-                        line: record.line))
             // Each row is found by searching for its own name, and so is every homonym.
             let hits = index.search(Array(record.name.utf8)).map { database.candidate(atIndex: Int($0)) }
             #expect(hits == database.candidates(named: record.name), "\(record.name)")

@@ -21,9 +21,13 @@ import Testing
     @Test func indexSkipsMarkersAndKeepsPlaces() throws {
         let index = try DatabaseIndex(database: SymbolDatabase.parse(bytes: Array(Self.text.utf8), path: "search.klp"))
         #expect(index.rowCount == 4)
-        #expect(index.row(0) == DatabaseIndex.Row(name: "Init_Once", object: "vmlinux", file: "a.c", line: 4))
-        #expect(index.row(2) == DatabaseIndex.Row(name: "init_once", object: "vmlinux", file: "b.c", line: 8))
-        #expect(index.row(3) == DatabaseIndex.Row(name: "bar_init", object: "my_mod", file: nil, line: 10))
+        func place(_ i: Int) -> (name: String, object: String, file: String?, line: Int) {
+            let c = index.candidate(i)
+            return (c.name, c.object, c.file, c.line)
+        }
+        #expect(place(0) == ("Init_Once", "vmlinux", "a.c", 4))
+        #expect(place(2) == ("init_once", "vmlinux", "b.c", 8))
+        #expect(place(3) == ("bar_init", "my_mod", nil, 10))
     }
 
     @Test func searchIsCaseInsensitiveAndFindsEveryRowOnce() throws {
@@ -56,7 +60,7 @@ import Testing
                 query.isEmpty
                 ? nil
                 : (0..<index.rowCount).filter {
-                    index.row($0).name.lowercased().contains(query.lowercased())
+                    index.candidate($0).name.lowercased().contains(query.lowercased())
                 }.map(Int32.init)
             #expect(search.rows == expected, "query \(query)")
         }

@@ -48,9 +48,6 @@ public enum FileError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Reading whole files (through `InputFile`) and writing outputs atomically (temporary file in the same folder, fsync, rename), so an
 /// interrupted or failed run never leaves a partial output and never touches the input.
 public enum FileIO {
-    /// Largest file the tool reads whole (the largest real inputs are symbol databases of tens of MB).
-    public static let maximumInputSize = InputFile.maximumSize
-
     /// A whole input file as an array, read by `InputFile`'s rule (see there).
     public static func readAll(path: String) throws -> [UInt8] {
         do {

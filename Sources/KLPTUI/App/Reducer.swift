@@ -370,7 +370,7 @@ public struct Reducer: Sendable {
             }
         case .database:
             guard let rows = databaseRows(state), state.databaseList.cursor < rows.count else { return }
-            let row = workspace.index.row(Int(rows[state.databaseList.cursor]))
+            let row = workspace.index.candidate(Int(rows[state.databaseList.cursor]))
             guard state.plan.symbols.contains(where: { $0.name == row.name }) else {
                 state.message = StatusMessage(text: "\(row.name) is not used by this livepatch", isError: false)
                 return
@@ -503,7 +503,6 @@ public struct Reducer: Sendable {
         switch state.filterField {
         case .symbols:
             state.symbolList.cursor = step(state.symbolList.cursor)
-            settleAll(&state)
             syncCandidateCursor(&state)
         case .candidates: state.candidateList.cursor = step(state.candidateList.cursor)
         case .database: state.databaseList.cursor = step(state.databaseList.cursor)
@@ -626,10 +625,9 @@ public struct Reducer: Sendable {
                     $0.object.lowercased().contains(q) || ($0.file?.lowercased().contains(q) ?? false)
                 }
         }
-        // A stable sort: within a rank, the livepatch's own order.
+        // Within a rank, the livepatch's own order: the indices are ascending, so they break ties.
         func rank(_ i: Int) -> Int { SymbolRow.rank(symbols[i].status) }
-        shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
-            \.element)
+        shown.sort { (rank($0), $0) < (rank($1), $1) }
         let exported = shown.filter { symbols[$0].status == .exported }
         var rows: [SymbolRow] = shown.filter { symbols[$0].status != .exported }.map { .symbol($0) }
         if !exported.isEmpty {

@@ -14,11 +14,16 @@ public struct CandidateEvidence: Sendable {
         for (name, list) in copies {
             for copy in list {
                 byLine[name, default: [:]][copy.candidate.line] = copy
-                hasAny = hasAny || copy.candidate.file != nil || copy.evidence.address != nil
+                hasAny = hasAny || Self.hasEvidence(copy)
             }
         }
         self.copies = byLine
         self.hasAny = hasAny
+    }
+
+    /// A copy with a source file or an address: what the picker and the functions screen can show beside it.
+    public static func hasEvidence(_ copy: CopyEvidence) -> Bool {
+        copy.candidate.file != nil || copy.evidence.address != nil
     }
 
     /// Gathers the evidence for `object`'s homonyms from the bytes of symbols.klp.
@@ -36,19 +41,12 @@ public struct CandidateEvidence: Sendable {
         return CandidateEvidence(copies: copies)
     }
 
-    /// Reads symbols.klp at `path` again for the evidence; a failure is kept as `problem`, not fatal: the
-    /// inspector works without evidence.
-    public static func gather(object: ELFObject, database: SymbolDatabase, path: String) -> CandidateEvidence {
-        do {
-            let file = try InputFile.read(path, limit: Int(Int32.max))
-            return try file.withBytes { raw throws(DatabaseError) in
-                try gather(object: object, database: database, bytes: raw, path: path)
-            }
-        } catch {
-            var none = CandidateEvidence()
-            none.problem = "evidence not read: \(error)"
-            return none
-        }
+    /// No evidence: symbols.klp could not be read (or parsed) again for it; kept as `problem`, not fatal:
+    /// the inspector works without evidence.
+    public static func unread(_ error: some Error) -> CandidateEvidence {
+        var none = CandidateEvidence()
+        none.problem = "evidence not read: \(error)"
+        return none
     }
 
     /// Why there is no evidence, when reading it failed.

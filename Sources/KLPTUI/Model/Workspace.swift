@@ -75,12 +75,27 @@ public struct Workspace: Sendable {
             database: database, background: background,
             defaultOutputPath: output ?? defaultOutput(for: objectPath), outputMode: mode,
             baseOptions: options)
-        // A second read of symbols.klp, for the evidence block and the neighbours only (a pipe gives nothing the
-        // second time: the panel then says the evidence could not be read).
-        workspace.evidence = CandidateEvidence.gather(object: object, database: database, path: databasePath)
-        workspace.functionEvidence = workspace.gatherFunctionEvidence { functions, targets throws(DatabaseError) in
-            try PatchedFunctionEvidence.gather(
-                functions, databasePath: databasePath, order: database.order, targets: targets)
+        // A second read of symbols.klp, one for both evidence blocks and the neighbours (a pipe gives nothing the
+        // second time: the panel then says the evidence could not be read). SymbolDatabase.load keeps its own
+        // read: it streams the file through the parser, then adds the Module.symvers exports.
+        do {
+            let file = try InputFile.read(databasePath, limit: Int(Int32.max))
+            file.withBytes { raw in
+                do {
+                    workspace.evidence = try CandidateEvidence.gather(
+                        object: object, database: database, bytes: raw, path: databasePath)
+                } catch {
+                    workspace.evidence = CandidateEvidence.unread(error)
+                }
+                workspace.functionEvidence = workspace.gatherFunctionEvidence {
+                    functions, targets throws(DatabaseError) in
+                    try PatchedFunctionEvidence.gather(
+                        functions, bytes: raw, path: databasePath, order: database.order, targets: targets)
+                }
+            }
+        } catch {
+            workspace.evidence = CandidateEvidence.unread(error)
+            workspace.functionEvidence = []
         }
         return workspace
     }

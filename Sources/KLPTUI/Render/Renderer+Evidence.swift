@@ -76,7 +76,12 @@ extension Renderer {
 
     /// The file column of the picker: path:line when known, "»" in front of the suggested copy.
     func candidateFileText(_ symbol: PlannedSymbol, _ candidate: DatabaseCandidate) -> String {
-        let copy = workspace.evidence.copy(of: symbol.name, candidate)
+        Self.placeText(workspace.evidence.copy(of: symbol.name, candidate), candidate)
+    }
+
+    /// A copy's place (path:line when known, else the database's file, else "–"), "»" in front of the
+    /// suggested copy: the picker's file column and the functions screen's copy list.
+    static func placeText(_ copy: CopyEvidence?, _ candidate: DatabaseCandidate) -> String {
         let place = copy?.place ?? candidate.file ?? "–"
         return copy?.suggested == true ? "» " + place : place
     }

@@ -19,7 +19,7 @@ extension Renderer {
             drawCopyDetails(
                 &screen, rects.details, title: "\(f.function.name): \(c.object), old_sympos \(c.position)", c,
                 copy: copies.first { $0.candidate == c }, suggestion: copies.first(where: \.suggested),
-                hasEvidence: copies.contains { $0.candidate.file != nil || $0.evidence.address != nil })
+                hasEvidence: copies.contains(where: CandidateEvidence.hasEvidence))
         } else {
             screen.frame(rects.details, title: "Copy", focused: false)
             let why = f.objectKnown ? "\(f.function.object) has no symbol of this name" : "object not in symbols.klp"
@@ -126,10 +126,9 @@ extension Renderer {
             screen.put(
                 TextWidth.fitRight(String(c.position), to: posWidth), row: row, column: inner.column + 5,
                 style: base)
-            let place = copy?.place ?? c.file ?? "–"
-            let text = copy?.suggested == true ? "» " + place : place
             screen.put(
-                text, row: row, column: inner.column + 6 + posWidth, limit: inner.columns - posWidth - 7,
+                Self.placeText(copy, c), row: row, column: inner.column + 6 + posWidth,
+                limit: inner.columns - posWidth - 7,
                 style: isCursor ? base : (c.file == nil ? .dim : (copy?.suggested == true ? .good : base)))
         }
     }

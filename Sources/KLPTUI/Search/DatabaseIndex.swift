@@ -31,21 +31,8 @@ public struct DatabaseIndex: Sendable {
     /// Objects of symbols.klp, each once.
     public var objects: [String] { database.objectNames }
 
-    public struct Row: Equatable, Sendable {
-        public var name: String
-        public var object: String
-        public var file: String?
-        /// 1-based line in symbols.klp (matches DatabaseCandidate.line).
-        public var line: Int
-    }
-
     /// The database line of row `i`, with its position.
     public func candidate(_ i: Int) -> DatabaseCandidate { database.candidate(atIndex: i) }
-
-    public func row(_ i: Int) -> Row {
-        let c = candidate(i)
-        return Row(name: c.name, object: c.object, file: c.file, line: c.line)
-    }
 
     @inline(__always)
     static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5a ? b | 0x20 : b }

@@ -53,7 +53,7 @@ public final class CursesTerminal: Terminal {
 
     deinit { restore() }
 
-    /// Gives the terminal back (idempotent; also registered with atexit in the shim).
+    /// Gives the terminal back (idempotent; also registered with atexit by klp_signals_install in CTerminalSignals).
     public func restore() {
         klp_signals_restore_terminal()
     }

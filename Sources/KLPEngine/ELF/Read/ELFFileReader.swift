@@ -283,13 +283,6 @@ struct ELFFileReader {
     // MARK: - Names
 
     /// A NUL-terminated string of a string table section; `fail` turns a problem into the caller's error.
-    func string(
-        in table: SectionHeaderRecord, at offset: UInt32, table tableName: String,
-        fail: (String) throws(ELFError) -> Never
-    ) throws(ELFError) -> String {
-        try Self.string(raw, decoder, in: table, at: offset, table: tableName, fail: fail)
-    }
-
     private static func string(
         _ raw: UnsafeRawBufferPointer, _ decoder: NameDecoder, in table: SectionHeaderRecord,
         at offset: UInt32, table tableName: String,

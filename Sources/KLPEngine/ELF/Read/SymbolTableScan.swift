@@ -30,7 +30,10 @@ public struct SymbolTableScan: Sendable {
     /// A copy of the `.modinfo` contents, when the file has them (debug-only module files have NOBITS there).
     public let modinfo: [UInt8]?
 
-    public func sectionIndex(named name: String) -> Int? {
+    public func sectionIndex(named name: String) -> Int? { Self.sectionIndex(named: name, in: sections) }
+
+    /// Section 0 is the null header, never a named section.
+    private static func sectionIndex(named name: String, in sections: [SectionHeader]) -> Int? {
         sections.indices.dropFirst().first { sections[$0].name == name }
     }
 
@@ -59,7 +62,7 @@ public struct SymbolTableScan: Sendable {
                     value: record.value))
         }
         self.symbols = symbols
-        let info = file.names.indices.dropFirst().first { file.names[$0] == ".modinfo" }
+        let info = Self.sectionIndex(named: ".modinfo", in: sections)
         if let info, file.sections[info].type != .nobits, file.sections[info].size > 0 {
             // In bounds: the reader checked every section's contents against the file size.
             modinfo = Array(file.contents(file.sections[info]))

@@ -71,7 +71,8 @@ import Testing
             objectName: "example.o", databaseName: "bare.klp", object: object, database: database,
             defaultOutputPath: "out.ko")
         workspace.evidence = try Array(bare.utf8).withUnsafeBytes { raw in
-            try CandidateEvidence.gather(object: object, database: database, bytes: raw, path: "bare.klp")
+            try CandidateEvidence.gather(
+                object: object, targets: workspace.patchTargets, database: database, bytes: raw, path: "bare.klp")
         }
         #expect(!workspace.evidence.hasAny)
         let reducer = Reducer(workspace: workspace)

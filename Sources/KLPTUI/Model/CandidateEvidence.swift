@@ -27,9 +27,10 @@ public struct CandidateEvidence: Sendable {
     }
 
     /// Gathers the evidence for `object`'s homonyms from the bytes of symbols.klp.
-    public static func gather(object: ELFObject, database: SymbolDatabase, bytes: UnsafeRawBufferPointer, path: String)
-        throws(DatabaseError) -> CandidateEvidence
-    {
+    public static func gather(
+        object: ELFObject, targets: PatchTargets, database: SymbolDatabase, bytes: UnsafeRawBufferPointer,
+        path: String
+    ) throws(DatabaseError) -> CandidateEvidence {
         var wanted: [String: [DatabaseCandidate]] = [:]
         for symbol in object.symbols where symbol.isUndefined && wanted[symbol.name] == nil {
             let candidates = database.candidates(named: symbol.name)
@@ -37,7 +38,7 @@ public struct CandidateEvidence: Sendable {
         }
         guard !wanted.isEmpty else { return CandidateEvidence() }
         let copies = try CopyRanking.gather(
-            copies: wanted, bytes: bytes, path: path, order: database.order, targets: PatchTargets.read(object))
+            copies: wanted, bytes: bytes, path: path, order: database.order, targets: targets)
         return CandidateEvidence(copies: copies)
     }
 

@@ -22,6 +22,9 @@ public struct Workspace: Sendable {
     public let baseOptions: ConversionOptions
     /// Functions and data objects of the livepatch, to name where each relocation sits.
     public let places: CodePlaces
+    /// The livepatch's klp_patch/klp_object/klp_func tables, read once: every plan (one per pick) and the
+    /// evidence use them.
+    public let patchTargets: PatchTargets
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
     /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
@@ -49,6 +52,7 @@ public struct Workspace: Sendable {
         self.databaseName = databaseName
         self.object = object
         self.places = CodePlaces(object: object)
+        self.patchTargets = PatchTargets.read(object)
         self.database = database
         self.background = background
         self.defaultOutputPath = defaultOutputPath
@@ -83,7 +87,8 @@ public struct Workspace: Sendable {
             file.withBytes { raw in
                 do {
                     workspace.evidence = try CandidateEvidence.gather(
-                        object: object, database: database, bytes: raw, path: databasePath)
+                        object: object, targets: workspace.patchTargets, database: database, bytes: raw,
+                        path: databasePath)
                 } catch {
                     workspace.evidence = CandidateEvidence.unread(error)
                 }
@@ -111,7 +116,7 @@ public struct Workspace: Sendable {
         workspace.isExample = true
         workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
             try CandidateEvidence.gather(
-                object: object, database: database, bytes: raw,
+                object: object, targets: workspace.patchTargets, database: database, bytes: raw,
                 path: BundledExample.databaseName)
         }
         workspace.functionEvidence = BundledExample.database.withUnsafeBytes { raw in
@@ -130,9 +135,9 @@ public struct Workspace: Sendable {
         _ read: ([PatchedFunctionStatus], PatchTargets) throws(DatabaseError) -> [[CopyEvidence]]
     ) -> [[CopyEvidence]] {
         guard baseOptions.checkFunctions else { return [] }
-        let functions = PatchedFunctionChecker(database: database).check(object).functions
+        let functions = PatchedFunctionChecker(database: database).check(object, targets: patchTargets).functions
         do {
-            return try read(functions, PatchTargets.read(object))
+            return try read(functions, patchTargets)
         } catch {
             return []
         }
@@ -170,7 +175,7 @@ public struct Workspace: Sendable {
     /// The plan for the given choices: cheap, pure, done after every pick and nowhere else.
     public func plan(choices: [String: SymbolTarget]) -> ConversionPlan {
         plansMade.increment()
-        return Converter(database: database, options: options(with: choices)).plan(object)
+        return Converter(database: database, options: options(with: choices), patchTargets: patchTargets).plan(object)
     }
 
     /// How many plans this workspace made: the tests check that one write costs no plan of its own.

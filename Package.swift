@@ -18,9 +18,13 @@ let package = Package(
         // build-db: symbols.klp from kernel artifacts (vmlinux, System.map, kallsyms dumps, module trees).
         .target(name: "KLPDatabaseBuilder", dependencies: ["KLPEngine", "CCompression", "CLibdw"]),
         // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).
-        .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
-        // elfutils' libdw/libdwfl: build-db reads source files and lines of symbols from DWARF.
-        .systemLibrary(name: "CLibdw", providers: [.apt(["libdw-dev"])]),
+        // Headers from liblzma-dev, libzstd-dev, zlib1g-dev; the libraries are opened when first needed (CLazyLoad).
+        .target(name: "CCompression", dependencies: ["CLazyLoad"]),
+        // elfutils' libdw/libdwfl: build-db reads source files and lines of symbols from DWARF. Header from
+        // libdw-dev; libdw.so.1 is opened when first needed (CLazyLoad).
+        .target(name: "CLibdw", dependencies: ["CLazyLoad"]),
+        // dlopen on first use, so a conversion does not load build-db's libraries at start.
+        .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl")]),
         // ncursesw, used only by the TUI.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
@@ -47,7 +51,8 @@ let package = Package(
         // children through the same runner.
         .target(name: "KLPTestSupport", dependencies: ["KLPEngine"], path: "Tests/KLPTestSupport"),
         .testTarget(
-            name: "KLPEngineTests", dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTestSupport"],
+            name: "KLPEngineTests",
+            dependencies: ["KLPEngine", "KLPDatabaseBuilder", "KLPSynthetic", "KLPTestSupport", "CLazyLoad"],
             resources: [.copy("Fixtures")]),
         // Screens/ holds the expected rendered screens, read through #filePath.
         .testTarget(

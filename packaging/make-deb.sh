@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds klp-convert_<version>_<arch>.deb with dpkg-deb from what `make` built (the Makefile's `deb` target):
 #   packaging/make-deb.sh <binary> <share folder from make> <version> <output folder>
-# Depends: is computed by dpkg-shlibdeps from the binary's ELF dependencies, so it lists Debian packages only;
+# Depends: is computed by dpkg-shlibdeps from the binary's ELF dependencies and the libraries it opens with dlopen,
+# so it lists Debian packages only;
 # a libswift* dependency (a binary built without --static-swift-stdlib) is refused.
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: $0 <binary> <share folder> <version> <output folder>" >&2; exit 2; }
@@ -48,7 +49,15 @@ printf '%s\n' "klp-convert ($version) unstable; urgency=medium" "" \
 # dpkg-shlibdeps wants a debian/control naming the package; it runs in a scratch source tree.
 mkdir -p "$work/src/debian"
 printf 'Source: klp-convert\n\nPackage: klp-convert\nArchitecture: any\n' > "$work/src/debian/control"
-depends=$(cd "$work/src" && dpkg-shlibdeps -O "$root/usr/bin/klp-convert" 2>"$work/shlibdeps.err" \
+# build-db's libraries (libdw, liblzma, libzstd, zlib) are opened with dlopen on first use, so the binary does not
+# name them: a stub linked against the same sonames, read from the C sources that open them, lets
+# dpkg-shlibdeps find their packages as for a linked library.
+sonames=$(grep -ho '"lib[a-z0-9]*\.so\.[0-9]*"' "$here"/../Sources/CLibdw/*.c "$here"/../Sources/CCompression/*.c | tr -d '"')
+[ -n "$sonames" ] || { echo "make-deb: no dlopen'ed library names found in Sources/CLibdw, Sources/CCompression" >&2; exit 1; }
+command -v gcc >/dev/null || { echo "make-deb: gcc not found (Debian package gcc)" >&2; exit 1; }
+printf 'int klp_stub;\n' > "$work/stub.c"
+gcc -shared -o "$work/src/dlopened.so" "$work/stub.c" -Wl,--no-as-needed $(printf -- '-l:%s ' $sonames)
+depends=$(cd "$work/src" && dpkg-shlibdeps -O "$root/usr/bin/klp-convert" "$work/src/dlopened.so" 2>"$work/shlibdeps.err" \
           | sed -n 's/^shlibs:Depends=//p') || { cat "$work/shlibdeps.err" >&2; exit 1; }
 if [ -z "$depends" ]; then
     echo "make-deb: dpkg-shlibdeps found no dependencies" >&2

@@ -20,6 +20,14 @@ enum Decompression {
     /// The bytes themselves if they are not compressed, else the decompressed bytes.
     static func expand(_ bytes: [UInt8], path: String) throws(DatabaseBuildError) -> [UInt8] {
         guard let format = format(of: bytes) else { return bytes }
+        // The format's library is opened here, on first use, not at every start of klp-convert (CCompression).
+        let loaded: (load: () -> Int32, error: () -> UnsafePointer<CChar>) =
+            switch format {
+            case .xz: (klp_lzma_load, klp_lzma_error)
+            case .zstd: (klp_zstd_load, klp_zstd_error)
+            case .gzip: (klp_zlib_load, klp_zlib_error)
+            }
+        guard loaded.load() != 0 else { throw failure(path, format, String(cString: loaded.error())) }
         let result: Result<[UInt8], DatabaseBuildError>
         switch format {
         case .xz: result = xz(bytes, path: path)

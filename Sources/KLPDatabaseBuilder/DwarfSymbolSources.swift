@@ -27,6 +27,10 @@ enum DwarfSymbolSources {
     /// means the file has no DWARF. `jobs` threads each open the file and take every jobs-th unit (a vmlinux has
     /// thousands); libdw handles are not shared between threads.
     static func read(path: String, jobs: Int = 1) throws(DatabaseBuildError) -> [Int: SourcePlace] {
+        // libdw.so.1 is opened here, on first use, not at every start of klp-convert (CLibdw).
+        guard klp_libdw_load() != 0 else {
+            throw DatabaseBuildError(path: path, line: nil, "cannot read DWARF: \(String(cString: klp_libdw_error()))")
+        }
         // libdwfl decompresses some formats itself but not all (Debian's 0.188: no zstd): a compressed input is
         // expanded here and handed over as an in-memory file.
         let file: InputFile

@@ -36,9 +36,11 @@ enum BuildID {
     static func ofELF(path: String) -> [UInt8]? {
         guard let file = try? InputFile.map(path) else { return nil }
         return file.withBytes { raw -> [UInt8]? in
-            guard raw.count > 5, let scan = try? SymbolTableScan(raw: raw, path: path) else { return nil }
+            guard raw.count > 5, let sections = try? SymbolTableScan.sectionHeaders(raw: raw, path: path) else {
+                return nil
+            }
             let bigEndian = raw[5] == 2  // EI_DATA: ELFDATA2MSB
-            for section in scan.sections where section.type == SectionType.note {
+            for section in sections where section.type == SectionType.note {
                 // In bounds: the scanner checked every section's contents against the file size.
                 let start = Int(section.offset)
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + Int(section.size))])

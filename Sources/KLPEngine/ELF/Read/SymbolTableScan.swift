@@ -32,6 +32,18 @@ public struct SymbolTableScan: Sendable {
 
     public func sectionIndex(named name: String) -> Int? { Self.sectionIndex(named: name, in: sections) }
 
+    /// Only the section headers, with the same checks, without decoding the symbol table (a debug vmlinux has
+    /// ~150,000 symbols): for a file whose notes are wanted, such as the build ID of a debug vmlinux.
+    public static func sectionHeaders(raw: UnsafeRawBufferPointer, path: String) throws(ELFError) -> [SectionHeader] {
+        headers(of: try ELFFileReader(raw: raw, path: path, purpose: .symbolScan))
+    }
+
+    private static func headers(of file: ELFFileReader) -> [SectionHeader] {
+        zip(file.sections, file.names).map { h, name in
+            SectionHeader(name: name, type: h.type, flags: h.flags, offset: h.offset, size: h.size)
+        }
+    }
+
     /// Section 0 is the null header, never a named section.
     private static func sectionIndex(named name: String, in sections: [SectionHeader]) -> Int? {
         sections.indices.dropFirst().first { sections[$0].name == name }
@@ -42,9 +54,7 @@ public struct SymbolTableScan: Sendable {
         let file = try ELFFileReader(raw: raw, path: path, purpose: .symbolScan)
         self.path = path
         fileType = file.header.type
-        sections = zip(file.sections, file.names).map { h, name in
-            SectionHeader(name: name, type: h.type, flags: h.flags, offset: h.offset, size: h.size)
-        }
+        sections = Self.headers(of: file)
         // Section 0 is the null header: its contents were never bounds-checked, so it cannot be the table.
         guard let symtab = file.sections.indices.dropFirst().first(where: { file.sections[$0].type == .symtab }) else {
             throw .file(

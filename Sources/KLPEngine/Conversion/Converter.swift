@@ -135,11 +135,43 @@ private struct ConversionPlanner {
     var klpSectionIndex: [String: Int] = [:]
     var existingKlpSections: Set<String>?
     var annotationsByName: [String: Annotation] = [:]
-    var referencedNames: Set<String> = []
     /// Per SymbolID.rawValue, like `relocationState`: the symbol's place in `object.symbols` (-1: none), and
-    /// whether its name is already in `referencedNames`. Array reads per relocation instead of hashing ids.
+    /// whether a relocation of an ordinary relocation section uses it. Array reads per relocation, no hashing.
     var symbolPlace: [Int32] = []
     var seenSymbols: [Bool] = []
+    /// Parallel to `plan.symbols`: what the relocation loop reads of an entry, as plain values (the entry itself
+    /// holds strings and arrays; reading it per relocation cost retains and releases). `entryObject` indexes
+    /// `relocationObjects`, the objects whose klp sections receive relocations, each named once.
+    var entryStatus: [SymbolStatus] = []
+    var entryObject: [Int32] = []
+    var relocationObjects: [String] = []
+    var relocationObjectIndex: [String: Int32] = [:]
+    /// Per relocation object, what the relocation section being planned decided for it: the section rule's
+    /// verdict and the klp section. Valid while the stamp equals `sectionStamp` (one per relocation section), so
+    /// nothing is cleared or hashed between sections.
+    var sectionStamp = 0
+    var verdictStamp: [Int] = []
+    var verdicts: [SectionRules.Verdict] = []
+    var klpStamp: [Int] = []
+    var klpOfObject: [Int] = []
+    /// Uses in the order found, 12 bytes each: grouped by entry into one array when planning ends, so a plan's
+    /// uses cost three allocations however many relocations there are. A place is a relocation section with one
+    /// verdict; `placeRelocations` holds its relocations (the object's own arrays, not copies).
+    struct FoundUse {
+        var entry: Int32
+        var place: Int32
+        var relocation: Int32
+    }
+    var foundUses: [FoundUse] = []
+    var places: [UsePlace] = []
+    var placeRelocations: [[Relocation]] = []
+    /// Per relocation object, its place in the section being planned (stamped like `verdicts`); -1 for none yet.
+    var placeStamp: [Int] = []
+    var placeOfObject: [Int32] = []
+    /// The section's place for uses that do not move (verdict `.allowed`).
+    var allowedPlace: Int32 = -1
+    /// Names of annotations that a planned symbol answers (checked at the end for annotations nothing used).
+    var annotatedEntries: Set<String> = []
     /// Undefined symbols that an existing klp section uses without SHN_LIVEPATCH (reported there, once).
     var usedByKlpSection: Set<SymbolID> = []
 
@@ -206,8 +238,7 @@ private struct ConversionPlanner {
 
         // An annotation is for an undefined symbol of that name; one that only a symbol the patch defines could
         // match is a mistake (another file of the patch may define a static of the same name: that is fine).
-        let planned = Set(plan.symbols.map(\.name))
-        for a in scan.annotations where !planned.contains(a.symbol) {
+        for a in scan.annotations where !annotatedEntries.contains(a.symbol) {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
                 let place = ownSectionName(own).map { " in \($0)" } ?? ""
@@ -218,7 +249,7 @@ private struct ConversionPlanner {
                             + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
                             + "undefined are looked up in \(a.object); declare it extern or remove the annotation",
                         at: at))
-            } else if !referencedNames.contains(a.symbol) {
+            } else if !referencedNames().contains(a.symbol) {
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,
@@ -226,6 +257,7 @@ private struct ConversionPlanner {
                             + "\(a.symbol)", at: at))
             }
         }
+        groupUses()
         checkLeftoverUndefined()
         finishNames()
         checkSignature()
@@ -286,14 +318,17 @@ private struct ConversionPlanner {
     /// `classify`), and refuses any other symbol there: the livepatch core only resolves SHN_LIVEPATCH symbols.
     private mutating func noteExistingKlpRelocations(of section: Section) {
         let (_, base) = baseName(of: section)
+        sectionStamp += 1
+        allowedPlace = -1
         var reported: Set<SymbolID> = []  // once per symbol and section, not once per relocation
-        for r in section.relocations {
+        for (k, r) in section.relocations.enumerated() {
+            // Removed symbols are reported by the annotation scan; symbols outside the table have no entry.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue),
-                relocationState[sid.rawValue] != Self.removedSymbol,  // reported by the annotation scan
-                let symbol = object.symbol(sid)
+                relocationState[sid.rawValue] != Self.removedSymbol, symbolPlace[sid.rawValue] >= 0
             else { continue }
-            let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
-            guard symbol.section == .livepatch else {
+            let place = Int(symbolPlace[sid.rawValue])
+            guard object.symbols[place].section == .livepatch else {
+                let symbol = object.symbols[place]
                 if symbol.isUndefined { usedByKlpSection.insert(sid) }
                 guard reported.insert(sid).inserted else { continue }
                 plan.diagnostics.append(
@@ -301,14 +336,21 @@ private struct ConversionPlanner {
                         .error,
                         "klp relocation section \(section.name) uses "
                             + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
-                            + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
+                            + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module",
+                        at: .init(section: base, offset: r.offset, symbol: symbol.name)))
                 continue
             }
-            guard let index = entry(for: symbol, firstUse: location) else { continue }
-            plan.symbols[index].uses.append(
-                SymbolUse(
-                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                    typeName: r.type.name(machine: object.header.machine), addend: r.addend, verdict: .allowed))
+            var state = relocationState[sid.rawValue]
+            if state == Self.unknownSymbol {
+                let location = Diagnostic.Location(section: base, offset: r.offset, symbol: object.symbols[place].name)
+                guard let index = entry(for: object.symbols[place], firstUse: location) else { continue }
+                state = Int32(index)
+            }
+            guard state >= 0 else { continue }
+            foundUses.append(
+                FoundUse(
+                    entry: state, place: usePlace(section, base: base, relObject: -1, verdict: .allowed),
+                    relocation: Int32(k)))
         }
     }
 
@@ -322,9 +364,89 @@ private struct ConversionPlanner {
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
         }
+        // classify looked an ordinary undefined name up in `annotationsByName` already; klp names and livepatch
+        // symbols took other paths.
+        let klpNamed = symbol.section == .livepatch || symbol.name.hasPrefix(KLPNames.symbolPrefix)
+        if klpNamed ? annotationsByName[symbol.name] != nil : entry.annotation != nil {
+            annotatedEntries.insert(symbol.name)
+        }
+        entryStatus.append(entry.status)
+        entryObject.append(relocationObjectID(entry.relocationObject ?? entry.target?.object ?? ""))
         plan.symbols.append(entry)
         relocationState[sid.rawValue] = Int32(plan.symbols.count - 1)
         return plan.symbols.count - 1
+    }
+
+    /// The place for uses in the section being planned with `verdict` (that of `relObject`, or -1 for uses that
+    /// do not move), made on the first such use.
+    private mutating func usePlace(
+        _ section: Section, base: String, relObject: Int, verdict: SectionRules.Verdict
+    ) -> Int32 {
+        if relObject >= 0 && placeStamp[relObject] == sectionStamp { return placeOfObject[relObject] }
+        if (relObject < 0 || verdict == .allowed) && allowedPlace >= 0 {
+            if relObject >= 0 {
+                placeStamp[relObject] = sectionStamp
+                placeOfObject[relObject] = allowedPlace
+            }
+            return allowedPlace
+        }
+        let id = Int32(places.count)
+        places.append(UsePlace(relocationSection: section.name, baseSection: base, verdict: verdict))
+        placeRelocations.append(section.relocations)
+        if verdict == .allowed { allowedPlace = id }
+        if relObject >= 0 {
+            placeStamp[relObject] = sectionStamp
+            placeOfObject[relObject] = id
+        }
+        return id
+    }
+
+    /// Gives every entry its uses: one array for the plan, ordered by entry, each entry's in the order found.
+    private mutating func groupUses() {
+        guard !foundUses.isEmpty else { return }
+        var start = [Int](repeating: 0, count: plan.symbols.count + 1)
+        for use in foundUses { start[Int(use.entry) + 1] += 1 }
+        for i in plan.symbols.indices { start[i + 1] += start[i] }
+        var next = start
+        let machine = object.header.machine
+        let all = [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
+            for use in foundUses {
+                let r = placeRelocations[Int(use.place)][Int(use.relocation)]
+                (buffer.baseAddress! + next[Int(use.entry)]).initialize(
+                    to: SymbolUse(
+                        place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
+                        addend: r.addend))
+                next[Int(use.entry)] += 1
+            }
+            count = foundUses.count
+        }
+        for i in plan.symbols.indices { plan.symbols[i].uses = all[start[i]..<start[i + 1]] }
+        foundUses = []
+        places = []
+        placeRelocations = []
+    }
+
+    private mutating func relocationObjectID(_ name: String) -> Int32 {
+        if let known = relocationObjectIndex[name] { return known }
+        let id = Int32(relocationObjects.count)
+        relocationObjects.append(name)
+        relocationObjectIndex[name] = id
+        verdictStamp.append(-1)
+        verdicts.append(.allowed)
+        klpStamp.append(-1)
+        klpOfObject.append(-1)
+        placeStamp.append(-1)
+        placeOfObject.append(-1)
+        return id
+    }
+
+    /// Names of the symbols that ordinary relocations use (for annotations nothing in the patch used).
+    private func referencedNames() -> Set<String> {
+        var names: Set<String> = []
+        for symbol in object.symbols where seenSymbols.indices.contains(symbol.id.rawValue) {
+            if seenSymbols[symbol.id.rawValue] { names.insert(symbol.name) }
+        }
+        return names
     }
 
     private func baseName(of section: Section) -> (SectionID?, String) {
@@ -335,18 +457,24 @@ private struct ConversionPlanner {
         return (nil, section.name)
     }
 
+    /// Plans every relocation of one ordinary relocation section. Per relocation only arrays indexed by symbol id,
+    /// entry and object are read; strings are touched when a use is recorded or a message written.
     private mutating func planRelocations(of section: Section) {
         let (baseID, base) = baseName(of: section)
+        let baseSection = baseID.flatMap { object.section($0) }
         let rela = section.type == .rela
-        let allocated = baseID.flatMap { object.section($0) }.map { $0.flags.contains(.alloc) } ?? true
-        // The section rule and the klp section depend only on (this section, object): decided once per object
-        // here instead of building names and messages for every relocation.
-        var verdicts: [String: SectionRules.Verdict] = [:]
-        var klpSections: [String: Int] = [:]
-        for (k, r) in section.relocations.enumerated() {
+        let allocated = baseSection.map { $0.flags.contains(.alloc) } ?? true
+        let machine = object.header.machine
+        // The section rule and the klp section depend only on (this section, object): decided once per object.
+        sectionStamp += 1
+        allowedPlace = -1
+        let relocations = section.relocations
+        for k in relocations.indices {
+            let r = relocations[k]
             // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
-            let state = relocationState[sid.rawValue]
+            var state = relocationState[sid.rawValue]
+            if state == Self.skippedSymbol { continue }
             if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info). Any other use
                 // (code returning the array's address) would silently become 0 once the array is gone.
@@ -363,89 +491,92 @@ private struct ConversionPlanner {
                 plan.droppedRelocations[section.id, default: []].append(k)
                 continue
             }
-            if state == Self.skippedSymbol { continue }
             let place = Int(symbolPlace[sid.rawValue])
             guard place >= 0 else { continue }
-            let symbol = object.symbols[place]
-            if !seenSymbols[sid.rawValue] {
-                seenSymbols[sid.rawValue] = true
-                referencedNames.insert(symbol.name)
+            seenSymbols[sid.rawValue] = true
+            if state == Self.unknownSymbol {
+                let location = Diagnostic.Location(section: base, offset: r.offset, symbol: object.symbols[place].name)
+                guard let index = entry(for: object.symbols[place], firstUse: location) else { continue }
+                state = Int32(index)
             }
-            let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
-            guard let index = entry(for: symbol, firstUse: location) else { continue }
-            // Only the entry's scalars are read here: a copy of the whole entry would share its `uses` buffer,
-            // and the append below would then copy every earlier use (quadratic in the uses of one symbol).
-            let status = plan.symbols[index].status
-            let relObject = plan.symbols[index].relocationObject ?? plan.symbols[index].target?.object ?? ""
+            let index = Int(state)
+            let status = entryStatus[index]
+            let relObject = Int(entryObject[index])
             let moves = status.converts || status == .converted
             var verdict = SectionRules.Verdict.allowed
             if moves || status == .refused {
-                if let known = verdicts[relObject] {
-                    verdict = known
-                } else {
-                    verdict = SectionRules.judge(base: base, object: relObject, allocated: allocated)
-                    verdicts[relObject] = verdict
+                if verdictStamp[relObject] != sectionStamp {
+                    verdicts[relObject] = SectionRules.judge(
+                        base: base, object: relocationObjects[relObject], allocated: allocated)
+                    verdictStamp[relObject] = sectionStamp
                 }
+                verdict = verdicts[relObject]
             }
-            plan.symbols[index].uses.append(
-                SymbolUse(
-                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                    typeName: r.type.name(machine: object.header.machine), addend: r.addend,
-                    verdict: verdict))
-            guard moves || status == .refused else { continue }
+            let judged = moves || status == .refused
+            foundUses.append(
+                FoundUse(
+                    entry: state,
+                    place: usePlace(section, base: base, relObject: judged ? relObject : -1, verdict: verdict),
+                    relocation: Int32(k)))
+            guard judged else { continue }
             switch verdict {
             case .allowed: break
             case .readOnlyLate(let why):
+                let name = object.symbols[place].name
+                let objectName = relocationObjects[relObject]
                 plan.diagnostics.append(
                     Diagnostic(
                         options.strict ? .error : .warning,
-                        "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)",
-                        at: location.with(object: relObject)))
+                        "late relocation into read-only memory for symbol: \(name) section: \(section.name) object: \(objectName): \(why)",
+                        at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
             case .refused(let why):
+                let name = object.symbols[place].name
+                let objectName = relocationObjects[relObject]
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,
-                        "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))",
-                        at: location.with(object: relObject)))
+                        "Conversion not supported for symbol: \(name) section: \(section.name) object: \(objectName) (\(why))",
+                        at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
                 plan.symbols[index].status = .refused
+                entryStatus[index] = .refused
                 continue
             }
             // A symbol already SHN_LIVEPATCH in an ordinary relocation section (a hand-made or half-converted
             // input) moves into its klp section like a newly converted one: the loader would apply it with 0.
-            guard plan.symbols[index].status.converts || plan.symbols[index].status == .converted else { continue }
+            // (A symbol refused by an earlier relocation does not move.)
+            guard moves else { continue }
             if let problem = ArchitectureRules.problem(
-                machine: object.header.machine, order: object.header.byteOrder,
-                relocation: r, base: baseID.flatMap { object.section($0) })
+                machine: machine, order: object.header.byteOrder, relocation: r, base: baseSection)
             {
                 // The input already carries this relocation: the module is broken with or without conversion, so
                 // this is a warning (an error with --strict), not a refusal to convert.
+                let name = object.symbols[place].name
                 plan.diagnostics.append(
                     Diagnostic(
                         options.strict ? .error : .warning,
-                        "relocation the kernel will reject for symbol: \(symbol.name) section: \(section.name): \(problem)",
-                        at: location))
+                        "relocation the kernel will reject for symbol: \(name) section: \(section.name): \(problem)",
+                        at: .init(section: base, offset: r.offset, symbol: name)))
             }
             guard rela else {
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,
-                        "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA",
-                        at: location))
+                        "Unable to convert relocation: \(object.symbols[place].name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA",
+                        at: .init(section: base, offset: r.offset, symbol: object.symbols[place].name)))
                 continue
             }
             guard let baseID else {
                 plan.diagnostics.append(
                     Diagnostic(
-                        .error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
+                        .error, "relocation section \(section.name) has no target section (sh_info 0)",
+                        at: .init(section: base, offset: r.offset, symbol: object.symbols[place].name)))
                 continue
             }
-            let klp: Int
-            if let known = klpSections[relObject] {
-                klp = known
-            } else {
-                klp = klpSection(object: relObject, baseID: baseID, base: base)
-                klpSections[relObject] = klp
+            if klpStamp[relObject] != sectionStamp {
+                klpOfObject[relObject] = klpSection(object: relocationObjects[relObject], baseID: baseID, base: base)
+                klpStamp[relObject] = sectionStamp
             }
+            let klp = klpOfObject[relObject]
             plan.createdSections[klp].relocationCount += 1
             plan.moves.append(.init(relocationSection: section.id, index: k, klpSection: klp))
         }
@@ -494,7 +625,7 @@ private struct ConversionPlanner {
         if symbol.name == ".TOC." { return nil }
         var entry = PlannedSymbol(
             id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
-            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
+            target: nil, relocationObject: nil, candidateLines: nil, uses: [], newName: nil,
             annotation: nil, exportedBy: [])
 
         if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
@@ -505,7 +636,7 @@ private struct ConversionPlanner {
                         + ".klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
                     at: firstUse)
             }
-            entry.candidates = database.candidates(named: m.name)
+            entry.candidateLines = PlannedCandidates(database: database, name: m.name)
             entry.annotation = Annotation(
                 object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
             switch PositionValidator(database: database).validate(
@@ -535,7 +666,7 @@ private struct ConversionPlanner {
                 at: firstUse)
         }
 
-        entry.candidates = database.candidates(named: symbol.name)
+        entry.candidateLines = PlannedCandidates(database: database, name: symbol.name)
         let exporters = database.exportingObjects(of: symbol.name)
         entry.exportedBy = exporters
         let chosen = options.choices[symbol.name]
@@ -558,8 +689,7 @@ private struct ConversionPlanner {
                         at: firstUse))
                 return entry
             }
-            let copies = entry.candidates.filter { $0.object == module }.count
-            guard copies <= 1 else { return ambiguous(entry, at: firstUse) }
+            guard database.copies(of: symbol.name, in: module) <= 1 else { return ambiguous(entry, at: firstUse) }
             entry.status = .automatic
             entry.target = SymbolTarget(object: module, position: 0)
             return entry
@@ -609,11 +739,11 @@ private struct ConversionPlanner {
             return entry
         }
 
-        switch entry.candidates.count {
-        case 1:
+        switch database.occurrence(of: symbol.name) {
+        case .once(let object):
             entry.status = .automatic
-            entry.target = SymbolTarget(object: entry.candidates[0].object, position: 0)
-        case 0:
+            entry.target = SymbolTarget(object: object, position: 0)
+        case .none:
             if symbol.isWeak {
                 entry.status = .weakUndefined
                 plan.diagnostics.append(
@@ -626,7 +756,7 @@ private struct ConversionPlanner {
                 plan.diagnostics.append(
                     Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
             }
-        default:
+        case .several:
             return ambiguous(entry, at: firstUse)
         }
         return entry
@@ -649,7 +779,7 @@ private struct ConversionPlanner {
     private mutating func classifyLivepatch(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol {
         var entry = PlannedSymbol(
             id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
-            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
+            target: nil, relocationObject: nil, candidateLines: nil, uses: [], newName: nil,
             annotation: nil, exportedBy: [])
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
             return rejected(
@@ -660,7 +790,7 @@ private struct ConversionPlanner {
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object
-        entry.candidates = database.candidates(named: parsed.name)
+        entry.candidateLines = PlannedCandidates(database: database, name: parsed.name)
         switch PositionValidator(database: database).validateLivepatchSymbol(symbol.name, parsed, location: firstUse) {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
@@ -696,24 +826,21 @@ private struct ConversionPlanner {
     private mutating func finishNames() {
         for i in plan.symbols.indices where plan.symbols[i].status.converts {
             guard let target = plan.symbols[i].target else { continue }
-            let name =
-                plan.symbols[i].annotation.flatMap { _ in
-                    KLPNames.parseMinimal(plan.symbols[i].name)?.name
-                } ?? plan.symbols[i].name
-            let location = Diagnostic.Location(symbol: plan.symbols[i].name)
-            if let problem = KLPNames.objectNameProblem(target.object) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
-                continue
+            let planned = plan.symbols[i].name
+            let name = plan.symbols[i].annotation != nil ? KLPNames.parseMinimal(planned)?.name ?? planned : planned
+            let problem: String?
+            if let why = KLPNames.objectNameProblem(target.object) {
+                problem = "Unable to convert symbol name (\(name)): \(why)"
+            } else if let relObject = plan.symbols[i].relocationObject, let why = KLPNames.objectNameProblem(relObject)
+            {
+                problem = "Unable to convert relocation: \(name): \(why)"
+            } else if let why = KLPNames.symbolNameProblem(name) {
+                problem = "Unable to convert symbol name (\(name)): \(why)"
+            } else {
+                problem = nil
             }
-            if let relObject = plan.symbols[i].relocationObject, let problem = KLPNames.objectNameProblem(relObject) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert relocation: \(name): \(problem)", at: location))
-                continue
-            }
-            if let problem = KLPNames.symbolNameProblem(name) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+            if let problem {
+                plan.diagnostics.append(Diagnostic(.error, problem, at: .init(symbol: planned)))
                 continue
             }
             plan.symbols[i].newName = KLPNames.symbol(object: target.object, name: name, position: target.position)

@@ -20,7 +20,18 @@ public enum KLPNames {
     }
 
     public static func symbol(object: String, name: String, position: Int) -> String {
-        "\(symbolPrefix)\(object).\(name),\(position)"
+        // Sized once and appended: a conversion names every converted symbol, and interpolation grows the string
+        // piece by piece.
+        let number = String(position)
+        var full = String()
+        full.reserveCapacity(symbolPrefix.utf8.count + object.utf8.count + name.utf8.count + number.utf8.count + 2)
+        full += symbolPrefix
+        full += object
+        full += "."
+        full += name
+        full += ","
+        full += number
+        return full
     }
 
     /// kbuild module names use '_' where file names use '-' (`foo-bar.o` is module `foo_bar`): the one place
@@ -39,7 +50,11 @@ public enum KLPNames {
             return
                 "object name '\(object)' is \(object.utf8.count) characters; the kernel reads at most \(maximumObjectLength)"
         }
-        if object.contains(".") { return "object name '\(object)' contains '.', which the kernel cannot parse" }
+        // The kernel's sscanf stops at the byte: searched in the UTF-8 bytes (Characters are slow, and a '.'
+        // followed by a combining mark is another Character but still that byte).
+        if object.utf8.contains(UInt8(ascii: ".")) {
+            return "object name '\(object)' contains '.', which the kernel cannot parse"
+        }
         return nil
     }
 
@@ -49,7 +64,9 @@ public enum KLPNames {
         if name.utf8.count > maximumSymbolLength {
             return "symbol name is \(name.utf8.count) characters; the kernel reads at most \(maximumSymbolLength)"
         }
-        if name.contains(",") { return "symbol name '\(name)' contains ',', which the kernel cannot parse" }
+        if name.utf8.contains(UInt8(ascii: ",")) {
+            return "symbol name '\(name)' contains ',', which the kernel cannot parse"
+        }
         return nil
     }
 

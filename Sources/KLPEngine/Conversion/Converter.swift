@@ -201,9 +201,16 @@ private struct ConversionPlanner {
             repeating: Self.unknownSymbol,
             count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
         symbolPlace = [Int32](repeating: -1, count: relocationState.count)
-        for (place, symbol) in object.symbols.enumerated() where symbol.id.rawValue >= 0 {
-            symbolPlace[symbol.id.rawValue] = Int32(place)
+        // Entries are for undefined and livepatch symbols only: their count sizes the plan's arrays once.
+        var mayPlan = 0
+        for place in object.symbols.indices where object.symbols[place].id.rawValue >= 0 {
+            symbolPlace[object.symbols[place].id.rawValue] = Int32(place)
+            let section = object.symbols[place].section
+            if section == .undefined || section == .livepatch { mayPlan += 1 }
         }
+        plan.symbols.reserveCapacity(mayPlan)
+        entryStatus.reserveCapacity(mayPlan)
+        entryObject.reserveCapacity(mayPlan)
         seenSymbols = [Bool](repeating: false, count: relocationState.count)
         for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
             relocationState[id.rawValue] = Self.removedSymbol

@@ -23,6 +23,9 @@ final class PlannedCandidates: Sendable {
         }
     }
 
+    /// Whether `candidates` was asked for (or the lines read for a message) already.
+    var wereRead: Bool { lines.withLock { $0 != nil } }
+
     /// Equal lines: the same lookup in the same database needs no reading.
     static func same(_ a: PlannedCandidates?, _ b: PlannedCandidates?) -> Bool {
         if a === b { return true }

@@ -152,6 +152,7 @@ private struct ConversionPlanner {
     var sectionStamp = 0
     var verdictStamp: [Int] = []
     var verdicts: [SectionRules.Verdict] = []
+    var verdictAllowed: [Bool] = []
     var klpStamp: [Int] = []
     var klpOfObject: [Int] = []
     /// Uses in the order found, 12 bytes each: grouped by entry into one array when planning ends, so a plan's
@@ -175,10 +176,14 @@ private struct ConversionPlanner {
     /// Undefined symbols that an existing klp section uses without SHN_LIVEPATCH (reported there, once).
     var usedByKlpSection: Set<SymbolID> = []
 
+    /// The candidate lines of this plan's symbols, read when something asks for them.
+    let candidateLines: CandidateLines
+
     init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
         self.object = object
         self.database = database
         self.options = options
+        candidateLines = CandidateLines(database: database)
         plan = ConversionPlan(
             inputPath: object.path, machine: object.header.machine, databaseOrder: database.order,
             symbols: [], annotations: [], removedSections: [], removedSymbols: [],
@@ -356,7 +361,7 @@ private struct ConversionPlanner {
             guard state >= 0 else { continue }
             foundUses.append(
                 FoundUse(
-                    entry: state, place: usePlace(section, base: base, relObject: -1, verdict: .allowed),
+                    entry: state, place: usePlace(section, base: base, relObject: -1),
                     relocation: Int32(k)))
         }
     }
@@ -367,9 +372,27 @@ private struct ConversionPlanner {
         let state = relocationState[sid.rawValue]
         if state >= 0 { return Int(state) }
         if state == Self.skippedSymbol { return nil }
-        guard let entry = classify(symbol, firstUse: firstUse) else {
+        // Symbols that need nothing: defined here, `.TOC.`.
+        let planned: Bool
+        switch symbol.section {
+        case .section, .absolute, .common, .reserved: planned = false
+        case .livepatch: planned = true
+        case .undefined: planned = symbol.name != ".TOC."
+        }
+        guard planned else {
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
+        }
+        // Filled in place: returning the entry from the classifier's many exits copied it (every string and array
+        // in it retained, then released).
+        var entry = PlannedSymbol(
+            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak,
+            status: symbol.section == .livepatch ? .converted : .notFound, target: nil, relocationObject: nil,
+            candidateLines: nil, uses: [], newName: nil, annotation: nil, exportedBy: [])
+        if symbol.section == .livepatch {
+            classifyLivepatch(symbol, &entry, firstUse: firstUse)
+        } else {
+            classify(symbol, &entry, firstUse: firstUse)
         }
         // classify looked an ordinary undefined name up in `annotationsByName` already; klp names and livepatch
         // symbols took other paths.
@@ -384,23 +407,21 @@ private struct ConversionPlanner {
         return plan.symbols.count - 1
     }
 
-    /// The place for uses in the section being planned with `verdict` (that of `relObject`, or -1 for uses that
-    /// do not move), made on the first such use.
-    private mutating func usePlace(
-        _ section: Section, base: String, relObject: Int, verdict: SectionRules.Verdict
-    ) -> Int32 {
+    /// The place for uses in the section being planned by symbols of `relObject` (with its verdict), or by symbols
+    /// that do not move (-1: verdict `.allowed`), made on the first such use. Uses whose verdict is `.allowed` share
+    /// one place per section.
+    private mutating func usePlace(_ section: Section, base: String, relObject: Int) -> Int32 {
         if relObject >= 0 && placeStamp[relObject] == sectionStamp { return placeOfObject[relObject] }
-        if (relObject < 0 || verdict == .allowed) && allowedPlace >= 0 {
-            if relObject >= 0 {
-                placeStamp[relObject] = sectionStamp
-                placeOfObject[relObject] = allowedPlace
-            }
-            return allowedPlace
+        let allowed = relObject < 0 || verdictAllowed[relObject]
+        if !allowed || allowedPlace < 0 {
+            places.append(
+                UsePlace(
+                    relocationSection: section.name, baseSection: base,
+                    verdict: allowed ? .allowed : verdicts[relObject]))
+            placeRelocations.append(section.relocations)
+            if allowed { allowedPlace = Int32(places.count - 1) }
         }
-        let id = Int32(places.count)
-        places.append(UsePlace(relocationSection: section.name, baseSection: base, verdict: verdict))
-        placeRelocations.append(section.relocations)
-        if verdict == .allowed { allowedPlace = id }
+        let id = allowed ? allowedPlace : Int32(places.count - 1)
         if relObject >= 0 {
             placeStamp[relObject] = sectionStamp
             placeOfObject[relObject] = id
@@ -416,16 +437,19 @@ private struct ConversionPlanner {
         for i in plan.symbols.indices { start[i + 1] += start[i] }
         var next = start
         let machine = object.header.machine
-        let all = [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
-            for use in foundUses {
-                let r = placeRelocations[Int(use.place)][Int(use.relocation)]
-                (buffer.baseAddress! + next[Int(use.entry)]).initialize(
-                    to: SymbolUse(
-                        place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
-                        addend: r.addend))
-                next[Int(use.entry)] += 1
+        // Read through buffers: indexing the array of arrays would retain the inner array once per use.
+        let all = placeRelocations.withUnsafeBufferPointer { relocations in
+            [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
+                for use in foundUses {
+                    let r = relocations[Int(use.place)].withUnsafeBufferPointer { $0[Int(use.relocation)] }
+                    (buffer.baseAddress! + next[Int(use.entry)]).initialize(
+                        to: SymbolUse(
+                            place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
+                            addend: r.addend))
+                    next[Int(use.entry)] += 1
+                }
+                count = foundUses.count
             }
-            count = foundUses.count
         }
         for i in plan.symbols.indices { plan.symbols[i].uses = all[start[i]..<start[i + 1]] }
         foundUses = []
@@ -434,12 +458,16 @@ private struct ConversionPlanner {
     }
 
     private mutating func relocationObjectID(_ name: String) -> Int32 {
-        if let known = relocationObjectIndex[name] { return known }
+        // A patch targets a few objects, and their names are the database's own strings: comparing them is cheaper
+        // than hashing the name.
+        if relocationObjects.count <= 8, let known = relocationObjects.firstIndex(of: name) { return Int32(known) }
+        if relocationObjects.count > 8, let known = relocationObjectIndex[name] { return known }
         let id = Int32(relocationObjects.count)
         relocationObjects.append(name)
         relocationObjectIndex[name] = id
         verdictStamp.append(-1)
         verdicts.append(.allowed)
+        verdictAllowed.append(true)
         klpStamp.append(-1)
         klpOfObject.append(-1)
         placeStamp.append(-1)
@@ -510,43 +538,43 @@ private struct ConversionPlanner {
             let status = entryStatus[index]
             let relObject = Int(entryObject[index])
             let moves = status.converts || status == .converted
-            var verdict = SectionRules.Verdict.allowed
-            if moves || status == .refused {
-                if verdictStamp[relObject] != sectionStamp {
-                    verdicts[relObject] = SectionRules.judge(
-                        base: base, object: relocationObjects[relObject], allocated: allocated)
-                    verdictStamp[relObject] = sectionStamp
-                }
-                verdict = verdicts[relObject]
-            }
             let judged = moves || status == .refused
+            if judged && verdictStamp[relObject] != sectionStamp {
+                verdicts[relObject] = SectionRules.judge(
+                    base: base, object: relocationObjects[relObject], allocated: allocated)
+                verdictAllowed[relObject] = verdicts[relObject] == .allowed
+                verdictStamp[relObject] = sectionStamp
+            }
+            // The verdict itself (it may carry a message) is read only when it is not `.allowed`.
+            let allowed = !judged || verdictAllowed[relObject]
             foundUses.append(
                 FoundUse(
-                    entry: state,
-                    place: usePlace(section, base: base, relObject: judged ? relObject : -1, verdict: verdict),
+                    entry: state, place: usePlace(section, base: base, relObject: judged ? relObject : -1),
                     relocation: Int32(k)))
             guard judged else { continue }
-            switch verdict {
-            case .allowed: break
-            case .readOnlyLate(let why):
-                let name = object.symbols[place].name
-                let objectName = relocationObjects[relObject]
-                plan.diagnostics.append(
-                    Diagnostic(
-                        options.strict ? .error : .warning,
-                        "late relocation into read-only memory for symbol: \(name) section: \(section.name) object: \(objectName): \(why)",
-                        at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
-            case .refused(let why):
-                let name = object.symbols[place].name
-                let objectName = relocationObjects[relObject]
-                plan.diagnostics.append(
-                    Diagnostic(
-                        .error,
-                        "Conversion not supported for symbol: \(name) section: \(section.name) object: \(objectName) (\(why))",
-                        at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
-                plan.symbols[index].status = .refused
-                entryStatus[index] = .refused
-                continue
+            if !allowed {
+                switch verdicts[relObject] {
+                case .allowed: break
+                case .readOnlyLate(let why):
+                    let name = object.symbols[place].name
+                    let objectName = relocationObjects[relObject]
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            options.strict ? .error : .warning,
+                            "late relocation into read-only memory for symbol: \(name) section: \(section.name) object: \(objectName): \(why)",
+                            at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
+                case .refused(let why):
+                    let name = object.symbols[place].name
+                    let objectName = relocationObjects[relObject]
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            "Conversion not supported for symbol: \(name) section: \(section.name) object: \(objectName) (\(why))",
+                            at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
+                    plan.symbols[index].status = .refused
+                    entryStatus[index] = .refused
+                    continue
+                }
             }
             // A symbol already SHN_LIVEPATCH in an ordinary relocation section (a hand-made or half-converted
             // input) moves into its klp section like a newly converted one: the loader would apply it with 0.
@@ -612,38 +640,23 @@ private struct ConversionPlanner {
     }
 
     /// `entry` marked invalid, with the error that says why.
-    private mutating func rejected(_ entry: PlannedSymbol, _ message: String, at location: Diagnostic.Location)
-        -> PlannedSymbol
-    {
-        var entry = entry
+    private mutating func reject(_ entry: inout PlannedSymbol, _ message: String, at location: Diagnostic.Location) {
         entry.status = .invalid
         plan.diagnostics.append(Diagnostic(.error, message, at: location))
-        return entry
     }
 
-    /// Decides what happens to one symbol; nil for symbols that need nothing (defined here, `.TOC.`).
-    private mutating func classify(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol? {
-        switch symbol.section {
-        case .section, .absolute, .common, .reserved: return nil
-        case .livepatch:
-            return classifyLivepatch(symbol, firstUse: firstUse)
-        case .undefined: break
-        }
-        if symbol.name == ".TOC." { return nil }
-        var entry = PlannedSymbol(
-            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
-            target: nil, relocationObject: nil, candidateLines: nil, uses: [], newName: nil,
-            annotation: nil, exportedBy: [])
-
+    /// Decides what happens to an undefined symbol (other than `.TOC.`), in its new `entry`.
+    private mutating func classify(_ symbol: Symbol, _ entry: inout PlannedSymbol, firstUse: Diagnostic.Location) {
         if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
             guard let m = KLPNames.parseMinimal(symbol.name) else {
-                return rejected(
-                    entry,
+                reject(
+                    &entry,
                     "Invalid format of symbol (\(symbol.name)): expected "
                         + ".klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
                     at: firstUse)
+                return
             }
-            entry.candidateLines = PlannedCandidates(database: database, name: m.name)
+            entry.candidateLines = PlannedCandidates(lines: candidateLines, name: m.name)
             entry.annotation = Annotation(
                 object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
             switch PositionValidator(database: database).validate(
@@ -655,35 +668,37 @@ private struct ConversionPlanner {
                 entry.relocationObject = m.patchedObject
                 if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
                 if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
-                    return rejected(
-                        entry,
+                    reject(
+                        &entry,
                         "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
                             + "may not reference vmlinux symbols; the kernel refuses it",
                         at: firstUse)
+                    return
                 }
             case .invalid(let d):
                 entry.status = .invalid
                 plan.diagnostics.append(d)
             }
-            return entry
+            return
         }
         if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
-            return rejected(
-                entry, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
+            reject(
+                &entry, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
                 at: firstUse)
+            return
         }
 
-        entry.candidateLines = PlannedCandidates(database: database, name: symbol.name)
+        entry.candidateLines = PlannedCandidates(lines: candidateLines, name: symbol.name)
         let exporters = database.exportingObjects(of: symbol.name)
         entry.exportedBy = exporters
-        let chosen = options.choices[symbol.name]
+        let chosen = options.choices.isEmpty ? nil : options.choices[symbol.name]
         let annotation = annotationsByName[symbol.name]
         entry.annotation = annotation
 
         if !exporters.isEmpty && chosen == nil && annotation == nil {
             if exporters.contains("vmlinux") || !options.convertModuleExports {
                 entry.status = .exported
-                return entry
+                return
             }
             // Late module patching: the export becomes a klp relocation against the exporting module.
             let module = exporters[0]
@@ -694,12 +709,15 @@ private struct ConversionPlanner {
                         .error,
                         "symbol \(symbol.name) is exported by several modules (\(exporters.joined(separator: ", "))); choose one with KLP_MODULE_RELOC",
                         at: firstUse))
-                return entry
+                return
             }
-            guard database.copies(of: symbol.name, in: module) <= 1 else { return ambiguous(entry, at: firstUse) }
+            guard database.copies(of: symbol.name, in: module) <= 1 else {
+                markAmbiguous(&entry, at: firstUse)
+                return
+            }
             entry.status = .automatic
             entry.target = SymbolTarget(object: module, position: 0)
-            return entry
+            return
         }
 
         if let explicit = chosen.map({ ($0, SymbolStatus.chosen) })
@@ -743,7 +761,7 @@ private struct ConversionPlanner {
                 entry.status = .invalid
                 plan.diagnostics.append(d)
             }
-            return entry
+            return
         }
 
         switch database.occurrence(of: symbol.name) {
@@ -764,40 +782,36 @@ private struct ConversionPlanner {
                     Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
             }
         case .several:
-            return ambiguous(entry, at: firstUse)
+            markAmbiguous(&entry, at: firstUse)
         }
-        return entry
     }
 
     /// `entry` marked ambiguous, with the error that lists its candidates.
-    private mutating func ambiguous(_ entry: PlannedSymbol, at location: Diagnostic.Location) -> PlannedSymbol {
-        var entry = entry
+    private mutating func markAmbiguous(_ entry: inout PlannedSymbol, at location: Diagnostic.Location) {
         entry.status = .ambiguous
         plan.diagnostics.append(
             Diagnostic(
                 .error, "Define KLP_SYMPOS for the symbol: \(entry.name)", at: location,
                 detail: CandidateListing.lines(
                     symbol: entry.name, candidates: entry.candidates, order: database.order)))
-        return entry
     }
 
     /// A symbol already in the livepatch format (an earlier run's output, or a hand-made one): its name must
     /// parse and, as `check --symbols` does, name an object and a position the database has.
-    private mutating func classifyLivepatch(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol {
-        var entry = PlannedSymbol(
-            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
-            target: nil, relocationObject: nil, candidateLines: nil, uses: [], newName: nil,
-            annotation: nil, exportedBy: [])
+    private mutating func classifyLivepatch(
+        _ symbol: Symbol, _ entry: inout PlannedSymbol, firstUse: Diagnostic.Location
+    ) {
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
-            return rejected(
-                entry,
+            reject(
+                &entry,
                 "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
                     + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
                 at: firstUse)
+            return
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object
-        entry.candidateLines = PlannedCandidates(database: database, name: parsed.name)
+        entry.candidateLines = PlannedCandidates(lines: candidateLines, name: parsed.name)
         switch PositionValidator(database: database).validateLivepatchSymbol(symbol.name, parsed, location: firstUse) {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
@@ -805,7 +819,6 @@ private struct ConversionPlanner {
             entry.status = .invalid
             plan.diagnostics.append(d)
         }
-        return entry
     }
 
     /// The kernel resolves every SHN_UNDEF symbol at load time, used or not; a non-weak one that is not exported

@@ -232,11 +232,11 @@ public struct ELFObject: Sendable {
     }
 
     private mutating func rebuildSectionIndex() {
-        sectionIndex = IdentityIndex(sections.lazy.map(\.id.rawValue))
+        sectionIndex = IdentityIndex(sections.indices.map { sections[$0].id.rawValue })
     }
 
     private mutating func rebuildSymbolIndex() {
-        symbolIndex = IdentityIndex(symbols.lazy.map(\.id.rawValue))
+        symbolIndex = IdentityIndex(symbols.indices.map { symbols[$0].id.rawValue })
     }
 
     // MARK: lookup
@@ -306,14 +306,28 @@ public struct ELFObject: Sendable {
     /// Removes sections. Fields that referred to them are cleaned up by the caller or reported by the writer.
     public mutating func removeSections(_ ids: Set<SectionID>) {
         guard !ids.isEmpty else { return }
-        sections.removeAll { ids.contains($0.id) }
+        Self.remove(places: ids.compactMap { sectionIndex[$0.rawValue] }, from: &sections)
         rebuildSectionIndex()
     }
 
     public mutating func removeSymbols(_ ids: Set<SymbolID>) {
         guard !ids.isEmpty else { return }
-        symbols.removeAll { ids.contains($0.id) }
+        Self.remove(places: ids.compactMap { symbolIndex[$0.rawValue] }, from: &symbols)
         rebuildSymbolIndex()
+    }
+
+    /// Removes the elements at `places`, keeping the order of the rest: found through the index, not by hashing
+    /// the identity of every element.
+    private static func remove<Element>(places: [Int], from elements: inout [Element]) {
+        guard !places.isEmpty else { return }
+        var goes = [Bool](repeating: false, count: elements.count)
+        for place in places { goes[place] = true }
+        var kept = 0
+        for place in elements.indices where !goes[place] {
+            if kept != place { elements.swapAt(kept, place) }
+            kept += 1
+        }
+        elements.removeLast(elements.count - kept)
     }
 }
 
@@ -327,7 +341,7 @@ private struct IdentityIndex {
 
     init() {}
 
-    init(_ ids: some Collection<Int>) {
+    init(_ ids: [Int]) {
         let top = ids.max() ?? -1
         if top >= 0 && top < ids.count * 2 + 1024 { places = [Int32](repeating: -1, count: top + 1) }
         for (place, id) in ids.enumerated() { self[id] = place }

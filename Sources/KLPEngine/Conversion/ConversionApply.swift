@@ -49,19 +49,31 @@ extension Converter {
         // A relocation section emptied by the conversion goes (v7 kept it; readelf --enable-checks warns about
         // zero-sized relocation sections). Sections that were empty in the input stay as they were.
         // Kept when something still refers to it: another section's sh_link or sh_info, or a symbol defined in it.
-        var referenced: Set<SectionID> = []
-        for s in object.sections {
-            if let l = s.link { referenced.insert(l) }
-            if case .section(let id) = s.info { referenced.insert(id) }
-        }
-        for symbol in object.symbols where !plan.symbolsToRemove.contains(symbol.id) {
-            if case .section(let id) = symbol.section { referenced.insert(id) }
-        }
+        // The few candidates are marked in an array by id, so the scan of every section and symbol hashes nothing.
         var emptied: Set<SectionID> = []
-        for (id, indices) in leaving where !indices.isEmpty && !referenced.contains(id) {
-            if let s = object.section(id), s.relocations.isEmpty { emptied.insert(id) }
+        let emptiedNow = leaving.keys.filter { id in
+            id.rawValue >= 0 && leaving[id]?.isEmpty == false && object.section(id)?.relocations.isEmpty == true
         }
-        object.removeSections(emptied)
+        if let last = emptiedNow.map(\.rawValue).max() {
+            var candidate = [Bool](repeating: false, count: last + 1)
+            for id in emptiedNow { candidate[id.rawValue] = true }
+            func keep(_ id: SectionID) {
+                if candidate.indices.contains(id.rawValue) { candidate[id.rawValue] = false }
+            }
+            for s in object.sections {
+                if let l = s.link { keep(l) }
+                if case .section(let id) = s.info { keep(id) }
+            }
+            for symbol in object.symbols {
+                guard case .section(let id) = symbol.section, candidate.indices.contains(id.rawValue),
+                    candidate[id.rawValue], !plan.symbolsToRemove.contains(symbol.id)
+                else { continue }
+                keep(id)
+            }
+            for (id, indices) in leaving where !indices.isEmpty && candidate.indices.contains(id.rawValue) {
+                if candidate[id.rawValue] { emptied.insert(id) }
+            }
+        }
 
         // klp sections already in the input (a second run), by name and target: found once, not per section.
         var existingKlp: [String: [SectionID: SectionID]] = [:]
@@ -86,15 +98,18 @@ extension Converter {
                 link: object.symbolTable, info: .section(base), content: .relocations(klpContents[i], rela: true))
         }
 
-        for entry in plan.symbols where entry.status.converts {
-            guard let newName = entry.newName else { continue }
-            object.updateSymbol(entry.id) { s in
+        // By index: iterating the entries would copy each (its strings and arrays) just to read two fields.
+        for i in plan.symbols.indices where plan.symbols[i].status.converts {
+            guard let newName = plan.symbols[i].newName else { continue }
+            object.updateSymbol(plan.symbols[i].id) { s in
                 s.name = newName
                 s.section = .livepatch
             }
         }
 
-        object.removeSections(plan.sectionsToRemove)
+        // Emptied and annotation sections go together: one removal, one rebuild of the section index. (Neither
+        // kind is a klp section, so finding the existing klp sections above did not depend on the order.)
+        object.removeSections(emptied.union(plan.sectionsToRemove))
         object.removeSymbols(plan.symbolsToRemove)
         return object
     }

@@ -41,13 +41,38 @@ public enum SymbolStatus: String, Sendable, CaseIterable, Codable {
 
 /// One relocation that uses a symbol.
 public struct SymbolUse: Sendable, Equatable {
-    public var relocationSection: String
-    public var baseSection: String
+    /// Shared by the uses of one relocation section with one verdict: a use is 32 bytes and one reference.
+    let place: UsePlace
     public var offset: UInt64
     public var type: RelocationType
-    public var typeName: String
+    /// The machine `type` belongs to: the name is looked up when shown, not once per relocation planned.
+    public var machine: Machine
     public var addend: Int64
-    public var verdict: SectionRules.Verdict
+
+    public var relocationSection: String { place.relocationSection }
+    public var baseSection: String { place.baseSection }
+    public var verdict: SectionRules.Verdict { place.verdict }
+    public var typeName: String { type.name(machine: machine) }
+
+    public static func == (a: SymbolUse, b: SymbolUse) -> Bool {
+        a.offset == b.offset && a.type == b.type && a.machine == b.machine && a.addend == b.addend
+            && (a.place === b.place
+                || (a.relocationSection == b.relocationSection && a.baseSection == b.baseSection
+                    && a.verdict == b.verdict))
+    }
+}
+
+/// The relocation section (and the section it patches) of some uses, and the section rule's verdict on them.
+final class UsePlace: Sendable {
+    let relocationSection: String
+    let baseSection: String
+    let verdict: SectionRules.Verdict
+
+    init(relocationSection: String, baseSection: String, verdict: SectionRules.Verdict) {
+        self.relocationSection = relocationSection
+        self.baseSection = baseSection
+        self.verdict = verdict
+    }
 }
 
 public struct PlannedSymbol: Sendable, Equatable {
@@ -59,11 +84,24 @@ public struct PlannedSymbol: Sendable, Equatable {
     /// Object whose `.klp.rela.<object>.*` sections receive the relocations (the symbol's object, except for
     /// minimal-version names, which name the patched object).
     public var relocationObject: String?
-    public var candidates: [DatabaseCandidate]
-    public var uses: [SymbolUse]
+    /// Every database line naming the symbol (for a klp name, the name inside it), in file order.
+    public var candidates: [DatabaseCandidate] { candidateLines?.candidates ?? [] }
+    /// Read from the database when `candidates` is first asked for: a converted name can have thousands of
+    /// lines, which a conversion that succeeds never shows.
+    var candidateLines: PlannedCandidates?
+    /// The relocations using the symbol, in file order (ordinary relocation sections first, then klp ones): one
+    /// slice of an array the whole plan shares.
+    public var uses: ArraySlice<SymbolUse>
     public var newName: String?
     public var annotation: Annotation?
     public var exportedBy: [String]
+
+    public static func == (a: PlannedSymbol, b: PlannedSymbol) -> Bool {
+        a.id == b.id && a.name == b.name && a.isWeak == b.isWeak && a.status == b.status && a.target == b.target
+            && a.relocationObject == b.relocationObject && a.uses == b.uses && a.newName == b.newName
+            && a.annotation == b.annotation && a.exportedBy == b.exportedBy
+            && PlannedCandidates.same(a.candidateLines, b.candidateLines)
+    }
 }
 
 public struct PlannedKlpSection: Sendable, Equatable {

@@ -135,18 +135,55 @@ private struct ConversionPlanner {
     var klpSectionIndex: [String: Int] = [:]
     var existingKlpSections: Set<String>?
     var annotationsByName: [String: Annotation] = [:]
-    var referencedNames: Set<String> = []
     /// Per SymbolID.rawValue, like `relocationState`: the symbol's place in `object.symbols` (-1: none), and
-    /// whether its name is already in `referencedNames`. Array reads per relocation instead of hashing ids.
+    /// whether a relocation of an ordinary relocation section uses it. Array reads per relocation, no hashing.
     var symbolPlace: [Int32] = []
     var seenSymbols: [Bool] = []
+    /// Parallel to `plan.symbols`: what the relocation loop reads of an entry, as plain values (the entry itself
+    /// holds strings and arrays; reading it per relocation cost retains and releases). `entryObject` indexes
+    /// `relocationObjects`, the objects whose klp sections receive relocations, each named once.
+    var entryStatus: [SymbolStatus] = []
+    var entryObject: [Int32] = []
+    var relocationObjects: [String] = []
+    var relocationObjectIndex: [String: Int32] = [:]
+    /// Per relocation object, what the relocation section being planned decided for it: the section rule's
+    /// verdict and the klp section. Valid while the stamp equals `sectionStamp` (one per relocation section), so
+    /// nothing is cleared or hashed between sections.
+    var sectionStamp = 0
+    var verdictStamp: [Int] = []
+    var verdicts: [SectionRules.Verdict] = []
+    var verdictAllowed: [Bool] = []
+    var klpStamp: [Int] = []
+    var klpOfObject: [Int] = []
+    /// Uses in the order found, 12 bytes each: grouped by entry into one array when planning ends, so a plan's
+    /// uses cost three allocations however many relocations there are. A place is a relocation section with one
+    /// verdict; `placeRelocations` holds its relocations (the object's own arrays, not copies).
+    struct FoundUse {
+        var entry: Int32
+        var place: Int32
+        var relocation: Int32
+    }
+    var foundUses: [FoundUse] = []
+    var places: [UsePlace] = []
+    var placeRelocations: [[Relocation]] = []
+    /// Per relocation object, its place in the section being planned (stamped like `verdicts`); -1 for none yet.
+    var placeStamp: [Int] = []
+    var placeOfObject: [Int32] = []
+    /// The section's place for uses that do not move (verdict `.allowed`).
+    var allowedPlace: Int32 = -1
+    /// Names of annotations that a planned symbol answers (checked at the end for annotations nothing used).
+    var annotatedEntries: Set<String> = []
     /// Undefined symbols that an existing klp section uses without SHN_LIVEPATCH (reported there, once).
     var usedByKlpSection: Set<SymbolID> = []
+
+    /// The candidate lines of this plan's symbols, read when something asks for them.
+    let candidateLines: CandidateLines
 
     init(object: ELFObject, database: SymbolDatabase, options: ConversionOptions) {
         self.object = object
         self.database = database
         self.options = options
+        candidateLines = CandidateLines(database: database)
         plan = ConversionPlan(
             inputPath: object.path, machine: object.header.machine, databaseOrder: database.order,
             symbols: [], annotations: [], removedSections: [], removedSymbols: [],
@@ -169,9 +206,16 @@ private struct ConversionPlanner {
             repeating: Self.unknownSymbol,
             count: (object.symbols.map(\.id.rawValue).max() ?? 0) + 1)
         symbolPlace = [Int32](repeating: -1, count: relocationState.count)
-        for (place, symbol) in object.symbols.enumerated() where symbol.id.rawValue >= 0 {
-            symbolPlace[symbol.id.rawValue] = Int32(place)
+        // Entries are for undefined and livepatch symbols only: their count sizes the plan's arrays once.
+        var mayPlan = 0
+        for place in object.symbols.indices where object.symbols[place].id.rawValue >= 0 {
+            symbolPlace[object.symbols[place].id.rawValue] = Int32(place)
+            let section = object.symbols[place].section
+            if section == .undefined || section == .livepatch { mayPlan += 1 }
         }
+        plan.symbols.reserveCapacity(mayPlan)
+        entryStatus.reserveCapacity(mayPlan)
+        entryObject.reserveCapacity(mayPlan)
         seenSymbols = [Bool](repeating: false, count: relocationState.count)
         for id in scan.symbolsToRemove where relocationState.indices.contains(id.rawValue) {
             relocationState[id.rawValue] = Self.removedSymbol
@@ -206,8 +250,7 @@ private struct ConversionPlanner {
 
         // An annotation is for an undefined symbol of that name; one that only a symbol the patch defines could
         // match is a mistake (another file of the patch may define a static of the same name: that is fine).
-        let planned = Set(plan.symbols.map(\.name))
-        for a in scan.annotations where !planned.contains(a.symbol) {
+        for a in scan.annotations where !annotatedEntries.contains(a.symbol) {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
                 let place = ownSectionName(own).map { " in \($0)" } ?? ""
@@ -218,7 +261,7 @@ private struct ConversionPlanner {
                             + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
                             + "undefined are looked up in \(a.object); declare it extern or remove the annotation",
                         at: at))
-            } else if !referencedNames.contains(a.symbol) {
+            } else if !referencedNames().contains(a.symbol) {
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,
@@ -226,6 +269,7 @@ private struct ConversionPlanner {
                             + "\(a.symbol)", at: at))
             }
         }
+        groupUses()
         checkLeftoverUndefined()
         finishNames()
         checkSignature()
@@ -286,14 +330,17 @@ private struct ConversionPlanner {
     /// `classify`), and refuses any other symbol there: the livepatch core only resolves SHN_LIVEPATCH symbols.
     private mutating func noteExistingKlpRelocations(of section: Section) {
         let (_, base) = baseName(of: section)
+        sectionStamp += 1
+        allowedPlace = -1
         var reported: Set<SymbolID> = []  // once per symbol and section, not once per relocation
-        for r in section.relocations {
+        for (k, r) in section.relocations.enumerated() {
+            // Removed symbols are reported by the annotation scan; symbols outside the table have no entry.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue),
-                relocationState[sid.rawValue] != Self.removedSymbol,  // reported by the annotation scan
-                let symbol = object.symbol(sid)
+                relocationState[sid.rawValue] != Self.removedSymbol, symbolPlace[sid.rawValue] >= 0
             else { continue }
-            let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
-            guard symbol.section == .livepatch else {
+            let place = Int(symbolPlace[sid.rawValue])
+            guard object.symbols[place].section == .livepatch else {
+                let symbol = object.symbols[place]
                 if symbol.isUndefined { usedByKlpSection.insert(sid) }
                 guard reported.insert(sid).inserted else { continue }
                 plan.diagnostics.append(
@@ -301,14 +348,21 @@ private struct ConversionPlanner {
                         .error,
                         "klp relocation section \(section.name) uses "
                             + "\(displayName(symbol)), which is not a livepatch symbol (.klp.sym.<object>.<name>,<position> "
-                            + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module", at: location))
+                            + "with SHN_LIVEPATCH 0xff20): the livepatch core refuses the module",
+                        at: .init(section: base, offset: r.offset, symbol: symbol.name)))
                 continue
             }
-            guard let index = entry(for: symbol, firstUse: location) else { continue }
-            plan.symbols[index].uses.append(
-                SymbolUse(
-                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                    typeName: r.type.name(machine: object.header.machine), addend: r.addend, verdict: .allowed))
+            var state = relocationState[sid.rawValue]
+            if state == Self.unknownSymbol {
+                let location = Diagnostic.Location(section: base, offset: r.offset, symbol: object.symbols[place].name)
+                guard let index = entry(for: object.symbols[place], firstUse: location) else { continue }
+                state = Int32(index)
+            }
+            guard state >= 0 else { continue }
+            foundUses.append(
+                FoundUse(
+                    entry: state, place: usePlace(section, base: base, relObject: -1),
+                    relocation: Int32(k)))
         }
     }
 
@@ -318,13 +372,116 @@ private struct ConversionPlanner {
         let state = relocationState[sid.rawValue]
         if state >= 0 { return Int(state) }
         if state == Self.skippedSymbol { return nil }
-        guard let entry = classify(symbol, firstUse: firstUse) else {
+        // Symbols that need nothing: defined here, `.TOC.`.
+        let planned: Bool
+        switch symbol.section {
+        case .section, .absolute, .common, .reserved: planned = false
+        case .livepatch: planned = true
+        case .undefined: planned = symbol.name != ".TOC."
+        }
+        guard planned else {
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
         }
+        // Filled in place: returning the entry from the classifier's many exits copied it (every string and array
+        // in it retained, then released).
+        var entry = PlannedSymbol(
+            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak,
+            status: symbol.section == .livepatch ? .converted : .notFound, target: nil, relocationObject: nil,
+            candidateLines: nil, uses: [], newName: nil, annotation: nil, exportedBy: [])
+        if symbol.section == .livepatch {
+            classifyLivepatch(symbol, &entry, firstUse: firstUse)
+        } else {
+            classify(symbol, &entry, firstUse: firstUse)
+        }
+        // classify looked an ordinary undefined name up in `annotationsByName` already; klp names and livepatch
+        // symbols took other paths.
+        let klpNamed = symbol.section == .livepatch || symbol.name.hasPrefix(KLPNames.symbolPrefix)
+        if klpNamed ? annotationsByName[symbol.name] != nil : entry.annotation != nil {
+            annotatedEntries.insert(symbol.name)
+        }
+        entryStatus.append(entry.status)
+        entryObject.append(relocationObjectID(entry.relocationObject ?? entry.target?.object ?? ""))
         plan.symbols.append(entry)
         relocationState[sid.rawValue] = Int32(plan.symbols.count - 1)
         return plan.symbols.count - 1
+    }
+
+    /// The place for uses in the section being planned by symbols of `relObject` (with its verdict), or by symbols
+    /// that do not move (-1: verdict `.allowed`), made on the first such use. Uses whose verdict is `.allowed` share
+    /// one place per section.
+    private mutating func usePlace(_ section: Section, base: String, relObject: Int) -> Int32 {
+        if relObject >= 0 && placeStamp[relObject] == sectionStamp { return placeOfObject[relObject] }
+        let allowed = relObject < 0 || verdictAllowed[relObject]
+        if !allowed || allowedPlace < 0 {
+            places.append(
+                UsePlace(
+                    relocationSection: section.name, baseSection: base,
+                    verdict: allowed ? .allowed : verdicts[relObject]))
+            placeRelocations.append(section.relocations)
+            if allowed { allowedPlace = Int32(places.count - 1) }
+        }
+        let id = allowed ? allowedPlace : Int32(places.count - 1)
+        if relObject >= 0 {
+            placeStamp[relObject] = sectionStamp
+            placeOfObject[relObject] = id
+        }
+        return id
+    }
+
+    /// Gives every entry its uses: one array for the plan, ordered by entry, each entry's in the order found.
+    private mutating func groupUses() {
+        guard !foundUses.isEmpty else { return }
+        var start = [Int](repeating: 0, count: plan.symbols.count + 1)
+        for use in foundUses { start[Int(use.entry) + 1] += 1 }
+        for i in plan.symbols.indices { start[i + 1] += start[i] }
+        var next = start
+        let machine = object.header.machine
+        // Read through buffers: indexing the array of arrays would retain the inner array once per use.
+        let all = placeRelocations.withUnsafeBufferPointer { relocations in
+            [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
+                for use in foundUses {
+                    let r = relocations[Int(use.place)].withUnsafeBufferPointer { $0[Int(use.relocation)] }
+                    (buffer.baseAddress! + next[Int(use.entry)]).initialize(
+                        to: SymbolUse(
+                            place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
+                            addend: r.addend))
+                    next[Int(use.entry)] += 1
+                }
+                count = foundUses.count
+            }
+        }
+        for i in plan.symbols.indices { plan.symbols[i].uses = all[start[i]..<start[i + 1]] }
+        foundUses = []
+        places = []
+        placeRelocations = []
+    }
+
+    private mutating func relocationObjectID(_ name: String) -> Int32 {
+        // A patch targets a few objects, and their names are the database's own strings: comparing them is cheaper
+        // than hashing the name.
+        if relocationObjects.count <= 8, let known = relocationObjects.firstIndex(of: name) { return Int32(known) }
+        if relocationObjects.count > 8, let known = relocationObjectIndex[name] { return known }
+        let id = Int32(relocationObjects.count)
+        relocationObjects.append(name)
+        relocationObjectIndex[name] = id
+        verdictStamp.append(-1)
+        verdicts.append(.allowed)
+        verdictAllowed.append(true)
+        klpStamp.append(-1)
+        klpOfObject.append(-1)
+        placeStamp.append(-1)
+        placeOfObject.append(-1)
+        return id
+    }
+
+    /// Names of the symbols that ordinary relocations use (for annotations nothing in the patch used).
+    private func referencedNames() -> Set<String> {
+        var names: Set<String> = []
+        for symbol in object.symbols where seenSymbols.indices.contains(symbol.id.rawValue) {
+            if seenSymbols[symbol.id.rawValue] { names.insert(symbol.name) }
+        }
+        return names
     }
 
     private func baseName(of section: Section) -> (SectionID?, String) {
@@ -335,18 +492,24 @@ private struct ConversionPlanner {
         return (nil, section.name)
     }
 
+    /// Plans every relocation of one ordinary relocation section. Per relocation only arrays indexed by symbol id,
+    /// entry and object are read; strings are touched when a use is recorded or a message written.
     private mutating func planRelocations(of section: Section) {
         let (baseID, base) = baseName(of: section)
+        let baseSection = baseID.flatMap { object.section($0) }
         let rela = section.type == .rela
-        let allocated = baseID.flatMap { object.section($0) }.map { $0.flags.contains(.alloc) } ?? true
-        // The section rule and the klp section depend only on (this section, object): decided once per object
-        // here instead of building names and messages for every relocation.
-        var verdicts: [String: SectionRules.Verdict] = [:]
-        var klpSections: [String: Int] = [:]
-        for (k, r) in section.relocations.enumerated() {
+        let allocated = baseSection.map { $0.flags.contains(.alloc) } ?? true
+        let machine = object.header.machine
+        // The section rule and the klp section depend only on (this section, object): decided once per object.
+        sectionStamp += 1
+        allowedPlace = -1
+        let relocations = section.relocations
+        for k in relocations.indices {
+            let r = relocations[k]
             // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
-            let state = relocationState[sid.rawValue]
+            var state = relocationState[sid.rawValue]
+            if state == Self.skippedSymbol { continue }
             if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info). Any other use
                 // (code returning the array's address) would silently become 0 once the array is gone.
@@ -363,89 +526,92 @@ private struct ConversionPlanner {
                 plan.droppedRelocations[section.id, default: []].append(k)
                 continue
             }
-            if state == Self.skippedSymbol { continue }
             let place = Int(symbolPlace[sid.rawValue])
             guard place >= 0 else { continue }
-            let symbol = object.symbols[place]
-            if !seenSymbols[sid.rawValue] {
-                seenSymbols[sid.rawValue] = true
-                referencedNames.insert(symbol.name)
+            seenSymbols[sid.rawValue] = true
+            if state == Self.unknownSymbol {
+                let location = Diagnostic.Location(section: base, offset: r.offset, symbol: object.symbols[place].name)
+                guard let index = entry(for: object.symbols[place], firstUse: location) else { continue }
+                state = Int32(index)
             }
-            let location = Diagnostic.Location(section: base, offset: r.offset, symbol: symbol.name)
-            guard let index = entry(for: symbol, firstUse: location) else { continue }
-            // Only the entry's scalars are read here: a copy of the whole entry would share its `uses` buffer,
-            // and the append below would then copy every earlier use (quadratic in the uses of one symbol).
-            let status = plan.symbols[index].status
-            let relObject = plan.symbols[index].relocationObject ?? plan.symbols[index].target?.object ?? ""
+            let index = Int(state)
+            let status = entryStatus[index]
+            let relObject = Int(entryObject[index])
             let moves = status.converts || status == .converted
-            var verdict = SectionRules.Verdict.allowed
-            if moves || status == .refused {
-                if let known = verdicts[relObject] {
-                    verdict = known
-                } else {
-                    verdict = SectionRules.judge(base: base, object: relObject, allocated: allocated)
-                    verdicts[relObject] = verdict
-                }
+            let judged = moves || status == .refused
+            if judged && verdictStamp[relObject] != sectionStamp {
+                verdicts[relObject] = SectionRules.judge(
+                    base: base, object: relocationObjects[relObject], allocated: allocated)
+                verdictAllowed[relObject] = verdicts[relObject] == .allowed
+                verdictStamp[relObject] = sectionStamp
             }
-            plan.symbols[index].uses.append(
-                SymbolUse(
-                    relocationSection: section.name, baseSection: base, offset: r.offset, type: r.type,
-                    typeName: r.type.name(machine: object.header.machine), addend: r.addend,
-                    verdict: verdict))
-            guard moves || status == .refused else { continue }
-            switch verdict {
-            case .allowed: break
-            case .readOnlyLate(let why):
-                plan.diagnostics.append(
-                    Diagnostic(
-                        options.strict ? .error : .warning,
-                        "late relocation into read-only memory for symbol: \(symbol.name) section: \(section.name) object: \(relObject): \(why)",
-                        at: location.with(object: relObject)))
-            case .refused(let why):
-                plan.diagnostics.append(
-                    Diagnostic(
-                        .error,
-                        "Conversion not supported for symbol: \(symbol.name) section: \(section.name) object: \(relObject) (\(why))",
-                        at: location.with(object: relObject)))
-                plan.symbols[index].status = .refused
-                continue
+            // The verdict itself (it may carry a message) is read only when it is not `.allowed`.
+            let allowed = !judged || verdictAllowed[relObject]
+            foundUses.append(
+                FoundUse(
+                    entry: state, place: usePlace(section, base: base, relObject: judged ? relObject : -1),
+                    relocation: Int32(k)))
+            guard judged else { continue }
+            if !allowed {
+                switch verdicts[relObject] {
+                case .allowed: break
+                case .readOnlyLate(let why):
+                    let name = object.symbols[place].name
+                    let objectName = relocationObjects[relObject]
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            options.strict ? .error : .warning,
+                            "late relocation into read-only memory for symbol: \(name) section: \(section.name) object: \(objectName): \(why)",
+                            at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
+                case .refused(let why):
+                    let name = object.symbols[place].name
+                    let objectName = relocationObjects[relObject]
+                    plan.diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            "Conversion not supported for symbol: \(name) section: \(section.name) object: \(objectName) (\(why))",
+                            at: .init(section: base, offset: r.offset, symbol: name, object: objectName)))
+                    plan.symbols[index].status = .refused
+                    entryStatus[index] = .refused
+                    continue
+                }
             }
             // A symbol already SHN_LIVEPATCH in an ordinary relocation section (a hand-made or half-converted
             // input) moves into its klp section like a newly converted one: the loader would apply it with 0.
-            guard plan.symbols[index].status.converts || plan.symbols[index].status == .converted else { continue }
+            // (A symbol refused by an earlier relocation does not move.)
+            guard moves else { continue }
             if let problem = ArchitectureRules.problem(
-                machine: object.header.machine, order: object.header.byteOrder,
-                relocation: r, base: baseID.flatMap { object.section($0) })
+                machine: machine, order: object.header.byteOrder, relocation: r, base: baseSection)
             {
                 // The input already carries this relocation: the module is broken with or without conversion, so
                 // this is a warning (an error with --strict), not a refusal to convert.
+                let name = object.symbols[place].name
                 plan.diagnostics.append(
                     Diagnostic(
                         options.strict ? .error : .warning,
-                        "relocation the kernel will reject for symbol: \(symbol.name) section: \(section.name): \(problem)",
-                        at: location))
+                        "relocation the kernel will reject for symbol: \(name) section: \(section.name): \(problem)",
+                        at: .init(section: base, offset: r.offset, symbol: name)))
             }
             guard rela else {
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,
-                        "Unable to convert relocation: \(symbol.name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA",
-                        at: location))
+                        "Unable to convert relocation: \(object.symbols[place].name) in \(section.name): the kernel applies klp relocations with apply_relocate_add, which needs SHT_RELA",
+                        at: .init(section: base, offset: r.offset, symbol: object.symbols[place].name)))
                 continue
             }
             guard let baseID else {
                 plan.diagnostics.append(
                     Diagnostic(
-                        .error, "relocation section \(section.name) has no target section (sh_info 0)", at: location))
+                        .error, "relocation section \(section.name) has no target section (sh_info 0)",
+                        at: .init(section: base, offset: r.offset, symbol: object.symbols[place].name)))
                 continue
             }
-            let klp: Int
-            if let known = klpSections[relObject] {
-                klp = known
-            } else {
-                klp = klpSection(object: relObject, baseID: baseID, base: base)
-                klpSections[relObject] = klp
+            if klpStamp[relObject] != sectionStamp {
+                klpOfObject[relObject] = klpSection(object: relocationObjects[relObject], baseID: baseID, base: base)
+                klpStamp[relObject] = sectionStamp
             }
+            let klp = klpOfObject[relObject]
             plan.createdSections[klp].relocationCount += 1
             plan.moves.append(.init(relocationSection: section.id, index: k, klpSection: klp))
         }
@@ -474,38 +640,23 @@ private struct ConversionPlanner {
     }
 
     /// `entry` marked invalid, with the error that says why.
-    private mutating func rejected(_ entry: PlannedSymbol, _ message: String, at location: Diagnostic.Location)
-        -> PlannedSymbol
-    {
-        var entry = entry
+    private mutating func reject(_ entry: inout PlannedSymbol, _ message: String, at location: Diagnostic.Location) {
         entry.status = .invalid
         plan.diagnostics.append(Diagnostic(.error, message, at: location))
-        return entry
     }
 
-    /// Decides what happens to one symbol; nil for symbols that need nothing (defined here, `.TOC.`).
-    private mutating func classify(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol? {
-        switch symbol.section {
-        case .section, .absolute, .common, .reserved: return nil
-        case .livepatch:
-            return classifyLivepatch(symbol, firstUse: firstUse)
-        case .undefined: break
-        }
-        if symbol.name == ".TOC." { return nil }
-        var entry = PlannedSymbol(
-            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .notFound,
-            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
-            annotation: nil, exportedBy: [])
-
+    /// Decides what happens to an undefined symbol (other than `.TOC.`), in its new `entry`.
+    private mutating func classify(_ symbol: Symbol, _ entry: inout PlannedSymbol, firstUse: Diagnostic.Location) {
         if symbol.name.hasPrefix(KLPNames.minimalPrefix) {
             guard let m = KLPNames.parseMinimal(symbol.name) else {
-                return rejected(
-                    entry,
+                reject(
+                    &entry,
                     "Invalid format of symbol (\(symbol.name)): expected "
                         + ".klp.sym.rela.<patched object>.<symbol object>.<name>,<position>",
                     at: firstUse)
+                return
             }
-            entry.candidates = database.candidates(named: m.name)
+            entry.candidateLines = PlannedCandidates(lines: candidateLines, name: m.name)
             entry.annotation = Annotation(
                 object: m.symbolObject, symbol: m.name, position: m.position, source: symbol.name)
             switch PositionValidator(database: database).validate(
@@ -517,35 +668,37 @@ private struct ConversionPlanner {
                 entry.relocationObject = m.patchedObject
                 if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
                 if m.symbolObject == "vmlinux" && m.patchedObject != "vmlinux" {
-                    return rejected(
-                        entry,
+                    reject(
+                        &entry,
                         "\(symbol.name): a module-specific klp relocation section (.klp.rela.\(m.patchedObject).*) "
                             + "may not reference vmlinux symbols; the kernel refuses it",
                         at: firstUse)
+                    return
                 }
             case .invalid(let d):
                 entry.status = .invalid
                 plan.diagnostics.append(d)
             }
-            return entry
+            return
         }
         if symbol.name.hasPrefix(KLPNames.symbolPrefix) {
-            return rejected(
-                entry, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
+            reject(
+                &entry, "symbol \(symbol.name) has a klp name but is undefined (st_shndx 0, not SHN_LIVEPATCH 0xff20)",
                 at: firstUse)
+            return
         }
 
-        entry.candidates = database.candidates(named: symbol.name)
+        entry.candidateLines = PlannedCandidates(lines: candidateLines, name: symbol.name)
         let exporters = database.exportingObjects(of: symbol.name)
         entry.exportedBy = exporters
-        let chosen = options.choices[symbol.name]
+        let chosen = options.choices.isEmpty ? nil : options.choices[symbol.name]
         let annotation = annotationsByName[symbol.name]
         entry.annotation = annotation
 
         if !exporters.isEmpty && chosen == nil && annotation == nil {
             if exporters.contains("vmlinux") || !options.convertModuleExports {
                 entry.status = .exported
-                return entry
+                return
             }
             // Late module patching: the export becomes a klp relocation against the exporting module.
             let module = exporters[0]
@@ -556,13 +709,15 @@ private struct ConversionPlanner {
                         .error,
                         "symbol \(symbol.name) is exported by several modules (\(exporters.joined(separator: ", "))); choose one with KLP_MODULE_RELOC",
                         at: firstUse))
-                return entry
+                return
             }
-            let copies = entry.candidates.filter { $0.object == module }.count
-            guard copies <= 1 else { return ambiguous(entry, at: firstUse) }
+            guard database.copies(of: symbol.name, in: module) <= 1 else {
+                markAmbiguous(&entry, at: firstUse)
+                return
+            }
             entry.status = .automatic
             entry.target = SymbolTarget(object: module, position: 0)
-            return entry
+            return
         }
 
         if let explicit = chosen.map({ ($0, SymbolStatus.chosen) })
@@ -606,14 +761,14 @@ private struct ConversionPlanner {
                 entry.status = .invalid
                 plan.diagnostics.append(d)
             }
-            return entry
+            return
         }
 
-        switch entry.candidates.count {
-        case 1:
+        switch database.occurrence(of: symbol.name) {
+        case .once(let object):
             entry.status = .automatic
-            entry.target = SymbolTarget(object: entry.candidates[0].object, position: 0)
-        case 0:
+            entry.target = SymbolTarget(object: object, position: 0)
+        case .none:
             if symbol.isWeak {
                 entry.status = .weakUndefined
                 plan.diagnostics.append(
@@ -626,41 +781,37 @@ private struct ConversionPlanner {
                 plan.diagnostics.append(
                     Diagnostic(.error, "Unable to find missing symbol: \(symbol.name)", at: firstUse))
             }
-        default:
-            return ambiguous(entry, at: firstUse)
+        case .several:
+            markAmbiguous(&entry, at: firstUse)
         }
-        return entry
     }
 
     /// `entry` marked ambiguous, with the error that lists its candidates.
-    private mutating func ambiguous(_ entry: PlannedSymbol, at location: Diagnostic.Location) -> PlannedSymbol {
-        var entry = entry
+    private mutating func markAmbiguous(_ entry: inout PlannedSymbol, at location: Diagnostic.Location) {
         entry.status = .ambiguous
         plan.diagnostics.append(
             Diagnostic(
                 .error, "Define KLP_SYMPOS for the symbol: \(entry.name)", at: location,
                 detail: CandidateListing.lines(
                     symbol: entry.name, candidates: entry.candidates, order: database.order)))
-        return entry
     }
 
     /// A symbol already in the livepatch format (an earlier run's output, or a hand-made one): its name must
     /// parse and, as `check --symbols` does, name an object and a position the database has.
-    private mutating func classifyLivepatch(_ symbol: Symbol, firstUse: Diagnostic.Location) -> PlannedSymbol {
-        var entry = PlannedSymbol(
-            id: symbol.id, name: symbol.name, isWeak: symbol.isWeak, status: .converted,
-            target: nil, relocationObject: nil, candidates: [], uses: [], newName: nil,
-            annotation: nil, exportedBy: [])
+    private mutating func classifyLivepatch(
+        _ symbol: Symbol, _ entry: inout PlannedSymbol, firstUse: Diagnostic.Location
+    ) {
         guard let parsed = KLPNames.parseSymbol(symbol.name) else {
-            return rejected(
-                entry,
+            reject(
+                &entry,
                 "symbol \(displayName(symbol)) is SHN_LIVEPATCH (0xff20) but "
                     + "its name is not .klp.sym.<object>.<name>,<position>: the livepatch core refuses it",
                 at: firstUse)
+            return
         }
         entry.target = SymbolTarget(object: parsed.object, position: parsed.position)
         entry.relocationObject = parsed.object
-        entry.candidates = database.candidates(named: parsed.name)
+        entry.candidateLines = PlannedCandidates(lines: candidateLines, name: parsed.name)
         switch PositionValidator(database: database).validateLivepatchSymbol(symbol.name, parsed, location: firstUse) {
         case .valid(_, let note):
             if let note { plan.diagnostics.append(Diagnostic(options.strict ? .error : .note, note, at: firstUse)) }
@@ -668,7 +819,6 @@ private struct ConversionPlanner {
             entry.status = .invalid
             plan.diagnostics.append(d)
         }
-        return entry
     }
 
     /// The kernel resolves every SHN_UNDEF symbol at load time, used or not; a non-weak one that is not exported
@@ -696,24 +846,21 @@ private struct ConversionPlanner {
     private mutating func finishNames() {
         for i in plan.symbols.indices where plan.symbols[i].status.converts {
             guard let target = plan.symbols[i].target else { continue }
-            let name =
-                plan.symbols[i].annotation.flatMap { _ in
-                    KLPNames.parseMinimal(plan.symbols[i].name)?.name
-                } ?? plan.symbols[i].name
-            let location = Diagnostic.Location(symbol: plan.symbols[i].name)
-            if let problem = KLPNames.objectNameProblem(target.object) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
-                continue
+            let planned = plan.symbols[i].name
+            let name = plan.symbols[i].annotation != nil ? KLPNames.parseMinimal(planned)?.name ?? planned : planned
+            let problem: String?
+            if let why = KLPNames.objectNameProblem(target.object) {
+                problem = "Unable to convert symbol name (\(name)): \(why)"
+            } else if let relObject = plan.symbols[i].relocationObject, let why = KLPNames.objectNameProblem(relObject)
+            {
+                problem = "Unable to convert relocation: \(name): \(why)"
+            } else if let why = KLPNames.symbolNameProblem(name) {
+                problem = "Unable to convert symbol name (\(name)): \(why)"
+            } else {
+                problem = nil
             }
-            if let relObject = plan.symbols[i].relocationObject, let problem = KLPNames.objectNameProblem(relObject) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert relocation: \(name): \(problem)", at: location))
-                continue
-            }
-            if let problem = KLPNames.symbolNameProblem(name) {
-                plan.diagnostics.append(
-                    Diagnostic(.error, "Unable to convert symbol name (\(name)): \(problem)", at: location))
+            if let problem {
+                plan.diagnostics.append(Diagnostic(.error, problem, at: .init(symbol: planned)))
                 continue
             }
             plan.symbols[i].newName = KLPNames.symbol(object: target.object, name: name, position: target.position)

@@ -209,8 +209,9 @@ public struct ELFObject: Sendable {
     /// nothing writes them back as they were (a re-layout would change bytes, and a module signature with them).
     public internal(set) var inputBytes: [UInt8]?
 
-    private var sectionIndex: [SectionID: Int] = [:]
-    private var symbolIndex: [SymbolID: Int] = [:]
+    /// Where each section and symbol is, by identity: see `IdentityIndex`.
+    private var sectionIndex = IdentityIndex()
+    private var symbolIndex = IdentityIndex()
     private var nextSectionID: Int
     private var nextSymbolID: Int
 
@@ -231,17 +232,17 @@ public struct ELFObject: Sendable {
     }
 
     private mutating func rebuildSectionIndex() {
-        sectionIndex = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.id, $0) })
+        sectionIndex = IdentityIndex(sections.indices.map { sections[$0].id.rawValue })
     }
 
     private mutating func rebuildSymbolIndex() {
-        symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1.id, $0) })
+        symbolIndex = IdentityIndex(symbols.indices.map { symbols[$0].id.rawValue })
     }
 
     // MARK: lookup
 
     public func section(_ id: SectionID) -> Section? {
-        sectionIndex[id].map { sections[$0] }
+        sectionIndex[id.rawValue].map { sections[$0] }
     }
 
     public func section(named name: String) -> Section? {
@@ -249,23 +250,23 @@ public struct ELFObject: Sendable {
     }
 
     public func symbol(_ id: SymbolID) -> Symbol? {
-        symbolIndex[id].map { symbols[$0] }
+        symbolIndex[id.rawValue].map { symbols[$0] }
     }
 
     /// ELF index the section would have if written now (1-based; 0 is the null section).
     public func currentIndex(of id: SectionID) -> Int? {
-        sectionIndex[id].map { $0 + 1 }
+        sectionIndex[id.rawValue].map { $0 + 1 }
     }
 
     // MARK: editing
 
     public mutating func updateSection(_ id: SectionID, _ change: (inout Section) -> Void) {
-        guard let i = sectionIndex[id] else { return }
+        guard let i = sectionIndex[id.rawValue] else { return }
         change(&sections[i])
     }
 
     public mutating func updateSymbol(_ id: SymbolID, _ change: (inout Symbol) -> Void) {
-        guard let i = symbolIndex[id] else { return }
+        guard let i = symbolIndex[id.rawValue] else { return }
         change(&symbols[i])
     }
 
@@ -282,7 +283,7 @@ public struct ELFObject: Sendable {
             Section(
                 id: id, name: name, type: type, flags: flags, alignment: alignment,
                 entrySize: entrySize, link: link, info: info, content: content))
-        sectionIndex[id] = sections.count - 1
+        sectionIndex[id.rawValue] = sections.count - 1
         return id
     }
 
@@ -298,20 +299,73 @@ public struct ELFObject: Sendable {
             Symbol(
                 id: id, name: name, binding: binding, type: type, other: other, section: section,
                 value: value, size: size))
-        symbolIndex[id] = symbols.count - 1
+        symbolIndex[id.rawValue] = symbols.count - 1
         return id
     }
 
     /// Removes sections. Fields that referred to them are cleaned up by the caller or reported by the writer.
     public mutating func removeSections(_ ids: Set<SectionID>) {
         guard !ids.isEmpty else { return }
-        sections.removeAll { ids.contains($0.id) }
+        Self.remove(places: ids.compactMap { sectionIndex[$0.rawValue] }, from: &sections)
         rebuildSectionIndex()
     }
 
     public mutating func removeSymbols(_ ids: Set<SymbolID>) {
         guard !ids.isEmpty else { return }
-        symbols.removeAll { ids.contains($0.id) }
+        Self.remove(places: ids.compactMap { symbolIndex[$0.rawValue] }, from: &symbols)
         rebuildSymbolIndex()
+    }
+
+    /// Removes the elements at `places`, keeping the order of the rest: found through the index, not by hashing
+    /// the identity of every element.
+    private static func remove<Element>(places: [Int], from elements: inout [Element]) {
+        guard !places.isEmpty else { return }
+        var goes = [Bool](repeating: false, count: elements.count)
+        for place in places { goes[place] = true }
+        var kept = 0
+        for place in elements.indices where !goes[place] {
+            if kept != place { elements.swapAt(kept, place) }
+            kept += 1
+        }
+        elements.removeLast(elements.count - kept)
+    }
+}
+
+/// Positions by identity. Identities are dense (the reader numbers sections and symbols from 1 in file order,
+/// appends continue after the largest), so an array indexed by raw value answers where a dictionary hashed, and a
+/// rebuild after a removal is one pass. Identities an array cannot hold (negative, or far beyond the count: only a
+/// model built by hand) go to a dictionary.
+private struct IdentityIndex {
+    private var places: [Int32] = []
+    private var others: [Int: Int] = [:]
+
+    init() {}
+
+    init(_ ids: [Int]) {
+        let top = ids.max() ?? -1
+        if top >= 0 && top < ids.count * 2 + 1024 { places = [Int32](repeating: -1, count: top + 1) }
+        for (place, id) in ids.enumerated() { self[id] = place }
+    }
+
+    subscript(id: Int) -> Int? {
+        get {
+            if places.indices.contains(id) { return places[id] < 0 ? nil : Int(places[id]) }
+            return others.isEmpty ? nil : others[id]
+        }
+        set {
+            if id >= places.count && id < places.count + 1024 {
+                places += [Int32](repeating: -1, count: id + 1 - places.count)
+                // Identities of a hand-built model that the array now covers move into it.
+                for (other, place) in others where places.indices.contains(other) {
+                    places[other] = Int32(place)
+                    others[other] = nil
+                }
+            }
+            if places.indices.contains(id) {
+                places[id] = Int32(newValue ?? -1)
+            } else {
+                others[id] = newValue
+            }
+        }
     }
 }

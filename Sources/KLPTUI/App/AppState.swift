@@ -162,9 +162,11 @@ public struct AppState: Sendable {
     public var visibleCandidates: [Int] {
         guard let symbol = selectedSymbol else { return [] }
         let q = candidateFilter.lowercased()
-        guard !q.isEmpty else { return Array(symbol.candidates.indices) }
-        return symbol.candidates.indices.filter { k in
-            let c = symbol.candidates[k]
+        // Read once: a plan's candidate lines come from a shared cache, looked up on each access.
+        let candidates = symbol.candidates
+        guard !q.isEmpty else { return Array(candidates.indices) }
+        return candidates.indices.filter { k in
+            let c = candidates[k]
             return c.object.lowercased().contains(q) || (c.file?.lowercased().contains(q) ?? false)
         }
     }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import KLPEngine
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
@@ -67,6 +71,10 @@ struct ConvertCommand: ParsableCommand {
                     )
                 }
             }
+            // Done: the process ends here rather than freeing the module's model, the plan and the database one
+            // allocation at a time (hundreds of thousands in a large conversion, about 1.5 ms of its CPU) only
+            // for exit to unmap the memory anyway. exit() still flushes stdout.
+            Glibc.exit(0)
         } catch let e as ExitCode {
             throw e
         } catch {

@@ -74,7 +74,7 @@ public enum FileIO {
     /// Writes `bytes` to `path` through a temporary file in the same folder, then renames it into place.
     /// On any failure the temporary file is removed and an existing `path` is left as it was.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        try writeAtomically(to: path, mode: mode) { sink in
+        try writeAtomically(to: path, mode: mode, expectedSize: bytes.count) { sink in
             try bytes.withUnsafeBytes { try sink.append($0) }
         }
     }
@@ -87,8 +87,9 @@ public enum FileIO {
     /// it into place. The bytes go through one reused window (`streamWindow`) into the temporary file, so the
     /// output is never held in memory whole. If `produce` throws, or any step fails, the temporary file is removed,
     /// an existing `path` is left as it was, and the error is passed on.
+    /// `expectedSize`, when known, keeps the window no larger than the output.
     public static func writeAtomically(
-        to path: String, mode: mode_t = 0o644, _ produce: (inout ByteSink) throws -> Void
+        to path: String, mode: mode_t = 0o644, expectedSize: Int? = nil, _ produce: (inout ByteSink) throws -> Void
     ) throws {
         let folder: String
         let base: String
@@ -114,7 +115,8 @@ public enum FileIO {
             if isOpen { close(fd) }
             if !ok { unlink(tempPath) }
         }
-        let window = UnsafeMutableRawBufferPointer.allocate(byteCount: streamWindow, alignment: 64)
+        let windowSize = min(max(expectedSize ?? streamWindow, 1 << 12), streamWindow)
+        let window = UnsafeMutableRawBufferPointer.allocate(byteCount: windowSize, alignment: 64)
         defer { window.deallocate() }
         var sink = ByteSink(window: window, passesLargeBlocks: true) { bytes in
             if let reason = writeAll(fd, bytes) {

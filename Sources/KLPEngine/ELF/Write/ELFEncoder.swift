@@ -35,7 +35,7 @@ extension ELFLayout {
     /// nothing left behind on failure), streamed through one small reused window.
     public func write(to output: String, mode: mode_t = 0o644) throws {
         let headers = try encodedHeaders()
-        try FileIO.writeAtomically(to: output, mode: mode) { sink in
+        try FileIO.writeAtomically(to: output, mode: mode, expectedSize: totalSize) { sink in
             try encode(headers, into: &sink)
         }
     }

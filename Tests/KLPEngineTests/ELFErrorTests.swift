@@ -80,7 +80,7 @@ import Testing
         sections[second] = ELFLayout.PlannedSection(
             id: s.id, name: s.name, nameOffset: s.nameOffset, type: s.type, flags: s.flags, address: s.address,
             offset: 0, size: s.size, link: s.link, info: s.info, alignment: s.alignment, entrySize: s.entrySize,
-            data: s.data)
+            content: s.content, fileSize: s.fileSize)
         let backwards = ELFLayout(
             path: "lp.ko", header: layout.header, sections: sections, shstrndx: layout.shstrndx,
             sectionHeaderOffset: layout.sectionHeaderOffset, totalSize: layout.totalSize)
@@ -94,7 +94,8 @@ import Testing
         sections[0] = ELFLayout.PlannedSection(
             id: first.id, name: first.name, nameOffset: first.nameOffset, type: first.type, flags: first.flags,
             address: 1 << 40, offset: first.offset, size: first.size, link: first.link, info: first.info,
-            alignment: first.alignment, entrySize: first.entrySize, data: first.data)
+            alignment: first.alignment, entrySize: first.entrySize, content: first.content,
+            fileSize: first.fileSize)
         let tooWide = ELFLayout(
             path: "lp.ko", header: header, sections: sections, shstrndx: layout.shstrndx,
             sectionHeaderOffset: layout.sectionHeaderOffset,

@@ -32,15 +32,19 @@ extension Converter {
     ) throws -> WrittenConversion {
         let errors = plan.diagnostics.errors.count
         guard errors == 0 else { throw UnresolvedConversionError(errors: errors) }
-        let bytes: [UInt8]
+        let byteCount: Int
         if plan.changesNothing, let unchanged = object.inputBytes {
-            bytes = unchanged  // laid out again, the same content would differ in bytes (and lose a signature)
+            // Laid out again, the same content would differ in bytes (and lose a signature).
+            try FileIO.writeAtomically(unchanged, to: path, mode: mode)
+            byteCount = unchanged.count
         } else {
-            bytes = try ELFWriter.bytes(of: applied ?? apply(plan, to: object))
+            // Planned (and so checked) in full before the temporary file exists; then streamed into it.
+            let layout = try ELFWriter.plan(applied ?? apply(plan, to: object))
+            try layout.write(to: path, mode: mode)
+            byteCount = layout.totalSize
         }
-        try FileIO.writeAtomically(bytes, to: path, mode: mode)
         return WrittenConversion(
-            path: path, byteCount: bytes.count, convertedSymbolCount: plan.convertedSymbols.count,
+            path: path, byteCount: byteCount, convertedSymbolCount: plan.convertedSymbols.count,
             klpSectionCount: plan.createdSections.count)
     }
 }

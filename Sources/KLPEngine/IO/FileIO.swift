@@ -74,6 +74,23 @@ public enum FileIO {
     /// Writes `bytes` to `path` through a temporary file in the same folder, then renames it into place.
     /// On any failure the temporary file is removed and an existing `path` is left as it was.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        try writeAtomically(to: path, mode: mode, expectedSize: bytes.count) { sink in
+            try bytes.withUnsafeBytes { try sink.append($0) }
+        }
+    }
+
+    /// Bytes of the window an output is streamed through: large enough that write(2) calls are few, small enough
+    /// that its fresh pages cost little (`cat` uses 128 KB).
+    static let streamWindow = 256 << 10
+
+    /// Writes what `produce` puts into its sink to `path` through a temporary file in the same folder, then renames
+    /// it into place. The bytes go through one reused window (`streamWindow`) into the temporary file, so the
+    /// output is never held in memory whole. If `produce` throws, or any step fails, the temporary file is removed,
+    /// an existing `path` is left as it was, and the error is passed on.
+    /// `expectedSize`, when known, keeps the window no larger than the output.
+    public static func writeAtomically(
+        to path: String, mode: mode_t = 0o644, expectedSize: Int? = nil, _ produce: (inout ByteSink) throws -> Void
+    ) throws {
         let folder: String
         let base: String
         if let slash = path.lastIndex(of: "/") {
@@ -92,37 +109,25 @@ public enum FileIO {
             throw FileError.noTemporaryFile(path: path, folder: folder, reason: errnoText())
         }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var isOpen = true
         var ok = false
         defer {
+            if isOpen { close(fd) }
             if !ok { unlink(tempPath) }
         }
-        var written = 0
-        let failure: String? = bytes.withUnsafeBytes { buf in
-            guard let p = buf.baseAddress else { return nil }
-            while written < buf.count {
-                let n = write(fd, p + written, buf.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errnoText()
-                }
-                written += n
+        let windowSize = min(max(expectedSize ?? streamWindow, 1 << 12), streamWindow)
+        let window = UnsafeMutableRawBufferPointer.allocate(byteCount: windowSize, alignment: 64)
+        defer { window.deallocate() }
+        var sink = ByteSink(window: window, passesLargeBlocks: true) { bytes in
+            if let reason = writeAll(fd, bytes) {
+                throw FileError.writeFailed(path: path, step: .write, reason: reason)
             }
-            return nil
         }
-        if let failure {
-            close(fd)
-            throw FileError.writeFailed(path: path, step: .write, reason: failure)
-        }
-        if fchmod(fd, mode) != 0 {
-            let e = errnoText()
-            close(fd)
-            throw FileError.writeFailed(path: path, step: .chmod, reason: e)
-        }
-        if fsync(fd) != 0 {
-            let e = errnoText()
-            close(fd)
-            throw FileError.writeFailed(path: path, step: .fsync, reason: e)
-        }
+        try produce(&sink)
+        try sink.flush()
+        if fchmod(fd, mode) != 0 { throw FileError.writeFailed(path: path, step: .chmod, reason: errnoText()) }
+        if fsync(fd) != 0 { throw FileError.writeFailed(path: path, step: .fsync, reason: errnoText()) }
+        isOpen = false
         if close(fd) != 0 { throw FileError.writeFailed(path: path, step: .close, reason: errnoText()) }
         guard rename(tempPath, path) == 0 else {
             throw FileError.writeFailed(path: path, step: .rename, reason: errnoText())
@@ -134,5 +139,20 @@ public enum FileIO {
             _ = fsync(dfd)
             close(dfd)
         }
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); the system's reason on failure.
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let p = bytes.baseAddress else { return nil }
+        var written = 0
+        while written < bytes.count {
+            let n = write(fd, p + written, bytes.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errnoText()
+            }
+            written += n
+        }
+        return nil
     }
 }

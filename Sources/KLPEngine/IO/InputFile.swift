@@ -130,7 +130,10 @@ public final class InputFile {
         guard opened.size <= limit else { throw .tooLarge(size: opened.size, limit: limit) }
         var complete = true
         var failure: InputFailure?
-        let bytes = [UInt8](unsafeUninitializedCapacity: max(opened.size, 1 << 12) + 1) { buffer, count in
+        // One byte more than the size, to see the end in the same pass; huge pages for a large file.
+        let capacity = HugePages.capacity(count: max(opened.size, 1 << 12) + 1, stride: 1)
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             do throws(InputFailure) {
                 let filled = try fill(
                     &opened, UnsafeMutableRawPointer(buffer.baseAddress!), used: 0,

@@ -184,22 +184,33 @@ private struct ObjectBuilder {
             throw fail(i, "relocation section size \(h.size) is not a multiple of \(size)")
         }
         let count = Int(h.size) / size
-        var result: [Relocation] = []
-        result.reserveCapacity(count)
         let base = Int(h.offset)
         let layout = file.codec.layout.relocation(rela: rela), reader = file.reader
-        for k in 0..<count {
-            let r = layout.decode(reader, at: base + k * size)
-            guard Int(r.symbol) < symbolCount else {
-                throw .relocation(
-                    path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
-                    message: "uses symbol index \(r.symbol), past the symbol table "
-                        + "(\(symbolCount) symbols)")
+        // Decoded straight into the array's fresh memory (huge pages for a large table: a livepatch with debug
+        // info has 100,000+ entries), stopping at the first entry whose symbol is past the table.
+        var bad: (index: Int, record: RelocationRecord)?
+        let capacity = HugePages.capacity(count: count, stride: MemoryLayout<Relocation>.stride)
+        let result = [Relocation](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            guard let out = buffer.baseAddress else { return }
+            for k in 0..<count {
+                let r = layout.decode(reader, at: base + k * size)
+                guard Int(r.symbol) < symbolCount else {
+                    bad = (k, r)
+                    initialized = k
+                    return
+                }
+                (out + k).initialize(
+                    to: Relocation(
+                        offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
+                        type: r.type, addend: r.addend))
             }
-            result.append(
-                Relocation(
-                    offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
-                    type: r.type, addend: r.addend))
+            initialized = count
+        }
+        if let (k, r) = bad {
+            throw .relocation(
+                path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
+                message: "uses symbol index \(r.symbol), past the symbol table (\(symbolCount) symbols)")
         }
         return result
     }

@@ -1,7 +1,8 @@
 // Writes the model back to bytes in two phases: `ELFWriter.plan` fixes indices, string offsets, contents and file
-// offsets (and rejects anything that cannot be written, such as a reference to a removed section); `bytes()`
-// then only copies, encoding every record through the same RecordCodec as the reader, and checks that the bytes
-// it made say what the plan says. Nothing is written to disk here: callers use FileIO.writeAtomically.
+// offsets (and rejects anything that cannot be written, such as a reference to a removed section or a relocation
+// that does not fit ELF32); ELFLayout's encoder (ELFEncoder.swift) then only encodes, every record through the same
+// RecordCodec as the reader, straight into its place in the output. Nothing is written to disk here: the encoder
+// streams into FileIO.writeAtomically's sink, or fills one array for callers that want the bytes.
 
 public struct ELFLayout: Sendable {
     /// The object's path, for messages.
@@ -26,7 +27,24 @@ public struct ELFLayout: Sendable {
         public let info: UInt32
         public let alignment: UInt64
         public let entrySize: UInt64
-        let data: ArraySlice<UInt8>
+        /// What the encoder puts at `offset`, and how many bytes that is in the file (0 for SHT_NOBITS).
+        let content: PlannedContent
+        let fileSize: Int
+    }
+
+    /// A section's bytes in the file, kept in the form they are encoded from (records are encoded into the output
+    /// directly, not into an intermediate array first).
+    enum PlannedContent: Sendable {
+        /// SHT_NOBITS: no bytes in the file.
+        case none
+        /// Copied as they are: original contents, string tables.
+        case bytes(ArraySlice<UInt8>)
+        /// The symbol table: the null entry, then these records.
+        case symbols([SymbolRecord])
+        /// A relocation table, checked by the planner: every symbol is in `symbols` and every entry fits the class.
+        case relocations([Relocation], rela: Bool, symbols: SymbolIndexTable)
+        /// SHT_GROUP: the flags word and the member indices.
+        case words([UInt32])
     }
 }
 
@@ -106,15 +124,15 @@ private struct Planner {
             sectionNameOffsets.append(builders[shstrID]!.offset(of: s.name, original: s.originalName))
         }
 
-        // Encode the symbol table now: its names feed the string table before that table is laid out.
-        var symtabBytes: [UInt8] = []
+        // The symbol table's records now: their names feed the string table before that table is laid out.
+        var symtabRecords: [SymbolRecord] = []
         if let strID = symtabStrings {
             var names: [UInt32] = []
             names.reserveCapacity(orderedSymbols.count)
             for s in orderedSymbols {
                 names.append(builders[strID]!.offset(of: s.name, original: s.originalName))
             }
-            symtabBytes = try encodeSymbols(orderedSymbols, nameOffsets: names, sectionIndex: sectionIndex)
+            symtabRecords = try symbolRecords(orderedSymbols, nameOffsets: names, sectionIndex: sectionIndex)
         }
 
         // Section contents, headers, file offsets.
@@ -122,33 +140,36 @@ private struct Planner {
         planned.reserveCapacity(sections.count)
         var offset = c.fileHeaderSize
         for (i, s) in sections.enumerated() {
-            var data: ArraySlice<UInt8> = []
-            var size: UInt64
+            let content: ELFLayout.PlannedContent
+            let size: UInt64
             switch s.content {
             case .bytes(let b):
-                data = b
+                content = .bytes(b)
                 size = UInt64(b.count)
             case .noBits(let n):
+                content = .none
                 size = n
-            case .stringTable:
-                data = ArraySlice(builders[s.id]?.bytes ?? [])
-                if builders[s.id] == nil, case .stringTable(let b) = s.content { data = b }
-                size = UInt64(data.count)
+            case .stringTable(let original):
+                let table = builders[s.id].map { ArraySlice($0.bytes) } ?? original
+                content = .bytes(table)
+                size = UInt64(table.count)
             case .symbolTable:
                 guard s.id == object.symbolTable else {
                     throw fail(section: s.name, "a second symbol table")
                 }
-                data = ArraySlice(symtabBytes)
-                size = UInt64(data.count)
+                content = .symbols(symtabRecords)
+                size = UInt64((symtabRecords.count + 1) * RecordLayout.of(c).symbol.size)
             case .relocations(let relocs, let rela):
-                data = ArraySlice(try encodeRelocations(relocs, rela: rela, symbolIndex: symbolIndex, section: s.name))
-                size = UInt64(data.count)
+                try checkRelocations(relocs, rela: rela, symbolIndex: symbolIndex, section: s.name)
+                content = .relocations(relocs, rela: rela, symbols: symbolIndex)
+                size = UInt64(relocs.count * RecordLayout.of(c).relocation(rela: rela).size)
             case .group(let flags, let members):
                 var words: [UInt32] = [flags]
                 for m in members where sectionIndex[m] != nil { words.append(UInt32(sectionIndex[m]!)) }
-                data = ArraySlice(encodeWords(words))
-                size = UInt64(data.count)
+                content = .words(words)
+                size = UInt64(words.count * 4)
             }
+            let fileSize = s.type == .nobits ? 0 : Int(size)
 
             let link: UInt32 = try s.link.map { try index(of: $0, from: s.name, field: "sh_link") } ?? 0
             let info: UInt32
@@ -167,7 +188,7 @@ private struct Planner {
             var fileOffset = offset
             if s.type != .nobits {
                 fileOffset = Self.align(offset, to: Int(align))
-                offset = fileOffset + data.count
+                offset = fileOffset + fileSize
             }
             if c == .elf32 {
                 guard size <= c.maxWord, s.address <= c.maxWord, s.flags.rawValue <= c.maxWord,
@@ -181,7 +202,7 @@ private struct Planner {
                 ELFLayout.PlannedSection(
                     id: s.id, name: s.name, nameOffset: sectionNameOffsets[i], type: s.type, flags: s.flags,
                     address: s.address, offset: fileOffset, size: size, link: link, info: info, alignment: s.alignment,
-                    entrySize: s.entrySize, data: data))
+                    entrySize: s.entrySize, content: s.type == .nobits ? .none : content, fileSize: fileSize))
         }
         let shoff = Self.align(offset, to: c.wordSize)
         let total = shoff + (sections.count + 1) * c.sectionHeaderSize
@@ -199,21 +220,10 @@ private struct Planner {
         a <= 1 ? v : (v + a - 1) / a * a
     }
 
-    private func encodeWords(_ words: [UInt32]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: words.count * 4)
-        out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: object.header.byteOrder)
-            for (i, v) in words.enumerated() { w.u32(i * 4, v) }
-        }
-        return out
-    }
-
-    private func encodeSymbols(
+    private func symbolRecords(
         _ symbols: [Symbol], nameOffsets: [UInt32],
         sectionIndex: [SectionID: Int]
-    ) throws(ELFError) -> [UInt8] {
-        let layout = RecordLayout.of(c).symbol
-        let size = layout.size
+    ) throws(ELFError) -> [SymbolRecord] {
         var records: [SymbolRecord] = []
         records.reserveCapacity(symbols.count)
         for (k, s) in symbols.enumerated() {
@@ -241,49 +251,40 @@ private struct Planner {
             }
             records.append(record)
         }
-        var out = [UInt8](repeating: 0, count: (symbols.count + 1) * size)
-        out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: object.header.byteOrder)
-            for (k, record) in records.enumerated() { layout.encode(record, w, at: (k + 1) * size) }
-        }
-        return out
+        return records
     }
 
-    private func encodeRelocations(
+    /// Every relocation of a table can be encoded: its symbol is still in the table and its fields fit the class.
+    /// The encoder relies on this and does not check again.
+    private func checkRelocations(
         _ relocs: [Relocation], rela: Bool, symbolIndex: SymbolIndexTable,
         section name: String
-    ) throws(ELFError) -> [UInt8] {
+    ) throws(ELFError) {
         let layout = RecordLayout.of(c).relocation(rela: rela)
-        let size = layout.size
-        var out = [UInt8](repeating: 0, count: relocs.count * size)
-        var problem: ELFError?
-        out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: object.header.byteOrder)
-            for (k, r) in relocs.enumerated() {
-                var record = RelocationRecord()
-                record.offset = r.offset
-                record.type = r.type
-                record.addend = rela ? r.addend : 0
-                if let id = r.symbol {
-                    guard let i = symbolIndex[id] else {
-                        problem = .relocation(
-                            path: object.path, section: nil, sectionName: name, index: k,
-                            offset: r.offset, message: "refers to a symbol that was removed (\(id))")
-                        return
-                    }
-                    record.symbol = UInt32(i)
-                }
-                guard layout.fits(record) else {
-                    problem = .relocation(
+        for (k, r) in relocs.enumerated() {
+            var record = RelocationRecord()
+            record.offset = r.offset
+            record.type = r.type
+            record.addend = rela ? r.addend : 0
+            if let id = r.symbol {
+                guard let i = symbolIndex[id] else {
+                    throw .relocation(
                         path: object.path, section: nil, sectionName: name, index: k,
-                        offset: r.offset, message: "does not fit ELF32")
-                    return
+                        offset: r.offset, message: "refers to a symbol that was removed (\(id))")
                 }
-                layout.encode(record, w, at: k * size)
+                guard let index = UInt32(exactly: i) else {
+                    throw .relocation(
+                        path: object.path, section: nil, sectionName: name, index: k,
+                        offset: r.offset, message: "symbol index \(i) does not fit r_info")
+                }
+                record.symbol = index
+            }
+            guard layout.fits(record) else {
+                throw .relocation(
+                    path: object.path, section: nil, sectionName: name, index: k,
+                    offset: r.offset, message: "does not fit ELF32")
             }
         }
-        if let problem { throw problem }
-        return out
     }
 }
 
@@ -315,11 +316,16 @@ struct SymbolIndexTable {
         guard dense.indices.contains(id.rawValue), dense[id.rawValue] > 0 else { return nil }
         return dense[id.rawValue]
     }
+
+    /// The index of a symbol the planner has checked is present (the encoder's inner loop: no optional).
+    @inline(__always) func checkedIndex(_ id: SymbolID) -> Int {
+        dense.isEmpty ? sparse[id] ?? 0 : dense[id.rawValue]
+    }
 }
 
 extension ELFLayout {
     /// The section header of planned section `s`.
-    private func record(_ s: PlannedSection) -> SectionHeaderRecord {
+    func record(_ s: PlannedSection) -> SectionHeaderRecord {
         var h = SectionHeaderRecord()
         h.name = s.nameOffset
         h.type = s.type
@@ -334,7 +340,7 @@ extension ELFLayout {
         return h
     }
 
-    private var fileHeader: FileHeaderRecord {
+    var fileHeader: FileHeaderRecord {
         let layout = RecordLayout.of(header.elfClass)
         var h = FileHeaderRecord(
             elfClass: header.elfClass, byteOrder: header.byteOrder, type: header.type,
@@ -365,7 +371,7 @@ extension ELFLayout {
                         "planned layout is inconsistent (offset \(s.offset), size \(s.size), previous end \(end)): a bug in the writer"
                 )
             }
-            end = s.offset + s.data.count
+            end = s.offset + s.fileSize
         }
         guard sectionHeaderOffset >= end,
             totalSize == sectionHeaderOffset + (sections.count + 1) * layout.sectionHeader.size
@@ -376,42 +382,5 @@ extension ELFLayout {
                     "section header table planned at \(sectionHeaderOffset) after contents ending at \(end), file size \(totalSize): a bug in the writer"
             )
         }
-    }
-
-    /// The encoded file. The headers are read back through the codec and compared with the plan, so what is
-    /// written is what was planned.
-    public func bytes() throws(ELFError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: totalSize)
-        let codec = RecordCodec(header.elfClass, header.byteOrder)
-        let entrySize = codec.layout.sectionHeader.size
-        let records = sections.map(record)
-        let fileHeader = self.fileHeader
-        out.withUnsafeMutableBytes { buf in
-            let w = RawWriter(buf, order: header.byteOrder)
-            codec.encode(fileHeader, w)
-            for (i, s) in sections.enumerated() {
-                if !s.data.isEmpty, s.type != .nobits {
-                    s.data.withUnsafeBytes { src in
-                        UnsafeMutableRawBufferPointer(rebasing: buf[s.offset..<(s.offset + src.count)])
-                            .copyMemory(from: src)
-                    }
-                }
-                codec.encode(records[i], w, at: sectionHeaderOffset + (i + 1) * entrySize)
-            }
-        }
-        let consistent = out.withUnsafeBytes { buf in
-            let r = RawReader(buf, order: header.byteOrder)
-            return codec.fileHeader(r) == fileHeader
-                && records.indices.allSatisfy {
-                    codec.sectionHeader(r, at: sectionHeaderOffset + ($0 + 1) * entrySize) == records[$0]
-                }
-        }
-        guard consistent else {
-            throw .file(
-                path: path,
-                message: "the encoded headers differ from the planned layout "
-                    + "(a field does not fit its class): a bug in the writer")
-        }
-        return out
     }
 }

@@ -4,6 +4,11 @@ package struct ObjectList: Sendable {
     private(set) var names: [String] = []
     private var index: [String: Int32] = [:]
 
+    init(expectedCount: Int = 0) {
+        names.reserveCapacity(expectedCount)
+        index.reserveCapacity(expectedCount)
+    }
+
     mutating func intern(_ name: String) -> Int32 {
         if let existing = index[name] { return existing }
         let id = Int32(names.count)
@@ -36,8 +41,10 @@ struct SymbolRecords: Sendable {
     var objectHead: [Int32] = []
     private var objectTail: [Int32] = []
 
-    init(expectedCount: Int) {
-        names = ByteNameTable(expectedCount: expectedCount, expectedBytes: expectedCount * 20)
+    /// `expectedNames`: distinct names expected (a targeted load keeps at most as many as it wants).
+    init(expectedCount: Int, expectedNames: Int? = nil) {
+        let distinct = expectedNames ?? expectedCount
+        names = ByteNameTable(expectedCount: distinct, expectedBytes: distinct * 24)
         name.reserveCapacity(expectedCount)
         object.reserveCapacity(expectedCount)
         file.reserveCapacity(expectedCount)

@@ -1,4 +1,5 @@
 import KLPSynthetic
+import KLPTestSupport
 import Testing
 
 @testable import KLPEngine
@@ -164,5 +165,80 @@ import Testing
             }
             #expect(targeted.symbolCount == kept)
         }
+    }
+}
+
+/// A targeted load of a large file scans two halves on two threads (SplitScan) and merges them: for every split
+/// point of many variants (inside and around `*` and `-` lines, before and after errors on either side, the
+/// evidence block in either half), the result must be the single pass's, or the same error at the same line.
+@Suite struct SplitScanEquivalenceTests {
+    static func split(_ bytes: [UInt8], _ filter: NameFilter, near offset: Int) -> [String]? {
+        var qualified = true
+        let outcome = DatabaseScanEquivalenceTests.outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let contents = try SplitScan.parse(
+                    path: "p.klp", filter: filter, size: bytes.count, pieceSize: 64, minimum: 0, splitNear: offset
+                ) { buffer, at throws(DatabaseError) -> Int in
+                    let count = max(0, min(buffer.count, bytes.count - at))
+                    bytes.withUnsafeBytes { source in
+                        guard count > 0 else { return }
+                        buffer.baseAddress!.copyMemory(from: source.baseAddress! + at, byteCount: count)
+                    }
+                    return count
+                }
+                guard let contents else {
+                    qualified = false
+                    return DatabaseContents(symbols: SymbolRecords(expectedCount: 0))
+                }
+                return contents
+            }, only: filter)
+        return qualified ? outcome : nil
+    }
+
+    @Test func everySplitPointGivesTheSinglePassResult() {
+        var random = DatabaseScanEquivalenceTests.Random(state: 7)
+        let ordered = DatabaseScanEquivalenceTests.make(40, true)
+        let wanted: Set<String> = ["__key", "_rs", "lock", "init_module", "a", "ab", "q", "y", "x", "b"]
+        var splits = 0
+        var errors = 0
+        for round in 0..<30 {
+            let bytes = round == 0 ? ordered : DatabaseScanEquivalenceTests.variant(of: ordered, &random)
+            // Names of the file too, so that lines on both sides of the split are kept.
+            var names = wanted
+            for line in bytes.split(separator: 10).prefix(200) where random.next(5) == 0 {
+                names.insert(String(decoding: line, as: UTF8.self))
+            }
+            let filter = NameFilter(names)
+            let expected = DatabaseScanEquivalenceTests.oracle(bytes, filter)
+            if expected.first?.hasPrefix("error") == true { errors += 1 }
+            // Every line start of the file as a split point (the split goes after the next newline).
+            var offsets = [0]
+            for (index, byte) in bytes.enumerated() where byte == 10 { offsets.append(index) }
+            for offset in offsets {
+                guard let got = Self.split(bytes, filter, near: offset) else { continue }
+                splits += 1
+                #expect(
+                    DatabaseScanEquivalenceTests.difference(got, expected) == nil,
+                    "round \(round), split near \(offset)")
+            }
+        }
+        #expect(splits > 1_000)
+        #expect(errors > 5)
+    }
+
+    /// The same through SymbolDatabase.load on a file above the threshold, as the converter loads it.
+    @Test func aLargeFileLoadsAsTheSinglePassReadsIt() throws {
+        let bytes = SyntheticSymbolList.make(
+            .init(vmlinuxSymbols: 60_000, modules: 600, symbolsPerModule: 200, ordered: true))
+        #expect(bytes.count >= SplitScan.minimumSize)
+        let directory = try TemporaryDirectory.make("split")
+        defer { TemporaryDirectory.remove(directory) }
+        let path = directory + "/symbols.klp"
+        try FileIO.writeAtomically(bytes, to: path)
+        let wanted: Set<String> = ["__key", "_rs", "lock", "init_module", "mod_irq_5_exit_set_3", "enabled"]
+        let loaded = try SymbolDatabase.load(path: path, only: wanted)
+        let single = try SymbolDatabase.parse(bytes: bytes, path: path, only: wanted)
+        #expect(DatabasePiecesTests.summary(loaded) == DatabasePiecesTests.summary(single))
+        #expect(loaded.symbolCount > 0)
     }
 }

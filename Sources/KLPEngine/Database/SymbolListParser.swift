@@ -37,6 +37,15 @@ enum SymbolListParser {
         throws(DatabaseError) -> DatabaseContents
     {
         var scanner = Scanner(path: path, filter: filter, expectedBytes: expectedBytes)
+        try feed(&scanner, pieceSize: pieceSize, read: read)
+        return try scanner.finish()
+    }
+
+    /// Hands the input to `scanner` piece by piece until its end (or the evidence block).
+    static func feed(
+        _ scanner: inout Scanner, pieceSize: Int, read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
+    ) throws(DatabaseError) {
+        let path = scanner.path
         var capacity = pieceSize
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -64,7 +73,6 @@ enum SymbolListParser {
                 capacity *= 2
             }
         }
-        return try scanner.finish()
     }
 
     /// The parser's state between pieces. Lines are handled only when complete; bytes a later line needs from an
@@ -73,7 +81,7 @@ enum SymbolListParser {
         let path: String
         let filter: NameFilter?
         var contents: DatabaseContents
-        var orderEvidence: DatabaseOrderReason? = nil
+        private(set) var orderEvidence: DatabaseOrderReason? = nil
         var sawBytes = false
         var lineNumber = 0
         var currentObject: Int32 = -1
@@ -254,6 +262,31 @@ enum SymbolListParser {
                 pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }
             }
+        }
+
+        /// A scanner for the second half of a file split at a line end (SplitScan): its line numbers count from
+        /// `lineNumber` 1 (its first line is never the header), the order is `order` (decided by the header), and
+        /// its lines before the first `*` line belong to object 0 and file 0 of its own tables, placeholders
+        /// for the first half's last object and `-<file>` marker, which the merge puts in their place.
+        init(continuingAfterHeader path: String, filter: NameFilter?, expectedBytes: Int, order: DatabaseOrderReason) {
+            self.init(path: path, filter: filter, expectedBytes: expectedBytes)
+            lineNumber = 1
+            orderEvidence = order
+            currentObject = contents.objects.intern("")
+            // The placeholder file name is empty (no `-` line names an empty file).
+            let empty: UInt8 = 0
+            currentFile = withUnsafeBytes(of: empty) { contents.files.intern($0.baseAddress!, 0) }
+        }
+
+        /// Stores the kept lines still waiting in the batch.
+        mutating func flushPending() { pending.flush(into: &contents.symbols) }
+
+        /// The file id of the current `-<file>` marker (interned now if no kept line needed it yet), -1 if none.
+        mutating func internCurrentFile() -> Int32 {
+            if currentFile < 0, let marker = fileMarker.bytes {
+                currentFile = contents.files.intern(marker, fileMarker.length)
+            }
+            return currentFile
         }
 
         /// The contents, once every piece has been handed to `lines`.

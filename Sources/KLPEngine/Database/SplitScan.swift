@@ -180,6 +180,9 @@ enum SplitScan {
         var files = [Int32](repeating: -1, count: half.files.count)
         var inheritedFile: Int32? = nil
         let records = half.symbols
+        // Each name of the half is interned once, at its first line (the order a single pass interns it in).
+        var names = [Int32](repeating: -1, count: records.names.count)
+        first.contents.symbols.reserve(additional: records.count)
         for record in 0..<records.count {
             let halfFile = records.file[record]
             var file: Int32 = -1
@@ -192,11 +195,15 @@ enum SplitScan {
                 }
                 file = files[Int(halfFile)]
             }
-            records.names.withName(records.name[record]) { pointer, length in
-                first.contents.symbols.append(
-                    pointer, length, object: objects[Int(records.object[record])], file: file,
-                    line: records.line[record] + lineOffset)
+            let halfName = Int(records.name[record])
+            if names[halfName] < 0 {
+                names[halfName] = records.names.withName(Int32(halfName)) {
+                    first.contents.symbols.names.intern($0, $1)
+                }
             }
+            first.contents.symbols.append(
+                name: names[halfName], object: objects[Int(records.object[record])], file: file,
+                line: records.line[record] + lineOffset)
         }
     }
 }

@@ -79,38 +79,42 @@ import Testing
     }
 
     static func oracle(_ bytes: [UInt8], _ filter: NameFilter?) -> [String] {
-        outcome({ () throws(DatabaseError) -> DatabaseContents in
-            let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
-                Result { () throws(DatabaseError) in
-                    try MemchrSymbolListParser.parse(raw, path: "p.klp", filter: filter)
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(DatabaseError) in
+                        try MemchrSymbolListParser.parse(raw, path: "p.klp", filter: filter)
+                    }
                 }
-            }
-            return try result.get()
-        }, only: filter)
+                return try result.get()
+            }, only: filter)
     }
 
     static func whole(_ bytes: [UInt8], _ filter: NameFilter?) -> [String] {
-        outcome({ () throws(DatabaseError) -> DatabaseContents in
-            let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
-                Result { () throws(DatabaseError) in try SymbolListParser.parse(raw, path: "p.klp", filter: filter) }
-            }
-            return try result.get()
-        }, only: filter)
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(DatabaseError) in try SymbolListParser.parse(raw, path: "p.klp", filter: filter)
+                    }
+                }
+                return try result.get()
+            }, only: filter)
     }
 
     static func pieces(_ bytes: [UInt8], _ filter: NameFilter?, pieceSize: Int, stride: Int) -> [String] {
-        outcome({ () throws(DatabaseError) -> DatabaseContents in
-            var offset = 0
-            return try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
-                buffer throws(DatabaseError) -> Int in
-                let count = min(buffer.count, stride, bytes.count - offset)
-                bytes.withUnsafeBytes { source in
-                    buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                var offset = 0
+                return try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
+                    buffer throws(DatabaseError) -> Int in
+                    let count = min(buffer.count, stride, bytes.count - offset)
+                    bytes.withUnsafeBytes { source in
+                        buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                    }
+                    offset += count
+                    return count
                 }
-                offset += count
-                return count
-            }
-        }, only: filter)
+            }, only: filter)
     }
 
     /// The first entry where two outcomes differ, shortened (a whole database would bury the failure).

@@ -1,10 +1,10 @@
+@testable import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-@testable import KLPEngine
 
 /// The symbols.klp scanner as it was before the vectorised line search (memchr per line, every line through the
 /// full set of checks), kept only as the oracle of the equivalence tests (DatabaseScanEquivalenceTests).

@@ -139,8 +139,9 @@ enum SymbolListParser {
                 previousLine.detach()
                 pending.flush(into: &contents.symbols)
             }
-            // The common line (a symbol of a known object, order already decided, no CR, a sane length) takes
-            // the short path; every other line, and every line while the order is undecided, the full one.
+            // The common line (a symbol of a known object, no CR, a sane length) takes the short path: compared
+            // with the previous one while the order is undecided, then kept if wanted. Every other line (header,
+            // `*` and `-` lines, errors) takes the full one.
             var plain = isPlainState
             var start = 0
             for index in 0..<found.lines {
@@ -154,6 +155,7 @@ enum SymbolListParser {
                     let first = line.load(as: UInt8.self)
                     let last = line.load(fromByteOffset: length - 1, as: UInt8.self)
                     if first != UInt8(ascii: "*") && first != UInt8(ascii: "-") && last != 13 {
+                        if orderEvidence == nil { compareWithPrevious(line, length) }
                         try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
                         continue
                     }
@@ -166,9 +168,32 @@ enum SymbolListParser {
             return end
         }
 
-        /// Whether a symbol line needs nothing but `keepSymbol`: past the header, inside an object block, and
-        /// the order decided (so it is not compared with the previous line).
-        private var isPlainState: Bool { lineNumber > 0 && currentObject >= 0 && orderEvidence != nil }
+        /// Whether a symbol line needs only `compareWithPrevious` (while the order is undecided) and
+        /// `keepSymbol`: past the header and inside an object block.
+        private var isPlainState: Bool { lineNumber > 0 && currentObject >= 0 }
+
+        /// While the order is undecided: a symbol line that sorts before the previous one of its block decides it
+        /// (or, if only out of byte order, is the locale hint).
+        @inline(__always)
+        private mutating func compareWithPrevious(_ line: UnsafeRawPointer, _ length: Int) {
+            if let previous = previousLine.bytes,
+                SymbolListParser.compare(previous, previousLine.length, line, length) > 0
+            {
+                outOfOrder(previous, line, length)
+            }
+            previousLine.point(at: line, length)
+        }
+
+        private mutating func outOfOrder(_ previous: UnsafeRawPointer, _ line: UnsafeRawPointer, _ length: Int) {
+            let object = contents.objects.names[Int(currentObject)]
+            // `nm` under a locale other than C sorts by that locale's collation (en_US puts __ksymtab_x after
+            // homo): out of byte order, but still name order, not kallsyms order.
+            if SymbolListParser.collatedCompare(previous, previousLine.length, line, length) > 0 {
+                orderEvidence = .unsortedObject(object: object, line: lineNumber)
+            } else if collatedHint == nil {
+                collatedHint = .localeSorted(object: object, line: lineNumber)
+            }
+        }
 
         /// Any line, with every check in the order the format's rules are applied (§1.1). Returns true at the
         /// evidence block, which ends the symbol lines.
@@ -219,21 +244,7 @@ enum SymbolListParser {
                 if currentObject < 0 {
                     throw failure(lineNumber, .symbolBeforeObject)
                 }
-                if orderEvidence == nil {
-                    if let previous = previousLine.bytes,
-                        SymbolListParser.compare(previous, previousLine.length, line, length) > 0
-                    {
-                        let object = contents.objects.names[Int(currentObject)]
-                        // `nm` under a locale other than C sorts by that locale's collation (en_US puts
-                        // __ksymtab_x after homo): out of byte order, but still name order, not kallsyms order.
-                        if SymbolListParser.collatedCompare(previous, previousLine.length, line, length) > 0 {
-                            orderEvidence = .unsortedObject(object: object, line: lineNumber)
-                        } else if collatedHint == nil {
-                            collatedHint = .localeSorted(object: object, line: lineNumber)
-                        }
-                    }
-                    previousLine.point(at: line, length)
-                }
+                if orderEvidence == nil { compareWithPrevious(line, length) }
                 try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
             }
             return false

@@ -1,18 +1,29 @@
 /// Object names (normalised, unique) in order of first appearance. Objects named only by Module.symvers are
 /// appended after the symbols.klp ones, so an owner index can name either kind.
+/// The index is a ByteNameTable (a multiply hash over the UTF-8 bytes) rather than a [String: Int32]: every load
+/// interns each `*` line's object, and Swift's SipHash of String keys was 6% of a targeted scan.
 package struct ObjectList: Sendable {
     private(set) var names: [String] = []
-    private var index: [String: Int32] = [:]
+    private var index: ByteNameTable
+
+    init(expectedCount: Int = 0) {
+        names.reserveCapacity(expectedCount)
+        index = ByteNameTable(expectedCount: expectedCount, expectedBytes: expectedCount * 16)
+    }
 
     mutating func intern(_ name: String) -> Int32 {
-        if let existing = index[name] { return existing }
-        let id = Int32(names.count)
-        names.append(name)
-        index[name] = id
+        var name = name
+        let id = name.withUTF8 { utf8 in
+            // An empty name (SplitScan's placeholder object) may have no buffer: any valid pointer will do.
+            withUnsafeBytes(of: UInt8(0)) { empty in
+                index.intern(UnsafeRawPointer(utf8.baseAddress) ?? empty.baseAddress!, utf8.count)
+            }
+        }
+        if Int(id) == names.count { names.append(name) }
         return id
     }
 
-    func find(_ name: String) -> Int32? { index[name] }
+    func find(_ name: String) -> Int32? { index.find(name) }
 }
 
 /// The symbol lines kept from symbols.klp, as parallel arrays indexed by record (= kept line, in file order).
@@ -36,8 +47,10 @@ struct SymbolRecords: Sendable {
     var objectHead: [Int32] = []
     private var objectTail: [Int32] = []
 
-    init(expectedCount: Int) {
-        names = ByteNameTable(expectedCount: expectedCount, expectedBytes: expectedCount * 20)
+    /// `expectedNames`: distinct names expected (a targeted load keeps at most as many as it wants).
+    init(expectedCount: Int, expectedNames: Int? = nil) {
+        let distinct = expectedNames ?? expectedCount
+        names = ByteNameTable(expectedCount: distinct, expectedBytes: distinct * 24)
         name.reserveCapacity(expectedCount)
         object.reserveCapacity(expectedCount)
         file.reserveCapacity(expectedCount)
@@ -47,6 +60,17 @@ struct SymbolRecords: Sendable {
     }
 
     var count: Int { name.count }
+
+    /// Room for `additional` more records, allocated once (SplitScan's merge knows how many it adds).
+    mutating func reserve(additional: Int) {
+        let total = count + additional
+        name.reserveCapacity(total)
+        object.reserveCapacity(total)
+        file.reserveCapacity(total)
+        line.reserveCapacity(total)
+        nextSameName.reserveCapacity(total)
+        nextSameObject.reserveCapacity(total)
+    }
 
     /// XOR of warmed slots: stored so the optimiser keeps the warming loads (see `ByteNameTable.warm`).
     var warmth: UInt64 = 0
@@ -58,8 +82,12 @@ struct SymbolRecords: Sendable {
     mutating func append(
         _ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64, object owner: Int32, file: Int32, line: Int32
     ) {
+        append(name: names.intern(pointer, length, hash: hash), object: owner, file: file, line: line)
+    }
+
+    /// As `append`, for a name already interned in `names` (SplitScan's merge maps ids once per name).
+    mutating func append(name id: Int32, object owner: Int32, file: Int32, line: Int32) {
         let record = Int32(name.count)
-        let id = names.intern(pointer, length, hash: hash)
         if Int(id) == nameHead.count {
             nameHead.append(record)
             nameTail.append(record)

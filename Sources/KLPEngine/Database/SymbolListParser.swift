@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Reads the bytes of a symbols.klp file (§1.1 of the reference, plus the `-<file>` markers of DECISIONS 1) in one
-/// pass: memchr finds each newline, and a line becomes a String only for object names and the header.
+/// pass: a vectorised search finds the newlines (LineEnds), and a line becomes a String only for object names and
+/// the header.
 /// With a `NameFilter`, every line is still validated but only wanted names are stored.
 /// The bytes may come in pieces (`Scanner`): SymbolDatabase.load reads the file through a small reused buffer, as
 /// `cat` does, because a fresh buffer of the whole file costs a page fault per 4 KB (about 6 ms for 16 MB).
@@ -36,6 +37,15 @@ enum SymbolListParser {
         throws(DatabaseError) -> DatabaseContents
     {
         var scanner = Scanner(path: path, filter: filter, expectedBytes: expectedBytes)
+        try feed(&scanner, pieceSize: pieceSize, read: read)
+        return try scanner.finish()
+    }
+
+    /// Hands the input to `scanner` piece by piece until its end (or the evidence block).
+    static func feed(
+        _ scanner: inout Scanner, pieceSize: Int, read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
+    ) throws(DatabaseError) {
+        let path = scanner.path
         var capacity = pieceSize
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -63,7 +73,6 @@ enum SymbolListParser {
                 capacity *= 2
             }
         }
-        return try scanner.finish()
     }
 
     /// The parser's state between pieces. Lines are handled only when complete; bytes a later line needs from an
@@ -72,7 +81,7 @@ enum SymbolListParser {
         let path: String
         let filter: NameFilter?
         var contents: DatabaseContents
-        var orderEvidence: DatabaseOrderReason? = nil
+        private(set) var orderEvidence: DatabaseOrderReason? = nil
         var sawBytes = false
         var lineNumber = 0
         var currentObject: Int32 = -1
@@ -88,13 +97,20 @@ enum SymbolListParser {
         /// follows is read only to show evidence.
         private(set) var reachedEvidence = false
         let evidenceObject = Array(EvidenceFormat.objectName.utf8)
+        /// Where the line ends of the current piece are found (a buffer reused for every piece).
+        let lineEnds = LineEnds()
 
         init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
             self.filter = filter
-            // A full distribution database averages ~24 bytes per line.
+            // A full distribution database averages ~24 bytes per line; a targeted load keeps at most the names
+            // it wants (their lines are more: ~20 per name for a large patch).
             let expected = filter == nil ? max(expectedBytes, 1 << 16) / 24 + 16 : 64
-            contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected))
+            let names = filter.map { $0.names.count + 16 }
+            contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected, expectedNames: names))
+            // Every load interns every object; distribution files have an object block per ~4 KB (a module's
+            // symbols), so growing the table (a rehash of String keys each time) is avoided for them.
+            contents.objects = ObjectList(expectedCount: min(expectedBytes / 3_000, 1 << 16) + 16)
         }
 
         func failure(_ line: Int, _ problem: DatabaseError.FormatProblem) -> DatabaseError {
@@ -107,112 +123,181 @@ enum SymbolListParser {
             sawBytes = true
             if reachedEvidence { return raw.count }
             guard raw.count <= Int(Int32.max) else { throw .symbolListTooLarge(path: path) }
+            // One vectorised pass finds every line end and the first NUL; the line loop only compares offsets.
+            let found = lineEnds.find(base, raw.count, closingLast: atEnd)
+            let ends = lineEnds.offsets
             // Only complete lines: up to the last newline unless this is the end of the input.
-            var end = raw.count
-            if !atEnd {
-                var last = end - 1
-                while last >= 0 && base.load(fromByteOffset: last, as: UInt8.self) != 10 { last -= 1 }
-                end = last + 1
-                if end == 0 { return 0 }
-            }
-            // One memchr over the piece finds the first NUL; the line loop only compares offsets.
-            let nulOffset = memchr(base, 0, end).map { UnsafeRawPointer($0) - base } ?? end
+            if found.lines == 0 && !atEnd { return 0 }
+            let end = atEnd ? raw.count : Int(ends[found.lines - 1]) + 1
+            let nulOffset = found.firstNul
             // Static lets are lazily initialised globals: read them once, not on every line.
             let ksymtabHead = SymbolListParser.ksymtabHead, ksymtabTail = SymbolListParser.ksymtabTail
             let exportHead = SymbolListParser.exportHead, exportTail = SymbolListParser.exportTail
-            var start = 0
             defer {
                 // What later lines may still need from this piece is copied before the piece is reused.
                 fileMarker.detach()
                 previousLine.detach()
                 pending.flush(into: &contents.symbols)
             }
-            while start < end {
+            // The common line (a symbol of a known object, no CR, a sane length) takes the short path: compared
+            // with the previous one while the order is undecided, then kept if wanted. Every other line (header,
+            // `*` and `-` lines, errors) takes the full one.
+            var plain = isPlainState
+            var start = 0
+            for index in 0..<found.lines {
+                let lineEnd = Int(ends[index])
                 lineNumber += 1
-                let lineEnd = memchr(base + start, 10, end - start).map { UnsafeRawPointer($0) - base } ?? end
                 if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
                 let length = lineEnd - start
                 let line = base + start
-                defer { start = lineEnd + 1 }
-                if length > 0 && line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
-                    throw failure(lineNumber, .crlfLineEnding)
-                }
-
-                if lineNumber == 1 {
-                    orderEvidence = try SymbolListParser.headerOrder(line, length, lineNumber: lineNumber, path: path)
-                    continue
-                }
-                if length == 0 { throw failure(lineNumber, .emptyLine) }
-                // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
-                if length > maximumLineLength {
-                    throw failure(lineNumber, .lineTooLong(length: length, maximum: maximumLineLength))
-                }
-
-                switch line.load(as: UInt8.self) {
-                case UInt8(ascii: "*"):
-                    if length == 1 { throw failure(lineNumber, .emptyObjectName) }
-                    if length - 1 == evidenceObject.count && memcmp(line + 1, evidenceObject, length - 1) == 0 {
-                        reachedEvidence = true
-                        return raw.count
-                    }
-                    let name = String(
-                        decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
-                        as: UTF8.self)
-                    currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
-                    currentFile = -1
-                    fileMarker.clear()
-                    previousLine.clear()
-
-                case UInt8(ascii: "-"):
-                    if currentObject < 0 {
-                        throw failure(lineNumber, .fileMarkerBeforeObject)
-                    }
-                    if length == 1 { throw failure(lineNumber, .emptyFileName) }
-                    currentFile = -1
-                    // "-?" (written by build-db before a table's globals) means "file unknown".
-                    let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
-                    if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
-                    if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
-
-                default:
-                    if currentObject < 0 {
-                        throw failure(lineNumber, .symbolBeforeObject)
-                    }
-                    if orderEvidence == nil {
-                        if let previous = previousLine.bytes,
-                            SymbolListParser.compare(previous, previousLine.length, line, length) > 0
-                        {
-                            let object = contents.objects.names[Int(currentObject)]
-                            // `nm` under a locale other than C sorts by that locale's collation (en_US puts
-                            // __ksymtab_x after homo): out of byte order, but still name order, not kallsyms order.
-                            if SymbolListParser.collatedCompare(previous, previousLine.length, line, length) > 0 {
-                                orderEvidence = .unsortedObject(object: object, line: lineNumber)
-                            } else if collatedHint == nil {
-                                collatedHint = .localeSorted(object: object, line: lineNumber)
-                            }
-                        }
-                        previousLine.point(at: line, length)
-                    }
-                    let markerLength = SymbolListParser.exportMarkerPrefixLength(
-                        line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
-                    if markerLength > 0 {
-                        if markerLength == length {
-                            throw failure(lineNumber, .exportMarkerWithoutName)
-                        }
-                        let exported = line + markerLength
-                        if filter?.contains(exported, length - markerLength) ?? true {
-                            contents.exports.add(exported, length - markerLength, owner: currentObject)
-                        }
-                    } else if filter?.contains(line, length) ?? true {
-                        if currentFile < 0, let marker = fileMarker.bytes {
-                            currentFile = contents.files.intern(marker, fileMarker.length)
-                        }
-                        pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
-                        if pending.isFull { pending.flush(into: &contents.symbols) }
+                start = lineEnd + 1
+                if plain && UInt(bitPattern: length &- 1) < UInt(maximumLineLength) {
+                    let first = line.load(as: UInt8.self)
+                    let last = line.load(fromByteOffset: length - 1, as: UInt8.self)
+                    if first != UInt8(ascii: "*") && first != UInt8(ascii: "-") && last != 13 {
+                        if orderEvidence == nil { compareWithPrevious(line, length) }
+                        try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+                        continue
                     }
                 }
+                if try anyLine(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail) {
+                    return raw.count
+                }
+                plain = isPlainState
             }
             return end
+        }
+
+        /// Whether a symbol line needs only `compareWithPrevious` (while the order is undecided) and
+        /// `keepSymbol`: past the header and inside an object block.
+        private var isPlainState: Bool { lineNumber > 0 && currentObject >= 0 }
+
+        /// While the order is undecided: a symbol line that sorts before the previous one of its block decides it
+        /// (or, if only out of byte order, is the locale hint).
+        @inline(__always)
+        private mutating func compareWithPrevious(_ line: UnsafeRawPointer, _ length: Int) {
+            if let previous = previousLine.bytes,
+                SymbolListParser.compare(previous, previousLine.length, line, length) > 0
+            {
+                outOfOrder(previous, line, length)
+            }
+            previousLine.point(at: line, length)
+        }
+
+        private mutating func outOfOrder(_ previous: UnsafeRawPointer, _ line: UnsafeRawPointer, _ length: Int) {
+            let object = contents.objects.names[Int(currentObject)]
+            // `nm` under a locale other than C sorts by that locale's collation (en_US puts __ksymtab_x after
+            // homo): out of byte order, but still name order, not kallsyms order.
+            if SymbolListParser.collatedCompare(previous, previousLine.length, line, length) > 0 {
+                orderEvidence = .unsortedObject(object: object, line: lineNumber)
+            } else if collatedHint == nil {
+                collatedHint = .localeSorted(object: object, line: lineNumber)
+            }
+        }
+
+        /// Any line, with every check in the order the format's rules are applied (§1.1). Returns true at the
+        /// evidence block, which ends the symbol lines.
+        private mutating func anyLine(
+            _ line: UnsafeRawPointer, _ length: Int,
+            _ ksymtabHead: UInt64, _ ksymtabTail: UInt16, _ exportHead: UInt64, _ exportTail: UInt64
+        ) throws(DatabaseError) -> Bool {
+            if length > 0 && line.load(fromByteOffset: length - 1, as: UInt8.self) == 13 {
+                throw failure(lineNumber, .crlfLineEnding)
+            }
+            if lineNumber == 1 {
+                orderEvidence = try SymbolListParser.headerOrder(line, length, lineNumber: lineNumber, path: path)
+                return false
+            }
+            if length == 0 { throw failure(lineNumber, .emptyLine) }
+            // Kernel symbol names are at most KSYM_NAME_LEN - 1 (511) bytes; a much longer line is corruption.
+            if length > maximumLineLength {
+                throw failure(lineNumber, .lineTooLong(length: length, maximum: maximumLineLength))
+            }
+
+            switch line.load(as: UInt8.self) {
+            case UInt8(ascii: "*"):
+                if length == 1 { throw failure(lineNumber, .emptyObjectName) }
+                if length - 1 == evidenceObject.count && memcmp(line + 1, evidenceObject, length - 1) == 0 {
+                    reachedEvidence = true
+                    return true
+                }
+                let name = String(
+                    decoding: UnsafeRawBufferPointer(start: line + 1, count: length - 1),
+                    as: UTF8.self)
+                currentObject = contents.objects.intern(KLPNames.normalizeObject(name))
+                currentFile = -1
+                fileMarker.clear()
+                previousLine.clear()
+
+            case UInt8(ascii: "-"):
+                if currentObject < 0 {
+                    throw failure(lineNumber, .fileMarkerBeforeObject)
+                }
+                if length == 1 { throw failure(lineNumber, .emptyFileName) }
+                currentFile = -1
+                // "-?" (written by build-db before a table's globals) means "file unknown".
+                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+                if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
+                if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
+
+            default:
+                if currentObject < 0 {
+                    throw failure(lineNumber, .symbolBeforeObject)
+                }
+                if orderEvidence == nil { compareWithPrevious(line, length) }
+                try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+            }
+            return false
+        }
+
+        /// A validated symbol line of the current object: an export marker, or a symbol kept when wanted.
+        @inline(__always)
+        private mutating func keepSymbol(
+            _ line: UnsafeRawPointer, _ length: Int,
+            _ ksymtabHead: UInt64, _ ksymtabTail: UInt16, _ exportHead: UInt64, _ exportTail: UInt64
+        ) throws(DatabaseError) {
+            let markerLength = SymbolListParser.exportMarkerPrefixLength(
+                line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+            if markerLength > 0 {
+                if markerLength == length {
+                    throw failure(lineNumber, .exportMarkerWithoutName)
+                }
+                let exported = line + markerLength
+                if filter?.contains(exported, length - markerLength) ?? true {
+                    contents.exports.add(exported, length - markerLength, owner: currentObject)
+                }
+            } else if filter?.contains(line, length) ?? true {
+                if currentFile < 0, let marker = fileMarker.bytes {
+                    currentFile = contents.files.intern(marker, fileMarker.length)
+                }
+                pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                if pending.isFull { pending.flush(into: &contents.symbols) }
+            }
+        }
+
+        /// A scanner for the second half of a file split at a line end (SplitScan): its line numbers count from
+        /// `lineNumber` 1 (its first line is never the header), the order is `order` (decided by the header), and
+        /// its lines before the first `*` line belong to object 0 and file 0 of its own tables, placeholders
+        /// for the first half's last object and `-<file>` marker, which the merge puts in their place.
+        init(continuingAfterHeader path: String, filter: NameFilter?, expectedBytes: Int, order: DatabaseOrderReason) {
+            self.init(path: path, filter: filter, expectedBytes: expectedBytes)
+            lineNumber = 1
+            orderEvidence = order
+            currentObject = contents.objects.intern("")
+            // The placeholder file name is empty (no `-` line names an empty file).
+            let empty: UInt8 = 0
+            currentFile = withUnsafeBytes(of: empty) { contents.files.intern($0.baseAddress!, 0) }
+        }
+
+        /// Stores the kept lines still waiting in the batch.
+        mutating func flushPending() { pending.flush(into: &contents.symbols) }
+
+        /// The file id of the current `-<file>` marker (interned now if no kept line needed it yet), -1 if none.
+        mutating func internCurrentFile() -> Int32 {
+            if currentFile < 0, let marker = fileMarker.bytes {
+                currentFile = contents.files.intern(marker, fileMarker.length)
+            }
+            return currentFile
         }
 
         /// The contents, once every piece has been handed to `lines`.

@@ -1,0 +1,248 @@
+import KLPSynthetic
+import KLPTestSupport
+import Testing
+
+@testable import KLPEngine
+
+/// The vectorised scan (LineEnds, the short path for plain symbol lines) must read every file exactly as the
+/// scanner before it did (MemchrSymbolListParser, kept in Tests as the oracle): the same database, or the same
+/// error at the same line. Many variants of generated files are parsed both ways: each has a few lines inserted
+/// or changed (empty lines, NUL bytes, CRs, overlong lines, stray `*` and `-` lines, export markers without a
+/// name, lines out of order, the evidence block, very short lines, no final newline), so that errors on
+/// different lines compete and every branch of the short path is left at some point.
+@Suite struct DatabaseScanEquivalenceTests {
+    /// A small deterministic generator (xorshift), so a failure names a variant that can be rebuilt.
+    struct Random {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+    }
+
+    static let bases: [(String, [UInt8])] = [
+        ("ordered", Self.make(200, true)),
+        ("sorted", Self.make(200, false)),
+        (
+            "0.2 header",
+            Array("klp-convert-symbol-data.0.2\n*vmlinux\nb\na\n__ksymtab_a\n*mod-x\nz\ny\n__export_symbol_y\n".utf8)
+        ),
+        ("locale", Array("klp-convert-symbol-data.0.1\n*vmlinux\nhomo\n__ksymtab_x\nzeta\n*m\nA\nb\nB\n".utf8)),
+    ]
+
+    static func make(_ vmlinuxSymbols: Int, _ ordered: Bool) -> [UInt8] {
+        SyntheticSymbolList.make(
+            .init(vmlinuxSymbols: vmlinuxSymbols, modules: 8, symbolsPerModule: 30, ordered: ordered))
+    }
+
+    /// Lines a variant may insert; "%" is replaced by a NUL byte.
+    static let insertions: [String] = [
+        "", "%", "na%me", "name\r", "\r", String(repeating: "x", count: SymbolListParser.maximumLineLength),
+        String(repeating: "y", count: SymbolListParser.maximumLineLength + 1), "*", "*new-object", "*vmlinux", "-",
+        "-?", "-kernel/sched/core.c", "__ksymtab_", "__export_symbol_", "__ksymtab_ab", "__export_symbol_read_0",
+        "a", "ab", "abcdefg", "__key", "_rs", "lock", "init_module", "*\(EvidenceFormat.objectName)",
+        "@evidence line after the block%",
+    ]
+
+    /// `base` with one to three changes at random lines.
+    static func variant(of base: [UInt8], _ random: inout Random) -> [UInt8] {
+        var lines = base.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
+        if lines.last == [] { lines.removeLast() }
+        for _ in 0..<(1 + random.next(3)) {
+            let at = 1 + random.next(max(lines.count - 1, 1))
+            switch random.next(4) {
+            case 0, 1:
+                let text = insertions[random.next(insertions.count)]
+                lines.insert(Array(text.utf8).map { $0 == UInt8(ascii: "%") ? 0 : $0 }, at: min(at, lines.count))
+            case 2:
+                if at + 1 < lines.count { lines.swapAt(at, at + 1) }
+            default:
+                // A run of short lines: several newlines in 16 bytes.
+                lines.insert(contentsOf: [[UInt8(ascii: "q")], [UInt8(ascii: "r")], [UInt8(ascii: "s")]], at: at)
+            }
+        }
+        var bytes = lines.joined(separator: [10]).map { $0 }
+        if random.next(4) != 0 { bytes.append(10) }
+        return bytes
+    }
+
+    /// The database or the error, as text.
+    static func outcome(_ parse: () throws(DatabaseError) -> DatabaseContents, only: NameFilter?) -> [String] {
+        do {
+            let contents = try parse()
+            return DatabasePiecesTests.summary(SymbolDatabase(path: "p.klp", contents: contents, filter: only))
+        } catch {
+            return ["error: \(error)"]
+        }
+    }
+
+    static func oracle(_ bytes: [UInt8], _ filter: NameFilter?) -> [String] {
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(DatabaseError) in
+                        try MemchrSymbolListParser.parse(raw, path: "p.klp", filter: filter)
+                    }
+                }
+                return try result.get()
+            }, only: filter)
+    }
+
+    static func whole(_ bytes: [UInt8], _ filter: NameFilter?) -> [String] {
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let result: Result<DatabaseContents, DatabaseError> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(DatabaseError) in try SymbolListParser.parse(raw, path: "p.klp", filter: filter)
+                    }
+                }
+                return try result.get()
+            }, only: filter)
+    }
+
+    static func pieces(_ bytes: [UInt8], _ filter: NameFilter?, pieceSize: Int, stride: Int) -> [String] {
+        outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                var offset = 0
+                return try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
+                    buffer throws(DatabaseError) -> Int in
+                    let count = min(buffer.count, stride, bytes.count - offset)
+                    bytes.withUnsafeBytes { source in
+                        buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                    }
+                    offset += count
+                    return count
+                }
+            }, only: filter)
+    }
+
+    /// The first entry where two outcomes differ, shortened (a whole database would bury the failure).
+    static func difference(_ got: [String], _ expected: [String]) -> String? {
+        guard got != expected else { return nil }
+        let common = min(got.count, expected.count)
+        let index = (0..<common).first(where: { got[$0] != expected[$0] }) ?? common
+        func at(_ list: [String]) -> String { index < list.count ? String(list[index].prefix(200)) : "(none)" }
+        return "entry \(index): got \(at(got)), expected \(at(expected))"
+    }
+
+    @Test func variantsParseAsTheMemchrScannerParsedThem() {
+        var random = Random(state: 0x9e37_79b9_7f4a_7c15)
+        var errors = 0
+        for round in 0..<400 {
+            let (label, base) = Self.bases[round % Self.bases.count]
+            let bytes = round < Self.bases.count ? base : Self.variant(of: base, &random)
+            let wanted: Set<String> = ["__key", "_rs", "lock", "init_module", "a", "ab", "q", "y", "homo", "x", "b"]
+            for filter in [nil, NameFilter(wanted)] {
+                let expected = Self.oracle(bytes, filter)
+                if expected.first?.hasPrefix("error") == true { errors += 1 }
+                let context = "round \(round) (\(label)), filter \(filter != nil)"
+                #expect(Self.difference(Self.whole(bytes, filter), expected) == nil, "\(context), whole buffer")
+                let (pieceSize, stride) = [(64, 64), (64, 9), (100, 37), (1 << 18, 1 << 18)][round % 4]
+                #expect(
+                    Self.difference(Self.pieces(bytes, filter, pieceSize: pieceSize, stride: stride), expected) == nil,
+                    "\(context), pieces of \(pieceSize) read \(stride) at a time")
+            }
+        }
+        // The variants reach both outcomes often: neither half of the comparison is vacuous.
+        #expect(errors > 100)
+        #expect(errors < 700)
+    }
+
+    /// A targeted load keeps, for each wanted name, exactly what a full load has for it.
+    @Test func targetedLoadKeepsWhatTheFullLoadHasForEachWantedName() throws {
+        let bytes = Self.bases[0].1
+        let full = try SymbolDatabase.parse(bytes: bytes, path: "p.klp")
+        var names = full.allNameIDs.map { full.name(of: $0) }
+        names.sort()
+        var random = Random(state: 42)
+        for size in [1, 12, 1_000] {
+            var wanted = Set<String>()
+            for _ in 0..<size { wanted.insert(names[random.next(names.count)]) }
+            wanted.insert("no_such_name")
+            let targeted = try SymbolDatabase.parse(bytes: bytes, path: "p.klp", only: wanted)
+            var kept = 0
+            for name in wanted {
+                #expect(targeted.candidates(named: name) == full.candidates(named: name), "\(name)")
+                #expect(targeted.exportingObjects(of: name) == full.exportingObjects(of: name), "\(name)")
+                kept += full.candidates(named: name).count
+            }
+            #expect(targeted.symbolCount == kept)
+        }
+    }
+}
+
+/// A targeted load of a large file scans two halves on two threads (SplitScan) and merges them: for every split
+/// point of many variants (inside and around `*` and `-` lines, before and after errors on either side, the
+/// evidence block in either half), the result must be the single pass's, or the same error at the same line.
+@Suite struct SplitScanEquivalenceTests {
+    static func split(_ bytes: [UInt8], _ filter: NameFilter, near offset: Int) -> [String]? {
+        var qualified = true
+        let outcome = DatabaseScanEquivalenceTests.outcome(
+            { () throws(DatabaseError) -> DatabaseContents in
+                let contents = try SplitScan.parse(
+                    path: "p.klp", filter: filter, size: bytes.count, pieceSize: 64, minimum: 0, splitNear: offset
+                ) { buffer, at throws(DatabaseError) -> Int in
+                    let count = max(0, min(buffer.count, bytes.count - at))
+                    bytes.withUnsafeBytes { source in
+                        guard count > 0 else { return }
+                        buffer.baseAddress!.copyMemory(from: source.baseAddress! + at, byteCount: count)
+                    }
+                    return count
+                }
+                guard let contents else {
+                    qualified = false
+                    return DatabaseContents(symbols: SymbolRecords(expectedCount: 0))
+                }
+                return contents
+            }, only: filter)
+        return qualified ? outcome : nil
+    }
+
+    @Test func everySplitPointGivesTheSinglePassResult() {
+        var random = DatabaseScanEquivalenceTests.Random(state: 7)
+        let ordered = DatabaseScanEquivalenceTests.make(40, true)
+        let wanted: Set<String> = ["__key", "_rs", "lock", "init_module", "a", "ab", "q", "y", "x", "b"]
+        var splits = 0
+        var errors = 0
+        for round in 0..<30 {
+            let bytes = round == 0 ? ordered : DatabaseScanEquivalenceTests.variant(of: ordered, &random)
+            // Names of the file too, so that lines on both sides of the split are kept.
+            var names = wanted
+            for line in bytes.split(separator: 10).prefix(200) where random.next(5) == 0 {
+                names.insert(String(decoding: line, as: UTF8.self))
+            }
+            let filter = NameFilter(names)
+            let expected = DatabaseScanEquivalenceTests.oracle(bytes, filter)
+            if expected.first?.hasPrefix("error") == true { errors += 1 }
+            // Every line start of the file as a split point (the split goes after the next newline).
+            var offsets = [0]
+            for (index, byte) in bytes.enumerated() where byte == 10 { offsets.append(index) }
+            for offset in offsets {
+                guard let got = Self.split(bytes, filter, near: offset) else { continue }
+                splits += 1
+                #expect(
+                    DatabaseScanEquivalenceTests.difference(got, expected) == nil,
+                    "round \(round), split near \(offset)")
+            }
+        }
+        #expect(splits > 1_000)
+        #expect(errors > 5)
+    }
+
+    /// The same through SymbolDatabase.load on a file above the threshold, as the converter loads it.
+    @Test func aLargeFileLoadsAsTheSinglePassReadsIt() throws {
+        let bytes = SyntheticSymbolList.make(
+            .init(vmlinuxSymbols: 60_000, modules: 600, symbolsPerModule: 200, ordered: true))
+        #expect(bytes.count >= SplitScan.minimumSize)
+        let directory = try TemporaryDirectory.make("split")
+        defer { TemporaryDirectory.remove(directory) }
+        let path = directory + "/symbols.klp"
+        try FileIO.writeAtomically(bytes, to: path)
+        let wanted: Set<String> = ["__key", "_rs", "lock", "init_module", "mod_irq_5_exit_set_3", "enabled"]
+        let loaded = try SymbolDatabase.load(path: path, only: wanted)
+        let single = try SymbolDatabase.parse(bytes: bytes, path: path, only: wanted)
+        #expect(DatabasePiecesTests.summary(loaded) == DatabasePiecesTests.summary(single))
+        #expect(loaded.symbolCount > 0)
+    }
+}

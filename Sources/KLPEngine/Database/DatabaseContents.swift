@@ -14,7 +14,7 @@ package struct ObjectList: Sendable {
     mutating func intern(_ name: String) -> Int32 {
         var name = name
         let id = name.withUTF8 { utf8 in
-            // An empty name (SplitScan's placeholder object) may have no buffer: any valid pointer will do.
+            // An empty name may have no buffer: any valid pointer will do.
             withUnsafeBytes(of: UInt8(0)) { empty in
                 index.intern(UnsafeRawPointer(utf8.baseAddress) ?? empty.baseAddress!, utf8.count)
             }
@@ -61,17 +61,6 @@ struct SymbolRecords: Sendable {
 
     var count: Int { name.count }
 
-    /// Room for `additional` more records, allocated once (SplitScan's merge knows how many it adds).
-    mutating func reserve(additional: Int) {
-        let total = count + additional
-        name.reserveCapacity(total)
-        object.reserveCapacity(total)
-        file.reserveCapacity(total)
-        line.reserveCapacity(total)
-        nextSameName.reserveCapacity(total)
-        nextSameObject.reserveCapacity(total)
-    }
-
     /// XOR of warmed slots: stored so the optimiser keeps the warming loads (see `ByteNameTable.warm`).
     var warmth: UInt64 = 0
 
@@ -85,7 +74,7 @@ struct SymbolRecords: Sendable {
         append(name: names.intern(pointer, length, hash: hash), object: owner, file: file, line: line)
     }
 
-    /// As `append`, for a name already interned in `names` (SplitScan's merge maps ids once per name).
+    /// As `append`, for a name already interned in `names`.
     mutating func append(name id: Int32, object owner: Int32, file: Int32, line: Int32) {
         let record = Int32(name.count)
         if Int(id) == nameHead.count {

@@ -111,12 +111,10 @@ public enum DatabaseError: Error, CustomStringConvertible, Sendable, Equatable {
 extension InputFile {
     /// A database input read piece by piece (see SymbolListParser.parse(path:filter:pieceSize:read:)): line
     /// numbers and name offsets are 32-bit.
-    /// `pread` (nil for a pipe) reads at a given offset, from any thread, for SplitScan.
     static func readDatabase<Result>(
         _ path: String, what: String,
         _ body: (
-            _ expectedBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int,
-            _ pread: SplitScan.PositionalRead?
+            _ expectedBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
         ) throws(DatabaseError) -> Result
     ) throws(DatabaseError) -> Result {
         let input: Pieces
@@ -125,15 +123,6 @@ extension InputFile {
         } catch {
             throw DatabaseError.unreadable(path: path, kind: what, error)
         }
-        let pread: SplitScan.PositionalRead? =
-            input.isPositional
-            ? { buffer, offset throws(DatabaseError) -> Int in
-                do throws(InputFailure) {
-                    return try input.read(into: buffer, at: offset)
-                } catch {
-                    throw DatabaseError.unreadable(path: path, kind: what, error)
-                }
-            } : nil
         return try body(
             input.expectedSize,
             { buffer throws(DatabaseError) -> Int in
@@ -142,7 +131,7 @@ extension InputFile {
                 } catch {
                     throw DatabaseError.unreadable(path: path, kind: what, error)
                 }
-            }, pread)
+            })
     }
 
     /// Reads a database input (symbols.klp, Module.symvers) whole: line numbers and name offsets are 32-bit.

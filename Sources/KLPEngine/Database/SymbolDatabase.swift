@@ -30,14 +30,8 @@ public final class SymbolDatabase: Sendable {
     {
         let filter = names.map(NameFilter.init)
         var contents = try InputFile.readDatabase(path, what: "Symbol list") {
-            size, read, pread throws(DatabaseError) in
-            // A targeted load of a large regular file scans its two halves on two threads when it can.
-            if let filter, let pread,
-                let split = try SplitScan.parse(path: path, filter: filter, size: size, pread: pread)
-            {
-                return split
-            }
-            return try SymbolListParser.parse(path: path, filter: filter, expectedBytes: size, read: read)
+            size, read throws(DatabaseError) in
+            try SymbolListParser.parse(path: path, filter: filter, expectedBytes: size, read: read)
         }
         for symversPath in symvers {
             let symversFile = try InputFile.readDatabase(symversPath, what: "Module.symvers")

@@ -275,31 +275,6 @@ enum SymbolListParser {
             }
         }
 
-        /// A scanner for the second half of a file split at a line end (SplitScan): its line numbers count from
-        /// `lineNumber` 1 (its first line is never the header), the order is `order` (decided by the header), and
-        /// its lines before the first `*` line belong to object 0 and file 0 of its own tables, placeholders
-        /// for the first half's last object and `-<file>` marker, which the merge puts in their place.
-        init(continuingAfterHeader path: String, filter: NameFilter?, expectedBytes: Int, order: DatabaseOrderReason) {
-            self.init(path: path, filter: filter, expectedBytes: expectedBytes)
-            lineNumber = 1
-            orderEvidence = order
-            currentObject = contents.objects.intern("")
-            // The placeholder file name is empty (no `-` line names an empty file).
-            let empty: UInt8 = 0
-            currentFile = withUnsafeBytes(of: empty) { contents.files.intern($0.baseAddress!, 0) }
-        }
-
-        /// Stores the kept lines still waiting in the batch.
-        mutating func flushPending() { pending.flush(into: &contents.symbols) }
-
-        /// The file id of the current `-<file>` marker (interned now if no kept line needed it yet), -1 if none.
-        mutating func internCurrentFile() -> Int32 {
-            if currentFile < 0, let marker = fileMarker.bytes {
-                currentFile = contents.files.intern(marker, fileMarker.length)
-            }
-            return currentFile
-        }
-
         /// The contents, once every piece has been handed to `lines`.
         mutating func finish() throws(DatabaseError) -> DatabaseContents {
             guard sawBytes else { throw .emptySymbolList(path: path) }

@@ -212,27 +212,6 @@ public final class InputFile {
                 throw .tooLarge(size: total + size, limit: limit)
             }
         }
-
-        /// Whether `read(into:at:)` works: a regular file (a pipe has no offsets).
-        public var isPositional: Bool { !opened.isPipe }
-
-        /// Fills `buffer` from the file's byte `offset` on (pread: any thread may call it; the file position of
-        /// `read(into:)` is not moved); returns the number of bytes, less only at the end of the file.
-        public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(InputFailure) -> Int {
-            guard let base = buffer.baseAddress else { return 0 }
-            var used = 0
-            while used < buffer.count {
-                let got = pread(opened.fd, base + used, buffer.count - used, off_t(offset + used))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw .read(errnoText())
-                }
-                if got == 0 { break }
-                used += got
-                if offset + used > limit { throw .tooLarge(size: offset + used, limit: limit) }
-            }
-            return used
-        }
     }
 
     /// Opens `path` for reading in pieces; a regular file larger than `limit` is refused at once.

@@ -11,9 +11,17 @@ import Testing
     static func parseInPieces(_ bytes: [UInt8], pieceSize: Int, stride: Int, only: Set<String>? = nil)
         throws -> SymbolDatabase
     {
-        var offset = 0
         let filter = only.map(NameFilter.init)
-        let contents = try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
+        let contents = try contentsInPieces(bytes, filter, pieceSize: pieceSize, stride: stride)
+        return SymbolDatabase(path: "p.klp", contents: contents, filter: filter)
+    }
+
+    /// The parser's contents for `bytes` handed out at most `stride` bytes per read, into `pieceSize` pieces.
+    static func contentsInPieces(_ bytes: [UInt8], _ filter: NameFilter?, pieceSize: Int, stride: Int)
+        throws(DatabaseError) -> DatabaseContents
+    {
+        var offset = 0
+        return try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
             buffer throws(DatabaseError) -> Int in
             let count = min(buffer.count, stride, bytes.count - offset)
             bytes.withUnsafeBytes { source in
@@ -22,7 +30,6 @@ import Testing
             offset += count
             return count
         }
-        return SymbolDatabase(path: "p.klp", contents: contents, filter: filter)
     }
 
     static func whole(_ bytes: [UInt8], only: Set<String>? = nil) throws -> SymbolDatabase {

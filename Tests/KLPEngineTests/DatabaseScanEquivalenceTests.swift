@@ -104,16 +104,7 @@ import Testing
     static func pieces(_ bytes: [UInt8], _ filter: NameFilter?, pieceSize: Int, stride: Int) -> [String] {
         outcome(
             { () throws(DatabaseError) -> DatabaseContents in
-                var offset = 0
-                return try SymbolListParser.parse(path: "p.klp", filter: filter, pieceSize: pieceSize) {
-                    buffer throws(DatabaseError) -> Int in
-                    let count = min(buffer.count, stride, bytes.count - offset)
-                    bytes.withUnsafeBytes { source in
-                        buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
-                    }
-                    offset += count
-                    return count
-                }
+                try DatabasePiecesTests.contentsInPieces(bytes, filter, pieceSize: pieceSize, stride: stride)
             }, only: filter)
     }
 

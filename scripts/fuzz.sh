@@ -27,22 +27,39 @@ regressions=Tests/KLPEngineTests/Fixtures/regressions
 # --- build (only when the engine or a target changed) ---
 engine_sources=$(find Sources/KLPEngine -name '*.swift' | sort)
 builder_sources=$(find Sources/KLPDatabaseBuilder -name '*.swift' | sort)
-stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift Sources/CCompression/* Sources/CLibdw/* | sha256sum | cut -c1-16)
+# The package's C targets, built here by hand as SwiftPM would: their sources, and a module map per target.
+c_targets="CLineScan CLazyLoad CCompression CLibdw"
+c_sources=$(for t in $c_targets; do find "Sources/$t" -type f; done | sort)
+stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift $c_sources | sha256sum | cut -c1-16)
 if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "fuzz: building the engine with -sanitize=fuzzer,address ..."
   build_start=$(date +%s)
   # swiftc adds to an existing archive: members of source files since moved or renamed would stay and clash.
-  rm -f "$work/bin/libKLPEngine.a" "$work/bin/libKLPDatabaseBuilder.a"
+  rm -f "$work/bin/libKLPEngine.a" "$work/bin/libKLPDatabaseBuilder.a" "$work/bin/libKLPC.a"
+  modules=$work/bin/modules
+  rm -rf "$modules" "$work/bin/c"
+  mkdir -p "$work/bin/c"
+  module_flags=""
+  for t in $c_targets; do
+    mkdir -p "$modules/$t"
+    printf 'module %s {\n    umbrella "%s"\n    export *\n}\n' "$t" "$PWD/Sources/$t/include" > "$modules/$t/module.modulemap"
+    module_flags="$module_flags -I $modules/$t -Xcc -I$PWD/Sources/$t/include"
+    for c in Sources/$t/*.c; do
+      clang -c -O2 -g -fsanitize=address -I Sources/CLazyLoad/include -I "Sources/$t/include" "$c" \
+        -o "$work/bin/c/$t-$(basename "$c" .c).o"
+    done
+  done
+  ar rcs "$work/bin/libKLPC.a" "$work/bin"/c/*.o
   # gold warns about every ASan helper symbol it cannot export; the warnings are harmless.
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPEngine -emit-module -emit-module-path "$work/bin/KLPEngine.swiftmodule" \
-    -enable-testing -package-name klp_convert -parse-as-library -sanitize=fuzzer,address -O -g $engine_sources \
+    -enable-testing -package-name klp_convert -parse-as-library -sanitize=fuzzer,address -O -g $module_flags $engine_sources \
     -o "$work/bin/libKLPEngine.a" 2> >(grep -v 'Cannot export local symbol' >&2)
   # The database builder is its own module (the scanner target fuzzes it); it alone needs the compression libraries.
   # shellcheck disable=SC2086
   swiftc -emit-library -static -module-name KLPDatabaseBuilder -emit-module \
     -emit-module-path "$work/bin/KLPDatabaseBuilder.swiftmodule" -enable-testing -package-name klp_convert -parse-as-library \
-    -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression -I Sources/CLibdw $builder_sources \
+    -sanitize=fuzzer,address -O -g -I "$work/bin" $module_flags $builder_sources \
     -o "$work/bin/libKLPDatabaseBuilder.a" 2> >(grep -v 'Cannot export local symbol' >&2)
   for t in elf database annotations convert scanner; do
     case $t in
@@ -53,10 +70,10 @@ if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then
       scanner) files=Fuzz/Targets/FuzzScanner.swift ;;
     esac
     # shellcheck disable=SC2086
-    # The C libraries of Sources/CCompression and CLibdw are named here: autolinking does not reach into a static
-    # archive.
-    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$work/bin" -I Sources/CCompression -I Sources/CLibdw \
-      -L "$work/bin" -lKLPDatabaseBuilder -lKLPEngine -llzma -lzstd -lz -ldw -lelf $files \
+    # The C targets' archive and libdl are named here: autolinking does not reach into a static archive. The
+    # compression libraries and libdw are opened with dlopen when first used (CLazyLoad), not linked.
+    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$work/bin" $module_flags \
+      -L "$work/bin" -lKLPDatabaseBuilder -lKLPEngine -lKLPC -ldl $files \
       -o "$work/bin/fuzz-$t" 2> >(grep -v 'Cannot export local symbol' >&2)
   done
   echo "$stamp" > "$work/bin/stamp"

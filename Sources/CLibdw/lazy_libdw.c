@@ -71,7 +71,7 @@ static void fill_callbacks(void) {
     callbacks.section_address = KLP_LAZY_REAL(dwfl_offline_section_address);
 }
 
-Dwfl_Module *klp_dwfl_report(Dwfl **session, const char *path) {
+Dwfl_Module *_Nullable klp_dwfl_report(Dwfl *_Nullable *_Nonnull session, const char *_Nonnull path) {
     klp_lazy_ready(&libdw);
     pthread_once(&callbacks_once, fill_callbacks);
     *session = KLP_LAZY_REAL(dwfl_begin)(&callbacks);

@@ -18,11 +18,11 @@ const char *_Nonnull klp_libdw_error(void);
 // An offline Dwfl session for one file: libdwfl applies the relocations of an ET_REL module's debug sections
 // (string offsets, addresses) and lays its sections out at distinct addresses; for vmlinux (ET_EXEC) addresses
 // are the link addresses. The callbacks are C function pointers, simpler to take here than from Swift.
-Dwfl_Module *klp_dwfl_report(Dwfl **session, const char *path);
+Dwfl_Module *_Nullable klp_dwfl_report(Dwfl *_Nullable *_Nonnull session, const char *_Nonnull path);
 
 // An in-memory file for libdwfl, which opens files itself: a decompressed module is written there (memfd_create
 // is not visible to Swift without _GNU_SOURCE). 1 = MFD_CLOEXEC.
-static inline int klp_memfd_create(const char *name) {
+static inline int klp_memfd_create(const char *_Nonnull name) {
     return (int)syscall(SYS_memfd_create, name, 1u);
 }
 #endif

@@ -106,11 +106,6 @@ struct ByteNameTable: Sendable {
 
     func length(_ id: Int32) -> Int { Int(lengths[Int(id)]) }
 
-    /// The bytes of name `id`, valid only inside `body`.
-    func withName<Result>(_ id: Int32, _ body: (UnsafeRawPointer, Int) -> Result) -> Result {
-        bytes.withUnsafeBytes { stored in body(stored.baseAddress! + Int(starts[Int(id)]), Int(lengths[Int(id)])) }
-    }
-
     private func matches(_ id: Int, _ pointer: UnsafeRawPointer, _ length: Int) -> Bool {
         guard lengths[id] == UInt32(truncatingIfNeeded: length) else { return false }
         let start = Int(starts[id])

@@ -71,12 +71,8 @@ struct SymbolRecords: Sendable {
     mutating func append(
         _ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64, object owner: Int32, file: Int32, line: Int32
     ) {
-        append(name: names.intern(pointer, length, hash: hash), object: owner, file: file, line: line)
-    }
-
-    /// As `append`, for a name already interned in `names`.
-    mutating func append(name id: Int32, object owner: Int32, file: Int32, line: Int32) {
         let record = Int32(name.count)
+        let id = names.intern(pointer, length, hash: hash)
         if Int(id) == nameHead.count {
             nameHead.append(record)
             nameTail.append(record)

@@ -113,9 +113,8 @@ extension InputFile {
     /// numbers and name offsets are 32-bit.
     static func readDatabase<Result>(
         _ path: String, what: String,
-        _ body: (
-            _ expectedBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
-        ) throws(DatabaseError) -> Result
+        _ body: (_ expectedBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int)
+            throws(DatabaseError) -> Result
     ) throws(DatabaseError) -> Result {
         let input: Pieces
         do {
@@ -123,15 +122,13 @@ extension InputFile {
         } catch {
             throw DatabaseError.unreadable(path: path, kind: what, error)
         }
-        return try body(
-            input.expectedSize,
-            { buffer throws(DatabaseError) -> Int in
-                do throws(InputFailure) {
-                    return try input.read(into: buffer)
-                } catch {
-                    throw DatabaseError.unreadable(path: path, kind: what, error)
-                }
-            })
+        return try body(input.expectedSize) { buffer throws(DatabaseError) -> Int in
+            do throws(InputFailure) {
+                return try input.read(into: buffer)
+            } catch {
+                throw DatabaseError.unreadable(path: path, kind: what, error)
+            }
+        }
     }
 
     /// Reads a database input (symbols.klp, Module.symvers) whole: line numbers and name offsets are 32-bit.

@@ -37,15 +37,6 @@ enum SymbolListParser {
         throws(DatabaseError) -> DatabaseContents
     {
         var scanner = Scanner(path: path, filter: filter, expectedBytes: expectedBytes)
-        try feed(&scanner, pieceSize: pieceSize, read: read)
-        return try scanner.finish()
-    }
-
-    /// Hands the input to `scanner` piece by piece until its end (or the evidence block).
-    static func feed(
-        _ scanner: inout Scanner, pieceSize: Int, read: (UnsafeMutableRawBufferPointer) throws(DatabaseError) -> Int
-    ) throws(DatabaseError) {
-        let path = scanner.path
         var capacity = pieceSize
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -73,6 +64,7 @@ enum SymbolListParser {
                 capacity *= 2
             }
         }
+        return try scanner.finish()
     }
 
     /// The parser's state between pieces. Lines are handled only when complete; bytes a later line needs from an

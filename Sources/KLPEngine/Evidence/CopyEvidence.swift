@@ -23,20 +23,8 @@ public struct CopyEvidence: Sendable, Equatable {
 public enum CopyRanking {
     public static let nearbyLimit = 100
 
-    /// `copies`: each ambiguous name's candidates (as the plan lists them). Reads the database once more for the
-    /// patched functions' lines and once for the evidence of all lines involved.
-    public static func gather(
-        copies: [String: [DatabaseCandidate]], databasePath: String, order: DatabaseOrder,
-        targets: PatchTargets
-    ) throws(DatabaseError) -> [String: [CopyEvidence]] {
-        // Read once: the patched functions' lines and the evidence come from the same bytes (a pipe is read once).
-        let file = try InputFile.readDatabase(databasePath, what: "Symbol list")
-        return try file.withBytes { bytes throws(DatabaseError) in
-            try gather(copies: copies, bytes: bytes, path: databasePath, order: order, targets: targets)
-        }
-    }
-
-    /// As above, from the bytes of symbols.klp already in memory.
+    /// `copies`: each ambiguous name's candidates (as the plan lists them), from the bytes of symbols.klp already
+    /// in memory (read once by the caller: a pipe gives its bytes once).
     public static func gather(
         copies: [String: [DatabaseCandidate]], bytes: UnsafeRawBufferPointer, path: String,
         order: DatabaseOrder, targets: PatchTargets

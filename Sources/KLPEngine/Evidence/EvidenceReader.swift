@@ -13,15 +13,8 @@ public enum EvidenceReader {
     /// Symbols shown on each side of a copy (about three, as in the examples).
     public static let neighbourCount = 3
 
-    /// Evidence by symbols.klp line number (`DatabaseCandidate.line`) for each of `lines`. Reads the file again:
-    /// for a pipe, load the bytes once and use `read(_:path:lines:)` with them.
-    public static func read(path: String, lines: Set<Int>) throws(DatabaseError) -> [Int: SymbolEvidence] {
-        guard !lines.isEmpty else { return [:] }
-        let file = try InputFile.readDatabase(path, what: "Symbol list")
-        return try file.withBytes { bytes throws(DatabaseError) in try read(bytes, path: path, lines: lines) }
-    }
-
-    /// Evidence from symbols.klp bytes already in memory (`path` for messages).
+    /// Evidence by symbols.klp line number (`DatabaseCandidate.line`) for each of `lines`, from symbols.klp bytes
+    /// already in memory (`path` for messages).
     ///
     /// Per line it costs one memchr and a look at the first byte: the "before" neighbours are found by walking
     /// back from a wanted line, the "after" ones only while a wanted line still needs them, and evidence records

@@ -4,16 +4,6 @@
 /// resolved relocation).
 public enum PatchedFunctionEvidence {
     public static func gather(
-        _ functions: [PatchedFunctionStatus], databasePath: String, order: DatabaseOrder, targets: PatchTargets
-    ) throws(DatabaseError) -> [[CopyEvidence]] {
-        guard functions.contains(where: { !$0.copies.isEmpty }) else { return functions.map { _ in [] } }
-        let file = try InputFile.readDatabase(databasePath, what: "Symbol list")
-        return try file.withBytes { bytes throws(DatabaseError) in
-            try gather(functions, bytes: bytes, path: databasePath, order: order, targets: targets)
-        }
-    }
-
-    public static func gather(
         _ functions: [PatchedFunctionStatus], bytes: UnsafeRawBufferPointer, path: String, order: DatabaseOrder,
         targets: PatchTargets
     ) throws(DatabaseError) -> [[CopyEvidence]] {

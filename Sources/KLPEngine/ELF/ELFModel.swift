@@ -334,8 +334,8 @@ public struct ELFObject: Sendable {
 /// Positions by identity. Identities are dense (the reader numbers sections and symbols from 1 in file order,
 /// appends continue after the largest), so an array indexed by raw value answers where a dictionary hashed, and a
 /// rebuild after a removal is one pass. Identities an array cannot hold (negative, or far beyond the count: only a
-/// model built by hand) go to a dictionary.
-private struct IdentityIndex {
+/// model built by hand) go to a dictionary. The writer's output index of each symbol uses it too (SymbolIndexTable).
+struct IdentityIndex {
     private var places: [Int32] = []
     private var others: [Int: Int] = [:]
 

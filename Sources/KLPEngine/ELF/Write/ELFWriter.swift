@@ -76,10 +76,9 @@ private struct Planner {
         guard sections.count + 1 < Int(SectionIndex.loReserve.rawValue) else {
             throw fail("\(sections.count + 1) sections need extended section numbering, which is not supported")
         }
-        var sectionIndex: [SectionID: Int] = [:]
-        for (i, s) in sections.enumerated() { sectionIndex[s.id] = i + 1 }
+        // Output indices are the model's positions + 1 (ELFObject.currentIndex, an array lookup by identity).
         func index(of id: SectionID, from name: String, field: String) throws(ELFError) -> UInt32 {
-            guard let i = sectionIndex[id] else {
+            guard let i = object.currentIndex(of: id) else {
                 throw fail(section: name, "\(field) refers to a section that was removed (\(id))")
             }
             return UInt32(i)
@@ -96,7 +95,7 @@ private struct Planner {
         }
 
         // String tables.
-        guard let shstrID = object.sectionNameTable, let shstrIdx = sectionIndex[shstrID],
+        guard let shstrID = object.sectionNameTable, let shstrIdx = object.currentIndex(of: shstrID),
             case .stringTable(let shstrOriginal) = sections[shstrIdx - 1].content
         else {
             throw fail("the object has no section name string table")
@@ -132,7 +131,7 @@ private struct Planner {
             for s in orderedSymbols {
                 names.append(builders[strID]!.offset(of: s.name, original: s.originalName))
             }
-            symtabRecords = try symbolRecords(orderedSymbols, nameOffsets: names, sectionIndex: sectionIndex)
+            symtabRecords = try symbolRecords(orderedSymbols, nameOffsets: names)
         }
 
         // Section contents, headers, file offsets.
@@ -165,7 +164,7 @@ private struct Planner {
                 size = UInt64(relocs.count * RecordLayout.of(c).relocation(rela: rela).size)
             case .group(let flags, let members):
                 var words: [UInt32] = [flags]
-                for m in members where sectionIndex[m] != nil { words.append(UInt32(sectionIndex[m]!)) }
+                for m in members { if let i = object.currentIndex(of: m) { words.append(UInt32(i)) } }
                 content = .words(words)
                 size = UInt64(words.count * 4)
             }
@@ -220,10 +219,7 @@ private struct Planner {
         a <= 1 ? v : (v + a - 1) / a * a
     }
 
-    private func symbolRecords(
-        _ symbols: [Symbol], nameOffsets: [UInt32],
-        sectionIndex: [SectionID: Int]
-    ) throws(ELFError) -> [SymbolRecord] {
+    private func symbolRecords(_ symbols: [Symbol], nameOffsets: [UInt32]) throws(ELFError) -> [SymbolRecord] {
         var records: [SymbolRecord] = []
         records.reserveCapacity(symbols.count)
         for (k, s) in symbols.enumerated() {
@@ -241,7 +237,7 @@ private struct Planner {
             case .livepatch: record.shndx = .livepatch
             case .reserved(let v): record.shndx = SectionIndex(v)
             case .section(let id):
-                guard let i = sectionIndex[id] else {
+                guard let i = object.currentIndex(of: id) else {
                     throw fail(symbol: s.name, "is defined in a section that was removed (\(id))")
                 }
                 record.shndx = SectionIndex(UInt16(i))
@@ -288,39 +284,17 @@ private struct Planner {
     }
 }
 
-/// Output index (1-based) of each symbol by identity. Identities are dense (the reader numbers symbols 1...n and
-/// appended ones follow), so an array over rawValue serves the lookup of every relocation being encoded (a large
-/// livepatch has ~140k) without hashing; an unusually sparse model falls back to a dictionary.
+/// Output index (1-based) of each symbol by identity: the model's IdentityIndex over the output order (locals
+/// first), so the lookup of every relocation being encoded (a large livepatch has ~140k) is an array read.
 struct SymbolIndexTable {
-    private let dense: [Int]
-    private let sparse: [SymbolID: Int]
+    private let places: IdentityIndex
 
-    init(_ ordered: [Symbol]) {
-        let largest = ordered.map(\.id.rawValue).max() ?? 0
-        let smallest = ordered.map(\.id.rawValue).min() ?? 0
-        if smallest >= 0 && largest <= 4 * ordered.count + 1_024 {
-            var slots = [Int](repeating: 0, count: largest + 1)
-            for (i, s) in ordered.enumerated() { slots[s.id.rawValue] = i + 1 }
-            dense = slots
-            sparse = [:]
-        } else {
-            dense = []
-            var table: [SymbolID: Int] = [:]
-            for (i, s) in ordered.enumerated() { table[s.id] = i + 1 }
-            sparse = table
-        }
-    }
+    init(_ ordered: [Symbol]) { places = IdentityIndex(ordered.map(\.id.rawValue)) }
 
-    subscript(id: SymbolID) -> Int? {
-        if dense.isEmpty { return sparse[id] }
-        guard dense.indices.contains(id.rawValue), dense[id.rawValue] > 0 else { return nil }
-        return dense[id.rawValue]
-    }
+    subscript(id: SymbolID) -> Int? { places[id.rawValue].map { $0 + 1 } }
 
     /// The index of a symbol the planner has checked is present (the encoder's inner loop: no optional).
-    @inline(__always) func checkedIndex(_ id: SymbolID) -> Int {
-        dense.isEmpty ? sparse[id] ?? 0 : dense[id.rawValue]
-    }
+    @inline(__always) func checkedIndex(_ id: SymbolID) -> Int { (places[id.rawValue] ?? -1) + 1 }
 }
 
 extension ELFLayout {

@@ -61,16 +61,23 @@ public struct LivepatchChecker: Sendable {
         }
     }
 
-    private func checkModinfo(_ object: ELFObject, _ out: inout [Diagnostic]) {
+    /// Whether `.modinfo` has `livepatch=Y` (MODULE_INFO(livepatch, "Y")); nil when there is no `.modinfo` to say.
+    static func marksLivepatch(_ object: ELFObject) -> Bool? {
         guard let modinfo = object.section(named: ".modinfo"), case .bytes(let data) = modinfo.content else {
+            return nil
+        }
+        return data.split(separator: 0).contains { $0.elementsEqual("livepatch=Y".utf8) }
+    }
+
+    private func checkModinfo(_ object: ELFObject, _ out: inout [Diagnostic]) {
+        guard let marked = Self.marksLivepatch(object) else {
             out.append(
                 Diagnostic(
                     .note, "no .modinfo section: cannot check MODULE_INFO(livepatch, \"Y\") (an object before modpost?)"
                 ))
             return
         }
-        let entries = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        if !entries.contains("livepatch=Y") {
+        if !marked {
             out.append(
                 Diagnostic(
                     .error,

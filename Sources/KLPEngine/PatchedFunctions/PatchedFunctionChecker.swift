@@ -161,10 +161,5 @@ public struct PatchedFunctionChecker: Sendable {
         return lines
     }
 
-    static func isLivepatch(_ elf: ELFObject) -> Bool {
-        guard let modinfo = elf.section(named: ".modinfo"), case .bytes(let data) = modinfo.content else {
-            return false
-        }
-        return data.split(separator: 0).contains { Array($0) == Array("livepatch=Y".utf8) }
-    }
+    static func isLivepatch(_ elf: ELFObject) -> Bool { LivepatchChecker.marksLivepatch(elf) == true }
 }

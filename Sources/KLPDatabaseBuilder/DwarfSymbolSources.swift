@@ -47,13 +47,8 @@ enum DwarfSymbolSources {
             throw DatabaseBuildError(path: path, line: nil, "cannot make an in-memory file for DWARF: \(errnoText())")
         }
         defer { close(fd) }
-        var written = 0
-        while written < expanded.count {
-            let n = expanded.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            guard n > 0 else {
-                throw DatabaseBuildError(path: path, line: nil, "cannot write the in-memory file: \(errnoText())")
-            }
-            written += n
+        if let failure = expanded.withUnsafeBytes({ FileIO.writeAll(fd, $0) }) {
+            throw DatabaseBuildError(path: path, line: nil, "cannot write the in-memory file: \(failure)")
         }
         return try readUncompressed(path: "/proc/self/fd/\(fd)", jobs: jobs, messagePath: path)
     }

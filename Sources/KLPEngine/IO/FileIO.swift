@@ -141,8 +141,8 @@ public enum FileIO {
         }
     }
 
-    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); the system's reason on failure.
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    /// Writes all of `bytes` to `fd` (short writes continued, EINTR retried); the reason when write(2) fails.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
         guard let p = bytes.baseAddress else { return nil }
         var written = 0
         while written < bytes.count {

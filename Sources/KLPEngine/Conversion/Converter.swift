@@ -250,6 +250,8 @@ private struct ConversionPlanner {
 
         // An annotation is for an undefined symbol of that name; one that only a symbol the patch defines could
         // match is a mistake (another file of the patch may define a static of the same name: that is fine).
+        // The names relocations use, built once, when the first annotation needs them.
+        lazy var referenced = referencedNames()
         for a in scan.annotations where !annotatedEntries.contains(a.symbol) {
             let at = Diagnostic.Location(section: a.source, offset: a.recordOffset, symbol: a.symbol, object: a.object)
             if let own = object.symbols.first(where: { $0.name == a.symbol && definesInPatch($0) }) {
@@ -261,7 +263,7 @@ private struct ConversionPlanner {
                             + "\(a.symbol), which the livepatch defines itself\(place): only symbols the patch leaves "
                             + "undefined are looked up in \(a.object); declare it extern or remove the annotation",
                         at: at))
-            } else if !referencedNames().contains(a.symbol) {
+            } else if !referenced.contains(a.symbol) {
                 plan.diagnostics.append(
                     Diagnostic(
                         .error,

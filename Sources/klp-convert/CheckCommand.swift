@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
         for path in modules {
             do {
                 let object = try ELFObject.read(path: path)
-                let database = try symbolsPath.map { try loadDatabase(path: $0, for: nil, symvers: []) }
+                let database = try symbolsPath.map { try SymbolDatabase.load(path: $0) }
                 let findings = LivepatchChecker(database: database).check(object)
                 Report.diagnostics(findings, file: path)
                 if findings.hasErrors { failed = true } else { print("\(path): ok") }

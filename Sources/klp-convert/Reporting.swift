@@ -39,14 +39,10 @@ enum Report {
 /// Loads the database for converting `object`: only the names the object leaves undefined are kept, which is
 /// what makes a conversion against a whole distribution's database fast.
 /// `targets`: the patch's tables (read once by the caller, which passes them on to the planner and the reports).
-func loadDatabase(path: String, for object: ELFObject?, targets: PatchTargets? = nil, symvers: [String]) throws
+func loadDatabase(path: String, for object: ELFObject, targets: PatchTargets, symvers: [String]) throws
     -> SymbolDatabase
 {
-    if let object {
-        let names = databaseNames(for: object, targets: targets ?? PatchTargets.read(object))
-        return try SymbolDatabase.load(path: path, only: names, symvers: symvers)
-    }
-    return try SymbolDatabase.load(path: path, symvers: symvers)
+    try SymbolDatabase.load(path: path, only: databaseNames(for: object, targets: targets), symvers: symvers)
 }
 
 /// The names a conversion of `object` looks up in symbols.klp: its undefined symbols (and the names inside
@@ -127,8 +123,10 @@ func parseChoice(_ text: String) throws -> (String, SymbolTarget) {
 func planConversion(symbols: String, input: String, options: ConversionOptions) throws -> ConversionPlan {
     do {
         let object = try ELFObject.read(path: input)
-        let database = try loadDatabase(path: symbols, for: object, symvers: [])
-        return Converter(database: database, options: options).plan(object)
+        // The patch's tables, read once for the database load and the planner.
+        let targets = PatchTargets.read(object)
+        let database = try loadDatabase(path: symbols, for: object, targets: targets, symvers: [])
+        return Converter(database: database, options: options, patchTargets: targets).plan(object)
     } catch {
         Report.failure(error)
         throw ExitStatus.failure

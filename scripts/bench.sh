@@ -9,6 +9,5 @@ export PATH="/opt/swift/usr/bin:$PATH"
 # The converter measured is the one `make` ships: Swift runtime linked statically (--static-swift-stdlib), in
 # .build-make/ (see the Makefile). A later --converter PATH overrides it.
 make binary
-swift build -c release --product klp-convert
 swift build -c release --product klp-bench
 exec "$(swift build -c release --show-bin-path)/klp-bench" --converter "$PWD/.build-make/release/klp-convert" "$@"

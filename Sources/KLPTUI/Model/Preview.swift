@@ -75,10 +75,7 @@ enum PreviewBuilder {
                 symbolChanges += 1
             }
         }
-        for entry in plan.symbols
-        where entry.status == .ambiguous || entry.status == .notFound || entry.status == .invalid
-            || entry.status == .refused
-        {
+        for entry in plan.symbols where entry.status.isProblem {
             out.append(
                 PreviewLine(
                     kind: .warning, before: "\(entry.name) (UND)",

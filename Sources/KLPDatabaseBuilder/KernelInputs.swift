@@ -112,6 +112,8 @@ public struct KernelInputs: Sendable {
             ("/boot/vmlinux-\(release).xz", "vmlinux in /boot"),
             ("/boot/vmlinux-\(release).gz", "vmlinux in /boot"),
         ]
+        // The running kernel's build ID, read once for all candidates (only when the release is the running one).
+        let running = runningRelease == release ? Self.runningBuildID(rooted) : nil
         for candidate in elfCandidates {
             guard let path = rooted.resolve(candidate.path) else { continue }
             if let problem = Self.notAnELF(path) {
@@ -119,9 +121,7 @@ public struct KernelInputs: Sendable {
                 continue
             }
             var what = candidate.what
-            if runningRelease == release, let running = Self.runningBuildID(rooted),
-                let own = BuildID.ofELF(path: path)
-            {
+            if let running, let own = BuildID.ofELF(path: path) {
                 guard own == running else {
                     findings.append(
                         Finding(

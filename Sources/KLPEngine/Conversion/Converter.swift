@@ -6,13 +6,18 @@ public struct Converter: Sendable {
     public let options: ConversionOptions
     /// The patch's klp_patch/klp_object/klp_func tables, when the caller has read them already; read here otherwise.
     public let patchTargets: PatchTargets?
+    /// The patched-function check of this object against this database, when the caller has made it already: it
+    /// does not depend on the choices, so the TUI makes it once, not once per pick.
+    public let patchedFunctions: PatchedFunctionChecker.Result?
 
     public init(
-        database: SymbolDatabase, options: ConversionOptions = ConversionOptions(), patchTargets: PatchTargets? = nil
+        database: SymbolDatabase, options: ConversionOptions = ConversionOptions(), patchTargets: PatchTargets? = nil,
+        patchedFunctions: PatchedFunctionChecker.Result? = nil
     ) {
         self.database = database
         self.options = options
         self.patchTargets = patchTargets
+        self.patchedFunctions = patchedFunctions
     }
 
     /// Plans the conversion of `object` without changing it.
@@ -21,7 +26,8 @@ public struct Converter: Sendable {
         var plan = planner.run()
         // Other machines are refused by the planner already, with the reason.
         if options.checkFunctions && PatchedFunctionChecker.supportedMachines.contains(object.header.machine) {
-            let functions = PatchedFunctionChecker(database: database).check(object, targets: patchTargets)
+            let functions =
+                patchedFunctions ?? PatchedFunctionChecker(database: database).check(object, targets: patchTargets)
             plan.patchedFunctions = functions.functions
             plan.diagnostics += functions.diagnostics
         }

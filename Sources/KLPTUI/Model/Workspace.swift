@@ -25,6 +25,9 @@ public struct Workspace: Sendable {
     /// The livepatch's klp_patch/klp_object/klp_func tables, read once: every plan (one per pick) and the
     /// evidence use them.
     public let patchTargets: PatchTargets
+    /// The patched-function check, made once (it does not depend on the choices): every plan and the functions'
+    /// evidence use it. Nil when the options turn the check off.
+    public let patchedFunctions: PatchedFunctionChecker.Result?
     /// True for the bundled example (shown in the title bar).
     public var isExample = false
     /// Evidence and suggestions for the patch's homonyms (the picker's detail panel).
@@ -53,6 +56,9 @@ public struct Workspace: Sendable {
         self.object = object
         self.places = CodePlaces(object: object)
         self.patchTargets = PatchTargets.read(object)
+        self.patchedFunctions =
+            baseOptions.checkFunctions
+            ? PatchedFunctionChecker(database: database).check(object, targets: patchTargets) : nil
         self.database = database
         self.background = background
         self.defaultOutputPath = defaultOutputPath
@@ -134,10 +140,9 @@ public struct Workspace: Sendable {
     func gatherFunctionEvidence(
         _ read: ([PatchedFunctionStatus], PatchTargets) throws(DatabaseError) -> [[CopyEvidence]]
     ) -> [[CopyEvidence]] {
-        guard baseOptions.checkFunctions else { return [] }
-        let functions = PatchedFunctionChecker(database: database).check(object, targets: patchTargets).functions
+        guard let patchedFunctions else { return [] }
         do {
-            return try read(functions, patchTargets)
+            return try read(patchedFunctions.functions, patchTargets)
         } catch {
             return []
         }
@@ -175,7 +180,10 @@ public struct Workspace: Sendable {
     /// The plan for the given choices: cheap, pure, done after every pick and nowhere else.
     public func plan(choices: [String: SymbolTarget]) -> ConversionPlan {
         plansMade.increment()
-        return Converter(database: database, options: options(with: choices), patchTargets: patchTargets).plan(object)
+        return Converter(
+            database: database, options: options(with: choices), patchTargets: patchTargets,
+            patchedFunctions: patchedFunctions
+        ).plan(object)
     }
 
     /// How many plans this workspace made: the tests check that one write costs no plan of its own.

@@ -249,7 +249,7 @@ public enum DatabaseBuilder {
     )
         -> [Result<ModuleReading, DatabaseBuildError>]
     {
-        let shared = SharedWork(count: files.count)
+        let shared = SharedWork<ModuleReading>(count: files.count, missing: "not read")
         let workers = max(1, min(jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = shared.nextIndex() {
@@ -261,48 +261,5 @@ public enum DatabaseBuilder {
             }
         }
         return shared.take()
-    }
-}
-
-/// The work queue of `readModules`: the next file index to take, and one result slot per file. A pthread
-/// mutex rather than Synchronization's Mutex/Atomic, which need macOS 15 while the package declares macOS 13.
-private final class SharedWork: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var next = 0
-    private var finished = 0
-    private var slots: [Result<ModuleReading, DatabaseBuildError>?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
-
-    func nextIndex() -> Int? {
-        locked {
-            guard next < slots.count else { return nil }
-            next += 1
-            return next - 1
-        }
-    }
-
-    /// Stores a result; returns how many files are finished.
-    func store(_ result: Result<ModuleReading, DatabaseBuildError>, at index: Int) -> Int {
-        locked {
-            slots[index] = result
-            finished += 1
-            return finished
-        }
-    }
-
-    func take() -> [Result<ModuleReading, DatabaseBuildError>] {
-        locked { slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "not read")) } }
     }
 }

@@ -66,7 +66,7 @@ enum DwarfSymbolSources {
 
     private static func readWorkers(path: String, jobs: Int) throws(DatabaseBuildError) -> [Int: SourcePlace] {
         let workers = max(1, jobs)
-        let parts = SharedParts(count: workers)
+        let parts = SharedWork<UnitScan>(count: workers, missing: "DWARF worker did not finish")
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             parts.store(
                 Result { () throws(DatabaseBuildError) -> UnitScan in
@@ -270,31 +270,6 @@ private struct UnitWalk {
             name = String(cString: text)
         }
         scan.byAddress[address &+ bias, default: []].append(UnitScan.Found(name: name, path: path, line: line))
-    }
-}
-
-/// Per-worker results, filled from `concurrentPerform` threads.
-private final class SharedParts: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var slots: [Result<UnitScan, DatabaseBuildError>?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func store(_ result: Result<UnitScan, DatabaseBuildError>, at index: Int) {
-        pthread_mutex_lock(&mutex)
-        slots[index] = result
-        pthread_mutex_unlock(&mutex)
-    }
-
-    func take() -> [Result<UnitScan, DatabaseBuildError>] {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, "DWARF worker did not finish")) }
     }
 }
 

@@ -1,14 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import KLPEngine
 
 /// Work shared by build-db's threads (the module readers, the DWARF workers): the next index to take, and one
-/// result slot per index. A pthread mutex rather than Synchronization's Mutex/Atomic, which need macOS 15 while
-/// the package declares macOS 13.
+/// result slot per index, under one PthreadLock.
 final class SharedWork<Value>: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    private let lock = PthreadLock()
     private var next = 0
     private var finished = 0
     private var slots: [Result<Value, DatabaseBuildError>?]
@@ -18,19 +13,10 @@ final class SharedWork<Value>: @unchecked Sendable {
     init(count: Int, missing: String) {
         slots = Array(repeating: nil, count: count)
         self.missing = missing
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 
     func nextIndex() -> Int? {
-        locked {
+        lock.locked {
             guard next < slots.count else { return nil }
             next += 1
             return next - 1
@@ -40,7 +26,7 @@ final class SharedWork<Value>: @unchecked Sendable {
     /// Stores a result; returns how many indices are finished.
     @discardableResult
     func store(_ result: Result<Value, DatabaseBuildError>, at index: Int) -> Int {
-        locked {
+        lock.locked {
             slots[index] = result
             finished += 1
             return finished
@@ -48,6 +34,6 @@ final class SharedWork<Value>: @unchecked Sendable {
     }
 
     func take() -> [Result<Value, DatabaseBuildError>] {
-        locked { slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, missing)) } }
+        lock.locked { slots.map { $0 ?? .failure(DatabaseBuildError(path: "?", line: nil, missing)) } }
     }
 }

@@ -112,7 +112,7 @@ struct BuildDBCommand: ParsableCommand {
 final class ProgressLine: @unchecked Sendable {
     private var lastDraw: UInt64 = 0
     private var drawn = false
-    private let lock = NSLockLike()
+    private let lock = PthreadLock()
 
     func update(_ done: Int, _ total: Int) {
         lock.locked {
@@ -143,18 +143,6 @@ final class ProgressLine: @unchecked Sendable {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
-}
-
-/// A pthread mutex, so this file needs no Foundation.
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }
 

@@ -3,8 +3,12 @@
 public enum OldSymposEdit {
     /// `.old_sympos = 17,` with the copy's place in a comment.
     public static func line(position: Int, copy: CopyEvidence?) -> String {
-        let place = copy?.place.map { "\t/* \(CSnippet.commentSafe($0)) */" } ?? ""
-        return "\t.old_sympos = \(position),\(place)"
+        line(position: position, place: copy?.place)
+    }
+
+    /// `.old_sympos = 17,` with `place` (a file, or file:line) in a comment that a `*/` in it cannot close.
+    static func line(position: Int, place: String?) -> String {
+        "\t.old_sympos = \(position)," + (place.map { "\t/* \(CSnippet.commentSafe($0)) */" } ?? "")
     }
 
     /// The edits for every chosen entry (by index into `functions`), and a comment naming the entries still

@@ -154,10 +154,7 @@ public struct PatchedFunctionChecker: Sendable {
             order == .kallsyms
             ? "kallsyms order" : "symbols.klp is name-sorted: which copy is which position is unknown"
         var lines = ["Copies of \(function.name) in \(function.object) (\(orderNote)):"]
-        for copy in copies {
-            let file = copy.file.map { "\t/* \($0) */" } ?? ""
-            lines.append("\t.old_sympos = \(copy.position),\(file)")
-        }
+        for copy in copies { lines.append(OldSymposEdit.line(position: copy.position, place: copy.file)) }
         return lines
     }
 

@@ -55,7 +55,7 @@ private struct TableReader {
 
     init(_ elf: ELFObject) {
         self.elf = elf
-        word = elf.header.elfClass == .elf64 ? 8 : 4
+        word = elf.header.elfClass.wordSize
         for section in elf.sections {
             // The tables live in allocated data; debug sections hold most relocations of a patch and none of them,
             // and code holds none either (a function with 200,000 calls made this map most of a conversion).
@@ -185,9 +185,9 @@ private struct TableReader {
         guard let s = elf.section(section), case .bytes(let bytes) = s.content,
             offset + UInt64(word) <= UInt64(bytes.count)
         else { return nil }
-        let start = bytes.startIndex + Int(offset)
-        let raw = Array(bytes[start..<(start + word)])
-        let ordered = elf.header.byteOrder == .little ? raw : raw.reversed()
-        return ordered.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        return bytes.withUnsafeBytes { raw in
+            let reader = RawReader(raw, order: elf.header.byteOrder)
+            return word == 8 ? reader.u64(Int(offset)) : UInt64(reader.u32(Int(offset)))
+        }
     }
 }

@@ -134,13 +134,7 @@ struct ELFFileReader {
                 tableOffset: h.shoff, tableSize: tableSize)
         } else {
             for (i, s) in sections.enumerated() where i > 0 && s.type != .nobits && s.size > 0 {
-                guard reader.contains(offset: s.offset, length: s.size) else {
-                    throw .section(
-                        path: path, index: i, name: nil,
-                        message:
-                            "contents (offset \(s.offset), size \(s.size)) run past the end of the file (\(raw.count) bytes)"
-                    )
-                }
+                try Self.checkContents(i, s, fileSize: raw.count, path: path)
             }
         }
 
@@ -173,6 +167,18 @@ struct ELFFileReader {
     }
 
     /// Sections inside the file, sane alignments, and no two sections (or a section and a header) sharing bytes.
+    /// Section `i`'s contents lie inside the file (both entry points check this; the editable one checks more).
+    private static func checkContents(_ i: Int, _ h: SectionHeaderRecord, fileSize: Int, path: String)
+        throws(ELFError)
+    {
+        guard RawReader.contains(offset: h.offset, length: h.size, in: fileSize) else {
+            throw .section(
+                path: path, index: i, name: nil,
+                message:
+                    "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(fileSize) bytes)")
+        }
+    }
+
     private static func validateLayout(
         _ sections: [SectionHeaderRecord], raw: UnsafeRawBufferPointer, path: String,
         headerSize: Int, tableOffset: UInt64, tableSize: UInt64
@@ -203,11 +209,7 @@ struct ELFFileReader {
                 }
                 continue
             }
-            guard RawReader.contains(offset: h.offset, length: h.size, in: raw.count) else {
-                throw fail(
-                    i, "contents (offset \(h.offset), size \(h.size)) run past the end of the file (\(raw.count) bytes)"
-                )
-            }
+            try checkContents(i, h, fileSize: raw.count, path: path)
             ranges.append((h.offset, h.offset + h.size, "section [\(i)]", i))
         }
         ranges.sort { $0.start < $1.start }

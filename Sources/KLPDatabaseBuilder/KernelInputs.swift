@@ -212,11 +212,7 @@ public struct KernelInputs: Sendable {
         do { head = try InputFile.head(path, count: 4096) } catch { return "cannot read: \(error.reason)" }
         guard !head.isEmpty else { return "empty" }
         let lines = head.split(separator: 10).prefix(head.count == 4096 ? 8 : Int.max)
-        let symbolLines = lines.filter { line in
-            let fields = line.split(separator: 32, omittingEmptySubsequences: true)
-            return fields.count == 3 && fields[1].count == 1
-                && UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16) != nil
-        }
+        let symbolLines = lines.filter { VmlinuxSymbols.systemMapLine($0) != nil }
         if symbolLines.isEmpty {
             let first = String(decoding: lines.first ?? [], as: UTF8.self)
             let text = first.unicodeScalars.filter { $0.value >= 32 && $0.value < 127 }.prefix(120)

@@ -56,6 +56,16 @@ enum VmlinuxSymbols {
         return order(candidates, rules: rules, source: scan.path)
     }
 
+    /// One `address type name` line of System.map (exactly three fields: hexadecimal address, one-letter type,
+    /// name; names have no spaces), or nil. Debian's placeholder line has more words and is not one.
+    static func systemMapLine(_ line: ArraySlice<UInt8>) -> (address: UInt64, type: UInt8, name: ArraySlice<UInt8>)? {
+        let fields = line.split(separator: 32, omittingEmptySubsequences: true)
+        guard fields.count == 3, fields[1].count == 1,
+            let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
+        else { return nil }
+        return (address, fields[1][fields[1].startIndex], fields[2])
+    }
+
     /// From System.map (`nm -n` output filtered by scripts/mksysmap): `address type name` lines.
     static func fromSystemMap(_ text: [UInt8], path: String) throws(DatabaseBuildError) -> [Candidate] {
         var candidates: [Candidate] = []
@@ -63,19 +73,15 @@ enum VmlinuxSymbols {
         for line in text.split(separator: 10, omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.isEmpty { continue }
-            let fields = line.split(separator: 32, omittingEmptySubsequences: true)
-            guard fields.count >= 3, fields[1].count == 1,
-                let address = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16)
-            else {
+            guard let parsed = systemMapLine(line) else {
                 throw DatabaseBuildError(
                     path: path, line: lineNumber,
                     "not a System.map line (expected 'address type name')")
             }
             candidates.append(
                 Candidate(
-                    name: String(decoding: fields[2], as: UTF8.self),
-                    type: Character(UnicodeScalar(fields[1][fields[1].startIndex])),
-                    address: address, file: nil))
+                    name: String(decoding: parsed.name, as: UTF8.self), type: Character(UnicodeScalar(parsed.type)),
+                    address: parsed.address, file: nil))
         }
         guard !candidates.isEmpty else { throw DatabaseBuildError(path: path, line: nil, "System.map is empty") }
         return candidates

@@ -270,6 +270,18 @@ import Testing
         #expect(try FileIO.readAll(path: found.output) == (try FileIO.readAll(path: explicit.output)))
     }
 
+    /// The placeholder given by hand is refused as the release search refuses it, not read as a symbol "The".
+    @Test func placeholderSystemMapGivenExplicitlyIsNotASymbolMap() throws {
+        let scratch = try TemporaryDirectory.make("release")
+        defer { TemporaryDirectory.remove(scratch) }
+        let map = "\(scratch)/System.map"
+        try BuilderTestFiles.write(Self.placeholder, map)
+        let r = try Self.buildDB(["--system-map", map], in: scratch)
+        #expect(r.status == 255)
+        #expect(r.stderr.contains("\(map):1: not a System.map line (expected 'address type name')"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: r.output))
+    }
+
     @Test func anEmptySuseImageNamesEveryPackage() throws {
         let scratch = try TemporaryDirectory.make("release")
         defer { TemporaryDirectory.remove(scratch) }

@@ -300,9 +300,7 @@ public struct KernelInputs: Sendable {
         let (files, _) = ModuleFiles.collect([base + "/kernel"])
         var result: [String: String] = [:]
         for file in files {
-            var key = String(file.dropFirst(base.count))
-            for suffix in [".xz", ".zst", ".gz"] where key.hasSuffix(suffix) { key.removeLast(suffix.count) }
-            result[key] = file
+            result[ModuleFiles.withoutCompressionSuffix(String(file.dropFirst(base.count)))] = file
         }
         return result
     }

@@ -16,11 +16,17 @@ enum ModuleFiles {
         suffixes.contains { name.hasSuffix($0) }
     }
 
+    /// `name` without a `.xz`, `.zst` or `.gz` ending (the module file it was compressed from).
+    static func withoutCompressionSuffix(_ name: String) -> String {
+        var name = name
+        for suffix in [".xz", ".zst", ".gz"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        return name
+    }
+
     /// Module name from a file name when .modinfo has none: base name without the compression and object
     /// suffixes, `-` -> `_` (objtool's find_modname rule).
     static func fallbackName(_ path: String) -> String {
-        var base = path.split(separator: "/").last.map(String.init) ?? path
-        for suffix in [".xz", ".zst", ".gz"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+        var base = withoutCompressionSuffix(path.split(separator: "/").last.map(String.init) ?? path)
         for suffix in [".ko", ".o"] where base.hasSuffix(suffix) {
             base.removeLast(suffix.count)
             break

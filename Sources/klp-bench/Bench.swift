@@ -1,6 +1,7 @@
 import KLPDatabaseBuilder
 import KLPEngine
 import KLPSynthetic
+import KLPTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -29,7 +30,7 @@ final class Bench {
     init(options: BenchOptions) { self.options = options }
 
     func run() throws {
-        let converter = options.converter ?? executableFolder() + "/klp-convert"
+        let converter = options.converter ?? BuiltProducts.klpConvert
         guard access(converter, X_OK) == 0 else {
             throw BenchError(
                 description: "\(converter) not found: build it first with "

@@ -91,15 +91,3 @@ struct BenchOptions {
         return options
     }
 }
-
-/// Where the executable lives (for finding klp-convert of the same build).
-func executableFolder() -> String {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    let path =
-        n > 0
-        ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        : CommandLine.arguments[0]
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return String(path[..<slash])
-}

@@ -53,7 +53,7 @@ enum MeasuredSpawn {
 
     static func run(_ executable: String, _ arguments: [String], scratch: String) throws -> ChildRun {
         let result = scratch + "/child-result.txt"
-        let launcher = executableFolder() + "/klp-bench"
+        let launcher = BuiltProducts.path("klp-bench")
         _ = try ChildRun.check(launcher, [flag, result, executable] + arguments)
         let text = try readText(result)
         let firstLine = text.prefix { $0 != "\n" }

@@ -1,9 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Executables built by this package, found the way SwiftPM lays them out: in .build/<configuration>/, next to
-/// the test bundle (CommandLine.arguments[0] is the bundle's runner) or to klp-bench.
+/// the test bundle or to klp-bench (the running executable, from /proc/self/exe, else CommandLine.arguments[0]).
 public enum BuiltProducts {
     /// The folder holding the running executable and the package's other products.
     public static var folder: String {
-        let me = CommandLine.arguments[0]
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let me =
+            n > 0
+            ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : CommandLine.arguments[0]
         guard let slash = me.lastIndex(of: "/") else { return "." }
         return String(me[..<slash])
     }

@@ -12,6 +12,7 @@ public enum ELFClass: UInt8, Sendable {
     var maxWord: UInt64 { self == .elf64 ? UInt64.max : UInt64(UInt32.max) }
     var fileHeaderSize: Int { RecordLayout.of(self).fileHeader.size }
     var sectionHeaderSize: Int { RecordLayout.of(self).sectionHeader.size }
+    var symbolSize: Int { RecordLayout.of(self).symbol.size }
     func relocationSize(rela: Bool) -> Int { RecordLayout.of(self).relocation(rela: rela).size }
 }
 

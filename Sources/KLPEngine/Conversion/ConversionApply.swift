@@ -15,10 +15,14 @@ extension Converter {
             contents.reserveCapacity(planned.relocationCount)
             return contents
         }
+        // The tables that lose relocations are decoded once, here (the others stay encoded as read: see
+        // EncodedRelocations); those that lose only dropped ones are decoded below.
+        var decoded: [SectionID: [Relocation]] = [:]
         var next = plan.moves.startIndex
         while next < plan.moves.endIndex {
             let id = plan.moves[next].relocationSection
             let relocations = input.section(id)?.relocations ?? []
+            decoded[id] = relocations
             var indices = leaving.removeValue(forKey: id) ?? []
             while next < plan.moves.endIndex && plan.moves[next].relocationSection == id {
                 let move = plan.moves[next]
@@ -32,7 +36,8 @@ extension Converter {
         }
         for (id, indices) in leaving where !indices.isEmpty {
             object.updateSection(id) { section in
-                guard case .relocations(let relocs, let rela) = section.content else { return }
+                guard let rela = section.content.relocationsAreRela else { return }
+                let relocs = decoded.removeValue(forKey: id) ?? section.relocations
                 // A mask instead of a set: one allocation per section, no hashing per relocation.
                 var goes = [Bool](repeating: false, count: relocs.count)
                 var going = 0
@@ -52,7 +57,7 @@ extension Converter {
         // The few candidates are marked in an array by id, so the scan of every section and symbol hashes nothing.
         var emptied: Set<SectionID> = []
         let emptiedNow = leaving.keys.filter { id in
-            id.rawValue >= 0 && leaving[id]?.isEmpty == false && object.section(id)?.relocations.isEmpty == true
+            id.rawValue >= 0 && leaving[id]?.isEmpty == false && object.section(id)?.relocationCount == 0
         }
         if let last = emptiedNow.map(\.rawValue).max() {
             var candidate = [Bool](repeating: false, count: last + 1)

@@ -163,7 +163,7 @@ private struct ConversionPlanner {
     var klpOfObject: [Int] = []
     /// Uses in the order found, 12 bytes each: grouped by entry into one array when planning ends, so a plan's
     /// uses cost three allocations however many relocations there are. A place is a relocation section with one
-    /// verdict; `placeRelocations` holds its relocations (the object's own arrays, not copies).
+    /// verdict; `placeRelocations` holds its relocation table (the object's own, not a copy or a decoding).
     struct FoundUse {
         var entry: Int32
         var place: Int32
@@ -171,7 +171,7 @@ private struct ConversionPlanner {
     }
     var foundUses: [FoundUse] = []
     var places: [UsePlace] = []
-    var placeRelocations: [[Relocation]] = []
+    var placeRelocations: [SectionContent] = []
     /// Per relocation object, its place in the section being planned (stamped like `verdicts`); -1 for none yet.
     var placeStamp: [Int] = []
     var placeOfObject: [Int32] = []
@@ -426,7 +426,7 @@ private struct ConversionPlanner {
                 UsePlace(
                     relocationSection: section.name, baseSection: base,
                     verdict: allowed ? .allowed : verdicts[relObject]))
-            placeRelocations.append(section.relocations)
+            placeRelocations.append(section.content)
             if allowed { allowedPlace = Int32(places.count - 1) }
         }
         let id = allowed ? allowedPlace : Int32(places.count - 1)
@@ -445,11 +445,12 @@ private struct ConversionPlanner {
         for i in plan.symbols.indices { start[i + 1] += start[i] }
         var next = start
         let machine = object.header.machine
-        // Read through buffers: indexing the array of arrays would retain the inner array once per use.
+        // Read through buffers: indexing the array of tables would retain the table once per use.
         let all = placeRelocations.withUnsafeBufferPointer { relocations in
             [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
                 for use in foundUses {
-                    let r = relocations[Int(use.place)].withUnsafeBufferPointer { $0[Int(use.relocation)] }
+                    // Recorded from the table's own records, so the record is there.
+                    let r = relocations[Int(use.place)].relocation(at: Int(use.relocation))!
                     (buffer.baseAddress! + next[Int(use.entry)]).initialize(
                         to: SymbolUse(
                             place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
@@ -500,9 +501,21 @@ private struct ConversionPlanner {
         return (nil, section.name)
     }
 
-    /// Plans every relocation of one ordinary relocation section. Per relocation only arrays indexed by symbol id,
-    /// entry and object are read; strings are touched when a use is recorded or a message written.
+    /// Plans every relocation of one ordinary relocation section, read in place (RelocationReading).
     private mutating func planRelocations(of section: Section) {
+        if case .encodedRelocations(let table) = section.content {
+            table.withRecords { planRelocations(of: section, $0) }
+        } else {
+            section.relocations.withUnsafeBufferPointer {
+                planRelocations(of: section, DecodedRelocationRecords(records: $0))
+            }
+        }
+    }
+
+    /// Per relocation only its symbol index and arrays indexed by symbol id, entry and object are read; the whole
+    /// record is decoded for a symbol that needs planning, strings are touched when a use is recorded or a
+    /// message written.
+    private mutating func planRelocations(of section: Section, _ relocations: some RelocationReading) {
         let (baseID, base) = baseName(of: section)
         let baseSection = baseID.flatMap { object.section($0) }
         let rela = section.type == .rela
@@ -511,12 +524,12 @@ private struct ConversionPlanner {
         // The section rule and the klp section depend only on (this section, object): decided once per object.
         sectionStamp += 1
         allowedPlace = -1
-        let relocations = section.relocations
-        for k in relocations.indices {
-            let r = relocations[k]
+        for k in 0..<relocations.count {
+            let id = relocations.symbolIdentity(k)
             // Symbols outside the table (no such id) are skipped, as object.symbol(sid) would find nothing.
-            guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue) else { continue }
-            var state = relocationState[sid.rawValue]
+            guard id >= 0, id < relocationState.count else { continue }
+            let sid = SymbolID(id)
+            var state = relocationState[id]
             if state == Self.skippedSymbol { continue }
             if state == Self.removedSymbol {
                 // v7: every relocation to an annotation symbol goes (e.g. in .rela.debug_info). Any other use
@@ -529,13 +542,14 @@ private struct ConversionPlanner {
                             "\(section.name) uses \(name), a KLP_MODULE_RELOC "
                                 + "annotation array, which conversion removes: the use would become 0; the annotations are "
                                 + "for klp-convert only, the patch's code and data may not refer to them",
-                            at: .init(section: base, offset: r.offset)))
+                            at: .init(section: base, offset: relocations.relocation(k).offset)))
                 }
                 plan.droppedRelocations[section.id, default: []].append(k)
                 continue
             }
             let place = Int(symbolPlace[sid.rawValue])
             guard place >= 0 else { continue }
+            let r = relocations.relocation(k)
             seenSymbols[sid.rawValue] = true
             if state == Self.unknownSymbol {
                 let location = Diagnostic.Location(section: base, offset: r.offset, symbol: object.symbols[place].name)

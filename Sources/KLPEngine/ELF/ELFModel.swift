@@ -105,8 +105,57 @@ public enum SectionContent: Sendable, Equatable {
     case symbolTable
     /// The original bytes; the writer appends names that are new.
     case stringTable(ArraySlice<UInt8>)
+    /// A relocation table as a list: built in memory, or read and then changed.
     case relocations([Relocation], rela: Bool)
+    /// A relocation table as the reader found it, still encoded (see EncodedRelocations): what every relocation
+    /// section is until something changes it.
+    case encodedRelocations(EncodedRelocations)
     case group(flags: UInt32, members: [SectionID])
+
+    /// Whether a relocation table has explicit addends (SHT_RELA entries); nil for other contents.
+    public var relocationsAreRela: Bool? {
+        switch self {
+        case .relocations(_, let rela): return rela
+        case .encodedRelocations(let e): return e.rela
+        default: return nil
+        }
+    }
+
+    /// A relocation table compares by its records, encoded or not: the same table read and then rebuilt as a
+    /// list is the same content.
+    public static func == (a: SectionContent, b: SectionContent) -> Bool {
+        switch (a, b) {
+        case (.bytes(let x), .bytes(let y)): return x == y
+        case (.noBits(let x), .noBits(let y)): return x == y
+        case (.symbolTable, .symbolTable): return true
+        case (.stringTable(let x), .stringTable(let y)): return x == y
+        case (.relocations(let x, let xRela), .relocations(let y, let yRela)): return xRela == yRela && x == y
+        case (.encodedRelocations(let x), .encodedRelocations(let y)) where x == y: return true
+        case (.relocations, .encodedRelocations), (.encodedRelocations, .relocations),
+            (.encodedRelocations, .encodedRelocations):
+            return a.relocationsAreRela == b.relocationsAreRela && a.decodedRelocations == b.decodedRelocations
+        case (.group(let xFlags, let x), .group(let yFlags, let y)): return xFlags == yFlags && x == y
+        default: return false
+        }
+    }
+
+    /// Record `k` of a relocation table, decoded alone if the table is encoded; nil when there is no such record.
+    func relocation(at k: Int) -> Relocation? {
+        switch self {
+        case .relocations(let r, _): return r.indices.contains(k) ? r[k] : nil
+        case .encodedRelocations(let e): return k >= 0 && k < e.count ? e.relocation(at: k) : nil
+        default: return nil
+        }
+    }
+
+    /// The records of a relocation table, decoded if they are encoded; empty for other contents.
+    var decodedRelocations: [Relocation] {
+        switch self {
+        case .relocations(let r, _): return r
+        case .encodedRelocations(let e): return e.decoded()
+        default: return []
+        }
+    }
 }
 
 public struct Section: Sendable, Equatable {
@@ -147,9 +196,17 @@ public struct Section: Sendable, Equatable {
         return target
     }
 
-    public var relocations: [Relocation] {
-        if case .relocations(let r, _) = content { return r }
-        return []
+    /// The relocation records (empty for a section that holds none), decoded on each call if the section is
+    /// still encoded as read: a caller that reads them more than once keeps the array.
+    public var relocations: [Relocation] { content.decodedRelocations }
+
+    /// The number of relocation records, without decoding them.
+    public var relocationCount: Int {
+        switch content {
+        case .relocations(let r, _): return r.count
+        case .encodedRelocations(let e): return e.count
+        default: return 0
+        }
     }
 
     /// Size of the section contents as they are now (the writer may append to string tables).
@@ -158,7 +215,7 @@ public struct Section: Sendable, Equatable {
         case .bytes(let b): return UInt64(b.count)
         case .noBits(let s): return s
         case .stringTable(let b): return UInt64(b.count)
-        case .symbolTable, .relocations, .group: return 0  // computed by the writer
+        case .symbolTable, .relocations, .encodedRelocations, .group: return 0  // computed by the writer
         }
     }
 

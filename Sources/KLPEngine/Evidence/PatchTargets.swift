@@ -62,8 +62,7 @@ private struct TableReader {
             guard let base = section.relocationTarget,
                 let target = elf.section(base), target.flags.contains(.alloc), !target.flags.contains(.execinstr)
             else { continue }
-            let rela: Bool
-            if case .relocations(_, let isRela) = section.content { rela = isRela } else { continue }
+            guard let rela = section.content.relocationsAreRela else { continue }
             var map = relocations[base] ?? [:]
             for r in section.relocations {
                 guard let id = r.symbol, let symbol = elf.symbol(id) else { continue }

@@ -42,7 +42,7 @@ enum PreviewBuilder {
             let now = after.section(s.id)
             if now == nil {
                 out.append(PreviewLine(kind: .removed, before: describe(s), after: "(removed)"))
-            } else if let now, s.isRelocation, now.relocations.count != s.relocations.count {
+            } else if let now, s.isRelocation, now.relocationCount != s.relocationCount {
                 out.append(PreviewLine(kind: .changed, before: describe(s), after: describe(now)))
             } else if s.isRelocation {
                 out.append(PreviewLine(kind: .unchanged, before: describe(s), after: describe(s)))
@@ -89,7 +89,7 @@ enum PreviewBuilder {
 
     static func describe(_ s: Section) -> String {
         if s.isRelocation {
-            let n = s.relocations.count
+            let n = s.relocationCount
             return "\(s.name)  \(n) reloc\(n == 1 ? "" : "s")"
         }
         return "\(s.name)  \(s.size) bytes"

@@ -88,9 +88,8 @@ private struct ObjectBuilder {
                     }
                     info = .section(SectionID(Int(h.info)))
                 }
-                let rela = h.type == .rela
-                let relocations = try readRelocations(section: i, rela: rela, symbolCount: symbolCount)
-                content = .relocations(relocations, rela: rela)
+                content = .encodedRelocations(
+                    try readRelocations(section: i, rela: h.type == .rela, symbolCount: symbolCount))
             case .group:
                 guard let s = symtabIndex, Int(h.link) == s else {
                     throw fail(i, "group section links to section [\(h.link)], which is not the symbol table")
@@ -165,7 +164,9 @@ private struct ObjectBuilder {
         return symbols
     }
 
-    private func readRelocations(section i: Int, rela: Bool, symbolCount: Int) throws(ELFError) -> [Relocation] {
+    /// The relocation table of section `i`, kept encoded (EncodedRelocations) after one pass that checks every
+    /// record's symbol index: the first one past the symbol table is the error, as when the table was decoded.
+    private func readRelocations(section i: Int, rela: Bool, symbolCount: Int) throws(ELFError) -> EncodedRelocations {
         let h = headers[i]
         let size = file.codec.layout.relocation(rela: rela).size
         guard h.entrySize == UInt64(size) else {
@@ -183,36 +184,21 @@ private struct ObjectBuilder {
         guard h.size % UInt64(size) == 0 else {
             throw fail(i, "relocation section size \(h.size) is not a multiple of \(size)")
         }
-        let count = Int(h.size) / size
-        let base = Int(h.offset)
-        let layout = file.codec.layout.relocation(rela: rela), reader = file.reader
-        // Decoded straight into the array's fresh memory (huge pages for a large table: a livepatch with debug
-        // info has 100,000+ entries), stopping at the first entry whose symbol is past the table.
-        var bad: (index: Int, record: RelocationRecord)?
-        let capacity = HugePages.capacity(count: count, stride: MemoryLayout<Relocation>.stride)
-        let result = [Relocation](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            guard let out = buffer.baseAddress else { return }
-            for k in 0..<count {
-                let r = layout.decode(reader, at: base + k * size)
-                guard Int(r.symbol) < symbolCount else {
-                    bad = (k, r)
-                    initialized = k
-                    return
-                }
-                (out + k).initialize(
-                    to: Relocation(
-                        offset: r.offset, symbol: r.symbol == 0 ? nil : SymbolID(Int(r.symbol)),
-                        type: r.type, addend: r.addend))
+        let table = EncodedRelocations(
+            bytes: slice(h), elfClass: file.header.elfClass, byteOrder: file.header.byteOrder, rela: rela,
+            symbolBound: symbolCount)
+        let bad: (index: Int, record: RelocationRecord)? = table.withRecords { records in
+            for k in 0..<records.count where records.symbolIndex(k) >= symbolCount {
+                return (k, records.record(k))
             }
-            initialized = count
+            return nil
         }
         if let (k, r) = bad {
             throw .relocation(
                 path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
                 message: "uses symbol index \(r.symbol), past the symbol table (\(symbolCount) symbols)")
         }
-        return result
+        return table
     }
 
     /// SHT_GROUP contents: a flags word, then the member section indices.

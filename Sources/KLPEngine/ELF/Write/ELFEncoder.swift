@@ -124,9 +124,33 @@ extension ELFLayout {
                     relocation.encode(record, w, at: at)
                 }
             }
+        case .encodedRelocations(let table, nil):
+            try table.bytes.withUnsafeBytes { try sink.append($0) }
+        case .encodedRelocations(let table, let renumbered?):
+            try Self.encodeRenumbered(table, renumbered, into: &sink)
         case .words(let words):
             try Self.encodeRecords(words.count, size: 4, order: order, into: &sink) { k, w, at in
                 w.u32(at, words[k])
+            }
+        }
+    }
+
+    /// Copies an encoded relocation table into the sink, as many records at a time as the window has room for,
+    /// then replaces the symbol index of each copied record (r_info's type bits stay as they are).
+    private static func encodeRenumbered(
+        _ table: EncodedRelocations, _ renumbered: [UInt32], into sink: inout ByteSink
+    ) throws {
+        try table.withRecords { records in
+            let size = records.layout.size
+            var k = 0
+            while k < records.count {
+                let free = try sink.space(atLeast: size)
+                let n = min(free.count / size, records.count - k)
+                free.baseAddress!.copyMemory(from: records.reader.base.baseAddress! + k * size, byteCount: n * size)
+                let w = RawWriter(free, order: table.byteOrder)
+                for j in 0..<n { records.storeSymbolIndex(of: k + j, renumbered, to: w, at: j * size) }
+                sink.advance(n * size)
+                k += n
             }
         }
     }

@@ -43,6 +43,10 @@ public struct ELFLayout: Sendable {
         case symbols([SymbolRecord])
         /// A relocation table, checked by the planner: every symbol is in `symbols` and every entry fits the class.
         case relocations([Relocation], rela: Bool, symbols: SymbolIndexTable)
+        /// A relocation table still encoded as read, in the output's class and byte order, checked by the planner:
+        /// copied as it is, or with each record's symbol index replaced by `renumbered[index]` when the output
+        /// numbers symbols differently (nil: no index this table uses changes).
+        case encodedRelocations(EncodedRelocations, renumbered: [UInt32]?)
         /// SHT_GROUP: the flags word and the member indices.
         case words([UInt32])
     }
@@ -117,6 +121,10 @@ private struct Planner {
             throw fail("the object has symbols but no symbol table section")
         }
 
+        // Encoded relocation tables refer to symbols by their input index (their identity's raw value): the output
+        // index of each, made once for every table.
+        let encodedIndices = EncodedSymbolIndices(sections: sections, ordered: orderedSymbols)
+
         var sectionNameOffsets: [UInt32] = []
         sectionNameOffsets.reserveCapacity(sections.count)
         for s in sections {
@@ -162,6 +170,17 @@ private struct Planner {
                 try checkRelocations(relocs, rela: rela, symbolIndex: symbolIndex, section: s.name)
                 content = .relocations(relocs, rela: rela, symbols: symbolIndex)
                 size = UInt64(relocs.count * RecordLayout.of(c).relocation(rela: rela).size)
+            case .encodedRelocations(let table)
+            where table.elfClass == c && table.byteOrder == object.header.byteOrder:
+                let renumbers = try checkRelocations(table, indices: encodedIndices, section: s.name)
+                content = .encodedRelocations(table, renumbered: renumbers ? encodedIndices.outputIndex : nil)
+                size = UInt64(table.bytes.count)
+            case .encodedRelocations(let table):
+                // The header's class or byte order was changed after reading: encoded again from the records.
+                let relocs = table.decoded()
+                try checkRelocations(relocs, rela: table.rela, symbolIndex: symbolIndex, section: s.name)
+                content = .relocations(relocs, rela: table.rela, symbols: symbolIndex)
+                size = UInt64(relocs.count * RecordLayout.of(c).relocation(rela: table.rela).size)
             case .group(let flags, let members):
                 var words: [UInt32] = [flags]
                 for m in members { if let i = object.currentIndex(of: m) { words.append(UInt32(i)) } }
@@ -281,6 +300,58 @@ private struct Planner {
                     offset: r.offset, message: "does not fit ELF32")
             }
         }
+    }
+}
+
+extension Planner {
+    /// Every symbol index of an encoded table has a symbol in the output (the table came from the same class and
+    /// byte order, so the other fields fit as they are). Returns whether any index the table uses changes.
+    fileprivate func checkRelocations(
+        _ table: EncodedRelocations, indices: EncodedSymbolIndices, section name: String
+    ) throws(ELFError) -> Bool {
+        if indices.unchanged && table.symbolBound <= indices.outputIndex.count { return false }
+        var renumbers = false
+        let removed: (index: Int, record: RelocationRecord)? = table.withRecords { records in
+            indices.outputIndex.withUnsafeBufferPointer { output in
+                for k in 0..<records.count {
+                    let index = records.symbolIndex(k)
+                    guard index < output.count, output[index] != EncodedSymbolIndices.removed else {
+                        return (k, records.record(k))
+                    }
+                    if output[index] != UInt32(index) { renumbers = true }
+                }
+                return nil
+            }
+        }
+        if let (k, r) = removed {
+            throw .relocation(
+                path: object.path, section: nil, sectionName: name, index: k, offset: r.offset,
+                message: "refers to a symbol that was removed (\(SymbolID(Int(r.symbol))))")
+        }
+        return renumbers
+    }
+}
+
+/// The output index of each symbol by input index, for relocation tables still encoded as read: their records
+/// name symbols by the index the reader numbered them with, which is the symbol's identity. Covers the indices
+/// those tables can hold (below their `symbolBound`); index 0 (no symbol) stays 0.
+struct EncodedSymbolIndices {
+    static let removed = UInt32.max
+    /// `outputIndex[i]`: the output index of the symbol with identity i, or `removed`.
+    let outputIndex: [UInt32]
+    /// Whether every index maps to itself (nothing removed or reordered below the bound).
+    let unchanged: Bool
+
+    init(sections: [Section], ordered: [Symbol]) {
+        var bound = 0
+        for s in sections { if case .encodedRelocations(let t) = s.content { bound = max(bound, t.symbolBound) } }
+        var output = [UInt32](repeating: Self.removed, count: bound)
+        if bound > 0 { output[0] = 0 }
+        for (place, symbol) in ordered.enumerated() where symbol.id.rawValue > 0 && symbol.id.rawValue < bound {
+            output[symbol.id.rawValue] = UInt32(place + 1)
+        }
+        outputIndex = output
+        unchanged = output.indices.allSatisfy { output[$0] == UInt32($0) }
     }
 }
 

@@ -504,12 +504,34 @@ private struct ConversionPlanner {
     /// Plans every relocation of one ordinary relocation section, read in place (RelocationReading).
     private mutating func planRelocations(of section: Section) {
         if case .encodedRelocations(let table) = section.content {
+            if let used = table.usedSymbols, needsNoPlanning(used) { return }
             table.withRecords { planRelocations(of: section, $0) }
         } else {
             section.relocations.withUnsafeBufferPointer {
                 planRelocations(of: section, DecodedRelocationRecords(records: $0))
             }
         }
+    }
+
+    /// Whether a table whose records use the symbols marked in `used` (by identity) needs no planning: every such
+    /// symbol is one the loop over its records would skip (defined in the patch, or not in the table). Those
+    /// met here first are then marked as that loop would mark them (seen, and skipped from now on).
+    private mutating func needsNoPlanning(_ used: [Bool]) -> Bool {
+        let ids = used.indices.dropFirst().prefix(while: { $0 < relocationState.count })
+        for id in ids where used[id] && relocationState[id] != Self.skippedSymbol {
+            guard relocationState[id] == Self.unknownSymbol else { return false }
+            let place = Int(symbolPlace[id])
+            guard place >= 0 else { continue }
+            switch object.symbols[place].section {
+            case .section, .absolute, .common, .reserved: continue
+            case .undefined, .livepatch: return false
+            }
+        }
+        for id in ids where used[id] && relocationState[id] == Self.unknownSymbol && symbolPlace[id] >= 0 {
+            seenSymbols[id] = true
+            relocationState[id] = Self.skippedSymbol
+        }
+        return true
     }
 
     /// Per relocation only its symbol index and arrays indexed by symbol id, entry and object are read; the whole

@@ -14,14 +14,23 @@ public struct EncodedRelocations: Sendable {
     public let rela: Bool
     /// Every record's symbol index is below this: the reader checked them against the symbol table it read.
     let symbolBound: Int
+    /// Which symbol indices the records use, noted by the reader's check when the table has at least as many
+    /// records as there are symbols (so it costs at most a byte a record): the planner and the writer then look
+    /// at each symbol once instead of at each record. nil for smaller tables.
+    let usedSymbols: [Bool]?
 
-    /// `bytes` must hold whole records whose symbol indices are below `symbolBound` (the reader's checks).
-    init(bytes: ArraySlice<UInt8>, elfClass: ELFClass, byteOrder: ByteOrder, rela: Bool, symbolBound: Int) {
+    /// `bytes` must hold whole records whose symbol indices are below `symbolBound` and, if given, marked in
+    /// `usedSymbols` (the reader's checks).
+    init(
+        bytes: ArraySlice<UInt8>, elfClass: ELFClass, byteOrder: ByteOrder, rela: Bool, symbolBound: Int,
+        usedSymbols: [Bool]? = nil
+    ) {
         self.bytes = bytes
         self.elfClass = elfClass
         self.byteOrder = byteOrder
         self.rela = rela
         self.symbolBound = symbolBound
+        self.usedSymbols = usedSymbols
     }
 
     var layout: RelocationLayout { RecordLayout.of(elfClass).relocation(rela: rela) }
@@ -91,7 +100,9 @@ struct EncodedRelocationRecords {
 
     /// Writes r_info of record `k` into the record at `o` of `w` with its symbol index `s` replaced by
     /// `output[s]`, which the caller has checked exists and fits.
-    @inline(__always) func storeSymbolIndex(of k: Int, _ output: [UInt32], to w: RawWriter, at o: Int) {
+    @inline(__always) func storeSymbolIndex(
+        of k: Int, _ output: UnsafeBufferPointer<UInt32>, to w: RawWriter, at o: Int
+    ) {
         let from = k * layout.size + infoOffset
         if wideInfo {
             let info = reader.u64(from)

@@ -184,19 +184,31 @@ private struct ObjectBuilder {
         guard h.size % UInt64(size) == 0 else {
             throw fail(i, "relocation section size \(h.size) is not a multiple of \(size)")
         }
-        let table = EncodedRelocations(
+        var table = EncodedRelocations(
             bytes: slice(h), elfClass: file.header.elfClass, byteOrder: file.header.byteOrder, rela: rela,
             symbolBound: symbolCount)
+        // A table with more records than there are symbols notes which symbols it uses (EncodedRelocations).
+        let notesUses = symbolCount <= table.count
+        var used = [Bool](repeating: false, count: notesUses ? symbolCount : 0)
         let bad: (index: Int, record: RelocationRecord)? = table.withRecords { records in
-            for k in 0..<records.count where records.symbolIndex(k) >= symbolCount {
-                return (k, records.record(k))
+            used.withUnsafeMutableBufferPointer { used in
+                for k in 0..<records.count {
+                    let index = records.symbolIndex(k)
+                    guard index < symbolCount else { return (k, records.record(k)) }
+                    if notesUses { used[index] = true }
+                }
+                return nil
             }
-            return nil
         }
         if let (k, r) = bad {
             throw .relocation(
                 path: path, section: i, sectionName: file.names[i], index: k, offset: r.offset,
                 message: "uses symbol index \(r.symbol), past the symbol table (\(symbolCount) symbols)")
+        }
+        if notesUses {
+            table = EncodedRelocations(
+                bytes: table.bytes, elfClass: table.elfClass, byteOrder: table.byteOrder, rela: rela,
+                symbolBound: symbolCount, usedSymbols: used)
         }
         return table
     }

@@ -141,16 +141,19 @@ extension ELFLayout {
         _ table: EncodedRelocations, _ renumbered: [UInt32], into sink: inout ByteSink
     ) throws {
         try table.withRecords { records in
-            let size = records.layout.size
-            var k = 0
-            while k < records.count {
-                let free = try sink.space(atLeast: size)
-                let n = min(free.count / size, records.count - k)
-                free.baseAddress!.copyMemory(from: records.reader.base.baseAddress! + k * size, byteCount: n * size)
-                let w = RawWriter(free, order: table.byteOrder)
-                for j in 0..<n { records.storeSymbolIndex(of: k + j, renumbered, to: w, at: j * size) }
-                sink.advance(n * size)
-                k += n
+            try renumbered.withUnsafeBufferPointer { renumbered in
+                let size = records.layout.size
+                var k = 0
+                while k < records.count {
+                    let free = try sink.space(atLeast: size)
+                    let n = min(free.count / size, records.count - k)
+                    let source = records.reader.base.baseAddress! + k * size
+                    free.baseAddress!.copyMemory(from: source, byteCount: n * size)
+                    let w = RawWriter(free, order: table.byteOrder)
+                    for j in 0..<n { records.storeSymbolIndex(of: k + j, renumbered, to: w, at: j * size) }
+                    sink.advance(n * size)
+                    k += n
+                }
             }
         }
     }

@@ -310,6 +310,8 @@ extension Planner {
         _ table: EncodedRelocations, indices: EncodedSymbolIndices, section name: String
     ) throws(ELFError) -> Bool {
         if indices.unchanged && table.symbolBound <= indices.outputIndex.count { return false }
+        // A symbol gone from the output is an error at its first record, which only the records say.
+        if let used = table.usedSymbols, let renumbers = indices.renumbers(used) { return renumbers }
         var renumbers = false
         let removed: (index: Int, record: RelocationRecord)? = table.withRecords { records in
             indices.outputIndex.withUnsafeBufferPointer { output in
@@ -352,6 +354,17 @@ struct EncodedSymbolIndices {
         }
         outputIndex = output
         unchanged = output.indices.allSatisfy { output[$0] == UInt32($0) }
+    }
+
+    /// For a table using the symbols marked in `used`: whether any of their indices changes, or nil when one of
+    /// them has no output index.
+    func renumbers(_ used: [Bool]) -> Bool? {
+        var changes = false
+        for index in used.indices where used[index] {
+            guard index < outputIndex.count, outputIndex[index] != Self.removed else { return nil }
+            if outputIndex[index] != UInt32(index) { changes = true }
+        }
+        return changes
     }
 }
 

@@ -44,7 +44,9 @@ extension Converter {
             byteCount = layout.totalSize
         }
         return WrittenConversion(
-            path: path, byteCount: byteCount, convertedSymbolCount: plan.convertedSymbols.count,
+            path: path, byteCount: byteCount,
+            // Counted in place: `convertedSymbols` copies every entry it keeps.
+            convertedSymbolCount: plan.symbols.indices.count { plan.symbols[$0].status.converts },
             klpSectionCount: plan.createdSections.count)
     }
 }

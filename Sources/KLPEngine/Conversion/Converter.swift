@@ -161,17 +161,26 @@ private struct ConversionPlanner {
     var verdictAllowed: [Bool] = []
     var klpStamp: [Int] = []
     var klpOfObject: [Int] = []
-    /// Uses in the order found, 12 bytes each: grouped by entry into one array when planning ends, so a plan's
-    /// uses cost three allocations however many relocations there are. A place is a relocation section with one
-    /// verdict; `placeRelocations` holds its relocation table (the object's own, not a copy or a decoding).
+    /// Uses in the order found, with the fields of their relocation (decoded once, where they were found: the
+    /// table may still be encoded as read): grouped by entry into one array when planning ends, so a plan's uses
+    /// cost three allocations however many relocations there are. A place is a relocation section with one verdict.
     struct FoundUse {
         var entry: Int32
         var place: Int32
-        var relocation: Int32
+        var type: RelocationType
+        var offset: UInt64
+        var addend: Int64
+
+        init(entry: Int32, place: Int32, _ r: Relocation) {
+            self.entry = entry
+            self.place = place
+            type = r.type
+            offset = r.offset
+            addend = r.addend
+        }
     }
     var foundUses: [FoundUse] = []
     var places: [UsePlace] = []
-    var placeRelocations: [SectionContent] = []
     /// Per relocation object, its place in the section being planned (stamped like `verdicts`); -1 for none yet.
     var placeStamp: [Int] = []
     var placeOfObject: [Int32] = []
@@ -368,9 +377,7 @@ private struct ConversionPlanner {
             }
             guard state >= 0 else { continue }
             foundUses.append(
-                FoundUse(
-                    entry: state, place: usePlace(section, base: base, relObject: -1),
-                    relocation: Int32(k)))
+                FoundUse(entry: state, place: usePlace(section, base: base, relObject: -1), r))
         }
     }
 
@@ -426,7 +433,6 @@ private struct ConversionPlanner {
                 UsePlace(
                     relocationSection: section.name, baseSection: base,
                     verdict: allowed ? .allowed : verdicts[relObject]))
-            placeRelocations.append(section.content)
             if allowed { allowedPlace = Int32(places.count - 1) }
         }
         let id = allowed ? allowedPlace : Int32(places.count - 1)
@@ -445,25 +451,19 @@ private struct ConversionPlanner {
         for i in plan.symbols.indices { start[i + 1] += start[i] }
         var next = start
         let machine = object.header.machine
-        // Read through buffers: indexing the array of tables would retain the table once per use.
-        let all = placeRelocations.withUnsafeBufferPointer { relocations in
-            [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
-                for use in foundUses {
-                    // Recorded from the table's own records, so the record is there.
-                    let r = relocations[Int(use.place)].relocation(at: Int(use.relocation))!
-                    (buffer.baseAddress! + next[Int(use.entry)]).initialize(
-                        to: SymbolUse(
-                            place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
-                            addend: r.addend))
-                    next[Int(use.entry)] += 1
-                }
-                count = foundUses.count
+        let all = [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
+            for use in foundUses {
+                (buffer.baseAddress! + next[Int(use.entry)]).initialize(
+                    to: SymbolUse(
+                        place: places[Int(use.place)], offset: use.offset, type: use.type, machine: machine,
+                        addend: use.addend))
+                next[Int(use.entry)] += 1
             }
+            count = foundUses.count
         }
         for i in plan.symbols.indices { plan.symbols[i].uses = all[start[i]..<start[i + 1]] }
         foundUses = []
         places = []
-        placeRelocations = []
     }
 
     private mutating func relocationObjectID(_ name: String) -> Int32 {
@@ -592,9 +592,7 @@ private struct ConversionPlanner {
             // The verdict itself (it may carry a message) is read only when it is not `.allowed`.
             let allowed = !judged || verdictAllowed[relObject]
             foundUses.append(
-                FoundUse(
-                    entry: state, place: usePlace(section, base: base, relObject: judged ? relObject : -1),
-                    relocation: Int32(k)))
+                FoundUse(entry: state, place: usePlace(section, base: base, relObject: judged ? relObject : -1), r))
             guard judged else { continue }
             if !allowed {
                 switch verdicts[relObject] {

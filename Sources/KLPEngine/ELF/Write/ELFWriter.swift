@@ -89,11 +89,13 @@ private struct Planner {
         }
 
         // Symbols: locals first (stable), as the gABI requires and .symtab's sh_info records.
-        let locals = object.symbols.filter { $0.isLocal }
-        let globals = object.symbols.filter { !$0.isLocal }
-        let orderedSymbols = locals + globals
+        // One array, filled in place (two filtered arrays joined copied every symbol twice).
+        var orderedSymbols: [Symbol] = []
+        orderedSymbols.reserveCapacity(object.symbols.count)
+        orderedSymbols.append(contentsOf: object.symbols.lazy.filter(\.isLocal))
+        let firstNonLocal = UInt32(orderedSymbols.count + 1)
+        orderedSymbols.append(contentsOf: object.symbols.lazy.filter { !$0.isLocal })
         let symbolIndex = SymbolIndexTable(orderedSymbols)
-        let firstNonLocal = UInt32(locals.count + 1)
         if c == .elf32, orderedSymbols.count >= 1 << 24 {
             throw fail("\(orderedSymbols.count) symbols do not fit ELF32 relocation entries")
         }
@@ -116,7 +118,11 @@ private struct Planner {
                 throw fail(section: st.name, "symbol table does not link to a string table")
             }
             symtabStrings = strID
-            if builders[strID] == nil { builders[strID] = StringTableBuilder(original: original) }
+            if builders[strID] == nil {
+                // Room for the names that change (a conversion renames every symbol it converts), made once.
+                let renamed = object.symbols.reduce(0) { $0 + ($1.originalName?.name == $1.name ? 0 : 1) }
+                builders[strID] = StringTableBuilder(original: original, newNames: renamed)
+            }
         } else if !object.symbols.isEmpty {
             throw fail("the object has symbols but no symbol table section")
         }

@@ -4,8 +4,10 @@ struct StringTableBuilder {
     private(set) var bytes: [UInt8]
     private var appended: [String: UInt32] = [:]
 
-    init(original: ArraySlice<UInt8>) {
+    /// `newNames`: how many names will probably be added (room is made for them at once).
+    init(original: ArraySlice<UInt8>, newNames: Int = 0) {
         bytes = Array(original)
+        appended.reserveCapacity(newNames)
         // Offset 0 must be the empty string, and appended names must not run into an unterminated last string.
         if bytes.isEmpty { bytes.append(0) }
         if bytes.last != 0 { bytes.append(0) }

@@ -350,7 +350,7 @@ private struct ConversionPlanner {
         sectionStamp += 1
         allowedPlace = -1
         var reported: Set<SymbolID> = []  // once per symbol and section, not once per relocation
-        for (k, r) in section.relocations.enumerated() {
+        for r in section.relocations {
             // Removed symbols are reported by the annotation scan; symbols outside the table have no entry.
             guard let sid = r.symbol, relocationState.indices.contains(sid.rawValue),
                 relocationState[sid.rawValue] != Self.removedSymbol, symbolPlace[sid.rawValue] >= 0

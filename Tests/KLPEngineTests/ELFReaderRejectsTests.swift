@@ -87,10 +87,17 @@ import Testing
         var p = try ELFPatch(Hostile.baseObject())
         let text = try p.index(".text"), strtab = try p.index(".strtab")
         p.set(strtab, .offset, p.get(text, .offset) + 1)
-        Self.expectError(p.bytes, "overlaps")
+        Self.expectError(p.bytes, "overlaps section [\(text)] (bytes ", place: "section [\(strtab)]")
         var q = try ELFPatch(Hostile.baseObject())
         q.set(text, .offset, UInt64(q.shoff + 8))
-        Self.expectError(q.bytes, "overlaps")
+        Self.expectError(q.bytes, "overlaps the section header table (bytes ", place: "section [\(text)]")
+        // The section header table starting inside a section: the table is what is misplaced.
+        var r = try ELFPatch(Hostile.baseObject())
+        let start = Int(r.get(text, .offset)) + 1
+        let table = Array(r.bytes[r.shoff..<(r.shoff + r.shnum * r.layout.sectionHeader.size)])
+        r.bytes.replaceSubrange(start..<(start + table.count), with: table)
+        r.setHeader(\.shoff, UInt64(start))
+        Self.expectError(r.bytes, "overlaps section [\(text)] (bytes ", place: "the section header table")
     }
 
     @Test func indicesOutOfRange() throws {

@@ -183,10 +183,22 @@ struct ELFFileReader {
         _ sections: [SectionHeaderRecord], raw: UnsafeRawBufferPointer, path: String,
         headerSize: Int, tableOffset: UInt64, tableSize: UInt64
     ) throws(ELFError) {
-        var ranges: [(start: UInt64, end: UInt64, what: String, index: Int?)] = [
-            (0, UInt64(headerSize), "the ELF header", nil),
-            (tableOffset, tableOffset + tableSize, "the section header table", nil),
+        // What each range is, as a number (a section's index, or one of the two headers below) until a message
+        // needs its name: formatting one name per section cost more than the check itself.
+        let elfHeader = -1
+        let sectionHeaderTable = -2
+        func what(_ index: Int) -> String {
+            switch index {
+            case elfHeader: return "the ELF header"
+            case sectionHeaderTable: return "the section header table"
+            default: return "section [\(index)]"
+            }
+        }
+        var ranges: [(start: UInt64, end: UInt64, index: Int)] = [
+            (0, UInt64(headerSize), elfHeader),
+            (tableOffset, tableOffset + tableSize, sectionHeaderTable),
         ]
+        ranges.reserveCapacity(sections.count + 2)
         func fail(_ i: Int, _ message: String) -> ELFError {
             .section(path: path, index: i, name: nil, message: message)
         }
@@ -210,15 +222,15 @@ struct ELFFileReader {
                 continue
             }
             try checkContents(i, h, fileSize: raw.count, path: path)
-            ranges.append((h.offset, h.offset + h.size, "section [\(i)]", i))
+            ranges.append((h.offset, h.offset + h.size, i))
         }
         ranges.sort { $0.start < $1.start }
         for k in ranges.indices.dropFirst() where ranges[k].start < ranges[k - 1].end {
-            let message = "overlaps \(ranges[k - 1].what) (bytes \(ranges[k].start)..<\(ranges[k - 1].end))"
-            guard let i = ranges[k].index else {
-                throw .headerField(path: path, field: ranges[k].what, message: message)
+            let message = "overlaps \(what(ranges[k - 1].index)) (bytes \(ranges[k].start)..<\(ranges[k - 1].end))"
+            guard ranges[k].index >= 0 else {
+                throw .headerField(path: path, field: what(ranges[k].index), message: message)
             }
-            throw fail(i, message)
+            throw fail(ranges[k].index, message)
         }
     }
 
@@ -259,6 +271,8 @@ struct ELFFileReader {
         let h = sections[index]
         let count = symbolCount(of: index)
         guard count > 1 else { return }
+        // Every name is cached once (its offset is new): room for them at once, not by doubling.
+        if decoder.caching { decoder.cache.reserveCapacity(decoder.cache.count + count) }
         // Locals, not `self`: a closure or call that captured this struct would copy it (and retain every array
         // in it) once per symbol, which showed in the database builder's profile.
         let layout = codec.layout.symbol, reader = self.reader, raw = self.raw, decoder = self.decoder

@@ -15,39 +15,40 @@ extension Converter {
             contents.reserveCapacity(planned.relocationCount)
             return contents
         }
-        // The tables that lose relocations are decoded once, here (the others stay encoded as read: see
-        // EncodedRelocations); those that lose only dropped ones are decoded below.
-        var decoded: [SectionID: [Relocation]] = [:]
+        // Tables are read in place (RelocationTableReader): those still encoded as read are decoded record by
+        // record into the lists they become, never whole (the others stay encoded: see EncodedRelocations).
         var next = plan.moves.startIndex
         while next < plan.moves.endIndex {
             let id = plan.moves[next].relocationSection
-            let relocations = input.section(id)?.relocations ?? []
-            decoded[id] = relocations
             var indices = leaving.removeValue(forKey: id) ?? []
-            while next < plan.moves.endIndex && plan.moves[next].relocationSection == id {
-                let move = plan.moves[next]
-                if relocations.indices.contains(move.index) {
-                    klpContents[move.klpSection].append(relocations[move.index])
+            RelocationTableReader.read(input.section(id)?.content ?? .relocations([], rela: true)) { relocations in
+                while next < plan.moves.endIndex && plan.moves[next].relocationSection == id {
+                    let move = plan.moves[next]
+                    if move.index >= 0 && move.index < relocations.count {
+                        klpContents[move.klpSection].append(relocations.relocation(move.index))
+                    }
+                    indices.append(move.index)
+                    next += 1
                 }
-                indices.append(move.index)
-                next += 1
             }
             leaving[id] = indices
         }
         for (id, indices) in leaving where !indices.isEmpty {
             object.updateSection(id) { section in
                 guard let rela = section.content.relocationsAreRela else { return }
-                let relocs = decoded.removeValue(forKey: id) ?? section.relocations
+                let count = section.relocationCount
                 // A mask instead of a set: one allocation per section, no hashing per relocation.
-                var goes = [Bool](repeating: false, count: relocs.count)
+                var goes = [Bool](repeating: false, count: count)
                 var going = 0
-                for k in indices where relocs.indices.contains(k) && !goes[k] {
+                for k in indices where k >= 0 && k < count && !goes[k] {
                     goes[k] = true
                     going += 1
                 }
                 var kept: [Relocation] = []
-                kept.reserveCapacity(relocs.count - going)
-                for k in relocs.indices where !goes[k] { kept.append(relocs[k]) }
+                kept.reserveCapacity(count - going)
+                RelocationTableReader.read(section.content) { relocations in
+                    for k in 0..<count where !goes[k] { kept.append(relocations.relocation(k)) }
+                }
                 section.content = .relocations(kept, rela: rela)
             }
         }

@@ -28,3 +28,57 @@ struct DecodedRelocationRecords: RelocationReading {
     @inline(__always) func symbolIdentity(_ k: Int) -> Int { records[k].symbol?.rawValue ?? -1 }
     @inline(__always) func relocation(_ k: Int) -> Relocation { records[k] }
 }
+
+/// Either kind of table behind one type, for loops that read a few records of each of many tables (a branch per
+/// record rather than a specialisation per kind). Both readers are stored flat, the unused one empty: an enum of
+/// the two was copied through an outlined function on every record read.
+struct RelocationTableReader: RelocationReading {
+    private let isEncoded: Bool
+    private let encoded: EncodedRelocationRecords
+    private let decoded: DecodedRelocationRecords
+
+    private static var noEncodedRecords: EncodedRelocationRecords {
+        EncodedRelocationRecords(
+            raw: UnsafeRawBufferPointer(start: nil, count: 0), order: .little, layout: RecordLayout.elf64.rela)
+    }
+    private static var noDecodedRecords: DecodedRelocationRecords {
+        DecodedRelocationRecords(records: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    private init(encoded: EncodedRelocationRecords) {
+        isEncoded = true
+        self.encoded = encoded
+        decoded = Self.noDecodedRecords
+    }
+
+    private init(decoded: DecodedRelocationRecords) {
+        isEncoded = false
+        encoded = Self.noEncodedRecords
+        self.decoded = decoded
+    }
+
+    var count: Int { isEncoded ? encoded.count : decoded.count }
+
+    @inline(__always) func symbolIdentity(_ k: Int) -> Int {
+        isEncoded ? encoded.symbolIdentity(k) : decoded.symbolIdentity(k)
+    }
+
+    @inline(__always) func relocation(_ k: Int) -> Relocation {
+        isEncoded ? encoded.relocation(k) : decoded.relocation(k)
+    }
+
+    /// Calls `body` with a reader of `content`'s records where they are (none for a content that is not a
+    /// relocation table).
+    static func read<R>(_ content: SectionContent, _ body: (RelocationTableReader) throws -> R) rethrows -> R {
+        switch content {
+        case .encodedRelocations(let table):
+            return try table.withRecords { try body(RelocationTableReader(encoded: $0)) }
+        case .relocations(let list, _):
+            return try list.withUnsafeBufferPointer {
+                try body(RelocationTableReader(decoded: DecodedRelocationRecords(records: $0)))
+            }
+        default:
+            return try body(RelocationTableReader(decoded: noDecodedRecords))
+        }
+    }
+}

@@ -451,41 +451,36 @@ private struct ConversionPlanner {
         for use in foundUses { start[Int(use.entry) + 1] += 1 }
         for i in plan.symbols.indices { start[i + 1] += start[i] }
         var next = start
-        let all = [SymbolUse](unsafeUninitializedCapacity: foundUses.count) { buffer, count in
+        // Locals: a call on `self` from the closure below copied the whole planner (every array in it retained)
+        // once per run of uses.
+        let (uses, places, placeTable, useTables) = (foundUses, places, placeTable, useTables)
+        let machine = object.header.machine
+        let all = [SymbolUse](unsafeUninitializedCapacity: uses.count) { buffer, count in
             // A section's uses are consecutive: each run of them reads its table in place, taken once.
             var run = 0
-            while run < foundUses.count {
-                let table = placeTable[Int(foundUses[run].place)]
+            while run < uses.count {
+                let table = placeTable[Int(uses[run].place)]
                 var end = run + 1
-                while end < foundUses.count && placeTable[Int(foundUses[end].place)] == table { end += 1 }
-                RelocationTableReader.read(useTables[Int(table)]) {
-                    fill(run..<end, from: $0, into: buffer.baseAddress!, next: &next)
+                while end < uses.count && placeTable[Int(uses[end].place)] == table { end += 1 }
+                RelocationTableReader.read(useTables[Int(table)]) { records in
+                    for use in uses[run..<end] {
+                        let r = records.relocation(Int(use.relocation))
+                        (buffer.baseAddress! + next[Int(use.entry)]).initialize(
+                            to: SymbolUse(
+                                place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
+                                addend: r.addend))
+                        next[Int(use.entry)] += 1
+                    }
                 }
                 run = end
             }
-            count = foundUses.count
+            count = uses.count
         }
         for i in plan.symbols.indices { plan.symbols[i].uses = all[start[i]..<start[i + 1]] }
         foundUses = []
-        places = []
-        placeTable = []
-        useTables = []
-    }
-
-    /// The SymbolUse of each of `uses` (found in one table, read by `records`), each at its entry's next place.
-    private func fill(
-        _ uses: Range<Int>, from records: RelocationTableReader, into buffer: UnsafeMutablePointer<SymbolUse>,
-        next: inout [Int]
-    ) {
-        let machine = object.header.machine
-        for use in foundUses[uses] {
-            let r = records.relocation(Int(use.relocation))
-            (buffer + next[Int(use.entry)]).initialize(
-                to: SymbolUse(
-                    place: places[Int(use.place)], offset: r.offset, type: r.type, machine: machine,
-                    addend: r.addend))
-            next[Int(use.entry)] += 1
-        }
+        self.places = []
+        self.placeTable = []
+        self.useTables = []
     }
 
     private mutating func relocationObjectID(_ name: String) -> Int32 {

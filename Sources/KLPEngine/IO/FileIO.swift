@@ -1,3 +1,5 @@
+import CFileIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -111,9 +113,12 @@ public enum FileIO {
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var isOpen = true
         var ok = false
+        // A mapped input that shrinks meanwhile ends the process from a signal handler: it removes this file.
+        klp_guard_pending_output(tempPath)
         defer {
             if isOpen { close(fd) }
             if !ok { unlink(tempPath) }
+            klp_guard_pending_output(nil)
         }
         let windowSize = min(max(expectedSize ?? streamWindow, 1 << 12), streamWindow)
         let window = UnsafeMutableRawBufferPointer.allocate(byteCount: windowSize, alignment: 64)
@@ -133,6 +138,7 @@ public enum FileIO {
             throw FileError.writeFailed(path: path, step: .rename, reason: errnoText())
         }
         ok = true
+        klp_guard_pending_output(nil)
         // Make the rename itself durable.
         let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {

@@ -14,9 +14,11 @@ let package = Package(
     targets: [
         // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code, no
         // compression library.
-        .target(name: "KLPEngine", dependencies: ["CLineScan"]),
+        .target(name: "KLPEngine", dependencies: ["CLineScan", "CFileIO"]),
         // symbols.klp's newline search, 32 bytes per step with SSE2 (a bit mask Swift's SIMD types do not give).
         .target(name: "CLineScan"),
+        // File calls Swift cannot make: starting writeback (sync_file_range) and the SIGBUS guard of mapped inputs.
+        .target(name: "CFileIO"),
         // build-db: symbols.klp from kernel artifacts (vmlinux, System.map, kallsyms dumps, module trees).
         .target(name: "KLPDatabaseBuilder", dependencies: ["KLPEngine", "CCompression", "CLibdw"]),
         // liblzma, libzstd, zlib: the database builder reads compressed kernel modules (.ko.xz/.zst/.gz).

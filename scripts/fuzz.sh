@@ -28,7 +28,7 @@ regressions=Tests/KLPEngineTests/Fixtures/regressions
 engine_sources=$(find Sources/KLPEngine -name '*.swift' | sort)
 builder_sources=$(find Sources/KLPDatabaseBuilder -name '*.swift' | sort)
 # The package's C targets, built here by hand as SwiftPM would: their sources, and a module map per target.
-c_targets="CLineScan CLazyLoad CCompression CLibdw"
+c_targets="CLineScan CFileIO CLazyLoad CCompression CLibdw"
 c_sources=$(for t in $c_targets; do find "Sources/$t" -type f; done | sort)
 stamp=$(cat $engine_sources $builder_sources Fuzz/Targets/*.swift $c_sources | sha256sum | cut -c1-16)
 if [ "$(cat "$work/bin/stamp" 2>/dev/null)" != "$stamp" ]; then

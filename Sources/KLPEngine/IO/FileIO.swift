@@ -1,3 +1,5 @@
+import CFileIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -111,17 +113,22 @@ public enum FileIO {
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var isOpen = true
         var ok = false
+        // A mapped input that shrinks meanwhile ends the process from a signal handler: it removes this file.
+        klp_guard_pending_output(tempPath)
         defer {
             if isOpen { close(fd) }
             if !ok { unlink(tempPath) }
+            klp_guard_pending_output(nil)
         }
         let windowSize = min(max(expectedSize ?? streamWindow, 1 << 12), streamWindow)
         let window = UnsafeMutableRawBufferPointer.allocate(byteCount: windowSize, alignment: 64)
         defer { window.deallocate() }
+        var writeback = WritebackStarter(fd: fd)
         var sink = ByteSink(window: window, passesLargeBlocks: true) { bytes in
             if let reason = writeAll(fd, bytes) {
                 throw FileError.writeFailed(path: path, step: .write, reason: reason)
             }
+            writeback.wrote(bytes.count)
         }
         try produce(&sink)
         try sink.flush()
@@ -133,11 +140,32 @@ public enum FileIO {
             throw FileError.writeFailed(path: path, step: .rename, reason: errnoText())
         }
         ok = true
+        klp_guard_pending_output(nil)
         // Make the rename itself durable.
         let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             _ = fsync(dfd)
             close(dfd)
+        }
+    }
+
+    /// Starts the disk writing an output's bytes every `step` bytes while the rest is still being produced, so
+    /// that the fsync that makes the file durable waits for the last step only instead of the whole file (the
+    /// device works while the encoder does). Only a hint to the kernel: the fsync is unchanged, and a failure to
+    /// start writeback is left to it.
+    struct WritebackStarter {
+        static let step = 1 << 20
+        let fd: Int32
+        private var written: Int64 = 0
+        private var started: Int64 = 0
+
+        init(fd: Int32) { self.fd = fd }
+
+        mutating func wrote(_ count: Int) {
+            written += Int64(count)
+            guard written - started >= Self.step else { return }
+            _ = klp_start_writeback(fd, started, written - started)
+            started = written
         }
     }
 

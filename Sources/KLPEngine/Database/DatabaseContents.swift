@@ -71,8 +71,12 @@ struct SymbolRecords: Sendable {
     mutating func append(
         _ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64, object owner: Int32, file: Int32, line: Int32
     ) {
+        append(name: names.intern(pointer, length, hash: hash), object: owner, file: file, line: line)
+    }
+
+    /// A line whose name is interned already (`id` from `names`).
+    mutating func append(name id: Int32, object owner: Int32, file: Int32, line: Int32) {
         let record = Int32(name.count)
-        let id = names.intern(pointer, length, hash: hash)
         if Int(id) == nameHead.count {
             nameHead.append(record)
             nameTail.append(record)
@@ -178,7 +182,7 @@ struct DatabaseContents: Sendable {
     var objects = ObjectList()
     /// How many leading entries of `objects` come from symbols.klp (the rest only from Module.symvers).
     var fileObjectCount = 0
-    var files = ByteNameTable()
+    var files = FileNames()
     var symbols: SymbolRecords
     var exports = ExportRecords()
     var order: DatabaseOrder = .nameSorted

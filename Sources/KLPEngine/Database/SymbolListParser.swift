@@ -1,3 +1,5 @@
+import CLineScan
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -84,7 +86,11 @@ enum SymbolListParser {
         let previousLine = CarriedLine()
         // The first line out of byte order but in a locale's name order (see collatedCompare), for the reason.
         var collatedHint: DatabaseOrderReason? = nil
+        /// A full load's symbol lines on their way into `contents.symbols` (a targeted load adds its few directly).
         var pending = PendingSymbols()
+        /// A targeted load's name id (in `contents.symbols.names`) of each wanted name (by NameFilter.entry), -1
+        /// until its first line is kept.
+        var wantedNameIDs: [Int32]
         /// The `*` line of the evidence block (EvidenceFormat) was reached: it ends the symbol lines, and what
         /// follows is read only to show evidence.
         private(set) var reachedEvidence = false
@@ -95,6 +101,7 @@ enum SymbolListParser {
         init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
             self.filter = filter
+            wantedNameIDs = [Int32](repeating: -1, count: filter?.count ?? 0)
             // A full distribution database averages ~24 bytes per line; a targeted load keeps at most the names
             // it wants (their lines are more: ~20 per name for a large patch).
             let expected = filter == nil ? max(expectedBytes, 1 << 16) / 24 + 16 : 64
@@ -135,9 +142,26 @@ enum SymbolListParser {
             // with the previous one while the order is undecided, then kept if wanted. Every other line (header,
             // `*` and `-` lines, errors) takes the full one.
             var plain = isPlainState
+            // A targeted load with its order decided leaves the lines it only rejects to one C loop (no call and
+            // no reference counting per line); it stops at every line that needs more, which is handled below.
+            let unwanted = filter?.tables
+            var skipping = plain && unwanted != nil && orderEvidence != nil
             var start = 0
-            for index in 0..<found.lines {
+            var index = 0
+            while index < found.lines {
+                if skipping, let unwanted {
+                    let next = klp_skip_unwanted_lines(
+                        base.assumingMemoryBound(to: UInt8.self), ends, index, found.lines, nulOffset,
+                        maximumLineLength, unwanted)
+                    if next > index {
+                        lineNumber += next - index
+                        start = Int(ends[next - 1]) + 1
+                        index = next
+                        if index == found.lines { break }
+                    }
+                }
                 let lineEnd = Int(ends[index])
+                index += 1
                 lineNumber += 1
                 if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
                 let length = lineEnd - start
@@ -149,6 +173,7 @@ enum SymbolListParser {
                     if first != UInt8(ascii: "*") && first != UInt8(ascii: "-") && last != 13 {
                         if orderEvidence == nil { compareWithPrevious(line, length) }
                         try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+                        skipping = unwanted != nil && orderEvidence != nil
                         continue
                     }
                 }
@@ -156,6 +181,7 @@ enum SymbolListParser {
                     return raw.count
                 }
                 plain = isPlainState
+                skipping = plain && unwanted != nil && orderEvidence != nil
             }
             return end
         }
@@ -258,9 +284,23 @@ enum SymbolListParser {
                 if filter?.contains(exported, length - markerLength) ?? true {
                     contents.exports.add(exported, length - markerLength, owner: currentObject)
                 }
-            } else if filter?.contains(line, length) ?? true {
+            } else if let filter {
+                // A targeted load keeps few lines, ~20 per wanted name: the filter's index of the name stands in
+                // for hashing it again to intern it.
+                let entry = filter.entry(line, length)
+                guard entry >= 0 else { return }
                 if currentFile < 0, let marker = fileMarker.bytes {
-                    currentFile = contents.files.intern(marker, fileMarker.length)
+                    currentFile = contents.files.add(marker, fileMarker.length)
+                }
+                var id = wantedNameIDs[entry]
+                if id < 0 {
+                    id = contents.symbols.names.intern(line, length)
+                    wantedNameIDs[entry] = id
+                }
+                contents.symbols.append(name: id, object: currentObject, file: currentFile, line: Int32(lineNumber))
+            } else {
+                if currentFile < 0, let marker = fileMarker.bytes {
+                    currentFile = contents.files.add(marker, fileMarker.length)
                 }
                 pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }

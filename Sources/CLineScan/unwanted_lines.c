@@ -11,7 +11,9 @@ static inline size_t export_marker_length(const unsigned char *line, size_t leng
 }
 
 size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, size_t index, size_t count,
-                               size_t first_nul, size_t maximum_length, const klp_name_filter *filter) {
+                               size_t first_nul, size_t maximum_length, const klp_name_filter *filter,
+                               klp_wanted_line *wanted) {
+    wanted->entry = -1;
     size_t start = index == 0 ? 0 : (size_t)ends[index - 1] + 1;
     for (; index < count; index++) {
         size_t end = (size_t)ends[index];
@@ -23,13 +25,17 @@ size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, s
         unsigned char first = line[0], last = line[length - 1];
         if (first == '*' || first == '-' || last == '\r') break;
         /* Export markers start with "__": other lines skip the prefix test. */
+        size_t marker = 0;
         if (first == '_' && length >= 10) {
-            size_t marker = export_marker_length(line, length);
+            marker = export_marker_length(line, length);
             if (marker == length) break;
-            line += marker;
-            length -= marker;
         }
-        if (klp_name_filter_entry(filter, line, length) >= 0) break;
+        intptr_t entry = klp_name_filter_entry(filter, line + marker, length - marker);
+        if (entry >= 0) {
+            wanted->entry = entry;
+            wanted->marker = marker;
+            break;
+        }
         start = end + 1;
     }
     return index;

@@ -16,7 +16,16 @@
  * Swift short path would do the same for such a line: past the header, inside an object block, with the
  * database's order decided (no comparison with the previous line), and with a filter.
  */
+/* The line the loop stopped at, when it stopped for a wanted name: that line passed every check above, so the
+ * caller keeps it without judging it again. */
+typedef struct klp_wanted_line {
+    intptr_t entry; /* the name's index in the filter (klp_name_filter_entry), -1 when the loop stopped for another
+                     * reason or at the end */
+    size_t marker;  /* length of the line's export-marker prefix (10 or 16), 0 for a symbol line */
+} klp_wanted_line;
+
 size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, size_t index, size_t count,
-                               size_t first_nul, size_t maximum_length, const klp_name_filter *filter);
+                               size_t first_nul, size_t maximum_length, const klp_name_filter *filter,
+                               klp_wanted_line *wanted);
 
 #endif

@@ -146,18 +146,34 @@ enum SymbolListParser {
             // no reference counting per line); it stops at every line that needs more, which is handled below.
             let unwanted = filter?.tables
             var skipping = plain && unwanted != nil && orderEvidence != nil
+            var wanted = klp_wanted_line(entry: -1, marker: 0)
             var start = 0
             var index = 0
             while index < found.lines {
                 if skipping, let unwanted {
                     let next = klp_skip_unwanted_lines(
                         base.assumingMemoryBound(to: UInt8.self), ends, index, found.lines, nulOffset,
-                        maximumLineLength, unwanted)
+                        maximumLineLength, unwanted, &wanted)
                     if next > index {
                         lineNumber += next - index
                         start = Int(ends[next - 1]) + 1
                         index = next
                         if index == found.lines { break }
+                    }
+                    if wanted.entry >= 0 {
+                        // A valid line with a wanted name (the C loop judged it): kept as the short path keeps it.
+                        let lineEnd = Int(ends[index])
+                        index += 1
+                        lineNumber += 1
+                        let line = base + start
+                        let length = lineEnd - start
+                        start = lineEnd + 1
+                        if wanted.marker > 0 {
+                            contents.exports.add(line + wanted.marker, length - wanted.marker, owner: currentObject)
+                        } else {
+                            keepWanted(line, length, entry: wanted.entry)
+                        }
+                        continue
                     }
                 }
                 let lineEnd = Int(ends[index])
@@ -285,19 +301,8 @@ enum SymbolListParser {
                     contents.exports.add(exported, length - markerLength, owner: currentObject)
                 }
             } else if let filter {
-                // A targeted load keeps few lines, ~20 per wanted name: the filter's index of the name stands in
-                // for hashing it again to intern it.
                 let entry = filter.entry(line, length)
-                guard entry >= 0 else { return }
-                if currentFile < 0, let marker = fileMarker.bytes {
-                    currentFile = contents.files.add(marker, fileMarker.length)
-                }
-                var id = wantedNameIDs[entry]
-                if id < 0 {
-                    id = contents.symbols.names.intern(line, length)
-                    wantedNameIDs[entry] = id
-                }
-                contents.symbols.append(name: id, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                if entry >= 0 { keepWanted(line, length, entry: entry) }
             } else {
                 if currentFile < 0, let marker = fileMarker.bytes {
                     currentFile = contents.files.add(marker, fileMarker.length)
@@ -305,6 +310,21 @@ enum SymbolListParser {
                 pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }
             }
+        }
+
+        /// A symbol line of a targeted load with a wanted name (`entry`, its index in the filter). A targeted load
+        /// keeps few lines, ~20 per wanted name: the index stands in for hashing the name again to intern it.
+        @inline(__always)
+        private mutating func keepWanted(_ line: UnsafeRawPointer, _ length: Int, entry: Int) {
+            if currentFile < 0, let marker = fileMarker.bytes {
+                currentFile = contents.files.add(marker, fileMarker.length)
+            }
+            var id = wantedNameIDs[entry]
+            if id < 0 {
+                id = contents.symbols.names.intern(line, length)
+                wantedNameIDs[entry] = id
+            }
+            contents.symbols.append(name: id, object: currentObject, file: currentFile, line: Int32(lineNumber))
         }
 
         /// The contents, once every piece has been handed to `lines`.

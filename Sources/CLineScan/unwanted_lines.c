@@ -2,39 +2,88 @@
 
 #include <string.h>
 
+static inline uint64_t word_of(const char *text) {
+    uint64_t word;
+    memcpy(&word, text, 8);
+    return word;
+}
+
 /* Length of a `__ksymtab_` (10) or `__export_symbol_` (16) prefix, or 0: the rule of
- * SymbolListParser.exportMarkerPrefixLength, for a line known to start with '_' and to be 10 bytes or longer. */
+ * SymbolListParser.exportMarkerPrefixLength. */
 static inline size_t export_marker_length(const unsigned char *line, size_t length) {
-    if (memcmp(line, "__ksymtab_", 10) == 0) return 10;
+    if (length >= 10 && memcmp(line, "__ksymtab_", 10) == 0) return 10;
     if (length >= 16 && memcmp(line, "__export_symbol_", 16) == 0) return 16;
     return 0;
+}
+
+/* klp_name_words for a line of a piece where 8 bytes may be loaded from its start (`loadable`): a line under 8
+ * bytes is then one load and a mask instead of a loop over its bytes. The same words as klp_name_words. */
+static inline void line_words(const unsigned char *line, size_t length, int loadable, uint64_t *head,
+                              uint64_t *tail) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (length < 8 && loadable) {
+        uint64_t word;
+        memcpy(&word, line, 8);
+        word &= ~0ull >> (64 - 8 * length);
+        *head = word;
+        *tail = word;
+        return;
+    }
+#else
+    (void)loadable;
+#endif
+    klp_name_words(line, length, head, tail);
 }
 
 size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, size_t index, size_t count,
                                size_t first_nul, size_t maximum_length, const klp_name_filter *filter,
                                klp_wanted_line *wanted) {
     wanted->entry = -1;
+    if (index >= count) return index;
+    /* The loop ends before the first line with a NUL byte (rare: found here once, not tested per line). */
+    size_t stop = count;
+    if (first_nul < (size_t)ends[count - 1]) {
+        stop = index;
+        while ((size_t)ends[stop] <= first_nul) stop++;
+    }
+    const uint64_t ksymtab = word_of("__ksymta"), export = word_of("__export");
+    /* Lines that start 8 bytes or more before the last line end may be loaded 8 bytes at a time. */
+    const size_t loadable_below = (size_t)ends[count - 1] >= 8 ? (size_t)ends[count - 1] - 7 : 0;
+    const uint64_t *bitmap = filter->bitmap;
     size_t start = index == 0 ? 0 : (size_t)ends[index - 1] + 1;
-    for (; index < count; index++) {
+    for (; index < stop; index++) {
         size_t end = (size_t)ends[index];
-        if (end > first_nul) break;
         size_t length = end - start;
-        /* 0 wraps round to the largest size_t: one compare for both bounds. */
-        if (length - 1 >= maximum_length) break;
+        /* A length of 0 wraps round to the largest size_t: one compare for both bounds. */
+        if (__builtin_expect(length - 1 >= maximum_length, 0)) break;
         const unsigned char *line = base + start;
         unsigned char first = line[0], last = line[length - 1];
-        if (first == '*' || first == '-' || last == '\r') break;
-        /* Export markers start with "__": other lines skip the prefix test. */
+        /* One branch for the three rare cases. */
+        if (__builtin_expect((first == '*') | (first == '-') | (last == '\r'), 0)) break;
+        uint64_t head, tail;
+        if (__builtin_expect(length >= 8, 1)) {
+            memcpy(&head, line, 8);
+            memcpy(&tail, line + length - 8, 8);
+        } else {
+            line_words(line, length, start < loadable_below, &head, &tail);
+        }
+        /* An export marker's first 8 bytes are one of two words: other lines (nearly all) pass one compare each,
+         * with no branch on their first byte. The name after the marker is what the filter is asked about. */
         size_t marker = 0;
-        if (first == '_' && length >= 10) {
+        if (__builtin_expect((head == ksymtab) | (head == export), 0)) {
             marker = export_marker_length(line, length);
             if (marker == length) break;
+            if (marker > 0) klp_name_words(line + marker, length - marker, &head, &tail);
         }
-        intptr_t entry = klp_name_filter_entry(filter, line + marker, length - marker);
-        if (entry >= 0) {
-            wanted->entry = entry;
-            wanted->marker = marker;
-            break;
+        uint64_t hash = klp_name_hash(head, tail, length - marker);
+        size_t bit = klp_name_bit(hash);
+        if (__builtin_expect(bitmap[bit >> 6] >> (bit & 63) & 1, 0)) {
+            intptr_t entry = klp_name_filter_find(filter, line + marker, length - marker, head, tail, hash);
+            if (entry >= 0) {
+                wanted->entry = entry;
+                wanted->marker = marker;
+                break;
+            }
         }
         start = end + 1;
     }

@@ -103,8 +103,10 @@ enum SymbolListParser {
             self.filter = filter
             wantedNameIDs = [Int32](repeating: -1, count: filter?.count ?? 0)
             // A full distribution database averages ~24 bytes per line; a targeted load keeps at most the names
-            // it wants (their lines are more: ~20 per name for a large patch).
-            let expected = filter == nil ? max(expectedBytes, 1 << 16) / 24 + 16 : 64
+            // it wants, in ~20 lines per name for a large patch: room for 32 each (never more than the file can
+            // hold), so the record arrays are not copied as they grow (reserved memory costs only once written).
+            let lines = max(expectedBytes, 1 << 16) / 24 + 16
+            let expected = filter.map { min($0.count * 32, lines) + 64 } ?? lines
             let names = filter.map { $0.names.count + 16 }
             contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected, expectedNames: names))
             // Every load interns every object; distribution files have an object block per ~4 KB (a module's

@@ -37,8 +37,9 @@ static inline void line_words(const unsigned char *line, size_t length, int load
 
 size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, size_t index, size_t count,
                                size_t first_nul, size_t maximum_length, const klp_name_filter *filter,
-                               klp_wanted_line *wanted) {
-    wanted->entry = -1;
+                               klp_skipped_lines *skipped) {
+    skipped->entry = -1;
+    skipped->file_marker = -1;
     if (index >= count) return index;
     /* The loop ends before the first line with a NUL byte (rare: found here once, not tested per line). */
     size_t stop = count;
@@ -58,8 +59,15 @@ size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, s
         if (__builtin_expect(length - 1 >= maximum_length, 0)) break;
         const unsigned char *line = base + start;
         unsigned char first = line[0], last = line[length - 1];
-        /* One branch for the three rare cases. */
-        if (__builtin_expect((first == '*') | (first == '-') | (last == '\r'), 0)) break;
+        /* One branch for the three rare kinds of line. */
+        if (__builtin_expect((first == '*') | (first == '-') | (last == '\r'), 0)) {
+            if (first != '-' || last == '\r' || length == 1) break;
+            /* A `-<file>` marker (one per ~25 lines): noted here rather than by a return to Swift. */
+            skipped->file_marker = (intptr_t)start;
+            skipped->file_marker_length = length;
+            start = end + 1;
+            continue;
+        }
         uint64_t head, tail;
         if (__builtin_expect(length >= 8, 1)) {
             memcpy(&head, line, 8);
@@ -80,8 +88,8 @@ size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, s
         if (__builtin_expect(bitmap[bit >> 6] >> (bit & 63) & 1, 0)) {
             intptr_t entry = klp_name_filter_find(filter, line + marker, length - marker, head, tail, hash);
             if (entry >= 0) {
-                wanted->entry = entry;
-                wanted->marker = marker;
+                skipped->entry = entry;
+                skipped->marker = marker;
                 break;
             }
         }

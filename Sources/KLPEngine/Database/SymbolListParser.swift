@@ -148,21 +148,25 @@ enum SymbolListParser {
             // no reference counting per line); it stops at every line that needs more, which is handled below.
             let unwanted = filter?.tables
             var skipping = plain && unwanted != nil && orderEvidence != nil
-            var wanted = klp_wanted_line(entry: -1, marker: 0)
+            var skipped = klp_skipped_lines(entry: -1, marker: 0, file_marker: -1, file_marker_length: 0)
             var start = 0
             var index = 0
             while index < found.lines {
                 if skipping, let unwanted {
                     let next = klp_skip_unwanted_lines(
                         base.assumingMemoryBound(to: UInt8.self), ends, index, found.lines, nulOffset,
-                        maximumLineLength, unwanted, &wanted)
+                        maximumLineLength, unwanted, &skipped)
+                    // The last `-<file>` line it passed over is the current one.
+                    if skipped.file_marker >= 0 {
+                        enterFile(base + skipped.file_marker, skipped.file_marker_length)
+                    }
                     if next > index {
                         lineNumber += next - index
                         start = Int(ends[next - 1]) + 1
                         index = next
                         if index == found.lines { break }
                     }
-                    if wanted.entry >= 0 {
+                    if skipped.entry >= 0 {
                         // A valid line with a wanted name (the C loop judged it): kept as the short path keeps it.
                         let lineEnd = Int(ends[index])
                         index += 1
@@ -170,10 +174,10 @@ enum SymbolListParser {
                         let line = base + start
                         let length = lineEnd - start
                         start = lineEnd + 1
-                        if wanted.marker > 0 {
-                            contents.exports.add(line + wanted.marker, length - wanted.marker, owner: currentObject)
+                        if skipped.marker > 0 {
+                            contents.exports.add(line + skipped.marker, length - skipped.marker, owner: currentObject)
                         } else {
-                            keepWanted(line, length, entry: wanted.entry)
+                            keepWanted(line, length, entry: skipped.entry)
                         }
                         continue
                     }
@@ -270,10 +274,7 @@ enum SymbolListParser {
                     throw failure(lineNumber, .fileMarkerBeforeObject)
                 }
                 if length == 1 { throw failure(lineNumber, .emptyFileName) }
-                currentFile = -1
-                // "-?" (written by build-db before a table's globals) means "file unknown".
-                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
-                if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
+                enterFile(line, length)
                 if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
 
             default:
@@ -284,6 +285,14 @@ enum SymbolListParser {
                 try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
             }
             return false
+        }
+
+        /// A valid `-<file>` line (of 2 bytes or more) of the current object: the file of the symbol lines after it.
+        private mutating func enterFile(_ line: UnsafeRawPointer, _ length: Int) {
+            currentFile = -1
+            // "-?" (written by build-db before a table's globals) means "file unknown".
+            let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+            if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
         }
 
         /// A validated symbol line of the current object: an export marker, or a symbol kept when wanted.

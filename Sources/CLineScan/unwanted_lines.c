@@ -35,6 +35,37 @@ static inline void line_words(const unsigned char *line, size_t length, int load
     klp_name_words(line, length, head, tail);
 }
 
+/* Every line the fast loop below does not pass over by itself: a `*` or `-` line, a CR at its end, under 8
+ * bytes, perhaps an export marker, or a name that passed the bitmap. Returns 1 when the line is passed over
+ * (a valid `-<file>` line, noted in `skipped`, or a valid line whose name is not wanted), 0 when the loop must
+ * stop at it (a wanted name, noted in `skipped`, or a line for the Swift scanner to judge). Out of line, so that
+ * the fast loop keeps its few values in registers. */
+static __attribute__((noinline)) int other_line(const unsigned char *line, size_t length, size_t start, int loadable,
+                                                const klp_name_filter *filter, klp_skipped_lines *skipped) {
+    unsigned char first = line[0], last = line[length - 1];
+    if (first == '*' || first == '-' || last == '\r') {
+        if (first != '-' || last == '\r' || length == 1) return 0;
+        /* A `-<file>` marker (one per ~25 lines): noted here rather than by a return to Swift. */
+        skipped->file_marker = (intptr_t)start;
+        skipped->file_marker_length = length;
+        return 1;
+    }
+    /* The name after an export marker is what the filter is asked about. */
+    size_t marker = export_marker_length(line, length);
+    if (marker == length) return 0;
+    uint64_t head, tail;
+    if (marker > 0) klp_name_words(line + marker, length - marker, &head, &tail);
+    else line_words(line, length, loadable, &head, &tail);
+    uint64_t hash = klp_name_hash(head, tail, length - marker);
+    size_t bit = klp_name_bit(hash);
+    if (!(filter->bitmap[bit >> 6] >> (bit & 63) & 1)) return 1;
+    intptr_t entry = klp_name_filter_find(filter, line + marker, length - marker, head, tail, hash);
+    if (entry < 0) return 1;
+    skipped->entry = entry;
+    skipped->marker = marker;
+    return 0;
+}
+
 size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, size_t index, size_t count,
                                size_t first_nul, size_t maximum_length, const klp_name_filter *filter,
                                klp_skipped_lines *skipped) {
@@ -59,40 +90,20 @@ size_t klp_skip_unwanted_lines(const unsigned char *base, const int32_t *ends, s
         if (__builtin_expect(length - 1 >= maximum_length, 0)) break;
         const unsigned char *line = base + start;
         unsigned char first = line[0], last = line[length - 1];
-        /* One branch for the three rare kinds of line. */
-        if (__builtin_expect((first == '*') | (first == '-') | (last == '\r'), 0)) {
-            if (first != '-' || last == '\r' || length == 1) break;
-            /* A `-<file>` marker (one per ~25 lines): noted here rather than by a return to Swift. */
-            skipped->file_marker = (intptr_t)start;
-            skipped->file_marker_length = length;
-            start = end + 1;
-            continue;
-        }
+        /* The common line: a symbol name of 8 bytes or more that is not an export marker (whose first 8 bytes
+         * are one of two words) and whose bit in the bitmap is clear. One branch for each rare case. */
+        if (__builtin_expect((length < 8) | (first == '*') | (first == '-') | (last == '\r'), 0)) goto other;
         uint64_t head, tail;
-        if (__builtin_expect(length >= 8, 1)) {
-            memcpy(&head, line, 8);
-            memcpy(&tail, line + length - 8, 8);
-        } else {
-            line_words(line, length, start < loadable_below, &head, &tail);
-        }
-        /* An export marker's first 8 bytes are one of two words: other lines (nearly all) pass one compare each,
-         * with no branch on their first byte. The name after the marker is what the filter is asked about. */
-        size_t marker = 0;
-        if (__builtin_expect((head == ksymtab) | (head == export), 0)) {
-            marker = export_marker_length(line, length);
-            if (marker == length) break;
-            if (marker > 0) klp_name_words(line + marker, length - marker, &head, &tail);
-        }
-        uint64_t hash = klp_name_hash(head, tail, length - marker);
+        memcpy(&head, line, 8);
+        memcpy(&tail, line + length - 8, 8);
+        if (__builtin_expect((head == ksymtab) | (head == export), 0)) goto other;
+        uint64_t hash = klp_name_hash(head, tail, length);
         size_t bit = klp_name_bit(hash);
-        if (__builtin_expect(bitmap[bit >> 6] >> (bit & 63) & 1, 0)) {
-            intptr_t entry = klp_name_filter_find(filter, line + marker, length - marker, head, tail, hash);
-            if (entry >= 0) {
-                skipped->entry = entry;
-                skipped->marker = marker;
-                break;
-            }
-        }
+        if (__builtin_expect(bitmap[bit >> 6] >> (bit & 63) & 1, 0)) goto other;
+        start = end + 1;
+        continue;
+    other:
+        if (!other_line(line, length, start, start < loadable_below, filter, skipped)) break;
         start = end + 1;
     }
     return index;

@@ -9,7 +9,9 @@ import Darwin
 /// Reads the bytes of a symbols.klp file (§1.1 of the reference, plus the `-<file>` markers of DECISIONS 1) in one
 /// pass: a vectorised search finds the newlines (LineEnds), and a line becomes a String only for object names and
 /// the header.
-/// With a `NameFilter`, every line is still validated but only wanted names are stored.
+/// With a `NameFilter`, every line is still validated but only wanted names are stored; once the order is decided
+/// (the header's order=kallsyms, a `-<file>` line, a block out of name order), the lines that are only to be
+/// rejected go through one C loop (klp_skip_unwanted_lines), which returns here for every other line.
 /// The bytes may come in pieces (`Scanner`): SymbolDatabase.load reads the file through a small reused buffer, as
 /// `cat` does, because a fresh buffer of the whole file costs a page fault per 4 KB (about 6 ms for 16 MB).
 enum SymbolListParser {

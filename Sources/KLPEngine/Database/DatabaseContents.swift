@@ -117,9 +117,18 @@ struct SymbolRecords: Sendable {
                 record = nextSameName[Int(record)]
             }
             // Records are numbered in line order, so sorting by (object, record) lists each object's copies
-            // in line order even when an object block appears more than once in the file.
+            // in line order even when an object block appears more than once in the file. Object ids are
+            // numbered in the order blocks first appear, so a chain is already in that order unless an object
+            // has two blocks: checked first, it is sorted only then (a targeted load's ~20 copies per name).
             let objects = object
-            chain.sort { objects[Int($0)] != objects[Int($1)] ? objects[Int($0)] < objects[Int($1)] : $0 < $1 }
+            var inOrder = true
+            for index in 1..<chain.count where objects[Int(chain[index - 1])] > objects[Int(chain[index])] {
+                inOrder = false
+                break
+            }
+            if !inOrder {
+                chain.sort { objects[Int($0)] != objects[Int($1)] ? objects[Int($0)] < objects[Int($1)] : $0 < $1 }
+            }
             var runStart = 0
             while runStart < chain.count {
                 let owner = objects[Int(chain[runStart])]

@@ -27,41 +27,50 @@ final class NameFilter: @unchecked Sendable {
 
     init(_ names: Set<String>) {
         self.names = names
-        let sorted = names.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count < $1.count }
-        count = sorted.count
-        offsets = .allocate(capacity: max(sorted.count, 1))
-        lengths = .allocate(capacity: max(sorted.count, 1))
-        heads = .allocate(capacity: max(sorted.count, 1))
-        tails = .allocate(capacity: max(sorted.count, 1))
+        // Each name's bytes are copied once, straight into `bytes` (no array per name: a patch has ~1,000).
+        var total = 0
+        var wanted = 0
+        for name in names where !name.isEmpty {
+            total += name.utf8.count
+            wanted += 1
+        }
+        count = wanted
+        offsets = .allocate(capacity: max(wanted, 1))
+        lengths = .allocate(capacity: max(wanted, 1))
+        heads = .allocate(capacity: max(wanted, 1))
+        tails = .allocate(capacity: max(wanted, 1))
         let bitmapWords = Int(KLP_NAME_FILTER_BITMAP_WORDS)
         bitmap = .allocate(capacity: bitmapWords)
         bitmap.initialize(repeating: 0, count: bitmapWords)
         var slotCount = 16
-        while slotCount < 2 * sorted.count { slotCount *= 2 }
+        while slotCount < 2 * wanted { slotCount *= 2 }
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: -1, count: slotCount)
         let slotMask = slotCount - 1
-        let total = sorted.reduce(0) { $0 + $1.count }
-        bytes = .allocate(capacity: max(total, 1))
+        let stored = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
+        bytes = stored
         var offset = 0
-        for (index, name) in sorted.enumerated() {
-            offsets[index] = offset
-            lengths[index] = name.count
-            for byte in name {
-                bytes[offset] = byte
-                offset += 1
+        var index = 0
+        for var name in names where !name.isEmpty {
+            let length = name.withUTF8 { utf8 in
+                (stored + offset).update(from: utf8.baseAddress!, count: utf8.count)
+                return utf8.count
             }
+            offsets[index] = offset
+            lengths[index] = length
             var head: UInt64 = 0
             var tail: UInt64 = 0
-            klp_name_words(bytes + offsets[index], name.count, &head, &tail)
+            klp_name_words(bytes + offset, length, &head, &tail)
             heads[index] = head
             tails[index] = tail
-            let hash = klp_name_hash(head, tail, name.count)
+            let hash = klp_name_hash(head, tail, length)
             let bit = klp_name_bit(hash)
             bitmap[bit >> 6] |= 1 << UInt64(bit & 63)
             var slot = klp_name_slot(hash, slotMask)
             while slots[slot] >= 0 { slot = (slot + 1) & slotMask }
             slots[slot] = Int32(index)
+            offset += length
+            index += 1
         }
         tables = .allocate(capacity: 1)
         tables.initialize(

@@ -76,6 +76,10 @@ enum SymbolListParser {
     struct Scanner {
         let path: String
         let filter: NameFilter?
+        /// The filter's tables (valid while `filter` is held here): read per line without the reference counting
+        /// a use of the class costs in a mutating method (a retain and a release per line, once a third of the
+        /// scan of a name-sorted file).
+        let wanted: UnsafeMutablePointer<klp_name_filter>?
         var contents: DatabaseContents
         private(set) var orderEvidence: DatabaseOrderReason? = nil
         var sawBytes = false
@@ -103,6 +107,7 @@ enum SymbolListParser {
         init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
             self.filter = filter
+            wanted = filter?.tables
             wantedNameIDs = [Int32](repeating: -1, count: filter?.count ?? 0)
             // A full distribution database averages ~24 bytes per line; a targeted load keeps at most the names
             // it wants, in ~20 lines per name for a large patch: room for 32 each (never more than the file can
@@ -148,7 +153,7 @@ enum SymbolListParser {
             var plain = isPlainState
             // A targeted load with its order decided leaves the lines it only rejects to one C loop (no call and
             // no reference counting per line); it stops at every line that needs more, which is handled below.
-            let unwanted = filter?.tables
+            let unwanted = wanted
             var skipping = plain && unwanted != nil && orderEvidence != nil
             var skipped = klp_skipped_lines(entry: -1, marker: 0, file_marker: -1, file_marker_length: 0)
             var start = 0
@@ -310,11 +315,12 @@ enum SymbolListParser {
                     throw failure(lineNumber, .exportMarkerWithoutName)
                 }
                 let exported = line + markerLength
-                if filter?.contains(exported, length - markerLength) ?? true {
-                    contents.exports.add(exported, length - markerLength, owner: currentObject)
+                let exportedLength = length - markerLength
+                if isWanted(exported, exportedLength) {
+                    contents.exports.add(exported, exportedLength, owner: currentObject)
                 }
-            } else if let filter {
-                let entry = filter.entry(line, length)
+            } else if let wanted {
+                let entry = klp_name_filter_entry(wanted, line.assumingMemoryBound(to: UInt8.self), length)
                 if entry >= 0 { keepWanted(line, length, entry: entry) }
             } else {
                 if currentFile < 0, let marker = fileMarker.bytes {
@@ -323,6 +329,13 @@ enum SymbolListParser {
                 pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }
             }
+        }
+
+        /// Whether a full load, or the filter of a targeted one, wants the name at `name[0..<length]`.
+        @inline(__always)
+        private func isWanted(_ name: UnsafeRawPointer, _ length: Int) -> Bool {
+            guard let wanted else { return true }
+            return klp_name_filter_entry(wanted, name.assumingMemoryBound(to: UInt8.self), length) >= 0
         }
 
         /// A symbol line of a targeted load with a wanted name (`entry`, its index in the filter). A targeted load

@@ -19,7 +19,7 @@ extension Bench {
             let samples = try timeRuns(options.runs, body)
             return (samples, (processCPUMilliseconds() - before) / Double(options.runs + 1))
         }
-        func report(_ label: String, _ measured: (Samples, Double), _ note: String) {
+        func report(_ label: String, _ measured: (Samples, Double), _ note: String, megabytes: Double = megabytes) {
             let (samples, cpu) = measured
             row(
                 label, samples.describe(),
@@ -39,6 +39,49 @@ extension Bench {
         }
         report(
             "targeted (small.ko)", small, "\(w.small.undefinedNames.count) names, \(Format.grouped(kept)) lines kept")
+        // The same symbols as kbuild writes them (nm's name order, no order attribute, no `-<file>` lines): the
+        // order is never decided, so every line takes the scanner's Swift path, not the targeted C loop.
+        let sorted = options.work + "/name-sorted.klp"
+        let sortedBytes = Self.nameSorted(try FileIOBench.read(w.database))
+        try FileIOBench.write(sortedBytes, to: sorted)
+        let sortedLarge = try measured {
+            kept = try SymbolDatabase.load(path: sorted, only: w.large.undefinedNames).symbolCount
+        }
+        report(
+            "targeted, name-sorted file", sortedLarge,
+            "large.ko's \(w.large.undefinedNames.count) names, \(Format.grouped(kept)) lines kept, "
+                + Format.size(sortedBytes.count),
+            megabytes: Double(sortedBytes.count) / 1_048_576)
+    }
+
+    /// `database` as kbuild's nm output would have it: each object's symbol lines in byte order, without the
+    /// header's attributes and the `-<file>` lines.
+    static func nameSorted(_ database: [UInt8]) -> [UInt8] {
+        var lines = database.split(separator: 10, omittingEmptySubsequences: true)
+        guard !lines.isEmpty else { return database }
+        lines.removeFirst()
+        var result = Array("klp-convert-symbol-data.0.1\n".utf8)
+        var block: [ArraySlice<UInt8>] = []
+        func flush() {
+            block.sort { $0.lexicographicallyPrecedes($1) }
+            for line in block {
+                result += line
+                result.append(10)
+            }
+            block.removeAll(keepingCapacity: true)
+        }
+        for line in lines {
+            switch line.first {
+            case UInt8(ascii: "*"):
+                flush()
+                result += line
+                result.append(10)
+            case UInt8(ascii: "-"): continue
+            default: block.append(line)
+            }
+        }
+        flush()
+        return result
     }
 
     func tui(_ w: Workloads) throws {

@@ -71,8 +71,12 @@ struct SymbolRecords: Sendable {
     mutating func append(
         _ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64, object owner: Int32, file: Int32, line: Int32
     ) {
+        append(name: names.intern(pointer, length, hash: hash), object: owner, file: file, line: line)
+    }
+
+    /// A line whose name is interned already (`id` from `names`).
+    mutating func append(name id: Int32, object owner: Int32, file: Int32, line: Int32) {
         let record = Int32(name.count)
-        let id = names.intern(pointer, length, hash: hash)
         if Int(id) == nameHead.count {
             nameHead.append(record)
             nameTail.append(record)
@@ -113,9 +117,18 @@ struct SymbolRecords: Sendable {
                 record = nextSameName[Int(record)]
             }
             // Records are numbered in line order, so sorting by (object, record) lists each object's copies
-            // in line order even when an object block appears more than once in the file.
+            // in line order even when an object block appears more than once in the file. Object ids are
+            // numbered in the order blocks first appear, so a chain is already in that order unless an object
+            // has two blocks: checked first, it is sorted only then (a targeted load's ~20 copies per name).
             let objects = object
-            chain.sort { objects[Int($0)] != objects[Int($1)] ? objects[Int($0)] < objects[Int($1)] : $0 < $1 }
+            var inOrder = true
+            for index in 1..<chain.count where objects[Int(chain[index - 1])] > objects[Int(chain[index])] {
+                inOrder = false
+                break
+            }
+            if !inOrder {
+                chain.sort { objects[Int($0)] != objects[Int($1)] ? objects[Int($0)] < objects[Int($1)] : $0 < $1 }
+            }
             var runStart = 0
             while runStart < chain.count {
                 let owner = objects[Int(chain[runStart])]
@@ -178,7 +191,7 @@ struct DatabaseContents: Sendable {
     var objects = ObjectList()
     /// How many leading entries of `objects` come from symbols.klp (the rest only from Module.symvers).
     var fileObjectCount = 0
-    var files = ByteNameTable()
+    var files = FileNames()
     var symbols: SymbolRecords
     var exports = ExportRecords()
     var order: DatabaseOrder = .nameSorted

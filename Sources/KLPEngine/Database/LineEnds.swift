@@ -4,7 +4,8 @@ import CLineScan
 /// CLineScan): the parser's line loop then reads line ends from an array instead of calling memchr per line (a call
 /// per ~26-byte line was the largest cost of the scan). The pass is C because it needs SSE2's pmovmskb, which
 /// Swift's SIMD types do not produce on baseline x86-64 (a Swift version gathering the mask by a multiply took
-/// twice as long). A class over raw memory, reused for every piece, so the scan allocates nothing per piece.
+/// twice as long), and AVX2 where the CPU has it (64 bytes per step: 0.3 ms less of a 16 MB targeted load).
+/// A class over raw memory, reused for every piece, so the scan allocates nothing per piece.
 final class LineEnds {
     /// Offsets (from the piece's start) of each newline, in order; `count` of them are valid after `find`.
     private(set) var offsets: UnsafeMutablePointer<Int32>
@@ -21,8 +22,8 @@ final class LineEnds {
     /// (`count` when there is none). With `closingLast`, a last line without a newline ends at `count` (the end
     /// of the input). `offsets` stays valid until the next call.
     func find(_ base: UnsafeRawPointer, _ count: Int, closingLast: Bool) -> (lines: Int, firstNul: Int) {
-        // klp_line_ends writes two entries per 32 bytes whether or not they are newlines: room for those too,
-        // and one more for the closing line end.
+        // klp_line_ends writes up to four entries per block whether or not they are newlines: room for those
+        // too, and one more for the closing line end.
         if capacity < count + 35 {
             offsets.deallocate()
             capacity = count + 35

@@ -1,3 +1,5 @@
+import CLineScan
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,7 +9,9 @@ import Darwin
 /// Reads the bytes of a symbols.klp file (§1.1 of the reference, plus the `-<file>` markers of DECISIONS 1) in one
 /// pass: a vectorised search finds the newlines (LineEnds), and a line becomes a String only for object names and
 /// the header.
-/// With a `NameFilter`, every line is still validated but only wanted names are stored.
+/// With a `NameFilter`, every line is still validated but only wanted names are stored; once the order is decided
+/// (the header's order=kallsyms, a `-<file>` line, a block out of name order), the lines that are only to be
+/// rejected go through one C loop (klp_skip_unwanted_lines), which returns here for every other line.
 /// The bytes may come in pieces (`Scanner`): SymbolDatabase.load reads the file through a small reused buffer, as
 /// `cat` does, because a fresh buffer of the whole file costs a page fault per 4 KB (about 6 ms for 16 MB).
 enum SymbolListParser {
@@ -72,6 +76,10 @@ enum SymbolListParser {
     struct Scanner {
         let path: String
         let filter: NameFilter?
+        /// The filter's tables (valid while `filter` is held here): read per line without the reference counting
+        /// a use of the class costs in a mutating method (a retain and a release per line, once a third of the
+        /// scan of a name-sorted file).
+        let wanted: UnsafeMutablePointer<klp_name_filter>?
         var contents: DatabaseContents
         private(set) var orderEvidence: DatabaseOrderReason? = nil
         var sawBytes = false
@@ -84,7 +92,11 @@ enum SymbolListParser {
         let previousLine = CarriedLine()
         // The first line out of byte order but in a locale's name order (see collatedCompare), for the reason.
         var collatedHint: DatabaseOrderReason? = nil
+        /// A full load's symbol lines on their way into `contents.symbols` (a targeted load adds its few directly).
         var pending = PendingSymbols()
+        /// A targeted load's name id (in `contents.symbols.names`) of each wanted name (by NameFilter.entry), -1
+        /// until its first line is kept.
+        var wantedNameIDs: [Int32]
         /// The `*` line of the evidence block (EvidenceFormat) was reached: it ends the symbol lines, and what
         /// follows is read only to show evidence.
         private(set) var reachedEvidence = false
@@ -95,9 +107,13 @@ enum SymbolListParser {
         init(path: String, filter: NameFilter?, expectedBytes: Int) {
             self.path = path
             self.filter = filter
+            wanted = filter?.tables
+            wantedNameIDs = [Int32](repeating: -1, count: filter?.count ?? 0)
             // A full distribution database averages ~24 bytes per line; a targeted load keeps at most the names
-            // it wants (their lines are more: ~20 per name for a large patch).
-            let expected = filter == nil ? max(expectedBytes, 1 << 16) / 24 + 16 : 64
+            // it wants, in ~20 lines per name for a large patch: room for 32 each (never more than the file can
+            // hold), so the record arrays are not copied as they grow (reserved memory costs only once written).
+            let lines = max(expectedBytes, 1 << 16) / 24 + 16
+            let expected = filter.map { min($0.count * 32, lines) + 64 } ?? lines
             let names = filter.map { $0.names.count + 16 }
             contents = DatabaseContents(symbols: SymbolRecords(expectedCount: expected, expectedNames: names))
             // Every load interns every object; distribution files have an object block per ~4 KB (a module's
@@ -135,9 +151,46 @@ enum SymbolListParser {
             // with the previous one while the order is undecided, then kept if wanted. Every other line (header,
             // `*` and `-` lines, errors) takes the full one.
             var plain = isPlainState
+            // A targeted load with its order decided leaves the lines it only rejects to one C loop (no call and
+            // no reference counting per line); it stops at every line that needs more, which is handled below.
+            let unwanted = wanted
+            var skipping = plain && unwanted != nil && orderEvidence != nil
+            var skipped = klp_skipped_lines(entry: -1, marker: 0, file_marker: -1, file_marker_length: 0)
             var start = 0
-            for index in 0..<found.lines {
+            var index = 0
+            while index < found.lines {
+                if skipping, let unwanted {
+                    let next = klp_skip_unwanted_lines(
+                        base.assumingMemoryBound(to: UInt8.self), ends, index, found.lines, nulOffset,
+                        maximumLineLength, unwanted, &skipped)
+                    // The last `-<file>` line it passed over is the current one.
+                    if skipped.file_marker >= 0 {
+                        enterFile(base + skipped.file_marker, skipped.file_marker_length)
+                    }
+                    if next > index {
+                        lineNumber += next - index
+                        start = Int(ends[next - 1]) + 1
+                        index = next
+                        if index == found.lines { break }
+                    }
+                    if skipped.entry >= 0 {
+                        // A valid line with a wanted name (the C loop judged it): kept as the short path keeps it.
+                        let lineEnd = Int(ends[index])
+                        index += 1
+                        lineNumber += 1
+                        let line = base + start
+                        let length = lineEnd - start
+                        start = lineEnd + 1
+                        if skipped.marker > 0 {
+                            contents.exports.add(line + skipped.marker, length - skipped.marker, owner: currentObject)
+                        } else {
+                            keepWanted(line, length, entry: skipped.entry)
+                        }
+                        continue
+                    }
+                }
                 let lineEnd = Int(ends[index])
+                index += 1
                 lineNumber += 1
                 if nulOffset < lineEnd { throw failure(lineNumber, .nulByte) }
                 let length = lineEnd - start
@@ -149,6 +202,7 @@ enum SymbolListParser {
                     if first != UInt8(ascii: "*") && first != UInt8(ascii: "-") && last != 13 {
                         if orderEvidence == nil { compareWithPrevious(line, length) }
                         try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
+                        skipping = unwanted != nil && orderEvidence != nil
                         continue
                     }
                 }
@@ -156,6 +210,7 @@ enum SymbolListParser {
                     return raw.count
                 }
                 plain = isPlainState
+                skipping = plain && unwanted != nil && orderEvidence != nil
             }
             return end
         }
@@ -226,10 +281,7 @@ enum SymbolListParser {
                     throw failure(lineNumber, .fileMarkerBeforeObject)
                 }
                 if length == 1 { throw failure(lineNumber, .emptyFileName) }
-                currentFile = -1
-                // "-?" (written by build-db before a table's globals) means "file unknown".
-                let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
-                if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
+                enterFile(line, length)
                 if orderEvidence == nil { orderEvidence = .fileMarker(line: lineNumber) }
 
             default:
@@ -240,6 +292,14 @@ enum SymbolListParser {
                 try keepSymbol(line, length, ksymtabHead, ksymtabTail, exportHead, exportTail)
             }
             return false
+        }
+
+        /// A valid `-<file>` line (of 2 bytes or more) of the current object: the file of the symbol lines after it.
+        private mutating func enterFile(_ line: UnsafeRawPointer, _ length: Int) {
+            currentFile = -1
+            // "-?" (written by build-db before a table's globals) means "file unknown".
+            let unknown = length == 2 && line.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "?")
+            if unknown { fileMarker.clear() } else { fileMarker.point(at: line + 1, length - 1) }
         }
 
         /// A validated symbol line of the current object: an export marker, or a symbol kept when wanted.
@@ -255,16 +315,42 @@ enum SymbolListParser {
                     throw failure(lineNumber, .exportMarkerWithoutName)
                 }
                 let exported = line + markerLength
-                if filter?.contains(exported, length - markerLength) ?? true {
-                    contents.exports.add(exported, length - markerLength, owner: currentObject)
+                let exportedLength = length - markerLength
+                if isWanted(exported, exportedLength) {
+                    contents.exports.add(exported, exportedLength, owner: currentObject)
                 }
-            } else if filter?.contains(line, length) ?? true {
+            } else if let wanted {
+                let entry = klp_name_filter_entry(wanted, line.assumingMemoryBound(to: UInt8.self), length)
+                if entry >= 0 { keepWanted(line, length, entry: entry) }
+            } else {
                 if currentFile < 0, let marker = fileMarker.bytes {
-                    currentFile = contents.files.intern(marker, fileMarker.length)
+                    currentFile = contents.files.add(marker, fileMarker.length)
                 }
                 pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }
             }
+        }
+
+        /// Whether a full load, or the filter of a targeted one, wants the name at `name[0..<length]`.
+        @inline(__always)
+        private func isWanted(_ name: UnsafeRawPointer, _ length: Int) -> Bool {
+            guard let wanted else { return true }
+            return klp_name_filter_entry(wanted, name.assumingMemoryBound(to: UInt8.self), length) >= 0
+        }
+
+        /// A symbol line of a targeted load with a wanted name (`entry`, its index in the filter). A targeted load
+        /// keeps few lines, ~20 per wanted name: the index stands in for hashing the name again to intern it.
+        @inline(__always)
+        private mutating func keepWanted(_ line: UnsafeRawPointer, _ length: Int, entry: Int) {
+            if currentFile < 0, let marker = fileMarker.bytes {
+                currentFile = contents.files.add(marker, fileMarker.length)
+            }
+            var id = wantedNameIDs[entry]
+            if id < 0 {
+                id = contents.symbols.names.intern(line, length)
+                wantedNameIDs[entry] = id
+            }
+            contents.symbols.append(name: id, object: currentObject, file: currentFile, line: Int32(lineNumber))
         }
 
         /// The contents, once every piece has been handed to `lines`.

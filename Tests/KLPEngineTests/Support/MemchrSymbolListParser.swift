@@ -158,7 +158,7 @@ enum MemchrSymbolListParser {
                         }
                     } else if filter?.contains(line, length) ?? true {
                         if currentFile < 0, let marker = fileMarker.bytes {
-                            currentFile = contents.files.intern(marker, fileMarker.length)
+                            currentFile = contents.files.add(marker, fileMarker.length)
                         }
                         pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
                         if pending.isFull { pending.flush(into: &contents.symbols) }

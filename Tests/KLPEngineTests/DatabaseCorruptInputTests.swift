@@ -1,4 +1,5 @@
 import Foundation
+import KLPSynthetic
 import Testing
 
 @testable import KLPEngine
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func binaryGarbageIsRefusedAtTheHeader() {
-        var rng = HostileRandom(seed: 3)
+        var rng = SyntheticSymbolList.Random(seed: 3)
         for size in [1, 7, 64, 4096, 1 << 16] {
             let bytes = (0..<size).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             guard case .failure(let e) = Self.parse(bytes) else {
@@ -55,7 +56,7 @@ import Testing
     /// Single-byte mutations of a good file: parse, then ask every question the converter asks.
     @Test func mutationsNeverTrap() throws {
         let good = Array(Hostile.databaseText.utf8)
-        var rng = HostileRandom(seed: 11)
+        var rng = SyntheticSymbolList.Random(seed: 11)
         var parsed = 0, refused = 0
         for k in 0..<3000 {
             var bytes = good

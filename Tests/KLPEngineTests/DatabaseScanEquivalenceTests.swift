@@ -11,16 +11,6 @@ import Testing
 /// name, lines out of order, the evidence block, very short lines, no final newline), so that errors on
 /// different lines compete and every branch of the short path is left at some point.
 @Suite struct DatabaseScanEquivalenceTests {
-    /// A small deterministic generator (xorshift), so a failure names a variant that can be rebuilt.
-    struct Random {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
-    }
 
     static let bases: [(String, [UInt8])] = [
         ("ordered", Self.make(200, true)),
@@ -47,7 +37,7 @@ import Testing
     ]
 
     /// `base` with one to three changes at random lines.
-    static func variant(of base: [UInt8], _ random: inout Random) -> [UInt8] {
+    static func variant(of base: [UInt8], _ random: inout XorShift) -> [UInt8] {
         var lines = base.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
         if lines.last == [] { lines.removeLast() }
         for _ in 0..<(1 + random.next(3)) {
@@ -136,7 +126,7 @@ import Testing
     }()
 
     @Test func variantsParseAsTheMemchrScannerParsedThem() {
-        var random = Random(state: 0x9e37_79b9_7f4a_7c15)
+        var random = XorShift(state: 0x9e37_79b9_7f4a_7c15)
         var errors = 0
         let inserted: Set<String> = ["__key", "_rs", "lock", "init_module", "a", "ab", "q", "y", "homo", "x", "b"]
         // Names the inserted lines bring, and (every other round) names of the base: with them, the targeted
@@ -168,7 +158,7 @@ import Testing
         let full = try SymbolDatabase.parse(bytes: bytes, path: "p.klp")
         var names = full.allNameIDs.map { full.name(of: $0) }
         names.sort()
-        var random = Random(state: 42)
+        var random = XorShift(state: 42)
         for size in [1, 12, 1_000] {
             var wanted = Set<String>()
             for _ in 0..<size { wanted.insert(names[random.next(names.count)]) }

@@ -1,4 +1,5 @@
 import Foundation
+import KLPSynthetic
 import Testing
 
 @testable import KLPDatabaseBuilder
@@ -51,7 +52,7 @@ import Testing
             + Array(patch.shoff..<(patch.shoff + patch.layout.sectionHeader.size * patch.shnum))
         let symtab = try patch.index(".symtab")
         offsets += Array(Int(patch.get(symtab, .offset))..<Int(patch.get(symtab, .offset) + patch.get(symtab, .size)))
-        var rng = HostileRandom(seed: 8)
+        var rng = SyntheticSymbolList.Random(seed: 8)
         for _ in 0..<400 { offsets.append(Int(rng.next() % UInt64(base.count))) }
         var outcomes: [String: Int] = [:]
         for o in offsets {

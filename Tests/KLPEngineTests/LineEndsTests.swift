@@ -7,15 +7,6 @@ import Testing
 /// by byte search finds, in buffers of every length around the block sizes (32 and 64 bytes), with runs of
 /// newlines (more than fit the entries a block writes unconditionally), none at all, and NUL bytes anywhere.
 @Suite struct LineEndsTests {
-    struct Random {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
-    }
 
     static func expected(_ bytes: [UInt8]) -> ([Int32], Int) {
         let ends = bytes.indices.filter { bytes[$0] == 10 }.map { Int32($0) }
@@ -36,7 +27,7 @@ import Testing
     }
 
     /// A buffer of `count` bytes: names, newlines at the given density (in 1/8), a NUL now and then.
-    static func bytes(_ count: Int, newlines density: Int, _ random: inout Random) -> [UInt8] {
+    static func bytes(_ count: Int, newlines density: Int, _ random: inout XorShift) -> [UInt8] {
         var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: count)
         for index in 0..<count {
             if random.next(8) < density {
@@ -50,7 +41,7 @@ import Testing
     }
 
     @Test func bothFormsFindWhatAByteSearchFinds() {
-        var random = Random(state: 0x2545_f491_4f6c_dd1d)
+        var random = XorShift(state: 0x2545_f491_4f6c_dd1d)
         var searched = 0
         var withNul = 0
         for count in Array(0...200) + [255, 256, 257, 1_000, 4_096, 65_537] {

@@ -1,4 +1,5 @@
 import KLPEngine
+import KLPSynthetic
 import Testing
 
 @testable import KLPTUI
@@ -42,7 +43,7 @@ import Testing
     /// Narrowing while typing must give exactly what a fresh search gives, on a database with many names.
     @Test func incrementalSearchEqualsFreshSearch() throws {
         var text = "klp-convert-symbol-data.0.1 order=kallsyms\n"
-        var rng = SplitMix(seed: 7)
+        var rng = SyntheticSymbolList.Random(seed: 7)
         for o in 0..<3 {
             text += "*obj\(o)\n"
             for _ in 0..<3000 {
@@ -77,18 +78,6 @@ import Testing
         #expect(screen.text == "  ab漢…")
         screen.put("x\u{1b}[2Jy", row: 0, column: 0, limit: 4, style: .normal)
         #expect(screen.text.hasPrefix("x?[…"))
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KLPSynthetic
 import KLPTestSupport
 import Testing
 
@@ -40,7 +41,7 @@ import Testing
             inputs.append(q.bytes)
         }
         // Bit flips that the reader rejects (deterministic sample).
-        var rng = HostileRandom(seed: 42)
+        var rng = SyntheticSymbolList.Random(seed: 42)
         var flips = 0
         while flips < 60 {
             var bytes = base
@@ -63,7 +64,7 @@ import Testing
         let (dir, _, base) = try Self.setUp()
         let input = "\(dir)/lp.ko"
         try Self.write(base, input)
-        var garbage = HostileRandom(seed: 7)
+        var garbage = SyntheticSymbolList.Random(seed: 7)
         let cases: [(String, [UInt8])] = [
             ("no-header", Array("*vmlinux\ninit_once\n".utf8)),
             ("garbage", (0..<4096).map { _ in UInt8(truncatingIfNeeded: garbage.next()) }),

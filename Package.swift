@@ -15,7 +15,8 @@ let package = Package(
         // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code, no
         // compression library.
         .target(name: "KLPEngine", dependencies: ["CLineScan", "CFileIO"]),
-        // symbols.klp's newline search, 32 bytes per step with SSE2 (a bit mask Swift's SIMD types do not give).
+        // symbols.klp's scan in C: newlines (SSE2/AVX2 bit masks Swift's SIMD types do not give), the name filter's
+        // hash and the loop that passes over the lines a targeted load does not want.
         .target(name: "CLineScan"),
         // File calls Swift cannot make: starting writeback (sync_file_range) and the SIGBUS guard of mapped inputs.
         .target(name: "CFileIO"),

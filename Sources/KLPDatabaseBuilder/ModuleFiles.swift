@@ -58,17 +58,17 @@ enum ModuleFiles {
     }
 
     private static func walk(_ folder: String, into files: inout [String], problems: inout [BuildIssue]) {
-        guard let dir = opendir(folder) else {
-            problems.append(BuildIssue(.skipped, path: folder, "cannot read folder: \(errnoText())"))
+        let entries: [Directory.Entry]
+        do throws(Directory.Failure) {
+            entries = try Directory.entries(folder)
+        } catch {
+            problems.append(BuildIssue(.skipped, path: folder, "cannot read folder: \(error.reason)"))
             return
         }
-        defer { closedir(dir) }
         var subfolders: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        // lstat, not the listing's type: that one is unknown on some file systems, and links need their target.
+        for entry in entries {
+            let name = entry.name
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }

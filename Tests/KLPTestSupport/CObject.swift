@@ -7,13 +7,9 @@ import Glibc
 /// Builds kernel-module-like relocatable objects from C text with gcc (and `ld -r` for several files), the way
 /// kbuild compiles a livepatch: -fno-pic -mcmodel=kernel, one object per file, joined by the linker.
 public enum CObject {
-    /// examples/klp_macros.h in the source checkout, found from this file's location: the one klp annotation
-    /// header (reference §2.1) that the example, the fixtures and the fuzz seeds include too.
-    public static let annotationHeaderPath: String = {
-        var path = "\(#filePath)"
-        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-        return path + "/examples/klp_macros.h"
-    }()
+    /// examples/klp_macros.h in the source checkout: the one klp annotation header (reference §2.1) that the
+    /// example, the fixtures and the fuzz seeds include too.
+    public static let annotationHeaderPath = RepositoryPaths.root + "/examples/klp_macros.h"
 
     /// The gcc option that finds the header, and the line that includes it.
     public static let includeFlag: String = {

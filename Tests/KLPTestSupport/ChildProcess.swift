@@ -178,19 +178,11 @@ public enum ChildProcess {
         return entries + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 
-    /// Our open descriptors (the listing's own descriptor is closed by the time the child starts, so skipped).
+    /// Our open descriptors. The listing's own descriptor is among the names but closed once the listing returns,
+    /// so only the ones still open count.
     private static func openDescriptors() -> [Int32] {
-        guard let directory = opendir("/proc/self/fd") else { return [] }
-        let own = dirfd(directory)
-        var descriptors: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if let fd = Int32(name), fd != own { descriptors.append(fd) }
-        }
-        closedir(directory)
-        return descriptors
+        guard let entries = try? Directory.entries("/proc/self/fd") else { return [] }
+        return entries.compactMap { Int32($0.name) }.filter { fcntl($0, F_GETFD) != -1 }
     }
 
     private static func monotonicSeconds() -> Double {

@@ -1,3 +1,5 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,16 +26,8 @@ public enum TemporaryDirectory {
             return
         }
         // nftw is not imported by Swift's Glibc module: walk the tree by hand, never following links.
-        if let directory = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            for name in names { remove(path + "/" + name) }
+        if let entries = try? Directory.entries(path) {
+            for entry in entries { remove(path + "/" + entry.name) }
         }
         rmdir(path)
     }

@@ -41,18 +41,56 @@ static inline void klp_lazy_ready(struct klp_lazy_library *library) {
 }
 
 /*
- * Building blocks for a forwarding file. It lists its functions as X(return type, name, (parameters),
- * (arguments)) and defines KLP_LAZY_LIBRARY (the struct klp_lazy_library) and KLP_LAZY_SLOTS (its slots) before
- * expanding KLP_LAZY_FORWARD; each definition has the prototype of the library's own header, so the compiler
- * checks that they agree.
+ * A forwarding file declares each library once: a list of the functions it uses, one line each, and
+ * KLP_LAZY_DEFINE(library, soname, package, LIST), which makes everything else from that list.
+ *
+ *     #define KLP_LZMA_FUNCTIONS(F, V, R, library)
+ *         F(library, lzma_ret, lzma_code, (lzma_stream * stream, lzma_action action), (stream, action))
+ *         V(library, lzma_end, (lzma_stream * stream), (stream))
+ *     KLP_LAZY_DEFINE(lzma, "liblzma.so.5", "liblzma5", KLP_LZMA_FUNCTIONS)
+ *
+ * (each line of the list ending in a backslash). F is a function returning a value: (return type, name,
+ * (parameters), (arguments)); V a function returning void: (name, (parameters), (arguments)); R a function only
+ * resolved, not forwarded: R(library, name) for one handed to the library itself as a callback (libdwfl's
+ * standard callbacks), reached with KLP_LAZY_REAL(library, name).
+ *
+ * KLP_LAZY_DEFINE makes the index enum, the name table and the slots in the list's order (the order in which
+ * dlsym looks for them, so the first missing one is the one the error names), the struct klp_lazy_library
+ * named `library`, a forwarding definition of every F and V with the prototype of the library's own header (so
+ * the compiler checks that they agree), and klp_<library>_load / klp_<library>_error for the Swift callers.
+ * The soname stays a string literal in the forwarding file: packaging/make-deb.sh greps it from there.
  */
-#define KLP_LAZY_INDEX(ret, name, params, args) klp_index_##name,
-#define KLP_LAZY_NAME(ret, name, params, args) #name,
-#define KLP_LAZY_REAL(name) ((__typeof__(&name))KLP_LAZY_SLOTS[klp_index_##name])
-#define KLP_LAZY_FORWARD(ret, name, params, args) \
-    ret name params {                             \
-        klp_lazy_ready(&KLP_LAZY_LIBRARY);        \
-        return KLP_LAZY_REAL(name) args;          \
+#define KLP_LAZY_DEFINE(library, soname, package, LIST)                                                         \
+    enum { LIST(KLP_LAZY_INDEX_F, KLP_LAZY_INDEX_V, KLP_LAZY_INDEX_R, library) klp_##library##_count };         \
+    static const char *const library##_names[] = {                                                              \
+        LIST(KLP_LAZY_NAME_F, KLP_LAZY_NAME_V, KLP_LAZY_NAME_R, library)};                                      \
+    static void *library##_slots[klp_##library##_count];                                                        \
+    static struct klp_lazy_library library = {soname, package, library##_names, library##_slots,                \
+                                              klp_##library##_count, PTHREAD_MUTEX_INITIALIZER, 0, ""};         \
+    LIST(KLP_LAZY_FORWARD_F, KLP_LAZY_FORWARD_V, KLP_LAZY_FORWARD_R, library)                                   \
+    int klp_##library##_load(void) { return klp_lazy_load(&library); }                                          \
+    const char *klp_##library##_error(void) { return klp_lazy_error(&library); }
+
+/* The address dlsym found for `name` of `library`, with the type of the library's own declaration. */
+#define KLP_LAZY_REAL(library, name) ((__typeof__(&name))library##_slots[klp_index_##name])
+
+/* KLP_LAZY_DEFINE's expansions of one line of the list. */
+#define KLP_LAZY_INDEX_F(library, ret, name, params, args) klp_index_##name,
+#define KLP_LAZY_INDEX_V(library, name, params, args) klp_index_##name,
+#define KLP_LAZY_INDEX_R(library, name) klp_index_##name,
+#define KLP_LAZY_NAME_F(library, ret, name, params, args) #name,
+#define KLP_LAZY_NAME_V(library, name, params, args) #name,
+#define KLP_LAZY_NAME_R(library, name) #name,
+#define KLP_LAZY_FORWARD_F(library, ret, name, params, args) \
+    ret name params {                                        \
+        klp_lazy_ready(&library);                            \
+        return KLP_LAZY_REAL(library, name) args;            \
     }
+#define KLP_LAZY_FORWARD_V(library, name, params, args) \
+    void name params {                                  \
+        klp_lazy_ready(&library);                       \
+        KLP_LAZY_REAL(library, name) args;              \
+    }
+#define KLP_LAZY_FORWARD_R(library, name)
 
 #endif

@@ -1,3 +1,5 @@
+import KLPEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,22 +51,17 @@ public struct PathCompletion: Sendable, Equatable {
         return PathCompletion(text: folder + String(prefix), matches: names)
     }
 
-    /// The names in `folder` (empty when it cannot be read: completion then offers nothing).
+    /// The names in `folder` (empty when it cannot be read: completion then offers nothing). A link counts as a
+    /// folder when it leads to one, as does a name whose type the file system did not report.
     public static func list(_ folder: String) -> [Entry] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var out: [Entry] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_LNK) || entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+        guard let entries = try? Directory.entries(folder) else { return [] }
+        return entries.map { entry in
+            var isFolder = entry.kind == .folder
+            if entry.kind == .symbolicLink || entry.kind == .unknown {
                 var st = stat()
-                isFolder = stat(folder + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+                isFolder = stat(folder + "/" + entry.name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             }
-            out.append(Entry(name: name, isFolder: isFolder))
+            return Entry(name: entry.name, isFolder: isFolder)
         }
-        return out
     }
 }

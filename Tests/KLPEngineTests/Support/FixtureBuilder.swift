@@ -49,14 +49,10 @@ enum FixtureArch: String, CaseIterable, Sendable {
     }
 }
 
-/// Paths of the fixture tree in the source checkout (found from this file's location, so tests
-/// need no resource bundle lookup and can also reach scripts/).
+/// Paths of the fixture tree in the source checkout (RepositoryPaths: no resource bundle lookup, and scripts/ is
+/// reachable too).
 enum FixturePaths {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // KLPEngineTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static let repositoryRoot = URL(fileURLWithPath: RepositoryPaths.root)
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/KLPEngineTests/Fixtures")
     static let sources = fixtures.appendingPathComponent("src")
     static let databases = fixtures.appendingPathComponent("db")

@@ -8,8 +8,7 @@ import KLPTestSupport
 // (so it converts once the ambiguous symbols are chosen).
 
 enum TUIFixtures {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = URL(fileURLWithPath: RepositoryPaths.root)
     static let examples = repositoryRoot.appendingPathComponent("examples").path
 
     static func example() throws -> Workspace {

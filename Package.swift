@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "KLPEngine", targets: ["KLPEngine"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // The engine: ELF model, symbol database, annotations, conversion, checks. No terminal code, no
@@ -30,12 +30,13 @@ let package = Package(
         .target(name: "CLibdw", dependencies: ["CLazyLoad"]),
         // dlopen on first use, so a conversion does not load build-db's libraries at start.
         .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl")]),
-        // ncursesw, used only by the TUI.
-        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // ncursesw, used only by the TUI: the shim over curses.h (header from libncurses-dev) and forwarders to
+        // libncursesw, opened when the TUI starts (CLazyLoad), so a conversion does not load it.
+        .target(name: "CNcurses", dependencies: ["CLazyLoad"]),
         // The interactive inspector: plain-value state, reducer and renderer, plus one thin curses file.
         .target(name: "KLPTUI", dependencies: ["KLPEngine", "CNcurses", "CTerminalSignals"]),
         // The TUI's signal handlers and terminal restore: C, with its state in one object file.
-        .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CTerminalSignals", dependencies: ["CNcurses"]),
         // The git commit shown by --version, written by `make` (Makefile); "unknown commit" otherwise.
         .target(name: "KLPBuildInfo"),
         .executableTarget(

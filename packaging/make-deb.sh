@@ -49,11 +49,12 @@ printf '%s\n' "klp-convert ($version) unstable; urgency=medium" "" \
 # dpkg-shlibdeps wants a debian/control naming the package; it runs in a scratch source tree.
 mkdir -p "$work/src/debian"
 printf 'Source: klp-convert\n\nPackage: klp-convert\nArchitecture: any\n' > "$work/src/debian/control"
-# build-db's libraries (libdw, liblzma, libzstd, zlib) are opened with dlopen on first use, so the binary does not
-# name them: a stub linked against the same sonames, read from the C sources that open them, lets
-# dpkg-shlibdeps find their packages as for a linked library.
-sonames=$(grep -ho '"lib[a-z0-9]*\.so\.[0-9]*"' "$here"/../Sources/CLibdw/*.c "$here"/../Sources/CCompression/*.c | tr -d '"')
-[ -n "$sonames" ] || { echo "make-deb: no dlopen'ed library names found in Sources/CLibdw, Sources/CCompression" >&2; exit 1; }
+# build-db's libraries (libdw, liblzma, libzstd, zlib) and the TUI's (libncursesw) are opened with dlopen on first
+# use, so the binary does not name them: a stub linked against the same sonames, read from the C sources that open
+# them, lets dpkg-shlibdeps find their packages as for a linked library.
+sonames=$(grep -ho '"lib[a-z0-9]*\.so\.[0-9]*"' "$here"/../Sources/CLibdw/*.c "$here"/../Sources/CCompression/*.c \
+    "$here"/../Sources/CNcurses/*.c | tr -d '"')
+[ -n "$sonames" ] || { echo "make-deb: no dlopen'ed library names found in Sources/CLibdw, Sources/CCompression, Sources/CNcurses" >&2; exit 1; }
 command -v gcc >/dev/null || { echo "make-deb: gcc not found (Debian package gcc)" >&2; exit 1; }
 printf 'int klp_stub;\n' > "$work/stub.c"
 gcc -shared -o "$work/src/dlopened.so" "$work/stub.c" -Wl,--no-as-needed $(printf -- '-l:%s ' $sonames)

@@ -1,11 +1,9 @@
 #include "terminal_signals.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#define NCURSES_WIDECHAR 1
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ncursesw/curses.h>
+#include "shim.h"
 
 /*
  * The first SIGINT/SIGTERM/SIGHUP only records itself, so the run loop can restore the terminal and report
@@ -66,7 +64,8 @@ void klp_signals_install(void) {
 int klp_signals_pending(void) { return pending_signal; }
 
 void klp_signals_restore_terminal(void) {
-	if (stdscr != NULL && !isendwin()) endwin();
+	/* Nothing to restore before curses was opened (and a signal handler must not be the one to open it). */
+	if (cnc_loaded() && cnc_stdscr() != NULL && !isendwin()) endwin();
 }
 
 void klp_signals_reraise(int sig) {

@@ -3,14 +3,17 @@ import Foundation
 import KLPTestSupport
 import Testing
 
-/// build-db's libraries (libdw, liblzma, libzstd, zlib) are opened with dlopen when first needed (CLazyLoad), so
-/// the conversion kbuild runs once per livepatch does not load them at start; build-db's own tests (DWARF places,
-/// .ko.xz/.ko.zst/.ko.gz trees) go through the opened libraries.
+/// build-db's libraries (libdw, liblzma, libzstd, zlib) and the TUI's (libncursesw, with libtinfo) are opened with
+/// dlopen when first needed (CLazyLoad), so the conversion kbuild runs once per livepatch does not load them at
+/// start; build-db's own tests (DWARF places, .ko.xz/.ko.zst/.ko.gz trees) and the TUI's tmux tests go through
+/// the opened libraries.
 @Suite struct LazyLibraryTests {
-    /// The libraries of build-db, as the dynamic loader names them when it loads one.
-    static let buildDBLibraries = ["libdw.so", "libelf.so", "liblzma.so", "libzstd.so", "libz.so", "libbz2.so"]
+    /// The libraries of build-db and of the TUI, as the dynamic loader names them when it loads one.
+    static let buildDBLibraries = [
+        "libdw.so", "libelf.so", "liblzma.so", "libzstd.so", "libz.so", "libbz2.so", "libncursesw.so", "libtinfo.so",
+    ]
 
-    @Test func conversionLoadsNoneOfBuildDBsLibraries() throws {
+    @Test func conversionLoadsNoneOfBuildDBsOrTheTUIsLibraries() throws {
         let (dir, input, db) = try CLITests.setUp(annotated: true)
         var options = ChildProcess.Options()
         options.environment["LD_DEBUG"] = "libs"
@@ -22,6 +25,21 @@ import Testing
         for library in Self.buildDBLibraries {
             #expect(!loaded.contains { $0.contains("find library=\(library)") }, "\(library) loaded at start")
         }
+    }
+
+    /// The TUI opens libncursesw when it starts: one that lacks a function it needs (here a stand-in library
+    /// found first through LD_LIBRARY_PATH) is an error naming the library, the function and the package, before
+    /// anything is drawn.
+    @Test func theTUIRefusesACursesLibraryWithoutItsFunctions() throws {
+        let dir = try TemporaryDirectory.make("lazy-curses")
+        try "int klp_not_curses;\n".write(toFile: "\(dir)/stub.c", atomically: true, encoding: .utf8)
+        try Tool.check("gcc", ["-shared", "-fPIC", "-o", "\(dir)/libncursesw.so.6", "\(dir)/stub.c"])
+        var options = ChildProcess.Options()
+        options.environment["LD_LIBRARY_PATH"] = dir
+        options.timeout = 60
+        let run = try ChildProcess.run(BuiltProducts.klpConvert, ["tui"], options)
+        #expect(run.status == 255, "\(run.output)")
+        #expect(run.stderr.contains("klp-convert: libncursesw.so.6 has no initscr: a newer libncursesw6 is needed"))
     }
 
     /// Loads `soname` for `symbols` through the same loader build-db uses.

@@ -20,6 +20,9 @@ public final class CursesTerminal: Terminal {
     public private(set) var mouse = false
 
     public init(environment: [String: String], mouse wantMouse: Bool = true) throws {
+        guard cnc_load() == 1 else {
+            throw CursesError(message: String(cString: cnc_load_error()))
+        }
         _ = cnc_setup_locale()
         klp_signals_install()
         if isatty(0) == 1 && isatty(1) == 1 {

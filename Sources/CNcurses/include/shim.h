@@ -2,6 +2,9 @@
 #define KLP_CNCURSES_SHIM_H
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
+/* Functions, not the macros that stand for some of them (mvadd_wch, get_wch): those read ncurses' globals
+ * (stdscr) directly, and the library is not linked but opened on first use (lazy_ncurses.c). */
+#define NCURSES_NOMACROS 1
 #include <locale.h>
 #include <langinfo.h>
 #include <stdlib.h>
@@ -14,12 +17,21 @@
  * Wrappers for what Swift cannot import from curses.h (attribute macros, KEY_F(n), the stdscr/LINES/COLS
  * globals that Swift 6 flags as unsafe). The signal handling is in CTerminalSignals: state in a header would be
  * copied into every object file that uses it.
+ *
+ * libncursesw (and libtinfo with it) is opened with dlopen when the TUI starts, not at every start of the tool:
+ * loading them cost every conversion about 0.15 ms. cnc_load() opens it (1, or 0 with the reason in
+ * cnc_load_error()); every curses function this file and the TUI call is a forwarder (lazy_ncurses.c), and the
+ * globals are read through the functions below.
  */
+int cnc_load(void);
+const char *cnc_load_error(void);
+/* Whether cnc_load() succeeded (the terminal restore on a signal must not load the library). */
+int cnc_loaded(void);
 
-static inline WINDOW *cnc_stdscr(void) { return stdscr; }
-static inline int cnc_lines(void) { return LINES; }
-static inline int cnc_cols(void) { return COLS; }
-static inline int cnc_colors(void) { return COLORS; }
+WINDOW *cnc_stdscr(void);
+int cnc_lines(void);
+int cnc_cols(void);
+int cnc_colors(void);
 
 static inline attr_t cnc_attr_normal(void) { return A_NORMAL; }
 static inline attr_t cnc_attr_bold(void) { return A_BOLD; }

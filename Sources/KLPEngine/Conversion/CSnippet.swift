@@ -65,9 +65,33 @@ public enum CSnippet {
         return out
     }
 
+    /// One line of a KLP_MODULE_RELOC array: the symbol, its position as written (a number, or the ambiguity
+    /// error's placeholder), and comment lines written above it when the symbol can be written.
+    public struct Entry: Sendable {
+        public var symbol: String
+        public var position: String
+        public var comments: [String]
+
+        public init(symbol: String, position: String, comments: [String] = []) {
+            self.symbol = symbol
+            self.position = position
+            self.comments = comments
+        }
+    }
+
     /// `KLP_MODULE_RELOC(obj) obj_relocs[] = { KLP_SYMPOS(sym, pos), ... };`, with asm-label declarations for
     /// names that are not C identifiers and a comment for names that cannot be written safely at all.
     public static func block(object: String, entries: [(symbol: String, position: Int)], arrayName: String? = nil)
+        -> [String]
+    {
+        var names = AsmIdentifiers(names: entries.map(\.symbol))
+        return block(
+            object: object, entries: entries.map { Entry(symbol: $0.symbol, position: String($0.position)) },
+            arrayName: arrayName, names: &names)
+    }
+
+    /// One block of a paste; `names` is shared by all the blocks of the paste.
+    public static func block(object: String, entries: [Entry], arrayName: String? = nil, names: inout AsmIdentifiers)
         -> [String]
     {
         // The macro stringifies its argument into the section name, so the object must be written as it is:
@@ -77,25 +101,21 @@ public enum CSnippet {
         }
         var declarations: [String] = []
         var lines: [String] = []
-        var usedIdentifiers: Set<String> = []
-        for (symbol, position) in entries {
-            if isIdentifier(symbol) {
-                lines.append("\tKLP_SYMPOS(\(symbol), \(position)),")
-            } else if isSafeAsmName(symbol) {
-                // Different names can map to one identifier ("a.b", "a-b"): number the later ones.
-                var id = identifier(for: symbol)
-                var n = 2
-                while usedIdentifiers.contains(id) || entries.contains(where: { $0.symbol == id }) {
-                    id = identifier(for: symbol) + "_\(n)"
-                    n += 1
-                }
-                usedIdentifiers.insert(id)
-                declarations.append("extern char \(id)[] __asm__(\"\(symbol)\");")
-                lines.append("\tKLP_SYMPOS(\(id), \(position)),")
+        for entry in entries {
+            let reference: String
+            if isIdentifier(entry.symbol) {
+                reference = entry.symbol
+            } else if isSafeAsmName(entry.symbol) {
+                reference = names.identifier(for: entry.symbol)
+                let declaration = "extern char \(reference)[] __asm__(\"\(entry.symbol)\");"
+                if !declarations.contains(declaration) { declarations.append(declaration) }
             } else {
                 lines.append(
-                    "\t/* refused: symbol name \(commentSafe(symbol).debugDescription) cannot be written in C */")
+                    "\t/* refused: symbol name \(commentSafe(entry.symbol).debugDescription) cannot be written in C */")
+                continue
             }
+            lines += entry.comments
+            lines.append("\tKLP_SYMPOS(\(reference), \(entry.position)),")
         }
         let array = arrayName ?? (isIdentifier(object) ? "\(object)_relocs" : "klp_\(object)_relocs")
         return declarations + ["KLP_MODULE_RELOC(\(object)) \(array)[] = {"] + lines + ["};"]
@@ -113,10 +133,12 @@ public enum CSnippet {
             if entries[t.object] == nil { objects.append(t.object) }
             entries[t.object, default: []].append((s.name, t.position))
         }
+        var names = AsmIdentifiers(names: entries.values.flatMap { $0.map(\.0) })
         var out: [String] = []
         for o in objects {
             if !out.isEmpty { out.append("") }
-            out += block(object: o, entries: (entries[o] ?? []).map { (symbol: $0.0, position: $0.1) })
+            let rows = (entries[o] ?? []).map { Entry(symbol: $0.0, position: String($0.1)) }
+            out += block(object: o, entries: rows, names: &names)
         }
         return out.joined(separator: "\n") + (out.isEmpty ? "" : "\n")
     }

@@ -36,41 +36,30 @@ public enum AmbiguityBlock {
             "Paste into the livepatch and write the position of the copy you mean "
                 + "(it does not compile until you do):"
         ]
+        var names = AsmIdentifiers(names: symbols.map(\.name))
         for object in objects {
-            out += block(object: object, entries: entries[object] ?? [], allSymbols: symbols)
+            out += block(object: object, entries: entries[object] ?? [], allSymbols: symbols, names: &names)
         }
         return out + summaries
     }
 
+    /// The rows of one object's block, written by CSnippet (the one writer of KLP_MODULE_RELOC text).
     private static func block(
         object: String, entries: [(name: String, copies: [CopyEvidence])],
-        allSymbols: [(name: String, copies: [CopyEvidence])]
+        allSymbols: [(name: String, copies: [CopyEvidence])], names: inout AsmIdentifiers
     ) -> [String] {
-        guard CSnippet.isWord(object) else {
-            return [
-                "/* refused: object name \(CSnippet.commentSafe(object).debugDescription) cannot be written in C */"
-            ]
-        }
-        var declarations: [String] = []
-        var lines: [String] = []
-        for (name, copies) in entries {
-            guard let reference = reference(for: name, declarations: &declarations) else {
-                lines.append(
-                    "\t/* refused: symbol name \(CSnippet.commentSafe(name).debugDescription) cannot be written in C */"
-                )
-                continue
-            }
+        let rows = entries.map { name, copies in
             let count = copies.first?.candidate.copiesInObject ?? 1
             let listing = copies.map { c in
                 "\(c.candidate.position) = \(c.place ?? "file unknown")"
                     + (c.evidence.address.map { " @\(String($0, radix: 16))" } ?? "")
             }.joined(separator: ", ")
-            lines.append("\t/* \(CSnippet.commentSafe(name)): \(CSnippet.commentSafe(listing)) */")
+            var comments = ["\t/* \(CSnippet.commentSafe(name)): \(CSnippet.commentSafe(listing)) */"]
             let elsewhere =
                 allSymbols.first { $0.name == name }?.copies
                 .filter { $0.targeted && $0.candidate.object != object }.map(\.candidate.object) ?? []
             if !elsewhere.isEmpty {
-                lines.append(
+                comments.append(
                     "\t/* \(CSnippet.commentSafe(name)) is also in \(unique(elsewhere).joined(separator: ", ")):"
                         + " keep it in one block only */")
             }
@@ -78,20 +67,9 @@ public enum AmbiguityBlock {
             if let s = copies.first(where: \.suggested) {
                 hint = " /* suggested: \(s.candidate.position) (\(CSnippet.commentSafe(s.reason ?? ""))) */"
             }
-            lines.append("\tKLP_SYMPOS(\(reference), \(placeholder(copies: count))\(hint)),")
+            return CSnippet.Entry(symbol: name, position: placeholder(copies: count) + hint, comments: comments)
         }
-        let array = CSnippet.isIdentifier(object) ? "\(object)_relocs" : "klp_\(object)_relocs"
-        return declarations + ["KLP_MODULE_RELOC(\(object)) \(array)[] = {"] + lines + ["};"]
-    }
-
-    /// The C name to write in KLP_SYMPOS: the symbol itself, or an asm-labelled identifier (CSnippet's rules).
-    private static func reference(for name: String, declarations: inout [String]) -> String? {
-        if CSnippet.isIdentifier(name) { return name }
-        guard CSnippet.isSafeAsmName(name) else { return nil }
-        let id = CSnippet.identifier(for: name)
-        let declaration = "extern char \(id)[] __asm__(\"\(name)\");"
-        if !declarations.contains(declaration) { declarations.append(declaration) }
-        return id
+        return CSnippet.block(object: object, entries: rows, names: &names)
     }
 
     private static func unique(_ names: [String]) -> [String] {

@@ -1,0 +1,88 @@
+import Foundation
+import KLPTestSupport
+import Testing
+
+@testable import KLPEngine
+
+/// The ambiguity error's paste block for two symbol names that map to one C identifier (`foo.constprop.0` and
+/// `foo_constprop.0`: CSnippet writes every character a C identifier cannot hold as '_'). Through the binary:
+/// a gcc-built "vmlinux" with two copies of each, a livepatch using both, the printed block pasted with the
+/// positions written in: it must compile without a warning and convert each name to the copy written for it.
+@Suite struct AmbiguityBlockNamingTests {
+    /// Two static copies of each name, one per file (asm labels give the names GCC's clones have).
+    static func source(_ function: String, _ values: (Int, Int)) -> String {
+        """
+        static int dot_copy __asm__("foo.constprop.0") = \(values.0);
+        static int under_copy __asm__("foo_constprop.0") = \(values.1);
+        void *\(function)(void) { return (void *)((long)&dot_copy + (long)&under_copy); }
+
+        """
+    }
+    static let kernelMain = """
+        void *a_use(void); void *b_use(void);
+        struct klp_patch;
+        int klp_enable_patch(struct klp_patch *p) { return p != 0; }
+        int __ksymtab_klp_enable_patch;
+        void *entry(void) { return (void *)((long)a_use() + (long)b_use() + klp_enable_patch(0)); }
+
+        """
+    static let livepatch = """
+        extern int dot __asm__("foo.constprop.0");
+        extern int under __asm__("foo_constprop.0");
+        int livepatch_use(void) { return dot + under; }
+
+        """
+
+    @Test func namesSharingOneCIdentifierGetTwoIdentifiersInThePasteBlock() throws {
+        let dir = try TemporaryDirectory.make("ambiguity-naming")
+        try FileManager.default.createDirectory(atPath: "\(dir)/fs", withIntermediateDirectories: true)
+        try Self.source("a_use", (1, 2)).write(toFile: "\(dir)/fs/a.c", atomically: true, encoding: .utf8)
+        try Self.source("b_use", (3, 4)).write(toFile: "\(dir)/fs/b.c", atomically: true, encoding: .utf8)
+        try Self.kernelMain.write(toFile: "\(dir)/init.c", atomically: true, encoding: .utf8)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o", "vmlinux",
+                "init.c", "fs/a.c", "fs/b.c",
+            ], cwd: dir)
+        let database = "\(dir)/symbols.klp"
+        let built = try Tool.run(BuiltProducts.klpConvert, ["build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let patch = try CObject.build([("livepatch", Self.livepatch)], in: dir)
+
+        let run = try Tool.run(BuiltProducts.klpConvert, [database, patch, "\(dir)/out.ko"])
+        #expect(run.status == 255)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("Paste into the livepatch") }, "\(run.stderr)")
+        let end = try #require(lines[start...].firstIndex(of: "};"))
+        let block = lines[(start + 1)...end].joined(separator: "\n")
+        // Still no compilable default: each position is the placeholder until a person writes it.
+        #expect(block.components(separatedBy: "KLP_POSITION_REQUIRED_1_TO_2").count == 3, "\(block)")
+        let declarations = lines[(start + 1)...end].filter { $0.hasPrefix("extern char ") }
+        #expect(declarations.count == 2, "\(block)")
+        let identifiers = declarations.map { $0.dropFirst("extern char ".count).prefix { $0 != "[" } }
+        #expect(Set(identifiers).count == 2, "one identifier declared twice: \(block)")
+
+        // Positions written in: 2 for foo.constprop.0, 1 for foo_constprop.0 (its comment line names the symbol).
+        var fixed: [String] = []
+        var wanted = 0
+        for line in lines[(start + 1)...end] {
+            if line.hasPrefix("\t/* foo.constprop.0:") { wanted = 2 }
+            if line.hasPrefix("\t/* foo_constprop.0:") { wanted = 1 }
+            fixed.append(line.replacingOccurrences(of: "KLP_POSITION_REQUIRED_1_TO_2", with: "\(wanted)"))
+        }
+        let pasted = Self.livepatch + fixed.joined(separator: "\n") + "\n"
+        try (CObject.includeLine + "\n" + pasted).write(
+            toFile: "\(dir)/pasted_check.c", atomically: true, encoding: .utf8)
+        let syntax = try Tool.run(
+            "gcc", ["-fsyntax-only", "-Werror", CObject.includeFlag, "pasted_check.c"], cwd: dir)
+        #expect(syntax.status == 0 && syntax.stderr.isEmpty, "\(syntax.stderr)")
+
+        let annotated = try CObject.build([("annotated", pasted)], in: dir)
+        let converted = try Tool.run(BuiltProducts.klpConvert, [database, annotated, "\(dir)/annotated.ko"])
+        try #require(converted.status == 0, "\(converted.stderr)")
+        let symbols = try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
+        #expect(symbols.contains(".klp.sym.vmlinux.foo.constprop.0,2"), "\(symbols)")
+        #expect(symbols.contains(".klp.sym.vmlinux.foo_constprop.0,1"), "\(symbols)")
+    }
+}

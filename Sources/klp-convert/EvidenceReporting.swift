@@ -6,20 +6,11 @@ func copyEvidence(
     for symbols: [PlannedSymbol], targets: PatchTargets, bytes: UnsafeRawBufferPointer, path: String,
     order: DatabaseOrder
 ) throws(DatabaseError) -> [String: [CopyEvidence]] {
-    var copies: [String: [DatabaseCandidate]] = [:]
-    for s in symbols where !s.candidates.isEmpty { copies[s.name] = s.candidates }
-    guard !copies.isEmpty else { return [:] }
-    var result = try CopyRanking.gather(copies: copies, bytes: bytes, path: path, order: order, targets: targets)
-    // A suggestion is for a decision still open: a symbol resolved by an annotation or a choice shows none.
-    for s in symbols where s.status != .ambiguous && s.status != .invalid {
-        result[s.name] = result[s.name]?.map { copy in
-            var quiet = copy
-            quiet.suggested = false
-            quiet.reason = nil
-            return quiet
-        }
+    // A symbol resolved by an annotation or a choice is decided: it shows its copies without a suggestion.
+    let entries = symbols.map { s in
+        (name: s.name, candidates: s.candidates, decided: s.status != .ambiguous && s.status != .invalid)
     }
-    return result
+    return try CopyRanking.gather(symbols: entries, bytes: bytes, path: path, order: order, targets: targets)
 }
 
 /// The single paste block for all ambiguous symbols of a conversion, on stderr after the diagnostics.

@@ -195,6 +195,28 @@ import Testing
         #expect(neighbours["before"] != nil && neighbours["after"] != nil)
     }
 
+    @Test func listSuggestsNothingForASymbolTheAnnotationsDecided() throws {
+        let s = try Self.setUp("decided")
+        let annotations = "KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = { KLP_SYMPOS(init_once, 1), };\n"
+        let patch = try CObject.build([("decided", Self.livepatch + annotations)], in: s.dir)
+        let run = try Tool.run(BuiltProducts.klpConvert, ["list", "--json", s.database, patch])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let symbols = try #require(json["symbols"] as? [[String: Any]], "\(run.stderr)")
+        func candidates(_ name: String) throws -> [[String: Any]] {
+            let symbol = try #require(symbols.first { $0["name"] as? String == name })
+            return try #require(symbol["candidates"] as? [[String: Any]])
+        }
+        // The annotated init_once shows its copies with their evidence and no suggestion; counter, still open,
+        // keeps the copy in the patched function's file.
+        let decided = try candidates("init_once")
+        #expect(decided.count == 3)
+        #expect(decided.contains { $0["source"] as? String == "fs/inode.c" })
+        #expect(decided.allSatisfy { $0["suggested"] as? Bool == false && $0["reason"] is NSNull }, "\(decided)")
+        let open = try candidates("counter").filter { $0["suggested"] as? Bool == true }
+        #expect(open.count == 1)
+        #expect(open.first?["reason"] as? String == "same file as patched inode_use: fs/inode.c")
+    }
+
     @Test func withoutFilesTheNearestCopyToAPatchedFunctionIsSuggested() throws {
         // A kallsyms dump: no files, addresses, kallsyms order. The patch patches kallsyms_open; s_start #2 sits
         // next to it.

@@ -23,14 +23,23 @@ public struct CopyEvidence: Sendable, Equatable {
 public enum CopyRanking {
     public static let nearbyLimit = 100
 
-    /// `copies`: each ambiguous name's candidates (as the plan lists them), from the bytes of symbols.klp already
-    /// in memory (read once by the caller: a pipe gives its bytes once).
+    /// `symbols`: each name's candidates (as the plan lists them; a name without candidates is left out, a name
+    /// listed twice counts once), from the bytes of symbols.klp already in memory (read once by the caller: a
+    /// pipe gives its bytes once). The copies of a `decided` name (resolved by an annotation, a choice, a klp_func
+    /// with a position) get their evidence and no suggestion: a suggestion is for a decision still open.
     public static func gather(
-        copies: [String: [DatabaseCandidate]], bytes: UnsafeRawBufferPointer, path: String,
-        order: DatabaseOrder, targets: PatchTargets
+        symbols: [(name: String, candidates: [DatabaseCandidate], decided: Bool)], bytes: UnsafeRawBufferPointer,
+        path: String, order: DatabaseOrder, targets: PatchTargets
     ) throws(DatabaseError)
         -> [String: [CopyEvidence]]
     {
+        var copies: [String: [DatabaseCandidate]] = [:]
+        var decided: Set<String> = []
+        for s in symbols where !s.candidates.isEmpty && copies[s.name] == nil {
+            copies[s.name] = s.candidates
+            if s.decided { decided.insert(s.name) }
+        }
+        guard !copies.isEmpty else { return [:] }
         var patched: [(function: PatchedFunction, copy: DatabaseCandidate)] = []
         if !targets.functions.isEmpty {
             let names = Set(targets.functions.map(\.name))
@@ -54,7 +63,7 @@ public enum CopyRanking {
                     candidate: c, evidence: evidence[c.line] ?? SymbolEvidence(), suggested: false,
                     reason: nil, targeted: targets.isEmpty || targets.objects.contains(c.object))
             }
-            if order == .kallsyms { suggest(&list, patched: patchedEvidence) }
+            if order == .kallsyms && !decided.contains(name) { suggest(&list, patched: patchedEvidence) }
             // Targeted objects first, file order within each group.
             result[name] = list.filter(\.targeted) + list.filter { !$0.targeted }
         }

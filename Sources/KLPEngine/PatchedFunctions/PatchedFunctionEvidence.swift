@@ -8,23 +8,13 @@ public enum PatchedFunctionEvidence {
         targets: PatchTargets
     ) throws(DatabaseError) -> [[CopyEvidence]] {
         // Keys no symbol name can take: one entry per klp_func, even when two entries name the same function.
-        var copies: [String: [DatabaseCandidate]] = [:]
-        for (i, f) in functions.enumerated() where !f.copies.isEmpty { copies[key(i)] = f.copies }
-        guard !copies.isEmpty else { return functions.map { _ in [] } }
-        let gathered = try CopyRanking.gather(copies: copies, bytes: bytes, path: path, order: order, targets: targets)
-        return functions.indices.map { i in
-            let decided = functions[i].verdict == .ok
-            // File order, as the positions count (the ranking lists targeted objects first; all are one object).
-            let byLine = (gathered[key(i)] ?? []).sorted { $0.candidate.line < $1.candidate.line }
-            return byLine.map { copy in
-                var shown = copy
-                if decided {
-                    shown.suggested = false
-                    shown.reason = nil
-                }
-                return shown
-            }
+        let entries = functions.enumerated().map { i, f in
+            (name: key(i), candidates: f.copies, decided: f.verdict == .ok)
         }
+        let gathered = try CopyRanking.gather(
+            symbols: entries, bytes: bytes, path: path, order: order, targets: targets)
+        // File order, as the positions count (the ranking lists targeted objects first; all are one object).
+        return functions.indices.map { i in (gathered[key(i)] ?? []).sorted { $0.candidate.line < $1.candidate.line } }
     }
 
     private static func key(_ i: Int) -> String { "\u{0}\(i)" }

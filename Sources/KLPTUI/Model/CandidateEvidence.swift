@@ -31,14 +31,11 @@ public struct CandidateEvidence: Sendable {
         object: ELFObject, targets: PatchTargets, database: SymbolDatabase, bytes: UnsafeRawBufferPointer,
         path: String
     ) throws(DatabaseError) -> CandidateEvidence {
-        var wanted: [String: [DatabaseCandidate]] = [:]
-        for symbol in object.symbols where symbol.isUndefined && wanted[symbol.name] == nil {
-            let candidates = database.candidates(named: symbol.name)
-            if candidates.count > 1 { wanted[symbol.name] = candidates }
-        }
-        guard !wanted.isEmpty else { return CandidateEvidence() }
+        let homonyms = object.symbols.filter(\.isUndefined).map { symbol in
+            (name: symbol.name, candidates: database.candidates(named: symbol.name), decided: false)
+        }.filter { $0.candidates.count > 1 }
         let copies = try CopyRanking.gather(
-            copies: wanted, bytes: bytes, path: path, order: database.order, targets: targets)
+            symbols: homonyms, bytes: bytes, path: path, order: database.order, targets: targets)
         return CandidateEvidence(copies: copies)
     }
 

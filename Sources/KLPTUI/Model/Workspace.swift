@@ -90,20 +90,7 @@ public struct Workspace: Sendable {
         // read: it streams the file through the parser, then adds the Module.symvers exports.
         do {
             let file = try InputFile.read(databasePath, limit: Int(Int32.max))
-            file.withBytes { raw in
-                do {
-                    workspace.evidence = try CandidateEvidence.gather(
-                        object: object, targets: workspace.patchTargets, database: database, bytes: raw,
-                        path: databasePath)
-                } catch {
-                    workspace.evidence = CandidateEvidence.unread(error)
-                }
-                workspace.functionEvidence = workspace.gatherFunctionEvidence {
-                    functions, targets throws(DatabaseError) in
-                    try PatchedFunctionEvidence.gather(
-                        functions, bytes: raw, path: databasePath, order: database.order, targets: targets)
-                }
-            }
+            file.withBytes { raw in workspace.gatherEvidence(bytes: raw, path: databasePath) }
         } catch {
             workspace.evidence = CandidateEvidence.unread(error)
             workspace.functionEvidence = []
@@ -120,31 +107,31 @@ public struct Workspace: Sendable {
             databaseName: BundledExample.databaseName, object: object, database: database,
             defaultOutputPath: output ?? "livepatch-example.ko", baseOptions: options)
         workspace.isExample = true
-        workspace.evidence = try BundledExample.database.withUnsafeBytes { raw in
-            try CandidateEvidence.gather(
-                object: object, targets: workspace.patchTargets, database: database, bytes: raw,
-                path: BundledExample.databaseName)
-        }
-        workspace.functionEvidence = BundledExample.database.withUnsafeBytes { raw in
-            workspace.gatherFunctionEvidence { functions, targets throws(DatabaseError) in
-                try PatchedFunctionEvidence.gather(
-                    functions, bytes: raw, path: BundledExample.databaseName, order: database.order,
-                    targets: targets)
-            }
+        BundledExample.database.withUnsafeBytes { raw in
+            workspace.gatherEvidence(bytes: raw, path: BundledExample.databaseName)
         }
         return workspace
     }
 
-    /// The functions' evidence, or none when symbols.klp cannot be read again (a pipe): the screen still lists
-    /// the entries and their copies, without places and suggestions.
-    func gatherFunctionEvidence(
-        _ read: ([PatchedFunctionStatus], PatchTargets) throws(DatabaseError) -> [[CopyEvidence]]
-    ) -> [[CopyEvidence]] {
-        guard let patchedFunctions else { return [] }
+    /// Both evidence blocks from the bytes of symbols.klp: the picker's (or why it could not be read, said in the
+    /// panel) and the functions' (none when it cannot be read: the screen still lists the entries and their
+    /// copies, without places and suggestions).
+    mutating func gatherEvidence(bytes: UnsafeRawBufferPointer, path: String) {
         do {
-            return try read(patchedFunctions.functions, patchTargets)
+            evidence = try CandidateEvidence.gather(
+                object: object, targets: patchTargets, database: database, bytes: bytes, path: path)
         } catch {
-            return []
+            evidence = CandidateEvidence.unread(error)
+        }
+        guard let patchedFunctions else {
+            functionEvidence = []
+            return
+        }
+        do {
+            functionEvidence = try PatchedFunctionEvidence.gather(
+                patchedFunctions.functions, bytes: bytes, path: path, order: database.order, targets: patchTargets)
+        } catch {
+            functionEvidence = []
         }
     }
 

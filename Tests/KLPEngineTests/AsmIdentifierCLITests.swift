@@ -4,11 +4,11 @@ import Testing
 
 @testable import KLPEngine
 
-/// The ambiguity error's paste block for two symbol names that map to one C identifier (`foo.constprop.0` and
-/// `foo_constprop.0`: CSnippet writes every character a C identifier cannot hold as '_'). Through the binary:
-/// a gcc-built "vmlinux" with two copies of each, a livepatch using both, the printed block pasted with the
-/// positions written in: it must compile without a warning and convert each name to the copy written for it.
-@Suite struct AmbiguityBlockNamingTests {
+/// Two symbol names that map to one C identifier (`foo.constprop.0` and `foo_constprop.0`: CSnippet writes every
+/// character a C identifier cannot hold as '_') in the blocks the tool prints, through the binary with gcc-built
+/// objects: the ambiguity error's paste block (positions written in) and `snippet`'s blocks for two objects must
+/// compile without a warning and convert each name to the copy written for it.
+@Suite struct AsmIdentifierCLITests {
     /// Two static copies of each name, one per file (asm labels give the names GCC's clones have).
     static func source(_ function: String, _ values: (Int, Int)) -> String {
         """
@@ -84,5 +84,71 @@ import Testing
         let symbols = try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
         #expect(symbols.contains(".klp.sym.vmlinux.foo.constprop.0,2"), "\(symbols)")
         #expect(symbols.contains(".klp.sym.vmlinux.foo_constprop.0,1"), "\(symbols)")
+    }
+
+    /// One name in vmlinux, the other in a module: `snippet --all` prints one block per object, both pasted in
+    /// one file.
+    @Test func namesSharingOneCIdentifierInTwoObjectsGetTwoIdentifiersInTheSnippet() throws {
+        let dir = try TemporaryDirectory.make("snippet-naming")
+        try FileManager.default.createDirectory(atPath: "\(dir)/fs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(dir)/drivers", withIntermediateDirectories: true)
+        let vmlinuxCopy = """
+            static int dot_copy __asm__("foo.constprop.0") = 1;
+            void *a_use(void) { return (void *)&dot_copy; }
+
+            """
+        let moduleCopy = """
+            static int under_copy __asm__("foo_constprop.0") = 2;
+            void *ext_use(void) { return (void *)&under_copy; }
+            const char modinfo_name[] __attribute__((section(".modinfo"))) = "name=ext9";
+
+            """
+        let kernelMain = """
+            void *a_use(void);
+            struct klp_patch;
+            int klp_enable_patch(struct klp_patch *p) { return p != 0; }
+            int __ksymtab_klp_enable_patch;
+            void *entry(void) { return (void *)((long)a_use() + klp_enable_patch(0)); }
+
+            """
+        try vmlinuxCopy.write(toFile: "\(dir)/fs/a.c", atomically: true, encoding: .utf8)
+        try moduleCopy.write(toFile: "\(dir)/drivers/ext9.c", atomically: true, encoding: .utf8)
+        try kernelMain.write(toFile: "\(dir)/init.c", atomically: true, encoding: .utf8)
+        try Tool.check(
+            "gcc",
+            [
+                "-O2", "-g", "-fno-pic", "-no-pie", "-static", "-nostdlib", "-Wl,-e,entry", "-o", "vmlinux", "init.c",
+                "fs/a.c",
+            ],
+            cwd: dir)
+        try Tool.check("gcc", ["-O2", "-g", "-c", "drivers/ext9.c", "-o", "ext9.ko"], cwd: dir)
+        let database = "\(dir)/symbols.klp"
+        let built = try Tool.run(
+            BuiltProducts.klpConvert,
+            ["build-db", "-o", database, "--vmlinux", "\(dir)/vmlinux", "--modules", "\(dir)/ext9.ko"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let patch = try CObject.build([("livepatch", Self.livepatch)], in: dir)
+
+        let run = try Tool.run(BuiltProducts.klpConvert, ["snippet", "--all", database, patch])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("KLP_MODULE_RELOC(vmlinux)") && run.stdout.contains("KLP_MODULE_RELOC(ext9)"))
+        let identifiers = run.stdout.split(separator: "\n").filter { $0.hasPrefix("extern char ") }.map {
+            $0.dropFirst("extern char ".count).prefix { $0 != "[" }
+        }
+        #expect(identifiers.count == 2 && Set(identifiers).count == 2, "one identifier declared twice: \(run.stdout)")
+
+        let pasted = Self.livepatch + run.stdout
+        try (CObject.includeLine + "\n" + pasted).write(
+            toFile: "\(dir)/pasted_check.c", atomically: true, encoding: .utf8)
+        let syntax = try Tool.run(
+            "gcc", ["-fsyntax-only", "-Werror", CObject.includeFlag, "pasted_check.c"], cwd: dir)
+        #expect(syntax.status == 0 && syntax.stderr.isEmpty, "\(syntax.stderr)")
+
+        let annotated = try CObject.build([("annotated", pasted)], in: dir)
+        let converted = try Tool.run(BuiltProducts.klpConvert, [database, annotated, "\(dir)/annotated.ko"])
+        try #require(converted.status == 0, "\(converted.stderr)")
+        let symbols = try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
+        #expect(symbols.contains { $0.hasPrefix(".klp.sym.vmlinux.foo.constprop.0,") }, "\(symbols)")
+        #expect(symbols.contains { $0.hasPrefix(".klp.sym.ext9.foo_constprop.0,") }, "\(symbols)")
     }
 }

@@ -71,7 +71,9 @@ public enum DatabaseBuilder {
         var dump: KallsymsDump? = nil
         if let path = inputs.kallsyms { dump = try KallsymsDump.parse(try readText(path), path: path) }
         if let path = inputs.vmlinux {
-            objects["vmlinux"] = try readVmlinux(path: path, rules: inputs.rules, jobs: inputs.jobs)
+            let object = try readVmlinux(path: path, rules: inputs.rules, jobs: inputs.jobs)
+            objects["vmlinux"] = object
+            for note in object.notes { issues.append(BuildIssue(.note, path: path, note)) }
             for other in [inputs.systemMap, inputs.kallsyms].compactMap({ $0 }) {
                 issues.append(BuildIssue(.note, path: other, "vmlinux symbols taken from \(path) instead"))
             }
@@ -160,17 +162,9 @@ public enum DatabaseBuilder {
                 path: path, line: nil,
                 "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
-        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it. Unreadable
-        // DWARF costs the module its source places, not its block (positions come from the symbol table).
-        var places: [Int: SourcePlace] = [:]
-        var dwarfProblem: String? = nil
-        if scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch {
-            do {
-                places = try DwarfSymbolSources.read(path: path)
-            } catch {
-                dwarfProblem = "DWARF not read, symbol-table files kept: \(error.message)"
-            }
-        }
+        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it.
+        let (places, dwarfProblem) =
+            scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch ? sourcePlaces(path: path, jobs: 1) : ([:], nil)
         let reading = ModuleSymbols.read(
             scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
             places: places)
@@ -179,8 +173,19 @@ public enum DatabaseBuilder {
         return .module(object)
     }
 
-    /// The vmlinux block from a linked vmlinux (compressed or not).
-    /// `jobs` threads read its DWARF, when it has some (a -dbg vmlinux has ~174 MB of .debug_info).
+    /// DWARF source places of a module or vmlinux, and the note to give when they cannot be read. Unreadable DWARF
+    /// costs the object its source places, never its block: positions come from the symbol table, and a kernel
+    /// developer would rather have every position and the symbol-table files than no symbols.klp at all.
+    private static func sourcePlaces(path: String, jobs: Int) -> (places: [Int: SourcePlace], problem: String?) {
+        do {
+            return (try DwarfSymbolSources.read(path: path, jobs: jobs), nil)
+        } catch {
+            return ([:], "DWARF not read, symbol-table files kept: \(error.message)")
+        }
+    }
+
+    /// The vmlinux block from a linked vmlinux (compressed or not). DWARF that cannot be read is a note in the
+    /// block's `notes`, as for a module. `jobs` threads read its DWARF, when it has some (a -dbg vmlinux has ~174 MB of .debug_info).
     public static func readVmlinux(path: String, rules: KernelRules = KernelRules(), jobs: Int = 1)
         throws(DatabaseBuildError) -> BuiltObject
     {
@@ -190,8 +195,10 @@ public enum DatabaseBuilder {
                 path: path, line: nil,
                 "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
-        let places = scan.hasDebugInfo ? try DwarfSymbolSources.read(path: path, jobs: jobs) : [:]
-        return VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
+        let (places, dwarfProblem) = scan.hasDebugInfo ? sourcePlaces(path: path, jobs: jobs) : ([:], nil)
+        var object = VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
+        if let dwarfProblem { object.notes.append(dwarfProblem) }
+        return object
     }
 
     // MARK: helpers

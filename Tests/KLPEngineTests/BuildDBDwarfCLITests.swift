@@ -6,7 +6,8 @@ import Testing
 @testable import KLPEngine
 
 /// What a user of `klp-convert build-db` sees of DWARF: DWARF that libdw refuses costs vmlinux and a module alike
-/// their source places and nothing else. Driven through the real binary with gcc -g objects.
+/// their source places and nothing else, and the progress line names the vmlinux whose DWARF is being read, whether
+/// it was given or found by --release. Driven through the real binary with gcc -g objects.
 @Suite struct BuildDBDwarfCLITests {
     /// A copy of `path` whose first DWARF unit has version 99 in its header (bytes 4-5 of .debug_info, found with
     /// readelf -SW): libdw refuses the unit, the symbol table is untouched.
@@ -62,5 +63,43 @@ import Testing
     /// Whether the evidence block gives some symbol a declaration line (`@<address>:<line>`), which only DWARF does.
     static func hasLineNumbers(_ database: [UInt8]) -> Bool {
         BuilderTestFiles.symbolLines(database, object: EvidenceFormat.objectName).contains { $0.contains(":") }
+    }
+
+    /// Runs `arguments` with stderr on a terminal (util-linux script's pty), where build-db draws its progress;
+    /// returns what the terminal got.
+    static func onTerminal(_ arguments: [String]) throws -> (status: Int32, screen: String) {
+        let command = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
+        let r = try Tool.run("script", ["-q", "-e", "-c", command, "/dev/null"])
+        return (r.status, r.stdout)
+    }
+
+    @Test func progressNamesTheVmlinuxGivenOrFoundByRelease() throws {
+        let scratch = try TemporaryDirectory.make("builddb-progress")
+        defer { TemporaryDirectory.remove(scratch) }
+        let parts = try BuildDBReleaseTests.parts(in: scratch)
+        let root = try BuildDBReleaseTests.image(parts, osRelease: BuildDBReleaseTests.debian, in: scratch)
+        let release = BuildDBReleaseTests.release
+        let debugVmlinux = "/usr/lib/debug/boot/vmlinux-\(release)"
+        try BuildDBReleaseTests.place(parts.vmlinux, at: debugVmlinux, in: root)
+
+        let found = try Self.onTerminal(
+            [BuiltProducts.klpConvert, "build-db", "-o", "\(scratch)/found.klp", "--release", release, "--root", root])
+        #expect(found.status == 0, "\(found.screen)")
+        #expect(
+            found.screen.contains("klp-convert: reading \(root)\(debugVmlinux) (symbols and DWARF source places)"),
+            "\(found.screen)")
+
+        let given = try Self.onTerminal(
+            [BuiltProducts.klpConvert, "build-db", "-o", "\(scratch)/given.klp", "--vmlinux", parts.vmlinux])
+        #expect(given.status == 0, "\(given.screen)")
+        #expect(
+            given.screen.contains("klp-convert: reading \(parts.vmlinux) (symbols and DWARF source places)"),
+            "\(given.screen)")
+        // Without a vmlinux there is nothing to announce.
+        let modulesOnly = try Self.onTerminal(
+            [BuiltProducts.klpConvert, "build-db", "-o", "\(scratch)/modules.klp", "--modules", parts.module])
+        #expect(modulesOnly.status == 0, "\(modulesOnly.screen)")
+        #expect(!modulesOnly.screen.contains("symbols and DWARF"), "\(modulesOnly.screen)")
     }
 }

@@ -156,17 +156,19 @@ public enum DatabaseBuilder {
     public static func readModule(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> ModuleReading
     {
-        let scan = try scanELF(path: path)
+        let (scan, expanded) = try scanELF(path: path)
         guard scan.fileType == .rel else {
             throw DatabaseBuildError(
                 path: path, line: nil,
                 "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
         // Only a module that says it is a livepatch is left unread; DWARF only when the file has it.
+        let modinfo = ModuleInfo(scan)
         let (places, dwarfProblem) =
-            scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch ? sourcePlaces(path: path, jobs: 1) : ([:], nil)
+            scan.hasDebugInfo && !modinfo.isLivepatch
+            ? sourcePlaces(path: path, expanded: expanded, jobs: 1) : ([:], nil)
         let reading = ModuleSymbols.read(
-            scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
+            scan, modinfo: modinfo, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
             places: places)
         guard let dwarfProblem, case .module(var object) = reading else { return reading }
         object.notes.append(dwarfProblem)
@@ -176,9 +178,11 @@ public enum DatabaseBuilder {
     /// DWARF source places of a module or vmlinux, and the note to give when they cannot be read. Unreadable DWARF
     /// costs the object its source places, never its block: positions come from the symbol table, and a kernel
     /// developer would rather have every position and the symbol-table files than no symbols.klp at all.
-    private static func sourcePlaces(path: String, jobs: Int) -> (places: [Int: SourcePlace], problem: String?) {
+    private static func sourcePlaces(path: String, expanded: [UInt8]?, jobs: Int)
+        -> (places: [Int: SourcePlace], problem: String?)
+    {
         do {
-            return (try DwarfSymbolSources.read(path: path, jobs: jobs), nil)
+            return (try DwarfSymbolSources.read(path: path, expanded: expanded, jobs: jobs), nil)
         } catch {
             return ([:], "DWARF not read, symbol-table files kept: \(error.message)")
         }
@@ -189,13 +193,14 @@ public enum DatabaseBuilder {
     public static func readVmlinux(path: String, rules: KernelRules = KernelRules(), jobs: Int = 1)
         throws(DatabaseBuildError) -> BuiltObject
     {
-        let scan = try scanELF(path: path)
+        let (scan, expanded) = try scanELF(path: path)
         guard scan.fileType == .exec || scan.fileType == .dyn else {
             throw DatabaseBuildError(
                 path: path, line: nil,
                 "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
-        let (places, dwarfProblem) = scan.hasDebugInfo ? sourcePlaces(path: path, jobs: jobs) : ([:], nil)
+        let (places, dwarfProblem) =
+            scan.hasDebugInfo ? sourcePlaces(path: path, expanded: expanded, jobs: jobs) : ([:], nil)
         var object = VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
         if let dwarfProblem { object.notes.append(dwarfProblem) }
         return object
@@ -216,8 +221,11 @@ public enum DatabaseBuilder {
     }
 
     /// Scans an ELF file: mapped when it is not compressed (a vmlinux is hundreds of MB, of which the symbol
-    /// table is a few), decompressed into memory when it is.
-    private static func scanELF(path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+    /// table is a few), decompressed into memory when it is. The decompressed bytes are returned too, so that
+    /// DWARF is read from them rather than from a second decompression of the file.
+    private static func scanELF(path: String) throws(DatabaseBuildError)
+        -> (scan: SymbolTableScan, expanded: [UInt8]?)
+    {
         let file: InputFile
         do {
             file = try InputFile.map(path)
@@ -225,17 +233,20 @@ public enum DatabaseBuilder {
             throw DatabaseBuildError(path: path, line: nil, error.description)
         }
         guard file.count > 0 else { throw DatabaseBuildError(path: path, line: nil, "the file is empty") }
-        let result: Result<SymbolTableScan, DatabaseBuildError> = file.withBytes { raw in
-            Result { () throws(DatabaseBuildError) -> SymbolTableScan in
-                guard Decompression.format(of: raw) != nil else { return try scan(raw, path: path) }
-                let expanded = try Decompression.expand(Array(raw), path: path)
-                let inner: Result<SymbolTableScan, DatabaseBuildError> = expanded.withUnsafeBytes { bytes in
-                    Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
-                }
-                return try inner.get()
+        let expanded = try file.withBytes { raw throws(DatabaseBuildError) -> [UInt8]? in
+            Decompression.format(of: raw) != nil ? try Decompression.expand(Array(raw), path: path) : nil
+        }
+        let result: Result<SymbolTableScan, DatabaseBuildError>
+        if let expanded {
+            result = expanded.withUnsafeBytes { bytes in
+                Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
+            }
+        } else {
+            result = file.withBytes { raw in
+                Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(raw, path: path) }
             }
         }
-        return try result.get()
+        return (try result.get(), expanded)
     }
 
     private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan

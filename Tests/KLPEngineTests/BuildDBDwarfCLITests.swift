@@ -60,6 +60,33 @@ import Testing
         #expect(!Self.hasLineNumbers(brokenBytes), "no DWARF line numbers")
     }
 
+    /// A compressed vmlinux (/boot/vmlinux-<ver>.xz) and compressed modules are decompressed once and their DWARF
+    /// read from those bytes: the database, source places included, is the one their plain files give.
+    @Test func compressedFilesGiveThePlainFilesSourcePlaces() throws {
+        let dir = try TemporaryDirectory.make("builddb-compressed-dwarf")
+        defer { TemporaryDirectory.remove(dir) }
+        let vmlinux = try DatabaseBuilderVmlinuxTests.buildVmlinux(in: dir, linkerFlags: ["-g"])
+        try FileManager.default.createDirectory(atPath: "\(dir)/plain", withIntermediateDirectories: true)
+        try Tool.check("gcc", ["-O2", "-g", "-c", "\(dir)/first.c", "-o", "\(dir)/plain/m.ko"])
+        let plain = try Self.buildDB(["--vmlinux", vmlinux, "--modules", "\(dir)/plain"], into: "\(dir)/plain.klp")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let expected = try FileIO.readAll(path: "\(dir)/plain.klp")
+        #expect(Self.hasLineNumbers(expected), "source places from DWARF")
+        for (tool, flags, suffix) in [
+            ("xz", ["-k", "-f"], "xz"), ("zstd", ["-q", "-k", "-f"], "zst"), ("gzip", ["-k", "-f"], "gz"),
+        ] {
+            try Tool.check(tool, flags + [vmlinux])
+            let folder = "\(dir)/\(suffix)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Tool.check(tool, flags + ["\(dir)/plain/m.ko"])
+            try FileManager.default.moveItem(atPath: "\(dir)/plain/m.ko.\(suffix)", toPath: "\(folder)/m.ko.\(suffix)")
+            let packed = try Self.buildDB(
+                ["--vmlinux", "\(vmlinux).\(suffix)", "--modules", folder], into: "\(dir)/\(suffix).klp")
+            #expect(packed.status == 0 && packed.stderr.isEmpty, "\(suffix): \(packed.stderr)")
+            #expect(try FileIO.readAll(path: "\(dir)/\(suffix).klp") == expected, "\(suffix)")
+        }
+    }
+
     /// Whether the evidence block gives some symbol a declaration line (`@<address>:<line>`), which only DWARF does.
     static func hasLineNumbers(_ database: [UInt8]) -> Bool {
         BuilderTestFiles.symbolLines(database, object: EvidenceFormat.objectName).contains { $0.contains(":") }

@@ -71,7 +71,9 @@ public enum DatabaseBuilder {
         var dump: KallsymsDump? = nil
         if let path = inputs.kallsyms { dump = try KallsymsDump.parse(try readText(path), path: path) }
         if let path = inputs.vmlinux {
-            objects["vmlinux"] = try readVmlinux(path: path, rules: inputs.rules, jobs: inputs.jobs)
+            let object = try readVmlinux(path: path, rules: inputs.rules, jobs: inputs.jobs)
+            objects["vmlinux"] = object
+            for note in object.notes { issues.append(BuildIssue(.note, path: path, note)) }
             for other in [inputs.systemMap, inputs.kallsyms].compactMap({ $0 }) {
                 issues.append(BuildIssue(.note, path: other, "vmlinux symbols taken from \(path) instead"))
             }
@@ -154,44 +156,54 @@ public enum DatabaseBuilder {
     public static func readModule(path: String, rules: KernelRules = KernelRules()) throws(DatabaseBuildError)
         -> ModuleReading
     {
-        let scan = try scanELF(path: path)
+        let (scan, expanded) = try scanELF(path: path)
         guard scan.fileType == .rel else {
             throw DatabaseBuildError(
                 path: path, line: nil,
                 "not a kernel module: ELF type \(scan.fileType), expected ET_REL")
         }
-        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it. Unreadable
-        // DWARF costs the module its source places, not its block (positions come from the symbol table).
-        var places: [Int: SourcePlace] = [:]
-        var dwarfProblem: String? = nil
-        if scan.hasDebugInfo && !ModuleInfo(scan).isLivepatch {
-            do {
-                places = try DwarfSymbolSources.read(path: path)
-            } catch {
-                dwarfProblem = "DWARF not read, symbol-table files kept: \(error.message)"
-            }
-        }
+        // Only a module that says it is a livepatch is left unread; DWARF only when the file has it.
+        let modinfo = ModuleInfo(scan)
+        let (places, dwarfProblem) =
+            scan.hasDebugInfo && !modinfo.isLivepatch
+            ? sourcePlaces(path: path, expanded: expanded, jobs: 1) : ([:], nil)
         let reading = ModuleSymbols.read(
-            scan, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
+            scan, modinfo: modinfo, fallbackName: ModuleFiles.fallbackName(path), rules: rules,
             places: places)
         guard let dwarfProblem, case .module(var object) = reading else { return reading }
         object.notes.append(dwarfProblem)
         return .module(object)
     }
 
-    /// The vmlinux block from a linked vmlinux (compressed or not).
-    /// `jobs` threads read its DWARF, when it has some (a -dbg vmlinux has ~174 MB of .debug_info).
+    /// DWARF source places of a module or vmlinux, and the note to give when they cannot be read. Unreadable DWARF
+    /// costs the object its source places, never its block: positions come from the symbol table, and a kernel
+    /// developer would rather have every position and the symbol-table files than no symbols.klp at all.
+    private static func sourcePlaces(path: String, expanded: [UInt8]?, jobs: Int)
+        -> (places: [Int: SourcePlace], problem: String?)
+    {
+        do {
+            return (try DwarfSymbolSources.read(path: path, expanded: expanded, jobs: jobs), nil)
+        } catch {
+            return ([:], "DWARF not read, symbol-table files kept: \(error.message)")
+        }
+    }
+
+    /// The vmlinux block from a linked vmlinux (compressed or not). DWARF that cannot be read is a note in the
+    /// block's `notes`, as for a module. `jobs` threads read its DWARF, when it has some (a -dbg vmlinux has ~174 MB of .debug_info).
     public static func readVmlinux(path: String, rules: KernelRules = KernelRules(), jobs: Int = 1)
         throws(DatabaseBuildError) -> BuiltObject
     {
-        let scan = try scanELF(path: path)
+        let (scan, expanded) = try scanELF(path: path)
         guard scan.fileType == .exec || scan.fileType == .dyn else {
             throw DatabaseBuildError(
                 path: path, line: nil,
                 "not a linked vmlinux: ELF type \(scan.fileType), expected ET_EXEC")
         }
-        let places = scan.hasDebugInfo ? try DwarfSymbolSources.read(path: path, jobs: jobs) : [:]
-        return VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
+        let (places, dwarfProblem) =
+            scan.hasDebugInfo ? sourcePlaces(path: path, expanded: expanded, jobs: jobs) : ([:], nil)
+        var object = VmlinuxSymbols.fromELF(scan, rules: rules, places: places)
+        if let dwarfProblem { object.notes.append(dwarfProblem) }
+        return object
     }
 
     // MARK: helpers
@@ -209,8 +221,11 @@ public enum DatabaseBuilder {
     }
 
     /// Scans an ELF file: mapped when it is not compressed (a vmlinux is hundreds of MB, of which the symbol
-    /// table is a few), decompressed into memory when it is.
-    private static func scanELF(path: String) throws(DatabaseBuildError) -> SymbolTableScan {
+    /// table is a few), decompressed into memory when it is. The decompressed bytes are returned too, so that
+    /// DWARF is read from them rather than from a second decompression of the file.
+    private static func scanELF(path: String) throws(DatabaseBuildError)
+        -> (scan: SymbolTableScan, expanded: [UInt8]?)
+    {
         let file: InputFile
         do {
             file = try InputFile.map(path)
@@ -218,17 +233,20 @@ public enum DatabaseBuilder {
             throw DatabaseBuildError(path: path, line: nil, error.description)
         }
         guard file.count > 0 else { throw DatabaseBuildError(path: path, line: nil, "the file is empty") }
-        let result: Result<SymbolTableScan, DatabaseBuildError> = file.withBytes { raw in
-            Result { () throws(DatabaseBuildError) -> SymbolTableScan in
-                guard Decompression.format(of: raw) != nil else { return try scan(raw, path: path) }
-                let expanded = try Decompression.expand(Array(raw), path: path)
-                let inner: Result<SymbolTableScan, DatabaseBuildError> = expanded.withUnsafeBytes { bytes in
-                    Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
-                }
-                return try inner.get()
+        let expanded = try file.withBytes { raw throws(DatabaseBuildError) -> [UInt8]? in
+            Decompression.format(of: raw) != nil ? try Decompression.expand(Array(raw), path: path) : nil
+        }
+        let result: Result<SymbolTableScan, DatabaseBuildError>
+        if let expanded {
+            result = expanded.withUnsafeBytes { bytes in
+                Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(bytes, path: path) }
+            }
+        } else {
+            result = file.withBytes { raw in
+                Result { () throws(DatabaseBuildError) -> SymbolTableScan in try scan(raw, path: path) }
             }
         }
-        return try result.get()
+        return (try result.get(), expanded)
     }
 
     private static func scan(_ raw: UnsafeRawBufferPointer, path: String) throws(DatabaseBuildError) -> SymbolTableScan

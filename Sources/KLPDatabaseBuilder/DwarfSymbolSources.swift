@@ -25,23 +25,18 @@ public struct SourcePlace: Sendable, Equatable, Hashable {
 enum DwarfSymbolSources {
     /// Places by symbol-table index (the ELF index: 1 is the first symbol after the null entry). An empty result
     /// means the file has no DWARF. `jobs` threads each open the file and take every jobs-th unit (a vmlinux has
-    /// thousands); libdw handles are not shared between threads.
-    static func read(path: String, jobs: Int = 1) throws(DatabaseBuildError) -> [Int: SourcePlace] {
+    /// thousands); libdw handles are not shared between threads. `expanded`: the contents of a compressed `path`,
+    /// which the caller has already decompressed for the symbol-table scan (nil: `path` is a plain ELF file).
+    static func read(path: String, expanded: [UInt8]? = nil, jobs: Int = 1) throws(DatabaseBuildError)
+        -> [Int: SourcePlace]
+    {
         // libdw.so.1 is opened here, on first use, not at every start of klp-convert (CLibdw).
         guard klp_libdw_load() != 0 else {
             throw DatabaseBuildError(path: path, line: nil, "cannot read DWARF: \(String(cString: klp_libdw_error()))")
         }
-        // libdwfl decompresses some formats itself but not all (Debian's 0.188: no zstd): a compressed input is
-        // expanded here and handed over as an in-memory file.
-        let file: InputFile
-        do {
-            file = try InputFile.map(path)
-        } catch {
-            throw DatabaseBuildError(path: path, line: nil, "cannot read for DWARF: \(error.reason)")
-        }
-        let compressed = file.withBytes { Decompression.format(of: $0) != nil }
-        guard compressed else { return try readUncompressed(path: path, jobs: jobs) }
-        let expanded = try Decompression.expand(file.withBytes { Array($0) }, path: path)
+        guard let expanded else { return try readUncompressed(path: path, jobs: jobs) }
+        // libdwfl decompresses some formats itself but not all (Debian's 0.188: no zstd): the expanded bytes are
+        // handed over as an in-memory file.
         let fd = klp_memfd_create("klp-convert-dwarf")
         guard fd >= 0 else {
             throw DatabaseBuildError(path: path, line: nil, "cannot make an in-memory file for DWARF: \(errnoText())")

@@ -16,12 +16,12 @@ public enum ModuleReading: Sendable, Equatable {
 ///   `__versions` and the per-cpu section), not an init section (`.init*`, and `.exit*` without
 ///   CONFIG_MODULE_UNLOAD), and, without CONFIG_KALLSYMS_ALL, SHF_EXECINSTR.
 enum ModuleSymbols {
+    /// `modinfo`: the scan's `.modinfo` strings, parsed once by the caller (which needs them to decide on DWARF).
     /// `places`: DWARF source places by symbol-table index (empty without debug info).
     static func read(
-        _ scan: SymbolTableScan, fallbackName: String, rules: KernelRules,
+        _ scan: SymbolTableScan, modinfo: ModuleInfo, fallbackName: String, rules: KernelRules,
         places: [Int: SourcePlace] = [:]
     ) -> ModuleReading {
-        let modinfo = ModuleInfo(scan)
         let name = KLPNames.normalizeObject(modinfo.name ?? fallbackName)
         if modinfo.isLivepatch { return .livepatch(name: name) }
 

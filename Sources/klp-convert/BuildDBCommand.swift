@@ -87,7 +87,10 @@ struct BuildDBCommand: ParsableCommand {
             var callback: (@Sendable (Int, Int) -> Void)? = nil
             if let progress { callback = { done, total in progress.update(done, total) } }
             // A -dbg vmlinux's DWARF takes a few seconds: say what is happening until module progress takes over.
-            if let progress, let vmlinux { progress.show("reading \(vmlinux) (symbols and DWARF source places)") }
+            // `inputs`, not the option: the vmlinux --release/--running found is read the same way.
+            if let progress, let vmlinux = inputs.vmlinux {
+                progress.show("reading \(vmlinux) (symbols and DWARF source places)")
+            }
             result = try DatabaseBuilder.build(inputs, progress: callback)
             progress?.finish()
             try FileIO.writeAtomically(result.bytes, to: output)

@@ -323,10 +323,7 @@ enum SymbolListParser {
                 let entry = klp_name_filter_entry(wanted, line.assumingMemoryBound(to: UInt8.self), length)
                 if entry >= 0 { keepWanted(line, length, entry: entry) }
             } else {
-                if currentFile < 0, let marker = fileMarker.bytes {
-                    currentFile = contents.files.add(marker, fileMarker.length)
-                }
-                pending.add(line, length, object: currentObject, file: currentFile, line: Int32(lineNumber))
+                pending.add(line, length, object: currentObject, file: keptLineFile(), line: Int32(lineNumber))
                 if pending.isFull { pending.flush(into: &contents.symbols) }
             }
         }
@@ -342,15 +339,22 @@ enum SymbolListParser {
         /// keeps few lines, ~20 per wanted name: the index stands in for hashing the name again to intern it.
         @inline(__always)
         private mutating func keepWanted(_ line: UnsafeRawPointer, _ length: Int, entry: Int) {
-            if currentFile < 0, let marker = fileMarker.bytes {
-                currentFile = contents.files.add(marker, fileMarker.length)
-            }
             var id = wantedNameIDs[entry]
             if id < 0 {
                 id = contents.symbols.names.intern(line, length)
                 wantedNameIDs[entry] = id
             }
-            contents.symbols.append(name: id, object: currentObject, file: currentFile, line: Int32(lineNumber))
+            contents.symbols.append(name: id, object: currentObject, file: keptLineFile(), line: Int32(lineNumber))
+        }
+
+        /// The file of a kept symbol line: the current `-<file>` marker's name, added to the file table by the first
+        /// line kept after it (a targeted load keeps few, so most markers are never stored); -1 when unknown.
+        @inline(__always)
+        private mutating func keptLineFile() -> Int32 {
+            if currentFile < 0, let marker = fileMarker.bytes {
+                currentFile = contents.files.add(marker, fileMarker.length)
+            }
+            return currentFile
         }
 
         /// The contents, once every piece has been handed to `lines`.

@@ -129,7 +129,7 @@ private struct Planner {
 
         // Encoded relocation tables refer to symbols by their input index (their identity's raw value): the output
         // index of each, made once for every table.
-        let encodedIndices = EncodedSymbolIndices(sections: sections, ordered: orderedSymbols)
+        let encodedIndices = EncodedSymbolIndices(sections: sections, symbolIndex: symbolIndex)
 
         var sectionNameOffsets: [UInt32] = []
         sectionNameOffsets.reserveCapacity(sections.count)
@@ -350,13 +350,14 @@ struct EncodedSymbolIndices {
     /// Whether every index maps to itself (nothing removed or reordered below the bound).
     let unchanged: Bool
 
-    init(sections: [Section], ordered: [Symbol]) {
+    /// `symbolIndex`: the output index of every symbol the output keeps (the one table of them).
+    init(sections: [Section], symbolIndex: SymbolIndexTable) {
         var bound = 0
         for s in sections { if case .encodedRelocations(let t) = s.content { bound = max(bound, t.symbolBound) } }
         var output = [UInt32](repeating: Self.removed, count: bound)
         if bound > 0 { output[0] = 0 }
-        for (place, symbol) in ordered.enumerated() where symbol.id.rawValue > 0 && symbol.id.rawValue < bound {
-            output[symbol.id.rawValue] = UInt32(place + 1)
+        for id in output.indices.dropFirst() {
+            if let index = symbolIndex[SymbolID(id)] { output[id] = UInt32(index) }
         }
         outputIndex = output
         unchanged = output.indices.allSatisfy { output[$0] == UInt32($0) }

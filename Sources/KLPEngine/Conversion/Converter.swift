@@ -383,14 +383,7 @@ private struct ConversionPlanner {
         let state = relocationState[sid.rawValue]
         if state >= 0 { return Int(state) }
         if state == Self.skippedSymbol { return nil }
-        // Symbols that need nothing: defined here, `.TOC.`.
-        let planned: Bool
-        switch symbol.section {
-        case .section, .absolute, .common, .reserved: planned = false
-        case .livepatch: planned = true
-        case .undefined: planned = symbol.name != ".TOC."
-        }
-        guard planned else {
+        guard Self.needsPlanning(symbol) else {
             relocationState[sid.rawValue] = Self.skippedSymbol
             return nil
         }
@@ -416,6 +409,15 @@ private struct ConversionPlanner {
         plan.symbols.append(entry)
         relocationState[sid.rawValue] = Int32(plan.symbols.count - 1)
         return plan.symbols.count - 1
+    }
+
+    /// Whether relocations to `symbol` are planned at all: not for symbols defined here, nor for `.TOC.`.
+    private static func needsPlanning(_ symbol: Symbol) -> Bool {
+        switch symbol.section {
+        case .section, .absolute, .common, .reserved: return false
+        case .livepatch: return true
+        case .undefined: return symbol.name != ".TOC."
+        }
     }
 
     /// The place for uses in the section being planned by symbols of `relObject` (with its verdict), or by symbols
@@ -531,18 +533,15 @@ private struct ConversionPlanner {
     }
 
     /// Whether a table whose records use the symbols marked in `used` (by identity) needs no planning: every such
-    /// symbol is one the loop over its records would skip (defined in the patch, or not in the table). Those
-    /// met here first are then marked as that loop would mark them (seen, and skipped from now on).
+    /// symbol is one the loop over its records would skip (not planned, see needsPlanning, or not in the table).
+    /// Those met here first are then marked as that loop would mark them (seen, and skipped from now on).
     private mutating func needsNoPlanning(_ used: [Bool]) -> Bool {
         let ids = used.indices.dropFirst().prefix(while: { $0 < relocationState.count })
         for id in ids where used[id] && relocationState[id] != Self.skippedSymbol {
             guard relocationState[id] == Self.unknownSymbol else { return false }
             let place = Int(symbolPlace[id])
             guard place >= 0 else { continue }
-            switch object.symbols[place].section {
-            case .section, .absolute, .common, .reserved: continue
-            case .undefined, .livepatch: return false
-            }
+            if Self.needsPlanning(object.symbols[place]) { return false }
         }
         for id in ids where used[id] && relocationState[id] == Self.unknownSymbol && symbolPlace[id] >= 0 {
             seenSymbols[id] = true

@@ -33,6 +33,21 @@ import Testing
 
         """
 
+    /// What the developer does with a printed block: pastes it into the patch, which must compile without a
+    /// warning (gcc -fsyntax-only -Werror), rebuilds and converts. Returns the converted module's symbol names.
+    static func pasteAndConvert(_ pasted: String, database: String, in dir: String) throws -> [String] {
+        try (CObject.includeLine + "\n" + pasted).write(
+            toFile: "\(dir)/pasted_check.c", atomically: true, encoding: .utf8)
+        let syntax = try Tool.run(
+            "gcc", ["-fsyntax-only", "-Werror", CObject.includeFlag, "pasted_check.c"], cwd: dir)
+        #expect(syntax.status == 0 && syntax.stderr.isEmpty, "\(syntax.stderr)")
+
+        let annotated = try CObject.build([("annotated", pasted)], in: dir)
+        let converted = try Tool.run(BuiltProducts.klpConvert, [database, annotated, "\(dir)/annotated.ko"])
+        try #require(converted.status == 0, "\(converted.stderr)")
+        return try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
+    }
+
     @Test func namesSharingOneCIdentifierGetTwoIdentifiersInThePasteBlock() throws {
         let dir = try TemporaryDirectory.make("ambiguity-naming")
         try FileManager.default.createDirectory(atPath: "\(dir)/fs", withIntermediateDirectories: true)
@@ -71,17 +86,8 @@ import Testing
             if line.hasPrefix("\t/* foo_constprop.0:") { wanted = 1 }
             fixed.append(line.replacingOccurrences(of: "KLP_POSITION_REQUIRED_1_TO_2", with: "\(wanted)"))
         }
-        let pasted = Self.livepatch + fixed.joined(separator: "\n") + "\n"
-        try (CObject.includeLine + "\n" + pasted).write(
-            toFile: "\(dir)/pasted_check.c", atomically: true, encoding: .utf8)
-        let syntax = try Tool.run(
-            "gcc", ["-fsyntax-only", "-Werror", CObject.includeFlag, "pasted_check.c"], cwd: dir)
-        #expect(syntax.status == 0 && syntax.stderr.isEmpty, "\(syntax.stderr)")
-
-        let annotated = try CObject.build([("annotated", pasted)], in: dir)
-        let converted = try Tool.run(BuiltProducts.klpConvert, [database, annotated, "\(dir)/annotated.ko"])
-        try #require(converted.status == 0, "\(converted.stderr)")
-        let symbols = try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
+        let symbols = try Self.pasteAndConvert(
+            Self.livepatch + fixed.joined(separator: "\n") + "\n", database: database, in: dir)
         #expect(symbols.contains(".klp.sym.vmlinux.foo.constprop.0,2"), "\(symbols)")
         #expect(symbols.contains(".klp.sym.vmlinux.foo_constprop.0,1"), "\(symbols)")
     }
@@ -137,17 +143,7 @@ import Testing
         }
         #expect(identifiers.count == 2 && Set(identifiers).count == 2, "one identifier declared twice: \(run.stdout)")
 
-        let pasted = Self.livepatch + run.stdout
-        try (CObject.includeLine + "\n" + pasted).write(
-            toFile: "\(dir)/pasted_check.c", atomically: true, encoding: .utf8)
-        let syntax = try Tool.run(
-            "gcc", ["-fsyntax-only", "-Werror", CObject.includeFlag, "pasted_check.c"], cwd: dir)
-        #expect(syntax.status == 0 && syntax.stderr.isEmpty, "\(syntax.stderr)")
-
-        let annotated = try CObject.build([("annotated", pasted)], in: dir)
-        let converted = try Tool.run(BuiltProducts.klpConvert, [database, annotated, "\(dir)/annotated.ko"])
-        try #require(converted.status == 0, "\(converted.stderr)")
-        let symbols = try Readelf("\(dir)/annotated.ko").symbols.map(\.name)
+        let symbols = try Self.pasteAndConvert(Self.livepatch + run.stdout, database: database, in: dir)
         #expect(symbols.contains { $0.hasPrefix(".klp.sym.vmlinux.foo.constprop.0,") }, "\(symbols)")
         #expect(symbols.contains { $0.hasPrefix(".klp.sym.ext9.foo_constprop.0,") }, "\(symbols)")
     }
